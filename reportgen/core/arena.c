@@ -1,0 +1,111 @@
+/*
+ * arena.c: bump allocator in chunks (see arena.h).
+ *
+ * Chunks double up to 1 MiB; a request larger than a chunk gets a chunk of
+ * its own.  Nothing is freed before rg_arena_free.
+ */
+#include "core/arena.h"
+
+#include <stdalign.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+
+struct rg_arena_chunk {
+	struct rg_arena_chunk *next;
+	size_t size, used;
+	alignas(max_align_t) unsigned char data[];
+};
+
+static unsigned long fail_countdown;
+
+void rg_arena_fail_after(unsigned long n)
+{
+	fail_countdown = n;
+}
+
+void rg_arena_init(struct rg_arena *a)
+{
+	a->head = NULL;
+	a->used_total = 0;
+}
+
+void rg_arena_free(struct rg_arena *a)
+{
+	struct rg_arena_chunk *c = a->head;
+	while (c) {
+		struct rg_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+	a->used_total = 0;
+}
+
+void *rg_arena_alloc(struct rg_arena *a, size_t n)
+{
+	if (fail_countdown && --fail_countdown == 0)
+		return NULL;
+	const size_t align = alignof(max_align_t);
+	n = (n + align - 1) & ~(align - 1);
+	if (n == 0)
+		n = align;
+	struct rg_arena_chunk *c = a->head;
+	if (!c || c->size - c->used < n) {
+		size_t size = c ? c->size * 2 : 4096;
+		if (size > (1u << 20))
+			size = 1u << 20;
+		if (size < n)
+			size = n;
+		c = malloc(sizeof *c + size);
+		if (!c)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		/* A large one-off chunk goes behind the head so the head's free
+		 * space stays usable for small strings. */
+		if (a->head && size == n) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	a->used_total += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *rg_arena_strndup(struct rg_arena *a, const char *s, size_t n)
+{
+	char *d = rg_arena_alloc(a, n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+char *rg_arena_strdup(struct rg_arena *a, const char *s)
+{
+	return rg_arena_strndup(a, s, strlen(s));
+}
+
+char *rg_arena_printf(struct rg_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *tmp = rg_vasprintf(fmt, ap);
+	va_end(ap);
+	if (!tmp)
+		return NULL;
+	char *d = rg_arena_strdup(a, tmp);
+	free(tmp);
+	return d;
+}
