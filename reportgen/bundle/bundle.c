@@ -579,7 +579,7 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 		else if (e->role == ROLE_ATTACHMENT)
 			read_attachment(b, e);
 	}
-	if (!b->present[RG_TABLE_TIMELINE]) {
+	if (!b->present[RG_TABLE_TIMELINE] && b->status != RG_EENV) {
 		rg_diag_err(diags, "bundle.no-timeline", RG_F_TIMELINE, 0, NULL,
 		            "add timeline.csv with the dated events of the response",
 		            "is missing; every bundle needs one");
