@@ -7,16 +7,17 @@ the code instead of at the ZIP signature check: a complete notified bundle,
 a not-notified one, one with signins.csv and an attachment, and hostile
 cases the reader must refuse (path traversal, symlink, encrypted flag,
 duplicate names, unlisted entries, wrong digest, a small deflate bomb,
-a DOCTYPE with entities).  Sample bundles from samples/ are added by
-zipping each sample folder when it exists (--samples).
+a DOCTYPE with entities).  The packed sample bundles are added with
+--samples BUILDDIR/samples (the zips `reportgen pack` made in the build).
 
-    make-seeds.py CORPUSDIR [--samples SAMPLESDIR]
+    make-seeds.py CORPUSDIR [--samples BUILDDIR/samples]
 
 Deterministic: fixed timestamps in the ZIP headers, sorted inputs, so
 rerunning it rewrites identical files.
 """
 import hashlib
 import os
+import shutil
 import sys
 import zipfile
 
@@ -172,19 +173,21 @@ def main():
             f.write(data)
 
     if samples and os.path.isdir(samples):
+        # The packed sample bundles (build/samples/*.zip, made by reportgen
+        # pack so their digests are right); big ones would only slow the
+        # fuzzer down.
         for name in sorted(os.listdir(samples)):
-            d = os.path.join(samples, name)
-            if not os.path.isfile(os.path.join(d, "manifest.xml")):
-                continue
-            entries = []
-            for root, _, fs in sorted(os.walk(d)):
-                for fn in sorted(fs):
-                    p = os.path.join(root, fn)
-                    with open(p, "rb") as f:
-                        entries.append((os.path.relpath(p, d), f.read()))
-            entries.sort(key=lambda e: (e[0] != "manifest.xml", e[0]))
-            write_zip(os.path.join(b, "sample-%s.zip" % name), entries)
-
+            p = os.path.join(samples, name)
+            if name.endswith(".zip") and os.path.getsize(p) <= 64 * 1024:
+                shutil.copyfile(p, os.path.join(b, "sample-" + name))
+                with zipfile.ZipFile(p) as z:
+                    stem = name[:-4]
+                    with open(os.path.join(m, "sample-%s.xml" % stem), "wb") as f:
+                        f.write(z.read("manifest.xml"))
+                    for member in ("findings.csv", "log-reviews.csv"):
+                        if member in z.namelist():
+                            with open(os.path.join(c, "sample-%s-%s" % (stem, member)), "wb") as f:
+                                f.write(z.read(member))
 
 if __name__ == "__main__":
     main()
