@@ -1,0 +1,108 @@
+/*
+ * test_regress.c: one Criterion test per fuzzing or limits finding, on the
+ * input that found it (read from corpus/, where the fuzzers keep it too),
+ * asserting the behaviour a user sees now.  The replay-* tests only say
+ * "no crash"; these say what the answer must be.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bundle/csv.h"
+#include "core/timefmt.h"
+#include "rg_config.h"
+
+static char *corpus(const char *target, const char *name, size_t *n)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/tests/fuzz/corpus/%s/%s", RG_SOURCE_ROOT, target, name);
+	FILE *f = fopen(path, "rb");
+	cr_assert_not_null(f, "corpus input %s is missing", path);
+	static char buf[4096];
+	*n = fread(buf, 1, sizeof buf - 1, f);
+	buf[*n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* fuzz_time: 9999-12-31T23:59:59-23:59 is 10000-01-01T23:58:59Z, which RFC
+ * 3339 cannot write; it parsed, and its UTC form did not parse back. */
+Test(regress, time_utc_beyond_year_9999)
+{
+	size_t n;
+	const char *s = corpus("time", "regress-utc-year-10000", &n);
+	struct rg_time t;
+	cr_assert_eq(rg_time_parse(&t, s, n), RG_TIME_RANGE);
+	s = corpus("time", "regress-utc-year-minus-1", &n);
+	cr_assert_eq(rg_time_parse(&t, s, n), RG_TIME_RANGE);
+	/* The extremes that RFC 3339 can write still parse, with any offset
+	 * that keeps them inside. */
+	cr_assert_eq(rg_time_parse(&t, "9999-12-31T23:59:59.999Z", 24), RG_TIME_OK);
+	cr_assert_eq(t.ms, 253402300799999LL);
+	cr_assert_eq(rg_time_parse(&t, "0000-01-01T00:00:00Z", 20), RG_TIME_OK);
+	cr_assert_eq(t.ms, -62167219200000LL);
+	cr_assert_eq(rg_time_parse(&t, "9999-12-31T20:00:00-03:59", 25), RG_TIME_OK);
+}
+
+/* fuzz_time (UBSan): a duration whose value overflows int64 milliseconds
+ * was signed overflow; now it is refused. */
+Test(regress, duration_overflow)
+{
+	size_t n;
+	const char *s = corpus("time", "regress-duration-overflow", &n);
+	int64_t ms = -1;
+	cr_assert_not(rg_duration_parse(&ms, s, n));
+	cr_assert_not(rg_duration_parse(&ms, "P90000000000W", 13));
+	cr_assert(rg_duration_parse(&ms, "P10000000DT1H", 13));
+	cr_assert_eq(ms, 10000000LL * 86400000 + 3600000);
+}
+
+struct count {
+	size_t records;
+};
+
+static bool count_record(void *ctx, uint32_t line, const struct rg_csv_field *f, size_t n)
+{
+	(void)line, (void)f, (void)n;
+	((struct count *)ctx)->records++;
+	return true;
+}
+
+/* tests/limits: a record of exactly --max-line-length bytes was refused
+ * when a line end followed it (the terminator was counted). */
+Test(regress, csv_line_at_limit)
+{
+	struct rg_limits lim;
+	rg_limits_default(&lim);
+	lim.line_length = 7;
+	const char *ends[] = {"\n", "\r\n", ""};
+	for (size_t i = 0; i < 3; i++) {
+		char in[64];
+		/* header "a,b" then records of exactly 7 bytes */
+		snprintf(in, sizeof in, "a,b%s1234,67%s\"1\n2\",4%s", ends[i][0] ? ends[i] : "\n",
+		         ends[i][0] ? ends[i] : "\n", ends[i]);
+		struct rg_diags d;
+		rg_diags_init(&d);
+		struct count c = {0};
+		struct rg_csv *p = rg_csv_new("t.csv", &lim, &d, count_record, &c);
+		rg_csv_feed(p, in, strlen(in));
+		rg_csv_end(p);
+		cr_expect_eq(d.errors, 0, "line end %zu: %zu errors", i, d.errors);
+		cr_expect_eq(c.records, 3, "line end %zu: %zu records", i, c.records);
+		rg_csv_free(p);
+		rg_diags_free(&d);
+
+		/* one byte more is refused */
+		lim.line_length = 6;
+		rg_diags_init(&d);
+		c.records = 0;
+		p = rg_csv_new("t.csv", &lim, &d, count_record, &c);
+		rg_csv_feed(p, in, strlen(in));
+		rg_csv_end(p);
+		cr_expect_eq(d.errors, 1, "line end %zu: %zu errors over the limit", i, d.errors);
+		cr_expect(rg_csv_stopped(p));
+		rg_csv_free(p);
+		rg_diags_free(&d);
+		lim.line_length = 7;
+	}
+}
