@@ -10,12 +10,18 @@
 
 #include "bundle/csv.h"
 #include "core/timefmt.h"
+#include "judge/run.h"
 #include "rg_config.h"
+
+static void corpus_path(char *path, size_t n, const char *target, const char *name)
+{
+	snprintf(path, n, "%s/tests/fuzz/corpus/%s/%s", RG_SOURCE_ROOT, target, name);
+}
 
 static char *corpus(const char *target, const char *name, size_t *n)
 {
 	char path[512];
-	snprintf(path, sizeof path, "%s/tests/fuzz/corpus/%s/%s", RG_SOURCE_ROOT, target, name);
+	corpus_path(path, sizeof path, target, name);
 	FILE *f = fopen(path, "rb");
 	cr_assert_not_null(f, "corpus input %s is missing", path);
 	static char buf[4096];
@@ -104,5 +110,32 @@ Test(regress, csv_line_at_limit)
 		rg_csv_free(p);
 		rg_diags_free(&d);
 		lim.line_length = 7;
+	}
+}
+
+/* fuzz_bundle (UBSan, NULL member access): a file that is not a ZIP at
+ * all (empty, or a local header and garbage) crashed rg_run_judge; it is
+ * an invalid bundle with one diagnostic saying so. */
+Test(regress, bundle_not_a_zip)
+{
+	const char *names[] = {"regress-not-a-zip-empty", "regress-not-a-zip-garbage"};
+	for (size_t i = 0; i < 2; i++) {
+		char path[512];
+		corpus_path(path, sizeof path, "bundle", names[i]);
+		struct rg_run_options opt = {0};
+		rg_limits_default(&opt.limits);
+		struct rg_arena arena;
+		rg_arena_init(&arena);
+		struct rg_diags diags;
+		rg_diags_init(&diags);
+		struct rg_results *res = (struct rg_results *)&opt;
+		cr_expect_eq(rg_run_judge(&res, path, &opt, &arena, &diags), RG_EINPUT, "%s", names[i]);
+		cr_expect_null(res);
+		cr_assert_eq(diags.n, 1, "%s: %zu diagnostics", names[i], diags.n);
+		cr_expect_str_eq(diags.v[0].code, "zip.invalid");
+		cr_expect(strstr(diags.v[0].message, "not a readable ZIP") != NULL, "%s",
+		          diags.v[0].message);
+		rg_diags_free(&diags);
+		rg_arena_free(&arena);
 	}
 }
