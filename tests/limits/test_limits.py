@@ -2,7 +2,7 @@
 """tests/limits/test_limits.py: every limit of the limit table, proven at
 its edge through the command line (issue 5; docs/security.md, "Limits").
 
-    test_limits.py REPORTGEN WORKDIR
+    test_limits.py REPORTGEN SRCROOT WORKDIR
 
 For each limit that `reportgen check --help` lists (the help prints
 rg_limit_table, so a new limit without a case here fails the test), a
@@ -12,7 +12,8 @@ checked twice:
     --OPTION V       accepted: exit 0 or 1, nothing says the limit
     --OPTION V-1     refused:  exit 2, and the message names --OPTION
 
-Then memory while refusing: a 1 GiB entry of zeros (about 1 MiB deflated)
+The limits table of docs/security.md must give every limit with the
+default the program prints.  Then memory while refusing: a 1 GiB entry of zeros (about 1 MiB deflated)
 is refused both when its header declares the size and when the header lies
 (declares 1000 bytes), with the default limits; the peak RSS of the
 reportgen process stays under 100 MB and it ends within 60 s, so the entry
@@ -184,9 +185,21 @@ def edge(exe, name, zip_path, option, value):
         print("ok: %s: %s %d refused: %s" % (name, option, value - 1, line.strip()), flush=True)
 
 
-def limit_options(exe):
+def limit_defaults(exe):
+    """{option: default} as `check --help` prints rg_limit_table."""
     p = subprocess.run([exe, "check", "--help"], capture_output=True, text=True)
-    return re.findall(r"^\s+(--max-[a-z-]+)\s", p.stdout + p.stderr, re.M)
+    return dict(re.findall(r"^\s+(--max-[a-z-]+)\s.*\(default (\d+) ", p.stdout + p.stderr, re.M))
+
+
+def check_docs(srcroot, defaults):
+    with open(os.path.join(srcroot, "docs", "security.md"), encoding="utf-8") as f:
+        doc = dict(re.findall(r"^\| `(--max-[a-z-]+)` \|[^|]*\| (\d+) ", f.read(), re.M))
+    if doc != defaults:
+        fail("docs/security.md's limits table differs from check --help: docs %s, program %s"
+             % (sorted(set(doc.items()) - set(defaults.items())),
+                sorted(set(defaults.items()) - set(doc.items()))))
+    else:
+        print("ok: docs/security.md lists the %d limits with their defaults" % len(doc))
 
 
 def deflate_zeros(n):
@@ -249,7 +262,7 @@ def bomb_zip(path, declared, real=1 << 30):
 
 
 def main():
-    exe, work = sys.argv[1], sys.argv[2]
+    exe, srcroot, work = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(work, exist_ok=True)
     env_ok = subprocess.run([exe, "--version"], capture_output=True).returncode == 0
     if not env_ok:
@@ -291,7 +304,9 @@ def main():
     # Sanity of the measures themselves: the longest field is the notes.
     assert measures["--max-line-length"][1] > NOTE
 
-    options = limit_options(exe)
+    defaults = limit_defaults(exe)
+    check_docs(srcroot, defaults)
+    options = list(defaults)
     if len(options) < 10:
         fail("check --help lists only %d limits: %s" % (len(options), options))
     for opt in options:
