@@ -33,6 +33,7 @@ struct entry {
 	const char *name;
 	enum entry_role role;
 	bool readable; /* passed every central-directory check */
+	uint64_t size; /* uncompressed size the central directory declares */
 };
 
 struct rg_bundle {
@@ -248,9 +249,19 @@ static void scan_directory(struct rg_bundle *b)
 			break;
 		}
 		e->readable = true;
+		e->size = size;
 		if (e->role == ROLE_SIGNINS)
 			b->signins = e;
 	}
+}
+
+static void size_mismatch(struct rg_bundle *b, const struct entry *e)
+{
+	rg_diag_err(b->diags, "zip.size-mismatch", e->name, 0, NULL,
+	            "the ZIP is damaged or was crafted; rebuild the bundle with reportgen pack",
+	            "does not inflate to the %llu bytes its ZIP header declares",
+	            (unsigned long long)e->size);
+	fail(b, RG_EINPUT);
 }
 
 /* Streams one entry: inflate, hash, feed (csv may be NULL), enforce the
@@ -284,6 +295,14 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
 		if (n == 0)
 			break;
 		total += (uint64_t)n;
+		/* The size, ratio and total limits were checked on the declared
+		 * size, so an entry may not inflate past it (libzip does not
+		 * check; the CRC alone does not catch a crafted header). */
+		if (total > e->size) {
+			size_mismatch(b, e);
+			ok = false;
+			break;
+		}
 		if (total > max) {
 			limit_error(b, e->name, lim, "inflates past");
 			ok = false;
@@ -299,6 +318,10 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
 		}
 	}
 	zip_fclose(zf);
+	if (ok && total != e->size) {
+		size_mismatch(b, e);
+		ok = false;
+	}
 	if (ok && csv)
 		rg_csv_end(csv);
 	rg_sha256_final_hex(b->hash, digest);
