@@ -139,3 +139,30 @@ Test(regress, bundle_not_a_zip)
 		rg_arena_free(&arena);
 	}
 }
+
+/* tests/limits: an entry whose ZIP header declares 1000 bytes but which
+ * inflates to 8 MiB of zeros (ratio 1000:1) was accepted: the ratio and
+ * total limits only saw the declared size. */
+Test(regress, bundle_lying_entry_size)
+{
+	char path[512];
+	corpus_path(path, sizeof path, "bundle", "regress-lying-size.zip");
+	struct rg_run_options opt = {0};
+	rg_limits_default(&opt.limits);
+	struct rg_arena arena;
+	rg_arena_init(&arena);
+	struct rg_diags diags;
+	rg_diags_init(&diags);
+	struct rg_results *res = NULL;
+	cr_expect_eq(rg_run_judge(&res, path, &opt, &arena, &diags), RG_EINPUT);
+	cr_expect_null(res);
+	bool found = false;
+	for (size_t i = 0; i < diags.n; i++)
+		if (strcmp(diags.v[i].code, "zip.size-mismatch") == 0) {
+			found = true;
+			cr_expect_str_eq(diags.v[i].file, "attachments/bomb.bin");
+		}
+	cr_expect(found, "no zip.size-mismatch diagnostic");
+	rg_diags_free(&diags);
+	rg_arena_free(&arena);
+}

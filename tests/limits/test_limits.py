@@ -15,9 +15,10 @@ checked twice:
 The limits table of docs/security.md must give every limit with the
 default the program prints.  Then memory while refusing: a 1 GiB entry of zeros (about 1 MiB deflated)
 is refused both when its header declares the size and when the header lies
-(declares 1000 bytes), with the default limits; the peak RSS of the
-reportgen process stays under 100 MB and it ends within 60 s, so the entry
-was never inflated whole.
+(declares 1000 bytes), and an 8 MiB entry compressed 1000 to 1 with a lying
+header is refused too (the ratio limit must hold on real bytes), with the
+default limits; the peak RSS of the reportgen process stays under 100 MB and
+it ends within 60 s, so no entry was inflated whole.
 """
 import hashlib
 import io
@@ -316,21 +317,28 @@ def main():
         path, value = measures[opt]
         edge(exe, os.path.basename(path), path, opt, value)
 
-    # Memory while refusing a bomb, default limits.
-    for label, declared in (("honest header", 1 << 30), ("lying header", 1000)):
-        path = os.path.join(work, "limits-bomb-%s.zip" % label.split()[0])
+    # Memory while refusing a bomb, default limits.  The lying headers
+    # declare 1000 bytes: the entry must be abandoned once it inflates
+    # past what its header declares (else --max-ratio and --max-total-size,
+    # checked on declared sizes, would not hold).
+    bombs = (("1 GiB, honest header", 1 << 30, 1 << 30, "--max-entry-size"),
+             ("1 GiB, lying header", 1000, 1 << 30, "does not inflate to the 1000 bytes"),
+             ("8 MiB at ratio 1000, lying header", 1000, 8 << 20,
+              "does not inflate to the 1000 bytes"))
+    for i, (label, declared, real, expect) in enumerate(bombs):
+        path = os.path.join(work, "limits-bomb-%d.zip" % i)
         if not os.path.exists(path):
-            bomb_zip(path, declared)
+            bomb_zip(path, declared, real)
         rc, err, secs, rss_kib = run_measured(exe, ["check", "-j", "1", path], 60)
         info = "exit %s, %.1f s, peak RSS %.1f MB, %d KB zip" % (
             rc, secs, rss_kib / 1024, os.path.getsize(path) >> 10)
-        if rc != 2 or ("--max-" not in err):
-            fail("bomb (%s): should be refused with exit 2 naming a limit; %s\n%s"
-                 % (label, info, err))
+        if rc != 2 or expect not in err:
+            fail("bomb (%s): should be refused with exit 2 saying \"%s\"; %s\n%s"
+                 % (label, expect, info, err))
         elif rss_kib > 100 * 1024 or secs > 60:
             fail("bomb (%s): refused but not within bounds (100 MB, 60 s): %s" % (label, info))
         else:
-            line = next((l for l in err.splitlines() if "--max-" in l), "")
+            line = next((l for l in err.splitlines() if expect in l), "")
             print("ok: bomb (%s): %s: %s" % (label, info, line.strip()), flush=True)
 
     if failures:
