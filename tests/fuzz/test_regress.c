@@ -7,8 +7,10 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "bundle/csv.h"
+#include "core/strmap.h"
 #include "core/timefmt.h"
 #include "judge/run.h"
 #include "rg_config.h"
@@ -165,4 +167,79 @@ Test(regress, bundle_lying_entry_size)
 	cr_expect(found, "no zip.size-mismatch diagnostic");
 	rg_diags_free(&diags);
 	rg_arena_free(&arena);
+}
+
+/* Review for issue 5 (hash flooding): with the public FNV-1a hash, keys
+ * chosen so that their low 20 hash bits agree (a Joux multicollision: 17
+ * steps, each a pair of 4-byte blocks taking one state to the same next
+ * state) all land in one probe chain, and inserting 80,000 such email_ids
+ * took 63 s.  The same keys must now insert in linear time. */
+static uint32_t fnv_low(uint32_t h, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (uint32_t)(((h ^ (unsigned char)b[i]) * 1099511628211ULL) & 0xfffff);
+	return h;
+}
+
+Test(regress, strmap_flooding)
+{
+	enum { STEPS = 17, N = 1 << STEPS };
+	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static char pairs[STEPS][2][4];
+	static uint32_t seen_state[1 << 20];
+	static uint32_t seen_block[1 << 20];
+	uint32_t h = (uint32_t)(1469598103934665603ULL & 0xfffff);
+	uint32_t rnd = 12345;
+	for (int k = 0; k < STEPS; k++) {
+		memset(seen_state, 0, sizeof seen_state);
+		for (;;) {
+			char blk[4];
+			uint32_t code = 0;
+			for (int i = 0; i < 4; i++) {
+				rnd = rnd * 1103515245u + 12345u;
+				code = code * 62 + (rnd >> 16) % 62;
+				blk[i] = alpha[(rnd >> 16) % 62];
+			}
+			uint32_t r = fnv_low(h, blk, 4);
+			if (seen_state[r] && seen_block[r] != code + 1) {
+				uint32_t c = seen_block[r] - 1;
+				for (int i = 3; i >= 0; i--, c /= 62)
+					pairs[k][0][i] = alpha[c % 62];
+				memcpy(pairs[k][1], blk, 4);
+				h = r;
+				break;
+			}
+			seen_state[r] = 1;
+			seen_block[r] = code + 1;
+		}
+	}
+	char *keys = malloc((size_t)N * STEPS * 4);
+	cr_assert_not_null(keys);
+	for (size_t i = 0; i < N; i++)
+		for (int k = 0; k < STEPS; k++)
+			memcpy(keys + (i * STEPS + (size_t)k) * 4, pairs[k][(i >> k) & 1], 4);
+	/* the construction works: every key has the same low 20 FNV bits */
+	uint32_t h0 = fnv_low((uint32_t)(1469598103934665603ULL & 0xfffff), keys, STEPS * 4);
+	for (size_t i = 1; i < N; i += 997)
+		cr_assert_eq(fnv_low((uint32_t)(1469598103934665603ULL & 0xfffff),
+		                     keys + i * STEPS * 4, STEPS * 4), h0);
+
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct rg_strmap m;
+	rg_strmap_init(&m);
+	for (size_t i = 0; i < N; i++) {
+		bool existed = true;
+		cr_assert(rg_strmap_put(&m, keys + i * STEPS * 4, STEPS * 4, (void *)(i + 1), &existed));
+		cr_assert_not(existed, "key %zu is distinct", i);
+	}
+	for (size_t i = 0; i < N; i += 101)
+		cr_assert_eq((size_t)rg_strmap_get(&m, keys + i * STEPS * 4, STEPS * 4), i + 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* Quadratic was ~10 s here; linear is tens of milliseconds (the bound
+	 * leaves room for a loaded machine and sanitizers). */
+	cr_expect_lt(secs, 3.0, "inserting %d colliding keys took %.2f s", N, secs);
+	rg_strmap_free(&m);
+	free(keys);
 }
