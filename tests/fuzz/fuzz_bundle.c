@@ -39,12 +39,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct rg_results *res = NULL;
 	rg_status st = rg_run_judge(&res, path, &opt, &arena, &diags);
+	if (getenv("RG_FUZZ_VERBOSE")) /* to see why an input fails */
+		rg_diags_print(stderr, &diags);
 	if (st == RG_OK)
 		RG_FUZZ_CHECK(res != NULL && !rg_diags_has_errors(&diags));
 	else
 		RG_FUZZ_CHECK(res == NULL && rg_diags_has_errors(&diags));
-	if (getenv("RG_FUZZ_VERBOSE"))
-		rg_diags_print(stderr, &diags);
 	rg_diags_free(&diags);
 	rg_arena_free(&arena);
 	return 0;

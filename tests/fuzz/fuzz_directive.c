@@ -20,6 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct rg_directive *d = NULL;
 	rg_status st = rg_directive_load(&d, path, &arena, &diags);
+	if (getenv("RG_FUZZ_VERBOSE")) /* to see why an input fails */
+		rg_diags_print(stderr, &diags);
 	RG_FUZZ_CHECK(st == RG_OK || st == RG_EINPUT);
 	if (st == RG_OK) {
 		RG_FUZZ_CHECK(d && d->id && !rg_diags_has_errors(&diags));
@@ -28,8 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		RG_FUZZ_CHECK(rg_diags_has_errors(&diags));
 	}
-	if (getenv("RG_FUZZ_VERBOSE"))
-		rg_diags_print(stderr, &diags);
 	rg_diags_free(&diags);
 	rg_arena_free(&arena);
 	return 0;

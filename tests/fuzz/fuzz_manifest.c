@@ -28,6 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&m, 0, sizeof m);
 
 	rg_status st = rg_manifest_read(&m, ev, (const char *)data, size, &lim, &arena, &diags);
+	if (getenv("RG_FUZZ_VERBOSE")) /* to see why an input fails */
+		rg_diags_print(stderr, &diags);
 	RG_FUZZ_CHECK(st == RG_OK || st == RG_EINPUT);
 	if (st == RG_OK) {
 		RG_FUZZ_CHECK(!rg_diags_has_errors(&diags));
@@ -43,8 +45,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		RG_FUZZ_CHECK(s != NULL);
 		free(s);
 	}
-	if (getenv("RG_FUZZ_VERBOSE"))
-		rg_diags_print(stderr, &diags);
 	rg_diags_free(&diags);
 	rg_arena_free(&arena);
 	return 0;
