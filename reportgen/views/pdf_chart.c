@@ -107,15 +107,11 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 		return;
 	}
 	cairo_t *cr = d->cr;
-	const char *alt = rg_pdoc_text(d, RG_T_TIMELINE_ALT, v, 2);
-	char *attrs = rg_asprintf("alt='%s'", alt);
-	/* cairo's attribute syntax ends a string at ': keep the alternative
-	 * text free of it. */
-	for (char *p = attrs ? attrs + 5 : NULL; p && p[1]; p++)
-		if (*p == '\'' || *p == '\\')
-			*p = ' ';
-	rg_pdoc_tag(d, "Figure", attrs);
-	free(attrs);
+	/* cairo 1.16 cannot attach /Alt to a structure element; the text is
+	 * added after cairo finishes (pdf_post.c). */
+	free(d->figure_alt);
+	d->figure_alt = rg_asprintf("%s", rg_pdoc_text(d, RG_T_TIMELINE_ALT, v, 2));
+	rg_pdoc_tag(d, "Figure", NULL);
 
 	/* Lanes. */
 	for (size_t k = 0; k < r->n_actions; k++) {

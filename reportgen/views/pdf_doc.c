@@ -265,6 +265,21 @@ static const enum rg_tpl_colour status_colour[RG_VERDICT_COUNT] = {
 	[RG_NOT_APPLICABLE] = RG_C_NOT_APPLICABLE,
 };
 
+char *rg_pdoc_time(char *buf, struct rg_time t)
+{
+	char raw[RG_TIME_BUFSZ];
+	rg_time_format(raw, t);
+	/* raw: YYYY-MM-DDThh:mm:ss[.mmm](Z|+hh:mm) */
+	size_t n = strlen(raw), z = n;
+	if (n && raw[n - 1] == 'Z')
+		z = n - 1;
+	else if (n > 6 && (raw[n - 6] == '+' || raw[n - 6] == '-'))
+		z = n - 6;
+	snprintf(buf, RG_TIME_BUFSZ + 4, "%.10s %.*s %.6s", raw, (int)(z > 11 ? z - 11 : 0),
+	         raw + 11, z == n - 1 ? "UTC" : raw + z);
+	return buf;
+}
+
 const char *rg_pdoc_status_word(const struct rg_pdoc *d, enum rg_verdict v)
 {
 	return d->t->text[status_key[v < RG_VERDICT_COUNT ? v : RG_NOT_SATISFIED]];
@@ -815,7 +830,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	if (st == RG_OK && d.oom)
 		st = RG_EENV;
 	if (st == RG_OK)
-		st = rg_pdf_mark_tagged(d.fp, path, t->lang, diags);
+		st = rg_pdf_mark_tagged(d.fp, path, t->lang, d.figure_alt, diags);
 	if (fclose(d.fp) != 0 && st == RG_OK) {
 		rg_diag_err(diags, "pdf.write", path, 0, NULL, NULL, "cannot write the PDF: %s",
 		            strerror(errno));
@@ -825,6 +840,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 out:
 	free(title);
 	free(subject);
+	free(d.figure_alt);
 	ring_free(&d);
 	free_vars(&d);
 	free_fonts(&d);
