@@ -567,7 +567,7 @@ void rg_pdoc_field(struct rg_pdoc *d, const char *label, double label_w, enum rg
 /* ------------------------------------------------------------------ */
 /* Tables */
 
-static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
+static double header_height(struct rg_pdoc *d, struct rg_ptable *tb)
 {
 	double hh = 0;
 	for (size_t i = 0; i < tb->n; i++) {
@@ -575,7 +575,12 @@ static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
 		if (h > hh)
 			hh = h;
 	}
-	hh += 2 * PAD;
+	return hh + 2 * PAD;
+}
+
+static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
+{
+	double hh = header_height(d, tb);
 	if (!d->dry) {
 		rg_pdoc_colour(d, RG_C_HEADER_BG);
 		cairo_rectangle(d->cr, d->x0, d->y, d->x1 - d->x0, hh);
@@ -606,11 +611,11 @@ void rg_pdoc_table_begin(struct rg_pdoc *d, struct rg_ptable *tb, double min_row
 		tb->w[i] = w * tb->cols[i].share / total;
 		x += tb->w[i];
 	}
-	double hh = rg_pdoc_text_height(d, RG_F_SMALL_BOLD, w, "X") + 2 * PAD;
+	double hh = header_height(d, tb);
 	rg_pdoc_need(d, hh + min_rows * (d->t->font_size * 1.5 + 2 * PAD));
-	rg_pdoc_tag(d, "Table", NULL);
-	tb->tag_open = true;
-	table_header(d, tb);
+	/* The header is drawn with the first row, so that it never stands
+	 * alone at the foot of a page. */
+	tb->header_pending = true;
 }
 
 static double cell_text_w(const struct rg_ptable *tb, size_t i, const struct rg_pcell *c)
@@ -647,7 +652,13 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 			rh = h;
 	}
 	rh += 2 * PAD;
-	if (d->y + rh > d->bottom) {
+	if (tb->header_pending) {
+		rg_pdoc_need(d, header_height(d, tb) + rh);
+		rg_pdoc_tag(d, "Table", NULL);
+		tb->tag_open = true;
+		table_header(d, tb);
+		tb->header_pending = false;
+	} else if (d->y + rh > d->bottom) {
 		/* Continue on the next page: close this page's table, reopen it
 		 * with a caption and the header repeated. */
 		rg_pdoc_untag(d, "Table");
@@ -698,6 +709,14 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 
 void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb)
 {
+	if (tb->header_pending) {
+		/* No rows: the header alone still says what would be there. */
+		rg_pdoc_need(d, header_height(d, tb));
+		rg_pdoc_tag(d, "Table", NULL);
+		tb->tag_open = true;
+		table_header(d, tb);
+		tb->header_pending = false;
+	}
 	if (tb->tag_open)
 		rg_pdoc_untag(d, "Table");
 	tb->tag_open = false;

@@ -106,6 +106,7 @@ struct rg_ptable {
 	const char *caption; /* repeated above the header on continuation pages */
 	double x[RG_PTABLE_MAX_COLS], w[RG_PTABLE_MAX_COLS];
 	bool tag_open;
+	bool header_pending; /* begun, header not drawn yet (drawn with row 1) */
 	size_t rows_on_page;
 };
 

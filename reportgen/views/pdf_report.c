@@ -159,7 +159,7 @@ static size_t open_count(const struct rg_action_result *a)
 static void actions_table(struct rg_pdoc *d)
 {
 	const struct rg_results *r = d->r;
-	section(d, RG_T_ACTIONS_HEADING, "sec-actions", 60);
+	section(d, RG_T_ACTIONS_HEADING, "sec-actions", 100);
 	rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, RG_T_ACTIONS_INTRO, NULL, 0));
 	static const struct rg_pcol cols[] = {
 		{0.85, RG_F_SMALL_BOLD, RG_A_LEFT}, {2.45, RG_F_SMALL, RG_A_LEFT},
@@ -357,7 +357,7 @@ static void details(struct rg_pdoc *d)
 static void evidence(struct rg_pdoc *d)
 {
 	const struct rg_evidence *e = d->r->evidence;
-	section(d, RG_T_EVIDENCE_HEADING, "sec-evidence", 60);
+	section(d, RG_T_EVIDENCE_HEADING, "sec-evidence", 90);
 	rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, RG_T_EVIDENCE_INTRO, NULL, 0));
 	static const struct rg_pcol cols[] = {
 		{2.2, RG_F_SMALL, RG_A_LEFT},

@@ -198,7 +198,7 @@ Test(pdf, every_action_with_its_status_every_reference_and_the_digest)
 		char *heading = rg_asprintf("%s %s", a->def->id, a->def->title);
 		const char *h = strstr(text, heading);
 		cr_assert_not_null(h, "no section \"%s\"", heading);
-		char *status = rg_asprintf("%s. %zu items", words[a->status], a->n_items);
+		char *status = rg_asprintf("%s. items: %zu;", words[a->status], a->n_items);
 		const char *s = strstr(h, status);
 		cr_assert(s && s - h < 400, "%s: status \"%s\" not under its heading", a->def->id,
 		          status);
@@ -415,7 +415,7 @@ Test(pdf, not_notified_agency)
 	cr_assert(strstr(text, "Compliant: every required action was done on time."));
 	cr_assert(strstr(text, "Not notified"));
 	for (size_t k = 0; k < o.r->n_actions; k++) {
-		char *want = rg_asprintf("Not applicable. %zu items", o.r->actions[k].n_items);
+		char *want = rg_asprintf("Not applicable. items: %zu;", o.r->actions[k].n_items);
 		cr_assert(strstr(text, want), "%s", want);
 		free(want);
 	}
