@@ -380,6 +380,23 @@ Test(pdf, two_runs_are_byte_identical)
 	done(&b);
 }
 
+Test(pdf, two_processes_give_byte_identical_files)
+{
+	/* Separate processes: nothing (font caches, subset names, hash
+	 * seeds, addresses) may leak into the bytes. */
+	char d1[] = "/tmp/rg-pdf-repro-XXXXXX", d2[] = "/tmp/rg-pdf-repro-XXXXXX";
+	cr_assert_not_null(mkdtemp(d1));
+	cr_assert_not_null(mkdtemp(d2));
+	int st;
+	char *o = run(&st, "%s gaps 300 %s && %s gaps 300 %s && cmp %s/report.pdf %s/report.pdf && "
+	                   "cmp %s/summary.pdf %s/summary.pdf 2>&1",
+	              RENDER, d1, RENDER, d2, d1, d2, d1, d2);
+	cr_assert_eq(st, 0, "differs: %s", o);
+	free(o);
+	o = run(&st, "rm -rf %s %s", d1, d2);
+	free(o);
+}
+
 Test(pdf, generation_time_is_the_one_given)
 {
 	struct out o;
