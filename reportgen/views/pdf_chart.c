@@ -134,12 +134,6 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 			                  rg_pdoc_status_word(d, RG_NOT_APPLICABLE));
 			continue;
 		}
-		if (a->def->has_deadline) {
-			double x = XOF(a->def->deadline.ms);
-			rg_pdoc_colour(d, RG_C_TEXT);
-			cairo_set_line_width(cr, 2.0);
-			line(cr, x, ly + 1.5, x, ly + lane_h - 1.5);
-		}
 		/* Bin the items: the worst status in each point of width. */
 		unsigned char bin[MAX_BINS];
 		memset(bin, 0xff, sizeof bin);
@@ -169,6 +163,13 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 					rg_pdoc_badge(d, x - s / 2, ly + (lane_h - s) / 2, s,
 					              (enum rg_verdict)pass);
 				}
+		/* The deadline last, so no item hides it. */
+		if (a->def->has_deadline) {
+			double x = XOF(a->def->deadline.ms);
+			rg_pdoc_colour(d, RG_C_TEXT);
+			cairo_set_line_width(cr, 1.6);
+			line(cr, x, ly + 1, x, ly + lane_h - 1);
+		}
 		if (not_done) {
 			char n[32];
 			snprintf(n, sizeof n, "%zu", not_done);

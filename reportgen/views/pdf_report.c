@@ -95,9 +95,12 @@ static void cover(struct rg_pdoc *d)
 		free(c);
 	}
 	if (r->directive) {
+		/* The definition's file name only: where it is installed is not
+		 * part of the result, and would make reports differ by machine. */
+		const char *file = r->directive->path ? strrchr(r->directive->path, '/') : NULL;
+		file = file ? file + 1 : r->directive->path ? r->directive->path : "";
 		char *dv = rg_asprintf("%s (definition %s, %s)", r->directive->id,
-		                       r->directive->version ? r->directive->version : "-",
-		                       r->directive->path ? r->directive->path : "");
+		                       r->directive->version ? r->directive->version : "-", file);
 		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_DIRECTIVE, NULL, 0), LABEL_W, RG_F_BODY,
 		              dv ? dv : "", -1);
 		free(dv);
@@ -302,9 +305,11 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 		rg_pdoc_para(d, RG_F_BODY, RG_C_MUTED, d->t->text[RG_T_ACTION_NO_ITEMS]);
 	} else {
 		static const struct rg_pcol cols[] = {
-			{0.45, RG_F_SMALL, RG_A_RIGHT}, {1.3, RG_F_SMALL, RG_A_LEFT},
-			{1.2, RG_F_SMALL, RG_A_LEFT},   {1.25, RG_F_MONO, RG_A_LEFT},
-			{1.05, RG_F_SMALL, RG_A_LEFT},  {2.4, RG_F_SMALL, RG_A_LEFT},
+			/* Subjects carry long message ids and reasons repeat them:
+			 * those two columns get the room. */
+			{0.35, RG_F_SMALL, RG_A_RIGHT}, {2.15, RG_F_SMALL, RG_A_LEFT},
+			{1.0, RG_F_SMALL, RG_A_LEFT},   {1.45, RG_F_MONO, RG_A_LEFT},
+			{0.85, RG_F_SMALL, RG_A_LEFT},  {2.5, RG_F_SMALL, RG_A_LEFT},
 		};
 		const char *head[6] = {d->t->text[RG_T_COL_NUMBER],   d->t->text[RG_T_COL_SUBJECT],
 		                       d->t->text[RG_T_COL_STATUS],   d->t->text[RG_T_COL_EVIDENCE],

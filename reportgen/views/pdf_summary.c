@@ -155,15 +155,16 @@ static void items(struct rg_pdoc *d)
 		/* No room left for even the heading: the count alone must show. */
 		return;
 	}
-	heading(d, RG_T_SUMMARY_ITEMS, "sum-items", 75);
+	/* With items, keep the heading with the table header and a row. */
+	heading(d, RG_T_SUMMARY_ITEMS, "sum-items", total ? 75 : 20);
 	if (total == 0) {
 		rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, d->t->text[RG_T_SUMMARY_NO_ITEMS]);
 		return;
 	}
 	static const struct rg_pcol cols[] = {
-		{0.75, RG_F_SMALL_BOLD, RG_A_LEFT}, {1.3, RG_F_SMALL, RG_A_LEFT},
-		{1.3, RG_F_SMALL, RG_A_LEFT},       {1.2, RG_F_MONO, RG_A_LEFT},
-		{2.8, RG_F_SMALL, RG_A_LEFT},
+		{0.7, RG_F_SMALL_BOLD, RG_A_LEFT}, {1.6, RG_F_SMALL, RG_A_LEFT},
+		{1.05, RG_F_SMALL, RG_A_LEFT},     {1.45, RG_F_MONO, RG_A_LEFT},
+		{2.6, RG_F_SMALL, RG_A_LEFT},
 	};
 	const char *head[5] = {d->t->text[RG_T_COL_ACTION], d->t->text[RG_T_COL_SUBJECT],
 	                       d->t->text[RG_T_COL_STATUS], d->t->text[RG_T_COL_EVIDENCE],
