@@ -531,7 +531,7 @@ Test(template, bad_colour_and_page_are_reported)
 
 Test(template, not_xml_is_reported)
 {
-	assert_template_error("</template>", "</templat>", "template.xml");
+	assert_template_error("</template>", "</templat>", "xml.syntax");
 }
 
 Test(template, unknown_name_and_page_size_option)
@@ -542,7 +542,7 @@ Test(template, unknown_name_and_page_size_option)
 	rg_diags_init(&d);
 	struct rg_template *t = NULL;
 	cr_assert_eq(rg_template_load(&t, "no-such-template", NULL, &a, &d), RG_EINPUT);
-	cr_assert_str_eq(d.v[0].code, "template.open");
+	cr_assert_str_eq(d.v[0].code, "env.read");
 	cr_assert_eq(rg_template_load(&t, "default", "legal", &a, &d), RG_EINPUT);
 	cr_assert_eq(rg_template_load(&t, "default", "a4", &a, &d), RG_OK);
 	cr_assert_str_eq(t->page_name, "a4");
