@@ -306,8 +306,8 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 	} else {
 		static const struct rg_pcol cols[] = {
 			/* Subjects carry long message ids and reasons repeat them:
-			 * those two columns get the room. */
-			{0.35, RG_F_SMALL, RG_A_RIGHT}, {2.15, RG_F_SMALL, RG_A_LEFT},
+			 * those two columns get the room; # holds six digits. */
+			{0.55, RG_F_SMALL, RG_A_RIGHT}, {1.95, RG_F_SMALL, RG_A_LEFT},
 			{1.0, RG_F_SMALL, RG_A_LEFT},   {1.45, RG_F_MONO, RG_A_LEFT},
 			{0.85, RG_F_SMALL, RG_A_LEFT},  {2.5, RG_F_SMALL, RG_A_LEFT},
 		};
