@@ -59,98 +59,156 @@ static uint64_t below(uint64_t n)
 	return next_u64() % n;
 }
 
-enum { C_ID, C_SENT, C_REVIEWER, C_STATUS, C_EVIDENCE, C_REASON, NCOL };
+/*
+ * The table of the report's per-action sections (views/pdf_report.c):
+ * number, item, status (badge and word), evidence, late by, reason; column
+ * shares, fonts (template size 9: small 7.65 pt, mono 7.2 pt), padding,
+ * stripes, rules and the "(continued)" caption as the PDF view draws them.
+ */
+enum { C_NUM, C_ITEM, C_STATUS, C_EVIDENCE, C_LATE, C_REASON, NCOL };
 
-static const char *const headers[NCOL] = {"Email id", "Sent at", "Reviewer",
-                                          "Status", "Evidence", "Reason"};
-static const double widths[NCOL] = {111, 106, 50, 56, 82, 99}; /* sums to 504 */
-static const bool mono[NCOL] = {true, false, false, false, true, false};
+static const char *const headers[NCOL] = {"#", "Item", "Status", "Evidence", "Late by", "Reason"};
+static const double shares[NCOL] = {0.4, 1.35, 1.2, 1.25, 0.85, 2.6};
+static const bool mono[NCOL] = {false, false, false, true, false, false};
+static const bool right[NCOL] = {true, false, false, false, false, false};
 
-static const char *const reviewers[] = {"Pat Doe", "R. Okafor", "J. Nguyen", "M. Rossi",
-                                        "S. Patel", "T. Weber"};
+#define FONT_SMALL 7.65
+#define FONT_MONO 7.2
+#define BADGE 7.0
+#define CAPTION "RA-1 Analyse the exfiltrated correspondence"
+
+enum verdict { SATISFIED, LATE, NOT_SATISFIED };
 
 struct row {
-	char cell[NCOL][160];
+	char cell[NCOL][200];
+	enum verdict v;
 };
 
-/* The texts of finding i (1-based), shaped like the report's rows. */
+/* The texts of finding i (1-based), shaped like the report's RA-1 items. */
 static void make_row(struct row *r, uint64_t i)
 {
-	const int64_t march = rg_days_from_civil(2024, 3, 1) * 86400;
 	const int64_t april3 = rg_days_from_civil(2024, 4, 3) * 86400 + 13 * 3600;
 	const int64_t deadline = rg_days_from_civil(2024, 5, 1) * 86400 + 3 * 3600 + 59 * 60 + 59;
-	char t[RG_TIME_BUFSZ], d[RG_DURATION_BUFSZ];
-	snprintf(r->cell[C_ID], sizeof r->cell[C_ID], "AAMkAD%06" PRIu64 "-%012" PRIx64, i,
-	         next_u64() >> 16);
-	struct rg_time sent = {.ms = (march + (int64_t)below(31 * 86400)) * 1000, .offset = EDT};
-	snprintf(r->cell[C_SENT], sizeof r->cell[C_SENT], "%s", rg_time_format(t, sent));
+	char t[RG_TIME_BUFSZ];
+	char id[40];
+	snprintf(id, sizeof id, "AAMkAD%06" PRIu64 "-%012" PRIx64, i, next_u64() >> 16);
+	snprintf(r->cell[C_NUM], sizeof r->cell[C_NUM], "%" PRIu64, i);
+	snprintf(r->cell[C_ITEM], sizeof r->cell[C_ITEM], "finding %s", id);
 	snprintf(r->cell[C_EVIDENCE], sizeof r->cell[C_EVIDENCE], "findings.csv:%" PRIu64, i + 1);
+	r->cell[C_LATE][0] = '\0';
 	unsigned k = (unsigned)below(1000);
 	int64_t reviewed = april3 + (int64_t)below(26 * 86400);
 	if (k < 10) {
-		r->cell[C_REVIEWER][0] = '\0';
-		snprintf(r->cell[C_STATUS], sizeof r->cell[C_STATUS], "not satisfied");
+		r->v = NOT_SATISFIED;
+		snprintf(r->cell[C_STATUS], sizeof r->cell[C_STATUS], "Not satisfied");
 		snprintf(r->cell[C_REASON], sizeof r->cell[C_REASON],
-		         "email %.40s: not reviewed (reviewed_at is empty)", r->cell[C_ID]);
+		         "email %s: not reviewed (reviewed_at is empty)", id);
 		return;
 	}
-	snprintf(r->cell[C_REVIEWER], sizeof r->cell[C_REVIEWER], "%s", reviewers[below(6)]);
 	if (k < 30) {
 		reviewed = deadline + 3600 + (int64_t)below(9 * 86400);
-		struct rg_time rt = {.ms = reviewed * 1000, .offset = EDT};
-		snprintf(r->cell[C_STATUS], sizeof r->cell[C_STATUS], "satisfied late");
-		snprintf(r->cell[C_REASON], sizeof r->cell[C_REASON], "reviewed %s, %s after the deadline",
-		         rg_time_format(t, rt), rg_duration_format(d, (reviewed - deadline) * 1000));
-		return;
+		r->v = LATE;
+		snprintf(r->cell[C_STATUS], sizeof r->cell[C_STATUS], "Satisfied late");
+		rg_duration_format(r->cell[C_LATE], (reviewed - deadline) * 1000);
+	} else {
+		r->v = SATISFIED;
+		snprintf(r->cell[C_STATUS], sizeof r->cell[C_STATUS], "Satisfied");
 	}
 	struct rg_time rt = {.ms = reviewed * 1000, .offset = EDT};
-	snprintf(r->cell[C_STATUS], sizeof r->cell[C_STATUS], "satisfied");
-	snprintf(r->cell[C_REASON], sizeof r->cell[C_REASON], "reviewed %s", rg_time_format(t, rt));
+	snprintf(r->cell[C_REASON], sizeof r->cell[C_REASON], "email %s reviewed %s", id,
+	         rg_time_format(t, rt));
 }
 
 struct table {
 	cairo_t *cr;
 	PangoLayout *col[NCOL];
 	PangoLayout *head[NCOL];
-	PangoLayout *title, *footer;
+	PangoLayout *title, *caption, *footer;
+	double x[NCOL], w[NCOL];
 	int page;
+	int rows_on_page;
 	double y;
 };
+
+static double layout_h(PangoLayout *l)
+{
+	int lw, lh;
+	pango_layout_get_size(l, &lw, &lh);
+	return (double)lh / PANGO_SCALE;
+}
 
 /* Height of a row whose layouts already hold their texts. */
 static double row_height(PangoLayout *const *ls)
 {
-	int h = 0;
-	for (int c = 0; c < NCOL; c++) {
-		int lw, lh;
-		pango_layout_get_size(ls[c], &lw, &lh);
-		if (lh > h)
-			h = lh;
-	}
-	return (double)h / PANGO_SCALE + 2 * PAD;
+	double h = 0;
+	for (int c = 0; c < NCOL; c++)
+		if (layout_h(ls[c]) > h)
+			h = layout_h(ls[c]);
+	return h + 2 * PAD;
 }
 
-static void draw_cells(struct table *t, PangoLayout *const *ls, double h, bool shade)
+static void badge(cairo_t *cr, double x, double y, enum verdict v)
+{
+	static const double rgb[3][3] = {{0.18, 0.49, 0.20}, {0.78, 0.47, 0.0}, {0.72, 0.11, 0.11}};
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, rgb[v][0], rgb[v][1], rgb[v][2]);
+	cairo_new_path(cr);
+	if (v == SATISFIED) {
+		cairo_arc(cr, x + BADGE / 2, y + BADGE / 2, BADGE / 2, 0, 2 * G_PI);
+	} else if (v == LATE) {
+		cairo_move_to(cr, x, y + BADGE);
+		cairo_line_to(cr, x + BADGE / 2, y);
+		cairo_line_to(cr, x + BADGE, y + BADGE);
+		cairo_close_path(cr);
+	} else {
+		cairo_rectangle(cr, x, y, BADGE, BADGE);
+	}
+	cairo_fill(cr);
+	cairo_restore(cr);
+}
+
+static void draw_header(struct table *t)
 {
 	cairo_t *cr = t->cr;
-	if (shade) {
-		cairo_set_source_rgb(cr, 0.93, 0.94, 0.96);
+	double h = row_height(t->head);
+	cairo_set_source_rgb(cr, 0.875, 0.902, 0.937);
+	cairo_rectangle(cr, MARGIN, t->y, PAGE_W - 2 * MARGIN, h);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	for (int c = 0; c < NCOL; c++) {
+		cairo_move_to(cr, t->x[c] + PAD, t->y + PAD);
+		pango_cairo_show_layout(cr, t->head[c]);
+	}
+	t->y += h;
+	t->rows_on_page = 0;
+}
+
+static void draw_row(struct table *t, double h, enum verdict v)
+{
+	cairo_t *cr = t->cr;
+	if (t->rows_on_page % 2 == 1) {
+		cairo_set_source_rgb(cr, 0.957, 0.965, 0.976);
 		cairo_rectangle(cr, MARGIN, t->y, PAGE_W - 2 * MARGIN, h);
 		cairo_fill(cr);
 	}
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	double x = MARGIN;
-	for (int c = 0; c < NCOL; c++) {
-		cairo_move_to(cr, x + PAD, t->y + PAD);
-		pango_cairo_show_layout(cr, ls[c]);
-		x += widths[c];
-	}
-	cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
-	cairo_set_line_width(cr, 0.5);
+	cairo_set_source_rgb(cr, 0.722, 0.745, 0.784);
+	cairo_set_line_width(cr, 0.4);
 	cairo_move_to(cr, MARGIN, t->y + h);
 	cairo_line_to(cr, PAGE_W - MARGIN, t->y + h);
 	cairo_stroke(cr);
+	for (int c = 0; c < NCOL; c++) {
+		double tx = t->x[c] + PAD;
+		if (c == C_STATUS) {
+			double base = (double)pango_layout_get_baseline(t->col[c]) / PANGO_SCALE;
+			badge(cr, tx, t->y + PAD + base - BADGE + 0.5, v);
+			tx += BADGE + 3;
+		}
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+		cairo_move_to(cr, tx, t->y + PAD);
+		pango_cairo_show_layout(cr, t->col[c]);
+	}
 	t->y += h;
+	t->rows_on_page++;
 }
 
 static void end_page(struct table *t)
@@ -158,7 +216,7 @@ static void end_page(struct table *t)
 	char buf[32];
 	snprintf(buf, sizeof buf, "Page %d", t->page);
 	pango_layout_set_text(t->footer, buf, -1);
-	cairo_set_source_rgb(t->cr, 0.3, 0.3, 0.3);
+	cairo_set_source_rgb(t->cr, 0.333, 0.333, 0.333);
 	cairo_move_to(t->cr, MARGIN, PAGE_H - MARGIN + 12);
 	pango_cairo_show_layout(t->cr, t->footer);
 	cairo_show_page(t->cr);
@@ -168,32 +226,34 @@ static void begin_page(struct table *t)
 {
 	t->page++;
 	t->y = MARGIN;
-	if (t->page == 1) {
-		cairo_set_source_rgb(t->cr, 0, 0, 0);
-		cairo_move_to(t->cr, MARGIN, t->y);
-		pango_cairo_show_layout(t->cr, t->title);
-		int w, h;
-		pango_layout_get_size(t->title, &w, &h);
-		t->y += (double)h / PANGO_SCALE + 8;
-	}
+	PangoLayout *l = t->page == 1 ? t->title : t->caption;
+	cairo_set_source_rgb(t->cr, t->page == 1 ? 0.1 : 0.333, t->page == 1 ? 0.1 : 0.333,
+	                     t->page == 1 ? 0.1 : 0.333);
+	cairo_move_to(t->cr, MARGIN, t->y);
+	pango_cairo_show_layout(t->cr, l);
+	t->y += layout_h(l) + (t->page == 1 ? 8 : 3);
 	/* The header repeats on every page, as the report's tables do. */
-	draw_cells(t, t->head, row_height(t->head), true);
+	draw_header(t);
 }
 
 static PangoLayout *new_layout(PangoContext *ctx, const char *family, double size, bool bold,
-                               double width)
+                               double width, bool align_right)
 {
 	PangoLayout *l = pango_layout_new(ctx);
 	PangoFontDescription *fd = pango_font_description_new();
 	pango_font_description_set_family(fd, family);
-	pango_font_description_set_size(fd, (int)(size * PANGO_SCALE));
+	pango_font_description_set_size(fd, (int)(size * PANGO_SCALE + 0.5));
 	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
 	if (width > 0) {
-		pango_layout_set_width(l, (int)((width - 2 * PAD) * PANGO_SCALE));
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+		pango_layout_set_height(l, -12); /* the view caps a cell at 12 lines */
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 	}
+	if (align_right)
+		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
 	return l;
 }
 
@@ -267,18 +327,33 @@ int main(int argc, char **argv)
 	/* PDF user space is in points; pango's default of 96 dpi would scale
 	 * every size by 4/3. */
 	pango_cairo_context_set_resolution(ctx, 72.0);
-	pango_cairo_update_context(cr, ctx);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	pango_cairo_context_set_font_options(ctx, fo);
+	cairo_font_options_destroy(fo);
+	pango_context_set_language(ctx, pango_language_from_string("en-US"));
 
 	struct table t = {.cr = cr};
+	double total = 0, x = MARGIN;
+	for (int k = 0; k < NCOL; k++)
+		total += shares[k];
 	for (int k = 0; k < NCOL; k++) {
-		const char *fam = mono[k] ? "Noto Sans Mono" : "Noto Sans";
-		t.col[k] = new_layout(ctx, fam, 7.0, false, widths[k]);
-		t.head[k] = new_layout(ctx, "Noto Sans", 7.5, true, widths[k]);
+		t.x[k] = x;
+		t.w[k] = (PAGE_W - 2 * MARGIN) * shares[k] / total;
+		x += t.w[k];
+		double tw = t.w[k] - 2 * PAD - (k == C_STATUS ? BADGE + 3 : 0);
+		t.col[k] = new_layout(ctx, mono[k] ? "Noto Sans Mono" : "Noto Sans",
+		                      mono[k] ? FONT_MONO : FONT_SMALL, false, tw, right[k]);
+		t.head[k] = new_layout(ctx, "Noto Sans", FONT_SMALL, true, t.w[k] - 2 * PAD, right[k]);
 		pango_layout_set_text(t.head[k], headers[k], -1);
 	}
-	t.title = new_layout(ctx, "Noto Sans", 14.0, true, 0);
-	pango_layout_set_text(t.title, "RA-1 Analyse the exfiltrated correspondence: findings", -1);
-	t.footer = new_layout(ctx, "Noto Sans", 8.0, false, 0);
+	t.title = new_layout(ctx, "Noto Sans", 9 * 1.3, true, 0, false);
+	pango_layout_set_text(t.title, "Action " CAPTION, -1);
+	t.caption = new_layout(ctx, "Noto Sans", FONT_SMALL, false, 0, false);
+	pango_layout_set_text(t.caption, CAPTION " (continued)", -1);
+	t.footer = new_layout(ctx, "Noto Sans", FONT_SMALL, false, 0, false);
 
 	begin_page(&t);
 	struct row r;
@@ -291,7 +366,7 @@ int main(int argc, char **argv)
 			end_page(&t);
 			begin_page(&t);
 		}
-		draw_cells(&t, t.col, h, i % 2 == 0);
+		draw_row(&t, h, r.v);
 	}
 	end_page(&t);
 
@@ -300,6 +375,7 @@ int main(int argc, char **argv)
 		g_object_unref(t.head[k]);
 	}
 	g_object_unref(t.title);
+	g_object_unref(t.caption);
 	g_object_unref(t.footer);
 	g_object_unref(ctx);
 	cairo_destroy(cr);

@@ -4,9 +4,9 @@
     bench/htmltable.py --rows N --fonts DIR -o table.html
 
 Writes the same table that bench/drawfloor.c draws (same row texts from the
-same splitmix64 sequence, same columns, widths, fonts and sizes, Letter
-pages with 0.75 in margins, the header repeated on every page, a page number
-at the foot), so that `weasyprint table.html out.pdf` and `rg-drawfloor`
+same splitmix64 sequence; the columns, widths, fonts, sizes, badges and
+colours of the report's action tables; Letter pages with 0.75 in margins,
+the header repeated on every page, a page number at the foot), so that `weasyprint table.html out.pdf` and `rg-drawfloor`
 and `reportgen render` are timed on one table.  Reads nothing but the font
 folder's path, which goes into @font-face rules.
 """
@@ -37,8 +37,6 @@ class SplitMix64:
 
 
 EDT = dt.timezone(dt.timedelta(hours=-4))
-REVIEWERS = ["Pat Doe", "R. Okafor", "J. Nguyen", "M. Rossi", "S. Patel", "T. Weber"]
-MARCH = int(dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc).timestamp())
 APRIL3 = int(dt.datetime(2024, 4, 3, 13, tzinfo=dt.timezone.utc).timestamp())
 DEADLINE = int(dt.datetime(2024, 5, 1, 3, 59, 59, tzinfo=dt.timezone.utc).timestamp())
 
@@ -59,51 +57,56 @@ def duration(secs):
 
 
 def row(rng, i):
-    """Texts of finding i (1-based), drawing the generator in drawfloor.c's order."""
+    """Texts and verdict of finding i (1-based), in drawfloor.c's draw order."""
     ident = f"AAMkAD{i:06d}-{rng.next() >> 16:012x}"
-    sent = rfc3339(MARCH + rng.below(31 * 86400))
-    evidence = f"findings.csv:{i + 1}"
+    num, item, evidence = str(i), f"finding {ident}", f"findings.csv:{i + 1}"
     k = rng.below(1000)
     reviewed = APRIL3 + rng.below(26 * 86400)
     if k < 10:
-        return [ident, sent, "", "not satisfied", evidence,
-                f"email {ident}: not reviewed (reviewed_at is empty)"]
-    reviewer = REVIEWERS[rng.below(6)]
+        return "ns", [num, item, "Not satisfied", evidence, "",
+                      f"email {ident}: not reviewed (reviewed_at is empty)"]
     if k < 30:
         reviewed = DEADLINE + 3600 + rng.below(9 * 86400)
-        return [ident, sent, reviewer, "satisfied late", evidence,
-                f"reviewed {rfc3339(reviewed)}, {duration(reviewed - DEADLINE)} after the deadline"]
-    return [ident, sent, reviewer, "satisfied", evidence, f"reviewed {rfc3339(reviewed)}"]
+        return "late", [num, item, "Satisfied late", evidence, duration(reviewed - DEADLINE),
+                        f"email {ident} reviewed {rfc3339(reviewed)}"]
+    return "ok", [num, item, "Satisfied", evidence, "", f"email {ident} reviewed {rfc3339(reviewed)}"]
 
 
+# Column shares, sizes and colours of the report's action tables
+# (views/pdf_report.c, templates/default.xml), as drawfloor.c uses them.
+SHARES = [0.4, 1.35, 1.2, 1.25, 0.85, 2.6]
+WIDTHS = [504 * s / sum(SHARES) for s in SHARES]
 HEAD = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="en-US"><head><meta charset="utf-8">
 <title>Findings table (WeasyPrint comparison)</title>
 <style>
 @font-face {{ font-family: "Noto Sans"; font-weight: normal; src: url("{fonts}/NotoSans-Regular.ttf"); }}
 @font-face {{ font-family: "Noto Sans"; font-weight: bold; src: url("{fonts}/NotoSans-Bold.ttf"); }}
 @font-face {{ font-family: "Noto Sans Mono"; src: url("{fonts}/NotoSansMono-Regular.ttf"); }}
 @page {{ size: letter; margin: 54pt;
-        @bottom-left {{ content: "Page " counter(page); font: 8pt "Noto Sans"; color: #4d4d4d; }} }}
-body {{ font: 7pt "Noto Sans"; margin: 0; }}
-h1 {{ font-size: 14pt; margin: 0 0 8pt 0; }}
+        @bottom-left {{ content: "Page " counter(page); font: 7.65pt "Noto Sans"; color: #555; }} }}
+body {{ font: 7.65pt "Noto Sans"; color: #1a1a1a; margin: 0; }}
+h2 {{ font-size: 11.7pt; margin: 0 0 8pt 0; }}
 table {{ border-collapse: collapse; table-layout: fixed; width: 504pt; }}
 th, td {{ padding: 3pt; text-align: left; vertical-align: top; overflow-wrap: anywhere;
-         border-bottom: 0.5pt solid #b3b3b3; }}
-th {{ font-size: 7.5pt; background: #edeff5; }}
-tr:nth-child(even) td {{ background: #edeff5; }}
-td.m {{ font-family: "Noto Sans Mono"; }}
+         border-bottom: 0.4pt solid #b8bec8; }}
+tr {{ break-inside: avoid; }}
+th {{ background: #dfe6ef; border-bottom: none; }}
+th.r, td.r {{ text-align: right; }}
+tbody tr:nth-child(even) td {{ background: #f4f6f9; }}
+td.m {{ font-family: "Noto Sans Mono"; font-size: 7.2pt; }}
+i {{ display: inline-block; width: 7pt; height: 7pt; margin-right: 3pt; vertical-align: -0.5pt; }}
+i.ok {{ background: #2e7d32; border-radius: 50%; }}
+i.late {{ width: 0; height: 0; border: solid transparent; border-width: 0 3.5pt 7pt 3.5pt;
+          border-bottom-color: #c77700; }}
+i.ns {{ background: #b71c1c; }}
 </style></head><body>
-<h1>RA-1 Analyse the exfiltrated correspondence: findings</h1>
+<h2>Action RA-1 Analyse the exfiltrated correspondence</h2>
 <table>
-<colgroup><col style="width:111pt"><col style="width:106pt"><col style="width:50pt">
-<col style="width:56pt"><col style="width:82pt"><col style="width:99pt"></colgroup>
-<thead><tr><th>Email id</th><th>Sent at</th><th>Reviewer</th><th>Status</th><th>Evidence</th><th>Reason</th></tr></thead>
+<colgroup>{cols}</colgroup>
+<thead><tr><th class="r">#</th><th>Item</th><th>Status</th><th>Evidence</th><th>Late by</th><th>Reason</th></tr></thead>
 <tbody>
 """
-
-MONO = {0, 4}
-
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -116,12 +119,14 @@ def main():
         sys.exit(f"htmltable.py: no NotoSans-Regular.ttf in {fonts}")
     rng = SplitMix64(42)
     with open(a.output, "w", encoding="utf-8") as f:
-        f.write(HEAD.format(fonts=fonts.as_uri()))
+        cols = "".join(f'<col style="width:{w:.2f}pt">' for w in WIDTHS)
+        f.write(HEAD.format(fonts=fonts.as_uri(), cols=cols))
         for i in range(1, a.rows + 1):
-            cells = row(rng, i)
-            f.write("<tr>" + "".join(
-                f'<td class="m">{html.escape(c)}</td>' if k in MONO else f"<td>{html.escape(c)}</td>"
-                for k, c in enumerate(cells)) + "</tr>\n")
+            verdict, c = row(rng, i)
+            e = [html.escape(x) for x in c]
+            f.write(f'<tr><td class="r">{e[0]}</td><td>{e[1]}</td>'
+                    f'<td><i class="{verdict}"></i>{e[2]}</td><td class="m">{e[3]}</td>'
+                    f"<td>{e[4]}</td><td>{e[5]}</td></tr>\n")
         f.write("</tbody></table></body></html>\n")
 
 
