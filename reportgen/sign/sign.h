@@ -60,6 +60,8 @@ struct rg_verify_result {
 	bool ca_given;
 	char subject[512];
 	char signing_time[64]; /* RFC 3339, or "" when absent */
+	bool time_from_report; /* XML: XML-DSig states no signing time, so
+	                          signing_time is the report's @generated */
 	char detail[512];      /* one line: why not valid, or "" */
 };
 

@@ -1,0 +1,395 @@
+/*
+ * sign_pdf.c: the PDF signature, appended as one incremental update
+ * (ISO 32000-1 sections 7.5.6 and 12.8).
+ *
+ * Input: a complete PDF with classic cross-reference tables (cairo's, maybe
+ * followed by the PDF view's own update adding /MarkInfo and /Lang) and a
+ * loaded signer.  Output: the same file with these bytes appended:
+ *
+ *   sig   << /Type /Sig ... /ByteRange [...] /Contents <CMS hex> /M (...) >>
+ *   field << /Type /Annot /Subtype /Widget /FT /Sig /V sig /P page ... >>
+ *   page  (rewritten: every key it had, /Annots plus the field)
+ *   root  (rewritten: every key it had, /AcroForm << /Fields [field] /SigFlags 3 >>)
+ *   xref, trailer (/Size /Root /Info /Prev /ID), startxref, %%EOF
+ *
+ * Invariants: the original bytes are never changed; /ByteRange covers every
+ * byte of the result but the /Contents hex string (with its < >); the CMS
+ * SignedData is detached, SHA-256, holds the signer certificate and chain,
+ * and its signingTime attribute and /M are the signer's signing time, never
+ * the clock, so an RSA signer gives byte-identical files.  The /Contents
+ * reservation is measured from a real signature made with the same key,
+ * certificates and attributes.  On any failure the file is cut back to its
+ * original length.
+ */
+#include "sign/sign_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/ess.h>
+
+#include "core/str.h"
+#include "sign/pdfobj.h"
+
+/* ECDSA signatures vary by a few bytes from run to run (the DER integers r
+ * and s lose or gain a leading byte); RSA ones never do, so for RSA the
+ * reservation is exact and no byte of /Contents is padding that a verifier
+ * would ignore. */
+#define EC_CONTENTS_MARGIN 8
+#define BYTERANGE_WIDTH 44
+#define PDF_MAX_BYTES ((size_t)4 << 30)
+
+/* Reads the whole file (PDFs are our own output: bounded, but large ones
+ * exist, hence the explicit cap). */
+static rg_status read_all(char **out, size_t *len, const char *path, struct rg_diags *diags)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat sb;
+	*out = NULL;
+	if (!f || fstat(fileno(f), &sb) != 0) {
+		rg_diag_err(diags, "sign.read", path, 0, NULL, "check the path",
+		            "cannot read: %s", strerror(errno));
+		if (f)
+			fclose(f);
+		return RG_EENV;
+	}
+	if ((size_t)sb.st_size > PDF_MAX_BYTES) {
+		fclose(f);
+		rg_diag_err(diags, "sign.too-big", path, 0, NULL, NULL,
+		            "is larger than 4 GiB, more than a PDF signature's offsets allow here");
+		return RG_EENV;
+	}
+	size_t n = (size_t)sb.st_size;
+	char *buf = malloc(n + 1);
+	if (!buf || fread(buf, 1, n, f) != n) {
+		rg_diag_err(diags, "sign.read", path, 0, NULL, NULL, "cannot read: %s",
+		            buf ? strerror(errno) : "out of memory");
+		free(buf);
+		fclose(f);
+		return RG_EENV;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return RG_OK;
+}
+
+/* A detached CMS SignedData over content, DER-encoded into *der. */
+static bool make_cms(const struct rg_signer *s, const unsigned char *content, size_t n,
+                     unsigned char **der, int *der_len)
+{
+	const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
+	bool ok = false;
+	ASN1_TIME *t = NULL;
+	BIO *in = NULL;
+	ESS_SIGNING_CERT_V2 *ess = NULL;
+	unsigned char *essder = NULL;
+	int esslen = 0;
+	ASN1_STRING *seq = NULL;
+	*der = NULL;
+	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+	if (!cms)
+		goto done;
+	CMS_SignerInfo *si = CMS_add1_signer(cms, s->cert, s->key, EVP_sha256(), flags);
+	if (!si)
+		goto done;
+	/* Our own signingTime, so OpenSSL does not put the clock there. */
+	if (!(t = ASN1_TIME_set(NULL, (time_t)(s->signing_time_ms / 1000))) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1))
+		goto done;
+	/* ESS signing-certificate-v2 (RFC 5035) binds the signer certificate
+	 * into the signed attributes, so it cannot be swapped inside the
+	 * unsigned certificate set of the CMS. */
+	if (!(ess = OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), s->cert, NULL, 0)) ||
+	    (esslen = i2d_ESS_SIGNING_CERT_V2(ess, &essder)) <= 0 ||
+	    !(seq = ASN1_STRING_new()) || !ASN1_STRING_set(seq, essder, esslen) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2,
+	                                 V_ASN1_SEQUENCE, seq, -1))
+		goto done;
+	for (int i = 0; i < sk_X509_num(s->chain); i++)
+		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
+			goto done;
+	if (!(in = BIO_new_mem_buf(content, (int)n)) ||
+	    !CMS_final(cms, in, NULL, flags & ~CMS_PARTIAL))
+		goto done;
+	*der_len = i2d_CMS_ContentInfo(cms, der);
+	ok = *der_len > 0;
+done:
+	ERR_clear_error();
+	BIO_free(in);
+	ASN1_TIME_free(t);
+	ASN1_STRING_free(seq);
+	OPENSSL_free(essder);
+	ESS_SIGNING_CERT_V2_free(ess);
+	CMS_ContentInfo_free(cms);
+	return ok;
+}
+
+/* "D:YYYYMMDDHHmmSSZ" */
+static void pdf_date(char *buf, size_t size, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "D:%Y%m%d%H%M%SZ", &tm);
+}
+
+/* Writes dict's entries but those named in skip, without the closing >>. */
+static int copy_dict(struct rg_buf *b, struct rg_span dict, const char *const *skip)
+{
+	const char *pos = NULL;
+	struct rg_span k, v;
+	int rc = rg_buf_printf(b, "<<");
+	while (rc == RG_BUF_OK && rg_pdf_dict_next(dict, &pos, &k, &v)) {
+		bool drop = false;
+		for (const char *const *s = skip; *s; s++)
+			drop = drop || rg_pdf_name_is(k, *s);
+		if (!drop)
+			rc = rg_buf_printf(b, "\n%.*s %.*s", (int)k.n, k.p, (int)v.n, v.p);
+	}
+	return rc;
+}
+
+struct update {
+	struct rg_buf b;
+	size_t xoff[4]; /* offsets (in the update) of the objects written */
+	long xnum[4], xgen[4];
+	int nx;
+	size_t contents_at; /* offset of '<' of /Contents in the update */
+	size_t contents_len;/* bytes from '<' to '>' inclusive */
+	size_t byterange_at;/* offset of the ByteRange array */
+};
+
+static void mark_obj(struct update *u, long num, long gen)
+{
+	u->xoff[u->nx] = u->b.len;
+	u->xnum[u->nx] = num;
+	u->xgen[u->nx] = gen;
+	u->nx++;
+}
+
+#define PDF_FAIL(...)                                                                    \
+	do {                                                                             \
+		rg_diag_err(diags, "sign.pdf-structure", path, 0, NULL,                  \
+		            "sign the PDF exactly as reportgen wrote it", __VA_ARGS__);     \
+		goto fail;                                                               \
+	} while (0)
+
+/* Finds the first page by walking /Pages /Kids, first child each time. */
+static bool first_page(const struct rg_pdfdoc *d, struct rg_span catalog, struct rg_pdfref *out,
+                       struct rg_span *page)
+{
+	struct rg_span v, node, kid;
+	struct rg_pdfref ref;
+	if (!rg_pdf_dict_get(catalog, "/Pages", &v) || !rg_pdf_parse_ref(v, &ref))
+		return false;
+	for (int depth = 0; depth < 32; depth++) {
+		if (!rg_pdfdoc_object(d, ref, &node))
+			return false;
+		if (rg_pdf_dict_get(node, "/Type", &v) && rg_pdf_name_is(v, "/Page")) {
+			*out = ref;
+			*page = node;
+			return true;
+		}
+		const char *pos = NULL;
+		if (!rg_pdf_dict_get(node, "/Kids", &v) || !rg_pdf_array_next(v, &pos, &kid) ||
+		    !rg_pdf_parse_ref(kid, &ref))
+			return false;
+	}
+	return false;
+}
+
+rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_diags *diags)
+{
+	char *data = NULL, err[256], date[32];
+	size_t len = 0;
+	struct rg_pdfdoc d = {0};
+	struct update u = {0};
+	unsigned char *der = NULL, *signed_bytes = NULL;
+	int der_len = 0;
+	rg_status st = RG_EENV;
+	rg_buf_init(&u.b, 0);
+
+	if ((st = read_all(&data, &len, path, diags)) != RG_OK)
+		return st;
+	st = RG_EENV;
+	if (!rg_pdfdoc_open(&d, data, len, err, sizeof err))
+		PDF_FAIL("cannot read the PDF structure: %s", err);
+
+	struct rg_span catalog, page, v, elem;
+	struct rg_pdfref page_ref;
+	if (!rg_pdfdoc_object(&d, d.root, &catalog))
+		PDF_FAIL("the document catalog (/Root %ld %ld R) cannot be found", d.root.num,
+		         d.root.gen);
+	if (rg_pdf_dict_get(catalog, "/AcroForm", &v))
+		PDF_FAIL("the PDF already has a form (/AcroForm): it was signed before, or is "
+		         "not reportgen's");
+	if (!first_page(&d, catalog, &page_ref, &page))
+		PDF_FAIL("the first page cannot be found from /Pages");
+
+	/* The reservation: a real signature with the same key, certificates
+	 * and attributes over stand-in content has the final size, give or
+	 * take ECDSA's few bytes. */
+	if (!make_cms(s, (const unsigned char *)"", 0, &der, &der_len)) {
+		rg_diag_err(diags, "sign.cms", path, 0, NULL, NULL,
+		            "OpenSSL could not make a CMS signature with this key");
+		goto fail;
+	}
+	OPENSSL_free(der);
+	der = NULL;
+	size_t reserve = (size_t)der_len;
+	if (EVP_PKEY_get_base_id(s->key) != EVP_PKEY_RSA)
+		reserve += EC_CONTENTS_MARGIN;
+
+	long sig_num = d.size, field_num = d.size + 1;
+	pdf_date(date, sizeof date, s->signing_time_ms);
+	bool nl = len > 0 && data[len - 1] != '\n' && data[len - 1] != '\r';
+	int rc = nl ? rg_buf_putc(&u.b, '\n') : RG_BUF_OK;
+
+	/* The signature dictionary: ByteRange and Contents are placeholders
+	 * of fixed width, filled in once every offset is known. */
+	mark_obj(&u, sig_num, 0);
+	rc |= rg_buf_printf(&u.b,
+	                    "%ld 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite "
+	                    "/SubFilter /adbe.pkcs7.detached /M (%s)\n/ByteRange ",
+	                    sig_num, date);
+	u.byterange_at = u.b.len;
+	rc |= rg_buf_printf(&u.b, "%*s\n/Contents ", BYTERANGE_WIDTH, "");
+	u.contents_at = u.b.len;
+	rc |= rg_buf_putc(&u.b, '<');
+	for (size_t i = 0; i < 2 * reserve && rc == RG_BUF_OK; i++)
+		rc |= rg_buf_putc(&u.b, '0');
+	rc |= rg_buf_putc(&u.b, '>');
+	u.contents_len = u.b.len - u.contents_at;
+	rc |= rg_buf_printf(&u.b, " >>\nendobj\n");
+
+	/* The field and its widget, one object; invisible (zero /Rect). */
+	mark_obj(&u, field_num, 0);
+	rc |= rg_buf_printf(&u.b,
+	                    "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig "
+	                    "/T (reportgen signature) /F 132 /Rect [0 0 0 0] /V %ld 0 R "
+	                    "/P %ld %ld R >>\nendobj\n",
+	                    field_num, sig_num, page_ref.num, page_ref.gen);
+
+	/* The first page with the widget added to its /Annots. */
+	static const char *const page_skip[] = {"/Annots", NULL};
+	mark_obj(&u, page_ref.num, page_ref.gen);
+	rc |= rg_buf_printf(&u.b, "%ld %ld obj\n", page_ref.num, page_ref.gen);
+	rc |= copy_dict(&u.b, page, page_skip);
+	rc |= rg_buf_printf(&u.b, "\n/Annots [");
+	if (rg_pdf_dict_get(page, "/Annots", &v)) {
+		struct rg_pdfref aref;
+		if (rg_pdf_parse_ref(v, &aref) && !rg_pdfdoc_object(&d, aref, &v))
+			PDF_FAIL("the first page's /Annots array cannot be found");
+		const char *pos = NULL;
+		while (rg_pdf_array_next(v, &pos, &elem))
+			rc |= rg_buf_printf(&u.b, "%.*s ", (int)elem.n, elem.p);
+	}
+	rc |= rg_buf_printf(&u.b, "%ld 0 R]\n>>\nendobj\n", field_num);
+
+	/* The catalog with the form. */
+	static const char *const cat_skip[] = {NULL};
+	mark_obj(&u, d.root.num, d.root.gen);
+	rc |= rg_buf_printf(&u.b, "%ld %ld obj\n", d.root.num, d.root.gen);
+	rc |= copy_dict(&u.b, catalog, cat_skip);
+	rc |= rg_buf_printf(&u.b, "\n/AcroForm << /Fields [%ld 0 R] /SigFlags 3 >>\n>>\nendobj\n",
+	                    field_num);
+
+	/* Cross-reference section: one subsection per object keeps it simple
+	 * and valid whatever the numbers. */
+	size_t xref_at = len + u.b.len;
+	rc |= rg_buf_printf(&u.b, "xref\n");
+	for (int i = 0; i < u.nx; i++)
+		rc |= rg_buf_printf(&u.b, "%ld 1\n%010zu %05ld n\r\n", u.xnum[i], len + u.xoff[i],
+		                    u.xgen[i]);
+
+	/* /ID: keep the document's first identifier; the second, which names
+	 * this revision, is derived from the content so reruns agree. */
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	char idhex[33];
+	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
+		goto fail;
+	rg_hex(idhex, md, 16);
+	rc |= rg_buf_printf(&u.b, "trailer\n<< /Size %ld /Root %ld %ld R", field_num + 1,
+	                    d.root.num, d.root.gen);
+	if (d.info.p)
+		rc |= rg_buf_printf(&u.b, " /Info %.*s", (int)d.info.n, d.info.p);
+	if (d.id0.p)
+		rc |= rg_buf_printf(&u.b, " /ID [%.*s <%s>]", (int)d.id0.n, d.id0.p, idhex);
+	else
+		rc |= rg_buf_printf(&u.b, " /ID [<%s> <%s>]", idhex, idhex);
+	rc |= rg_buf_printf(&u.b, " /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", d.startxref,
+	                    xref_at);
+	if (rc != RG_BUF_OK)
+		goto fail;
+
+	/* ByteRange: everything but the Contents hex string. */
+	size_t total = len + u.b.len;
+	size_t a = len + u.contents_at, b = a + u.contents_len;
+	char br[BYTERANGE_WIDTH + 1];
+	int brn = snprintf(br, sizeof br, "[0 %zu %zu %zu]", a, b, total - b);
+	if (brn < 0 || brn > BYTERANGE_WIDTH)
+		goto fail;
+	memcpy(u.b.data + u.byterange_at, br, (size_t)brn);
+
+	size_t nsigned = total - u.contents_len;
+	if (!(signed_bytes = malloc(nsigned)))
+		goto fail;
+	memcpy(signed_bytes, data, len);
+	memcpy(signed_bytes + len, u.b.data, u.contents_at);
+	memcpy(signed_bytes + len + u.contents_at, u.b.data + u.contents_at + u.contents_len,
+	       u.b.len - u.contents_at - u.contents_len);
+	if (!make_cms(s, signed_bytes, nsigned, &der, &der_len)) {
+		rg_diag_err(diags, "sign.cms", path, 0, NULL, NULL,
+		            "OpenSSL could not make a CMS signature with this key");
+		goto fail;
+	}
+	if ((size_t)der_len > reserve) {
+		rg_diag_err(diags, "sign.contents-size", path, 0, NULL,
+		            "report this as a bug in reportgen",
+		            "the signature (%d bytes) does not fit the %zu bytes reserved for it",
+		            der_len, reserve);
+		goto fail;
+	}
+	/* Hex digits over the leading zeros; any padding after them (ECDSA
+	 * only) stays 0, which verify.c insists on. */
+	static const char digits[] = "0123456789ABCDEF";
+	char *hex = u.b.data + u.contents_at + 1;
+	for (int i = 0; i < der_len; i++) {
+		hex[2 * i] = digits[der[i] >> 4];
+		hex[2 * i + 1] = digits[der[i] & 15];
+	}
+
+	FILE *f = fopen(path, "ab");
+	bool ok = f && fwrite(u.b.data, 1, u.b.len, f) == u.b.len;
+	ok = f && fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok) {
+		rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
+		            "cannot append the signature: %s", strerror(errno));
+		if (truncate(path, (off_t)len) != 0) {
+			/* Nothing more to do: the caller removes its temporary. */
+		}
+		goto fail;
+	}
+	st = RG_OK;
+	goto done;
+fail:
+	st = RG_EENV;
+done:
+	OPENSSL_free(der);
+	free(signed_bytes);
+	rg_buf_free(&u.b);
+	rg_pdfdoc_free(&d);
+	free(data);
+	return st;
+}

@@ -1,0 +1,372 @@
+/*
+ * signer.c: loading and checking the signer's key material (see sign.h).
+ *
+ * Input: the paths of rg_signer_options and, for an encrypted key, a
+ * passphrase from --passphrase-file or $REPORTGEN_KEY_PASSPHRASE.  Output: an
+ * rg_signer that sign_pdf.c and sign_xml.c use read-only.
+ *
+ * Every check that can refuse a key runs here, before any output is
+ * touched, so a bad key never leaves a half-signed report behind.  The
+ * passphrase lives only in a local buffer that is wiped with
+ * OPENSSL_cleanse before this file returns; no diagnostic names it, its
+ * length, or any byte of the key.
+ */
+#include "sign/sign_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "core/str.h"
+#include "core/timefmt.h"
+
+#define PASSPHRASE_MAX 1024
+
+struct pass_ctx {
+	const char *pw; /* NULL: none was given */
+	size_t len;
+	bool asked;     /* OpenSSL wanted one: the key is encrypted */
+};
+
+static int pass_cb(char *buf, int size, int rwflag, void *u)
+{
+	struct pass_ctx *pc = u;
+	(void)rwflag;
+	pc->asked = true;
+	if (!pc->pw || size <= 0)
+		return -1;
+	size_t n = pc->len < (size_t)size ? pc->len : (size_t)size;
+	memcpy(buf, pc->pw, n);
+	return (int)n;
+}
+
+/* Reads the first line of the passphrase file into buf (wiped by the
+ * caller).  The newline an editor adds is not part of the passphrase. */
+static rg_status read_passphrase_file(char *buf, size_t size, size_t *len, const char *path,
+                                      struct rg_diags *diags)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		rg_diag_err(diags, "sign.passphrase-read", path, 0, NULL,
+		            "check the path given to --passphrase-file",
+		            "cannot read the passphrase file: %s", strerror(errno));
+		return RG_EENV;
+	}
+	size_t n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *nl = memchr(buf, '\n', n);
+	if (nl)
+		n = (size_t)(nl - buf);
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	*len = n;
+	return RG_OK;
+}
+
+static rg_status load_key(EVP_PKEY **out, const struct rg_signer_options *opt,
+                          struct rg_diags *diags)
+{
+	char pwbuf[PASSPHRASE_MAX];
+	struct pass_ctx pc = {0};
+	rg_status st = RG_OK;
+	*out = NULL;
+
+	if (opt->passphrase_file) {
+		st = read_passphrase_file(pwbuf, sizeof pwbuf, &pc.len, opt->passphrase_file, diags);
+		if (st != RG_OK)
+			goto done;
+		pc.pw = pwbuf;
+	} else {
+		const char *env = getenv("REPORTGEN_KEY_PASSPHRASE");
+		if (env) {
+			pc.pw = env;
+			pc.len = strlen(env);
+		}
+	}
+
+	BIO *bio = BIO_new_file(opt->key_path, "rb");
+	if (!bio) {
+		rg_diag_err(diags, "sign.key-read", opt->key_path, 0, NULL,
+		            "check the path given to --key", "cannot read the private key: %s",
+		            strerror(errno));
+		ERR_clear_error();
+		st = RG_EENV;
+		goto done;
+	}
+	*out = PEM_read_bio_PrivateKey(bio, NULL, pass_cb, &pc);
+	BIO_free(bio);
+	ERR_clear_error();
+	if (!*out) {
+		if (pc.asked && !pc.pw)
+			rg_diag_err(diags, "sign.key-passphrase", opt->key_path, 0, NULL,
+			            "set REPORTGEN_KEY_PASSPHRASE or give --passphrase-file FILE",
+			            "the private key is encrypted and no passphrase was given");
+		else if (pc.asked)
+			rg_diag_err(diags, "sign.key-passphrase", opt->key_path, 0, NULL,
+			            "check REPORTGEN_KEY_PASSPHRASE or the --passphrase-file",
+			            "cannot decrypt the private key: wrong passphrase, or the key is damaged");
+		else
+			rg_diag_err(diags, "sign.key-format", opt->key_path, 0, NULL,
+			            "give a PEM private key (-----BEGIN PRIVATE KEY----- or "
+			            "-----BEGIN ENCRYPTED PRIVATE KEY-----)",
+			            "not a PEM private key");
+		st = RG_EENV;
+		goto done;
+	}
+	int type = EVP_PKEY_get_base_id(*out);
+	if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
+		rg_diag_err(diags, "sign.key-type", opt->key_path, 0, NULL,
+		            "use an RSA or an EC (P-256/P-384) key",
+		            "the private key is of a kind XML-DSig signing does not support here (%s)",
+		            OBJ_nid2sn(type));
+		EVP_PKEY_free(*out);
+		*out = NULL;
+		st = RG_EENV;
+	}
+done:
+	OPENSSL_cleanse(pwbuf, sizeof pwbuf);
+	return st;
+}
+
+static rg_status load_cert(X509 **out, const char *path, const char *what,
+                           struct rg_diags *diags)
+{
+	BIO *bio = BIO_new_file(path, "rb");
+	*out = NULL;
+	if (!bio) {
+		rg_diag_err(diags, "sign.cert-read", path, 0, NULL, "check the path given to --cert",
+		            "cannot read the %s: %s", what, strerror(errno));
+		ERR_clear_error();
+		return RG_EENV;
+	}
+	*out = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	ERR_clear_error();
+	if (!*out) {
+		rg_diag_err(diags, "sign.cert-format", path, 0, NULL,
+		            "give a PEM certificate (-----BEGIN CERTIFICATE-----)",
+		            "not a PEM certificate");
+		return RG_EENV;
+	}
+	return RG_OK;
+}
+
+static rg_status load_chain(STACK_OF(X509) *chain, const char *path, struct rg_diags *diags)
+{
+	BIO *bio = BIO_new_file(path, "rb");
+	if (!bio) {
+		rg_diag_err(diags, "sign.chain-read", path, 0, NULL, "check the path given to --chain",
+		            "cannot read the certificate chain: %s", strerror(errno));
+		ERR_clear_error();
+		return RG_EENV;
+	}
+	X509 *c;
+	while ((c = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		if (!sk_X509_push(chain, c)) {
+			X509_free(c);
+			break;
+		}
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	if (sk_X509_num(chain) == 0) {
+		rg_diag_err(diags, "sign.chain-format", path, 0, NULL,
+		            "give the intermediate certificates in PEM, one after the other",
+		            "holds no PEM certificate");
+		return RG_EENV;
+	}
+	return RG_OK;
+}
+
+char *rg_x509_name_line(const X509_NAME *name)
+{
+	BIO *m = BIO_new(BIO_s_mem());
+	if (!m)
+		return NULL;
+	X509_NAME_print_ex(m, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	char *p;
+	long n = BIO_get_mem_data(m, &p);
+	char *s = n >= 0 ? rg_asprintf("%.*s", (int)n, p) : NULL;
+	BIO_free(m);
+	return s;
+}
+
+bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t)
+{
+	struct tm tm;
+	if (!t || !ASN1_TIME_to_tm(t, &tm))
+		return false;
+	return strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
+}
+
+bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) *untrusted, const char *ca_path, char *why,
+                      size_t why_size, bool *ca_unreadable)
+{
+	bool ok = false;
+	*ca_unreadable = false;
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	if (!store || !ctx) {
+		snprintf(why, why_size, "out of memory");
+		goto done;
+	}
+	FILE *probe = fopen(ca_path, "rb");
+	if (!probe) {
+		snprintf(why, why_size, "cannot read the trust anchors %s: %s", ca_path,
+		         strerror(errno));
+		*ca_unreadable = true;
+		goto done;
+	}
+	fclose(probe);
+	if (X509_STORE_load_file(store, ca_path) != 1) {
+		snprintf(why, why_size, "%s holds no PEM certificate to trust", ca_path);
+		*ca_unreadable = true;
+		goto done;
+	}
+	if (X509_STORE_CTX_init(ctx, store, cert, untrusted) != 1) {
+		snprintf(why, why_size, "cannot set up the certificate check");
+		goto done;
+	}
+	if (X509_verify_cert(ctx) == 1) {
+		ok = true;
+		why[0] = '\0';
+	} else {
+		snprintf(why, why_size, "the signer does not chain to --ca: %s",
+		         X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+	}
+done:
+	ERR_clear_error();
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	return ok;
+}
+
+/* The certificate checks, all of them, so one run names every problem. */
+static rg_status check_cert(const struct rg_signer *s, const struct rg_signer_options *opt,
+                            struct rg_diags *diags)
+{
+	rg_status st = RG_OK;
+	char when[RG_TIME_BUFSZ], lim[64];
+	time_t t = (time_t)(s->signing_time_ms / 1000);
+	rg_time_format_utc(when, s->signing_time_ms);
+
+	if (X509_check_private_key(s->cert, s->key) != 1) {
+		rg_diag_err(diags, "sign.key-mismatch", opt->key_path, 0, NULL,
+		            "give the key that belongs to the --cert certificate",
+		            "the private key does not match the certificate %s", opt->cert_path);
+		st = RG_EENV;
+	}
+	const ASN1_TIME *nb = X509_get0_notBefore(s->cert), *na = X509_get0_notAfter(s->cert);
+	if (ASN1_TIME_cmp_time_t(nb, t) > 0) {
+		if (!rg_x509_time_rfc3339(lim, sizeof lim, nb))
+			snprintf(lim, sizeof lim, "(unreadable date)");
+		rg_diag_err(diags, "sign.cert-not-yet-valid", opt->cert_path, 0, NULL,
+		            "check the clock or SOURCE_DATE_EPOCH, or use a current certificate",
+		            "the certificate is not valid before %s, and the signing time is %s",
+		            lim, when);
+		st = RG_EENV;
+	}
+	if (ASN1_TIME_cmp_time_t(na, t) < 0) {
+		if (!rg_x509_time_rfc3339(lim, sizeof lim, na))
+			snprintf(lim, sizeof lim, "(unreadable date)");
+		rg_diag_err(diags, "sign.cert-expired", opt->cert_path, 0, NULL,
+		            "renew the certificate, or check the clock or SOURCE_DATE_EPOCH",
+		            "the certificate expired on %s, before the signing time %s", lim, when);
+		st = RG_EENV;
+	}
+	if ((X509_get_extension_flags(s->cert) & EXFLAG_KUSAGE) &&
+	    !(X509_get_key_usage(s->cert) & KU_DIGITAL_SIGNATURE)) {
+		rg_diag_err(diags, "sign.cert-usage", opt->cert_path, 0, NULL,
+		            "use a certificate whose key usage includes digitalSignature",
+		            "the certificate's key usage does not allow digital signatures");
+		st = RG_EENV;
+	}
+	ERR_clear_error();
+	return st;
+}
+
+static bool fill_info(struct rg_signer *s)
+{
+	char buf[64];
+	s->subject = rg_x509_name_line(X509_get_subject_name(s->cert));
+	s->issuer = rg_x509_name_line(X509_get_issuer_name(s->cert));
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(s->cert), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	s->serial = hex ? strdup(hex) : NULL;
+	OPENSSL_free(hex);
+	BN_free(bn);
+	if (rg_x509_time_rfc3339(buf, sizeof buf, X509_get0_notAfter(s->cert)))
+		s->not_after = strdup(buf);
+	s->info.subject = s->subject;
+	s->info.issuer = s->issuer;
+	s->info.serial = s->serial;
+	s->info.not_after = s->not_after;
+	return s->subject && s->issuer && s->serial && s->not_after;
+}
+
+rg_status rg_signer_load(struct rg_signer **out, const struct rg_signer_options *opt,
+                         struct rg_diags *diags)
+{
+	*out = NULL;
+	if (!opt->key_path || !opt->cert_path) {
+		rg_diag_err(diags, "sign.usage", opt->key_path ? opt->key_path : "(command line)", 0,
+		            NULL, "give both --key FILE and --cert FILE, or --no-sign",
+		            "signing needs %s", opt->key_path ? "--cert" : "--key");
+		return RG_EINPUT;
+	}
+	if (opt->signing_time_ms < 0) {
+		rg_diag_err(diags, "sign.time", "(signing time)", 0, NULL,
+		            "set SOURCE_DATE_EPOCH to a time after 1970", "the signing time is before 1970");
+		return RG_EINPUT;
+	}
+	struct rg_signer *s = calloc(1, sizeof *s);
+	if (!s || !(s->chain = sk_X509_new_null())) {
+		free(s);
+		return RG_EENV;
+	}
+	s->signing_time_ms = opt->signing_time_ms;
+
+	/* Read all three files even when one fails, so every problem shows. */
+	rg_status st = load_key(&s->key, opt, diags);
+	st = rg_status_worst(st, load_cert(&s->cert, opt->cert_path, "certificate", diags));
+	if (opt->chain_path)
+		st = rg_status_worst(st, load_chain(s->chain, opt->chain_path, diags));
+	if (st == RG_OK)
+		st = check_cert(s, opt, diags);
+	if (st == RG_OK && !fill_info(s))
+		st = RG_EENV;
+	if (st != RG_OK) {
+		rg_signer_free(s);
+		return st;
+	}
+	*out = s;
+	return RG_OK;
+}
+
+void rg_signer_free(struct rg_signer *s)
+{
+	if (!s)
+		return;
+	EVP_PKEY_free(s->key);
+	X509_free(s->cert);
+	sk_X509_pop_free(s->chain, X509_free);
+	free(s->subject);
+	free(s->issuer);
+	free(s->serial);
+	free(s->not_after);
+	free(s);
+}
+
+const struct rg_pdf_signer *rg_signer_info(const struct rg_signer *s)
+{
+	return s ? &s->info : NULL;
+}
