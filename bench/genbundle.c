@@ -10,7 +10,11 @@
  * pool of 50), remediations.csv (most within the 48-hour window, some late,
  * a few missing), log-reviews.csv (sign_in, token_issuance and audit for each
  * account that has a secret), timeline.csv, attachments/impact-analysis.txt
- * and, when M > 0, signins.csv with M rows across April 2024.
+ * and, when M > 0, signins.csv with M rows across April 2024: one sign-in
+ * in five by a pool account, the rest by 20,000 other users; each user
+ * signs in from four usual addresses, with one sign-in in fifty from a
+ * random one (so the distinct addresses per account grow slowly with M, as
+ * in a real export, rather than one per row).
  *
  * Invariants: the output depends only on the arguments (a private splitmix64
  * generator, fixed ZIP timestamps), so two runs with the same seed give the
@@ -46,6 +50,15 @@ static uint64_t next_u64(void)
 {
 	/* splitmix64: tiny, fast, and identical on every platform, unlike rand(). */
 	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A fixed function of k, independent of the stream (per-user addresses). */
+static uint64_t mix(uint64_t k)
+{
+	uint64_t z = k * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
@@ -422,13 +435,16 @@ static void write_signins(struct member *m, uint64_t rows)
 		*p++ = ',';
 		/* One sign-in in five is by an account whose secret could be in
 		 * the evidence; the rest are the agency's other users. */
+		uint64_t who;
 		if (chance(200)) {
-			const char *u = pool[below(POOL)];
+			who = below(POOL);
+			const char *u = pool[who];
 			size_t k = strlen(u);
 			memcpy(p, u, k);
 			p += k;
 		} else {
 			unsigned u = (unsigned)below(OUT_OF_SCOPE);
+			who = POOL + u;
 			const char *g = given[u % 20], *f = family[u / 20 % 20];
 			size_t k = strlen(g);
 			memcpy(p, g, k);
@@ -447,7 +463,9 @@ static void write_signins(struct member *m, uint64_t rows)
 		memcpy(p, app, k);
 		p += k;
 		*p++ = ',';
-		uint64_t ip = next_u64();
+		/* A person signs in from a few usual addresses (office, home,
+		 * VPN); one sign-in in fifty comes from anywhere. */
+		uint64_t ip = chance(20) ? next_u64() : mix(who * 4 + below(4));
 		static const unsigned nets[] = {20, 40, 52, 104, 137, 198, 203};
 		p += snprintf(p, 20, "%u.%u.%u.%u", nets[ip % 7], (unsigned)(ip >> 8 & 255),
 		              (unsigned)(ip >> 16 & 255), 1 + (unsigned)(ip >> 24 & 253));
