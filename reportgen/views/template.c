@@ -10,12 +10,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "core/paths.h"
+#include "bundle/limits.h"
 #include "core/str.h"
+#include "core/xml.h"
 #include "views/pdf.h"
 #include "views/template.h"
 
@@ -392,36 +395,23 @@ rg_status rg_template_load(struct rg_template **out, const char *name_or_path,
 		return RG_EENV;
 	t->path = apath;
 
-	FILE *probe = fopen(apath, "rb");
-	if (!probe) {
-		int e = errno;
-		rg_diag_err(diags, "template.open", apath, 0, NULL,
-		            "name an installed template (e.g. default) or a template file",
-		            "cannot read the template: %s", strerror(e));
-		return e == ENOENT ? RG_EINPUT : RG_EENV;
-	}
-	fclose(probe);
-
-	xmlParserCtxt *ctxt = xmlNewParserCtxt();
-	if (!ctxt)
-		return RG_EENV;
-	xmlDoc *doc = xmlCtxtReadFile(ctxt, apath, NULL,
-	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	rg_status st;
+	/* Through the one safe XML reader (core/xml.h): it also keeps the
+	 * process-wide entity loader, which refuses every file, out of the way. */
+	struct rg_limits limits;
+	rg_limits_default(&limits);
+	char *bytes;
+	size_t nbytes;
+	rg_status st = rg_read_file(&bytes, &nbytes, apath, limits.xml_size, diags);
+	if (st != RG_OK)
+		return st == RG_EENV && access(apath, F_OK) != 0 ? RG_EINPUT : st;
+	xmlDoc *doc = rg_xml_parse(apath, bytes, nbytes, limits.xml_depth, diags);
+	free(bytes);
 	if (!doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		char *msg = rg_asprintf("%s", e && e->message ? e->message : "not well-formed XML\n");
-		if (msg && *msg && msg[strlen(msg) - 1] == '\n')
-			msg[strlen(msg) - 1] = '\0';
-		rg_diag_err(diags, "template.xml", apath, e ? (unsigned long)e->line : 0, NULL, NULL,
-		            "%s", msg ? msg : "not well-formed XML");
-		free(msg);
 		st = RG_EINPUT;
 	} else {
 		st = read_template(t, doc, apath, arena, diags);
 		xmlFreeDoc(doc);
 	}
-	xmlFreeParserCtxt(ctxt);
 	if (st == RG_OK && page_size && !set_page(t, page_size)) {
 		rg_diag_err(diags, "template.page", "--page-size", 0, NULL,
 		            "write letter or a4", "unknown page size \"%s\"", page_size);
