@@ -93,7 +93,7 @@ static void make_row(struct row *r, uint64_t i)
 	char id[40];
 	snprintf(id, sizeof id, "AAMkAD%06" PRIu64 "-%012" PRIx64, i, next_u64() >> 16);
 	snprintf(r->cell[C_NUM], sizeof r->cell[C_NUM], "%" PRIu64, i);
-	snprintf(r->cell[C_ITEM], sizeof r->cell[C_ITEM], "finding %s", id);
+	snprintf(r->cell[C_ITEM], sizeof r->cell[C_ITEM], "email %s", id);
 	snprintf(r->cell[C_EVIDENCE], sizeof r->cell[C_EVIDENCE], "findings.csv:%" PRIu64, i + 1);
 	r->cell[C_LATE][0] = '\0';
 	unsigned k = (unsigned)below(1000);
@@ -105,17 +105,21 @@ static void make_row(struct row *r, uint64_t i)
 		         "email %s: not reviewed (reviewed_at is empty)", id);
 		return;
 	}
+	struct rg_time rt = {.ms = reviewed * 1000, .offset = EDT};
 	if (k < 30) {
 		reviewed = deadline + 3600 + (int64_t)below(9 * 86400);
+		rt.ms = reviewed * 1000;
 		r->v = LATE;
 		snprintf(r->cell[C_STATUS], sizeof r->cell[C_STATUS], "Satisfied late");
 		rg_duration_format(r->cell[C_LATE], (reviewed - deadline) * 1000);
-	} else {
-		r->v = SATISFIED;
-		snprintf(r->cell[C_STATUS], sizeof r->cell[C_STATUS], "Satisfied");
+		snprintf(r->cell[C_REASON], sizeof r->cell[C_REASON],
+		         "email %s: reviewed at %s, %s after the deadline", id, rg_time_format(t, rt),
+		         r->cell[C_LATE]);
+		return;
 	}
-	struct rg_time rt = {.ms = reviewed * 1000, .offset = EDT};
-	snprintf(r->cell[C_REASON], sizeof r->cell[C_REASON], "email %s reviewed %s", id,
+	r->v = SATISFIED;
+	snprintf(r->cell[C_STATUS], sizeof r->cell[C_STATUS], "Satisfied");
+	snprintf(r->cell[C_REASON], sizeof r->cell[C_REASON], "email %s: reviewed at %s", id,
 	         rg_time_format(t, rt));
 }
 

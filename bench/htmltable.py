@@ -59,7 +59,7 @@ def duration(secs):
 def row(rng, i):
     """Texts and verdict of finding i (1-based), in drawfloor.c's draw order."""
     ident = f"AAMkAD{i:06d}-{rng.next() >> 16:012x}"
-    num, item, evidence = str(i), f"finding {ident}", f"findings.csv:{i + 1}"
+    num, item, evidence = str(i), f"email {ident}", f"findings.csv:{i + 1}"
     k = rng.below(1000)
     reviewed = APRIL3 + rng.below(26 * 86400)
     if k < 10:
@@ -67,9 +67,11 @@ def row(rng, i):
                       f"email {ident}: not reviewed (reviewed_at is empty)"]
     if k < 30:
         reviewed = DEADLINE + 3600 + rng.below(9 * 86400)
-        return "late", [num, item, "Satisfied late", evidence, duration(reviewed - DEADLINE),
-                        f"email {ident} reviewed {rfc3339(reviewed)}"]
-    return "ok", [num, item, "Satisfied", evidence, "", f"email {ident} reviewed {rfc3339(reviewed)}"]
+        late = duration(reviewed - DEADLINE)
+        return "late", [num, item, "Satisfied late", evidence, late,
+                        f"email {ident}: reviewed at {rfc3339(reviewed)}, {late} after the deadline"]
+    return "ok", [num, item, "Satisfied", evidence, "",
+                  f"email {ident}: reviewed at {rfc3339(reviewed)}"]
 
 
 # Column shares, sizes and colours of the report's action tables
