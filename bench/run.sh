@@ -6,7 +6,7 @@
 # Builds reportgen and the instruments in bench/ (meson build dir, default
 # `build`), generates bundles for the size ladder with rg-genbundle (cached in
 # the work dir, default $TMPDIR/reportgen-bench, regenerated when the
-# generator changes), then times, each N times (5; 3 with --quick):
+# generator's source changes), then times, each N times (5; 3 with --quick):
 #   - `reportgen check` on 10k findings x {100k, 1M, 5M} sign-in rows, next to
 #     the inflate floor `unzip -p BUNDLE > /dev/null` on the same bundles;
 #   - `reportgen render --no-sign` on {1k, 10k, 50k} findings (100k sign-ins),
@@ -74,7 +74,7 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # bundle FINDINGS SIGNINS -> path; kept between runs of the script.
 bundle() {
 	local f=$1 s=$2 zip=$work/f${1}_s${2}.zip
-	if [ ! -f "$zip" ] || [ "$gen" -nt "$zip" ]; then
+	if [ ! -f "$zip" ] || [ "$here/genbundle.c" -nt "$zip" ]; then
 		"$gen" --findings "$f" --signins "$s" --seed 1 -o "$zip" 2>/dev/null
 	fi
 	echo "$zip"
