@@ -96,7 +96,7 @@ median() {
 measure() {
 	local label=$1 input=$2 rows=$3 ok=$4
 	shift 4
-	local walls=() cpus=() maxrss=0 i t0 t1 rc kb
+	local walls=() cpus=() maxrss=0 i t0 t1 rc kb u sy
 	for ((i = 1; i <= runs; i++)); do
 		t0=$(date +%s%N)
 		rc=0
@@ -110,9 +110,9 @@ measure() {
 			INPUT[$label]=$input ROWS[$label]=$rows NRUNS[$label]=$i
 			return 0
 		fi
-		read -r kb u s < <(tail -1 "$work/time.out")
+		read -r kb u sy < <(tail -1 "$work/time.out")
 		walls+=("$(awk -v n=$((t1 - t0)) 'BEGIN{printf "%.4f", n/1e9}')")
-		cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')")
+		cpus+=("$(awk -v u="$u" -v s="$sy" 'BEGIN{printf "%.2f", u+s}')")
 		[ "$kb" -gt "$maxrss" ] && maxrss=$kb
 		echo "$label,$i,${walls[-1]},${cpus[-1]},$kb,$rc" >>"$rawcsv"
 	done
