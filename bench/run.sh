@@ -11,7 +11,7 @@
 #     the inflate floor `unzip -p BUNDLE > /dev/null` on the same bundles;
 #   - `reportgen render --no-sign` on {1k, 10k, 50k} findings (100k sign-ins),
 #     next to the drawing floor (rg-drawfloor, the same table through pango
-#     and cairo alone) and WeasyPrint on the same table as HTML (1k and 2k
+#     and cairo alone, untagged and with the report's structure tags) and WeasyPrint on the same table as HTML (1k and 2k
 #     rows; 1k only with --quick);
 #   - render of a ~1000-page report with and without signing (the demo key in
 #     samples/pki/), for the signing overhead.
@@ -153,6 +153,9 @@ for f in 1000 10000 50000; do
 	measure "drawing floor $(k $f)" "$(k $f) table rows" $f '0' \
 		"$floor" --rows $f -o "$work/out/floor-$f.pdf"
 	PAGES["drawing floor $(k $f)"]=$(pages_of "$work/out/floor-$f.pdf")
+	measure "drawing floor tagged $(k $f)" "$(k $f) table rows" $f '0' \
+		"$floor" --rows $f --tagged -o "$work/out/floor-tagged-$f.pdf"
+	PAGES["drawing floor tagged $(k $f)"]=$(pages_of "$work/out/floor-tagged-$f.pdf")
 done
 if [ $weasy = 1 ]; then
 	sizes="1000 2000"
@@ -236,6 +239,7 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t=="FAILED" || t==0 || n=="") print
 	echo "| check peak RSS 5M / 100k sign-ins | $(ratio "${RSS["check 10k/5M"]:-}" "${RSS["check 10k/100k"]:-}") | | <= 1.10 |"
 	for f in 1k 10k 50k; do
 		echo "| render / drawing floor, $f findings | $(ratio "${WALL["render $f"]:-}" "${WALL["drawing floor $f"]:-}") | $(ratio "${CPU["render $f"]:-}" "${CPU["drawing floor $f"]:-}") | <= 1.5 |"
+		echo "| render / tagged drawing floor, $f findings | $(ratio "${WALL["render $f"]:-}" "${WALL["drawing floor tagged $f"]:-}") | $(ratio "${CPU["render $f"]:-}" "${CPU["drawing floor tagged $f"]:-}") | (context) |"
 	done
 	for f in 1k 2k; do
 		if [ -n "${WALL["WeasyPrint $f"]:-}" ] && [ -n "${WALL["render $f"]:-}" ]; then
