@@ -17,7 +17,8 @@
  * for PDFs.  "Covers the whole file" means: the signature is the root's last
  * element, it has exactly one Reference, with URI="", enveloped-signature
  * and only canonicalisation transforms (no XPath or XSLT that could leave
- * parts out).  References to anything but the document itself are refused,
+ * parts out), and the unsigned XML declaration still says version 1.0, as
+ * reportgen wrote it.  References to anything but the document itself are refused,
  * so verifying never opens a file or the network.
  *
  * xmlsec and its error callback are set up once per process; xmlsec's
@@ -336,6 +337,15 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 	res->signed_ = true;
 	res->covers_whole = sig->parent == root && last_element_child(root) == sig &&
 	                    covers_document(sig);
+	/* The XML declaration is outside what any XML signature covers;
+	 * reportgen writes version 1.0, so another version is a change. */
+	bool decl_ok = !doc->version || xmlStrEqual(doc->version, BAD_CAST "1.0");
+	if (!decl_ok) {
+		res->covers_whole = false;
+		snprintf(res->detail, sizeof res->detail,
+		         "the XML declaration (not covered by the signature) was changed to version %s",
+		         (const char *)doc->version);
+	}
 
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	X509 *signer = NULL;
