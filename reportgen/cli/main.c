@@ -1,7 +1,57 @@
-/* main.c: placeholder until the command table lands. */
+/*
+ * main.c: the reportgen executable: hands argv to the command table.
+ *
+ * Everything else lives in the library (reportgen/) and the command files
+ * beside this one; main only dispatches and answers --help and --version.
+ */
 #include <stdio.h>
-int main(void)
+#include <string.h>
+
+#include "cli/commands.h"
+#include "rg_config.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{"check", rg_cmd_check, "validate and judge a bundle; print a per-action table"},
+	{"render", rg_cmd_render, "judge a bundle and write signed report.xml, report.pdf, summary.pdf"},
+	{"verify", rg_cmd_verify, "check the signature of reports (PDF or XML)"},
+	{"pack", rg_cmd_pack, "assemble a bundle ZIP from a folder, writing the manifest's digests"},
+};
+
+static void usage(FILE *out)
 {
-	puts("reportgen");
-	return 0;
+	fprintf(out, "usage: reportgen COMMAND [OPTIONS] ...\n\n"
+	             "Judges an evidence bundle against CISA Emergency Directive 24-02 and writes\n"
+	             "signed reports.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nExit status: 0 done (compliant / all signatures valid), 1 done but not\n"
+	             "compliant (or a signature invalid), 2 bad input or usage, 3 environment failure.\n"
+	             "'reportgen COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("reportgen %s\n", RG_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "reportgen: '%s' is not a command.\n", argv[1]);
+	usage(stderr);
+	return 2;
 }

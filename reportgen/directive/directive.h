@@ -83,6 +83,7 @@ struct rg_directive {
 	const char *version;   /* the definition's version, shown in reports */
 	const char *title;
 	const char *issued;    /* date, as written */
+	const char *source;    /* where the directive text comes from */
 	const char *numbering_note; /* why the action ids are the project's own */
 	const char *path;      /* file it was read from */
 	struct rg_action_def *actions;

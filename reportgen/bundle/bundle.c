@@ -1,0 +1,635 @@
+/*
+ * bundle.c: reads a bundle ZIP into the evidence model (see bundle.h).
+ *
+ * Order of work: the ZIP's central directory is checked first (names,
+ * encryption, links, sizes, ratios, counts) without inflating anything;
+ * then manifest.xml; then every other entry in ZIP order, each inflated in
+ * 64 KiB chunks, hashed and (for CSV) parsed in the same pass; signins.csv
+ * last, in rg_bundle_finish.  An entry that breaks a limit is never
+ * inflated beyond the limit.  Cross-references are resolved once all
+ * tables are read.
+ */
+#include "bundle/bundle.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zip.h>
+
+#include "bundle/manifest.h"
+#include "bundle/tables.h"
+#include "core/digest.h"
+#include "core/str.h"
+#include "core/strmap.h"
+
+#define CHUNK 65536
+#define RATIO_FLOOR (1024 * 1024) /* ratio limit applies to entries over 1 MiB */
+
+enum entry_role { ROLE_SKIP, ROLE_MANIFEST, ROLE_TABLE, ROLE_SIGNINS, ROLE_ATTACHMENT };
+
+struct entry {
+	zip_uint64_t index;
+	const char *name;
+	enum entry_role role;
+	bool readable; /* passed every central-directory check */
+};
+
+struct rg_bundle {
+	zip_t *za;
+	const char *zip_label; /* file name of the zip, for diagnostics */
+	struct rg_evidence *ev;
+	struct rg_arena *arena;
+	struct rg_diags *diags;
+	const struct rg_limits *limits;
+	struct rg_manifest manifest;
+	bool manifest_ok;
+	struct entry *entries;
+	size_t n_entries;
+	struct entry *signins;
+	struct rg_table tables[RG_TABLE_COUNT];
+	bool present[RG_TABLE_COUNT];
+	bool complete[RG_TABLE_COUNT]; /* read to the end with a usable header */
+	struct rg_strmap members;      /* member name -> struct rg_member index + 1 */
+	struct rg_strmap names;        /* every entry name of the ZIP */
+	char chunk[CHUNK];             /* inflate buffer */
+	struct rg_sha256 *hash;
+	rg_status status;
+};
+
+static void fail(struct rg_bundle *b, rg_status st)
+{
+	b->status = rg_status_worst(b->status, st);
+}
+
+static void limit_error(struct rg_bundle *b, const char *file, size_t offset, const char *what)
+{
+	const struct rg_limit_info *li = rg_limit_find(offset);
+	char hint[160];
+	snprintf(hint, sizeof hint, "raise it with %s if the bundle is genuine", li->option);
+	rg_diag_err(b->diags, "limit.zip", file, 0, NULL, hint, "%s the limit on the %s (%llu %s)",
+	            what, li->description,
+	            (unsigned long long)*(const uint64_t *)((const char *)b->limits + offset), li->unit);
+	fail(b, RG_EINPUT);
+}
+
+/* A printable copy of an untrusted entry name for messages. */
+static const char *printable(struct rg_bundle *b, const char *raw)
+{
+	size_t n = strnlen(raw, 200);
+	char *s = rg_arena_strndup(b->arena, raw, n);
+	if (!s)
+		return "?";
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
+static bool name_error(struct rg_bundle *b, const char *raw, const char *what, const char *hint)
+{
+	char col[260];
+	snprintf(col, sizeof col, "entry \"%s\"", printable(b, raw));
+	rg_diag_err(b->diags, "zip.name", b->zip_label, 0, col, hint, "%s", what);
+	fail(b, RG_EINPUT);
+	return false;
+}
+
+/* evidence-bundle.md, Layout: names are relative, use '/', and never hold
+ * "..", a leading '/', a drive letter, a backslash or a NUL. */
+static bool check_name(struct rg_bundle *b, const char *raw)
+{
+	size_t n = strlen(raw);
+	if (n == 0)
+		return name_error(b, raw, "has an empty name", "rebuild the bundle with reportgen pack");
+	if (strchr(raw, '\\'))
+		return name_error(b, raw, "contains a backslash", "use '/' between folder names");
+	if (raw[0] == '/')
+		return name_error(b, raw, "is an absolute path", "store names relative to the bundle root");
+	if (n >= 2 && raw[1] == ':' && ((raw[0] | 0x20) >= 'a' && (raw[0] | 0x20) <= 'z'))
+		return name_error(b, raw, "starts with a drive letter", "store names relative to the bundle root");
+	for (const char *p = raw; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return name_error(b, raw, "contains a control character", "rename the file");
+	if (!rg_utf8_valid(raw, n))
+		return name_error(b, raw, "is not valid UTF-8", "rename the file");
+	const char *seg = raw;
+	while (*seg) {
+		const char *end = strchr(seg, '/');
+		size_t len = end ? (size_t)(end - seg) : strlen(seg);
+		if ((len == 2 && seg[0] == '.' && seg[1] == '.') || (len == 1 && seg[0] == '.'))
+			return name_error(b, raw, "contains a \"..\" or \".\" path component",
+			                  "entries must stay inside the bundle; rename it");
+		if (len == 0 && end && end[1] != '\0')
+			return name_error(b, raw, "contains an empty path component (\"//\")", "rename it");
+		if (!end)
+			break;
+		seg = end + 1;
+	}
+	return true;
+}
+
+static enum entry_role role_of(const char *name, bool is_dir)
+{
+	if (is_dir)
+		return ROLE_SKIP;
+	if (strcmp(name, RG_F_MANIFEST) == 0)
+		return ROLE_MANIFEST;
+	if (strcmp(name, RG_F_SIGNINS) == 0)
+		return ROLE_SIGNINS;
+	if (rg_table_kind_of(name) != RG_TABLE_COUNT)
+		return ROLE_TABLE;
+	if (strncmp(name, "attachments/", 12) == 0 && name[12])
+		return ROLE_ATTACHMENT;
+	return ROLE_SKIP;
+}
+
+/* Checks the central directory: nothing is inflated here. */
+static void scan_directory(struct rg_bundle *b)
+{
+	zip_int64_t n = zip_get_num_entries(b->za, 0);
+	if (n < 0)
+		n = 0;
+	if ((uint64_t)n > b->limits->entries) {
+		limit_error(b, b->zip_label, offsetof(struct rg_limits, entries), "has more entries than");
+		return;
+	}
+	b->entries = rg_arena_alloc(b->arena, ((size_t)n + 1) * sizeof *b->entries);
+	if (!b->entries) {
+		fail(b, RG_EENV);
+		return;
+	}
+	struct rg_strmap *seen = &b->names;
+	uint64_t total = 0;
+	for (zip_int64_t i = 0; i < n; i++) {
+		zip_stat_t st;
+		const char *raw = zip_get_name(b->za, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
+		if (!raw || zip_stat_index(b->za, (zip_uint64_t)i, ZIP_FL_ENC_RAW, &st) != 0) {
+			rg_diag_err(b->diags, "zip.damaged", b->zip_label, 0, NULL,
+			            "rebuild the bundle", "entry %lld cannot be read: %s", (long long)i,
+			            zip_strerror(b->za));
+			fail(b, RG_EINPUT);
+			continue;
+		}
+		struct entry *e = &b->entries[b->n_entries++];
+		e->index = (zip_uint64_t)i;
+		e->name = rg_arena_strdup(b->arena, raw);
+		if (!e->name) {
+			fail(b, RG_EENV);
+			break;
+		}
+		if (!check_name(b, raw))
+			continue;
+		size_t len = strlen(raw);
+		bool is_dir = raw[len - 1] == '/';
+		char col[260];
+		snprintf(col, sizeof col, "entry \"%s\"", printable(b, raw));
+		bool existed = false;
+		if (!rg_strmap_put(seen, e->name, len, e, &existed)) {
+			fail(b, RG_EENV);
+			break;
+		}
+		if (existed) {
+			rg_diag_err(b->diags, "zip.duplicate", b->zip_label, 0, col,
+			            "keep one entry of each name", "appears more than once in the ZIP");
+			fail(b, RG_EINPUT);
+			continue;
+		}
+		zip_uint8_t opsys;
+		zip_uint32_t attr;
+		if (zip_file_get_external_attributes(b->za, (zip_uint64_t)i, 0, &opsys, &attr) == 0 &&
+		    opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & S_IFMT) == S_IFLNK) {
+			rg_diag_err(b->diags, "zip.symlink", b->zip_label, 0, col,
+			            "store the file itself, not a link to it", "is a symbolic link");
+			fail(b, RG_EINPUT);
+			continue;
+		}
+		if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
+			rg_diag_err(b->diags, "zip.encrypted", b->zip_label, 0, col,
+			            "store it without a password; protect the bundle as a whole instead",
+			            "is encrypted");
+			fail(b, RG_EINPUT);
+			continue;
+		}
+		e->role = role_of(e->name, is_dir);
+		if (is_dir) {
+			if (strcmp(e->name, "attachments/") != 0 && strncmp(e->name, "attachments/", 12) != 0) {
+				rg_diag_err(b->diags, "zip.unknown", b->zip_label, 0, col,
+				            "only attachments/ may hold folders",
+				            "is a folder the bundle format does not have");
+				fail(b, RG_EINPUT);
+			}
+			continue;
+		}
+		if (e->role == ROLE_SKIP) {
+			rg_diag_err(b->diags, "zip.unknown", e->name, 0, NULL,
+			            "remove it, or move supporting documents under attachments/",
+			            "is not a file of the bundle format (evidence-bundle.md, Layout)");
+			fail(b, RG_EINPUT);
+			continue;
+		}
+		uint64_t size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
+		uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+		size_t lim = e->role == ROLE_SIGNINS ? offsetof(struct rg_limits, signins_size)
+		                                     : offsetof(struct rg_limits, entry_size);
+		if (size > *(const uint64_t *)((const char *)b->limits + lim)) {
+			limit_error(b, e->name, lim, "declares a size over");
+			continue;
+		}
+		if (size > RATIO_FLOOR && size / (comp ? comp : 1) > b->limits->ratio) {
+			limit_error(b, e->name, offsetof(struct rg_limits, ratio),
+			            "is compressed more than");
+			continue;
+		}
+		total += size;
+		if (total > b->limits->total_size) {
+			limit_error(b, b->zip_label, offsetof(struct rg_limits, total_size),
+			            "declares a total size over");
+			break;
+		}
+		e->readable = true;
+		if (e->role == ROLE_SIGNINS)
+			b->signins = e;
+	}
+}
+
+/* Streams one entry: inflate, hash, feed (csv may be NULL), enforce the
+ * size limit on what is actually inflated (a central directory can lie). */
+static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_csv *csv,
+                         struct rg_buf *keep, char digest[RG_SHA256_HEX], uint64_t *size)
+{
+	zip_file_t *zf = zip_fopen_index(b->za, e->index, 0);
+	if (!zf) {
+		rg_diag_err(b->diags, "zip.damaged", e->name, 0, NULL, "rebuild the bundle",
+		            "cannot be opened: %s", zip_strerror(b->za));
+		fail(b, RG_EINPUT);
+		return false;
+	}
+	size_t lim = e->role == ROLE_SIGNINS ? offsetof(struct rg_limits, signins_size)
+	                                     : offsetof(struct rg_limits, entry_size);
+	uint64_t max = *(const uint64_t *)((const char *)b->limits + lim);
+	char *buf = b->chunk;
+	uint64_t total = 0;
+	bool ok = true;
+	for (;;) {
+		zip_int64_t n = zip_fread(zf, buf, CHUNK);
+		if (n < 0) {
+			rg_diag_err(b->diags, "zip.damaged", e->name, 0, NULL,
+			            "rebuild the bundle; the ZIP data is corrupt",
+			            "cannot be inflated: %s", zip_file_strerror(zf));
+			fail(b, RG_EINPUT);
+			ok = false;
+			break;
+		}
+		if (n == 0)
+			break;
+		total += (uint64_t)n;
+		if (total > max) {
+			limit_error(b, e->name, lim, "inflates past");
+			ok = false;
+			break;
+		}
+		rg_sha256_update(b->hash, buf, (size_t)n);
+		if (csv && !rg_csv_stopped(csv))
+			rg_csv_feed(csv, buf, (size_t)n);
+		if (keep && rg_buf_append(keep, buf, (size_t)n) != RG_BUF_OK) {
+			limit_error(b, e->name, offsetof(struct rg_limits, xml_size), "is larger than");
+			ok = false;
+			break;
+		}
+	}
+	zip_fclose(zf);
+	if (ok && csv)
+		rg_csv_end(csv);
+	rg_sha256_final_hex(b->hash, digest);
+	*size = total;
+	return ok;
+}
+
+static struct rg_member *add_member(struct rg_bundle *b, const char *name)
+{
+	struct rg_evidence *ev = b->ev;
+	struct rg_member *m = &ev->members[ev->n_members++];
+	m->path = name;
+	if (!rg_strmap_put(&b->members, name, strlen(name), (void *)ev->n_members, NULL))
+		fail(b, RG_EENV);
+	return m;
+}
+
+/* Compares a member's digest with the manifest's. */
+static void check_listed(struct rg_bundle *b, const struct rg_member *m)
+{
+	if (!b->manifest_ok)
+		return;
+	struct rg_manifest_file *mf = rg_manifest_find(&b->manifest, m->path);
+	if (!mf) {
+		rg_diag_err(b->diags, "manifest.unlisted", m->path, 0, NULL,
+		            "list it under <files> in manifest.xml with its SHA-256 (reportgen pack does this)",
+		            "is in the ZIP but not listed in manifest.xml");
+		fail(b, RG_EINPUT);
+		return;
+	}
+	mf->seen = true;
+	if (strcmp(mf->sha256, m->sha256) != 0) {
+		rg_diag_err(b->diags, "manifest.digest", m->path, 0, NULL,
+		            "the file was altered after the manifest was written, or the bundle was assembled wrong; rebuild it with reportgen pack",
+		            "has SHA-256 %s but manifest.xml (line %u) lists %s", m->sha256, mf->line,
+		            mf->sha256);
+		fail(b, RG_EINPUT);
+	}
+}
+
+static void read_table(struct rg_bundle *b, struct entry *e)
+{
+	enum rg_table_kind k = rg_table_kind_of(e->name);
+	struct rg_table *t = &b->tables[k];
+	b->present[k] = true;
+	struct rg_csv *csv = rg_csv_new(t->file, b->limits, b->diags, rg_table_record, t);
+	if (!csv) {
+		fail(b, RG_EENV);
+		return;
+	}
+	struct rg_member *m = add_member(b, e->name);
+	size_t errors_before = b->diags->errors;
+	bool ok = stream_entry(b, e, csv, NULL, m->sha256, &m->size);
+	if (ok && !t->ncols) {
+		rg_diag_err(b->diags, "csv.empty-file", t->file, 0, NULL,
+		            "the first line must be the header (see evidence-bundle.md)",
+		            "is empty: it has no header line");
+		ok = false;
+	}
+	b->complete[k] = ok && t->header_ok && !rg_csv_stopped(csv);
+	if (b->diags->errors > errors_before)
+		fail(b, RG_EINPUT);
+	rg_csv_free(csv);
+	check_listed(b, m);
+}
+
+static void read_attachment(struct rg_bundle *b, struct entry *e)
+{
+	struct rg_member *m = add_member(b, e->name);
+	stream_entry(b, e, NULL, NULL, m->sha256, &m->size);
+	check_listed(b, m);
+}
+
+static void read_manifest(struct rg_bundle *b)
+{
+	struct entry *e = NULL;
+	for (size_t i = 0; i < b->n_entries; i++)
+		if (b->entries[i].role == ROLE_MANIFEST)
+			e = &b->entries[i];
+	if (!e || !e->readable) {
+		if (!e)
+			rg_diag_err(b->diags, "bundle.no-manifest", RG_F_MANIFEST, 0, NULL,
+			            "add manifest.xml at the root of the ZIP (see evidence-bundle.md)",
+			            "is missing from the bundle");
+		fail(b, RG_EINPUT);
+		return;
+	}
+	struct rg_buf buf;
+	rg_buf_init(&buf, b->limits->xml_size);
+	struct rg_member *m = add_member(b, e->name);
+	if (stream_entry(b, e, NULL, &buf, m->sha256, &m->size)) {
+		rg_status st = rg_manifest_read(&b->manifest, b->ev, buf.data ? buf.data : "", buf.len,
+		                                b->limits, b->arena, b->diags);
+		b->manifest_ok = st == RG_OK || st == RG_EINPUT;
+		if (!b->manifest.files && st != RG_OK)
+			b->manifest_ok = false;
+		fail(b, st);
+	}
+	rg_buf_free(&buf);
+}
+
+/* secrets -> findings, remediations -> secrets, timeline -> attachments. */
+static void resolve(struct rg_bundle *b)
+{
+	struct rg_evidence *ev = b->ev;
+	struct rg_table *tf = &b->tables[RG_TABLE_FINDINGS], *ts = &b->tables[RG_TABLE_SECRETS],
+	                *tr = &b->tables[RG_TABLE_REMEDIATIONS];
+
+	ev->findings = rg_table_steal(tf, &ev->n_findings);
+	ev->log_reviews = rg_table_steal(&b->tables[RG_TABLE_LOG_REVIEWS], &ev->n_log_reviews);
+	ev->events = rg_table_steal(&b->tables[RG_TABLE_TIMELINE], &ev->n_events);
+	ev->has_findings = b->present[RG_TABLE_FINDINGS];
+	ev->has_secrets = b->present[RG_TABLE_SECRETS];
+	ev->has_remediations = b->present[RG_TABLE_REMEDIATIONS];
+	ev->has_log_reviews = b->present[RG_TABLE_LOG_REVIEWS];
+	ev->has_signins = b->signins != NULL;
+
+	bool *has_secret = ev->n_findings ? calloc(ev->n_findings, sizeof *has_secret) : NULL;
+	ev->n_secrets = ts->n;
+	ev->secrets = ts->n ? rg_arena_alloc(b->arena, ts->n * sizeof *ev->secrets) : NULL;
+	if ((ev->n_findings && !has_secret) || (ts->n && !ev->secrets)) {
+		free(has_secret);
+		fail(b, RG_EENV);
+		return;
+	}
+	for (size_t i = 0; i < ts->n; i++) {
+		struct rg_secret_row *row = rg_table_row(ts, i);
+		ev->secrets[i] = row->s;
+		size_t idx = (size_t)rg_strmap_get(&tf->ids, row->email_id, strlen(row->email_id));
+		if (!idx) {
+			if (b->complete[RG_TABLE_FINDINGS] || !b->present[RG_TABLE_FINDINGS]) {
+				rg_diag_err(b->diags, "ref.email", RG_F_SECRETS, row->s.line, "email_id",
+				            "add the email to findings.csv, or correct the id",
+				            "\"%s\" is not an email_id of findings.csv", row->email_id);
+				fail(b, RG_EINPUT);
+			}
+			continue;
+		}
+		const struct rg_finding *f = &ev->findings[idx - 1];
+		ev->secrets[i].finding = f;
+		has_secret[idx - 1] = true;
+		if (!f->contains_secret) {
+			char hint[200];
+			snprintf(hint, sizeof hint, "set contains_secret=yes on findings.csv line %u, or correct the id",
+			         f->line);
+			rg_diag_err(b->diags, "ref.email-no-secret", RG_F_SECRETS, row->s.line, "email_id",
+			            hint, "email \"%s\" is marked contains_secret=no in findings.csv",
+			            row->email_id);
+			fail(b, RG_EINPUT);
+		}
+	}
+	if (b->complete[RG_TABLE_SECRETS] || !b->present[RG_TABLE_SECRETS]) {
+		for (size_t i = 0; i < ev->n_findings; i++) {
+			if (ev->findings[i].contains_secret && !has_secret[i]) {
+				rg_diag_err(b->diags, "ref.secret-missing", RG_F_FINDINGS, ev->findings[i].line,
+				            "contains_secret",
+				            "list the secret(s) found in this email in secrets.csv, or set contains_secret=no",
+				            "email \"%s\" contains a secret but secrets.csv lists none for it",
+				            ev->findings[i].email_id);
+				fail(b, RG_EINPUT);
+			}
+		}
+	}
+	free(has_secret);
+
+	ev->n_remediations = tr->n;
+	ev->remediations = tr->n ? rg_arena_alloc(b->arena, tr->n * sizeof *ev->remediations) : NULL;
+	if (tr->n && !ev->remediations) {
+		fail(b, RG_EENV);
+		return;
+	}
+	for (size_t i = 0; i < tr->n; i++) {
+		struct rg_remediation_row *row = rg_table_row(tr, i);
+		ev->remediations[i] = row->r;
+		size_t idx = (size_t)rg_strmap_get(&ts->ids, row->secret_id, strlen(row->secret_id));
+		if (!idx) {
+			if (b->complete[RG_TABLE_SECRETS] || !b->present[RG_TABLE_SECRETS]) {
+				rg_diag_err(b->diags, "ref.secret", RG_F_REMEDIATIONS, row->r.line, "secret_id",
+				            "add the secret to secrets.csv, or correct the id",
+				            "\"%s\" is not a secret_id of secrets.csv", row->secret_id);
+				fail(b, RG_EINPUT);
+			}
+			continue;
+		}
+		ev->remediations[i].secret = &ev->secrets[idx - 1];
+	}
+
+	struct rg_strmap accounts;
+	rg_strmap_init(&accounts);
+	for (size_t i = 0; i < ev->n_secrets; i++)
+		rg_strmap_put(&accounts, ev->secrets[i].account, strlen(ev->secrets[i].account), (void *)1,
+		              NULL);
+	for (size_t i = 0; i < ev->n_log_reviews; i++) {
+		const struct rg_log_review *r = &ev->log_reviews[i];
+		if (!rg_strmap_has(&accounts, r->account, strlen(r->account)))
+			rg_diag_warn(b->diags, "ref.account", RG_F_LOG_REVIEWS, r->line, "account",
+			             "check the spelling against secrets.csv; the review is not used",
+			             "\"%s\" is not an account of secrets.csv", r->account);
+	}
+	rg_strmap_free(&accounts);
+
+	for (size_t i = 0; i < ev->n_events; i++) {
+		struct rg_event *e = &ev->events[i];
+		if (!e->reference || strncmp(e->reference, "attachments/", 12) != 0)
+			continue;
+		if (rg_strmap_has(&b->members, e->reference, strlen(e->reference))) {
+			e->reference_is_attachment = true;
+		} else {
+			rg_diag_err(b->diags, "ref.attachment", RG_F_TIMELINE, e->line, "reference",
+			            "add the document to the bundle under that name, or correct the path",
+			            "\"%s\" is not a file in the bundle", e->reference);
+			fail(b, RG_EINPUT);
+		}
+	}
+}
+
+rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
+                         const struct rg_limits *limits, struct rg_arena *arena,
+                         struct rg_diags *diags)
+{
+	*out = NULL;
+	struct rg_bundle *b = calloc(1, sizeof *b);
+	struct rg_evidence *ev = rg_arena_alloc(arena, sizeof *ev);
+	struct rg_sha256 *h = rg_sha256_new();
+	if (!b || !ev || !h) {
+		free(b);
+		rg_sha256_free(h);
+		rg_diag_err(diags, "env.nomem", zip_path, 0, NULL, NULL, "out of memory");
+		return RG_EENV;
+	}
+	b->ev = ev;
+	b->arena = arena;
+	b->diags = diags;
+	b->limits = limits;
+	b->hash = h;
+	rg_strmap_init(&b->members);
+	rg_strmap_init(&b->names);
+	for (int k = 0; k < RG_TABLE_COUNT; k++)
+		rg_table_init(&b->tables[k], (enum rg_table_kind)k, arena, limits, diags);
+	const char *slash = strrchr(zip_path, '/');
+	b->zip_label = slash ? slash + 1 : zip_path;
+	ev->bundle_name = rg_arena_strdup(arena, b->zip_label);
+
+	if (!rg_sha256_file(zip_path, ev->bundle_sha256)) {
+		rg_diag_err(diags, "env.read", zip_path, 0, NULL, "check the path and its permissions",
+		            "cannot be read: %s", strerror(errno));
+		rg_bundle_close(b);
+		return RG_EENV;
+	}
+	int zerr = 0;
+	b->za = zip_open(zip_path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	if (!b->za) {
+		zip_error_t ze;
+		zip_error_init_with_code(&ze, zerr);
+		bool env = zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ || zerr == ZIP_ER_MEMORY;
+		rg_diag_err(diags, env ? "env.read" : "zip.invalid", b->zip_label, 0, NULL,
+		            env ? "check the path and its permissions"
+		                : "an evidence bundle is a ZIP file; rebuild it with reportgen pack",
+		            "is not a readable ZIP archive: %s", zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		rg_status st = env ? RG_EENV : RG_EINPUT;
+		rg_bundle_close(b);
+		return st;
+	}
+	scan_directory(b);
+	ev->members = rg_arena_alloc(arena, (b->n_entries + 1) * sizeof *ev->members);
+	if (!ev->members) {
+		rg_bundle_close(b);
+		return RG_EENV;
+	}
+	read_manifest(b);
+	for (size_t i = 0; i < b->n_entries && b->status != RG_EENV; i++) {
+		struct entry *e = &b->entries[i];
+		if (!e->readable)
+			continue;
+		if (e->role == ROLE_TABLE)
+			read_table(b, e);
+		else if (e->role == ROLE_ATTACHMENT)
+			read_attachment(b, e);
+	}
+	if (!b->present[RG_TABLE_TIMELINE] && b->status != RG_EENV) {
+		rg_diag_err(diags, "bundle.no-timeline", RG_F_TIMELINE, 0, NULL,
+		            "add timeline.csv with the dated events of the response",
+		            "is missing; every bundle needs one");
+		fail(b, RG_EINPUT);
+	}
+	if (b->status != RG_EENV)
+		resolve(b);
+	*out = b;
+	return b->status;
+}
+
+struct rg_evidence *rg_bundle_evidence(struct rg_bundle *b)
+{
+	return b->ev;
+}
+
+rg_status rg_bundle_finish(struct rg_bundle *b, rg_signin_fn fn, void *ctx)
+{
+	if (b->signins && b->signins->readable && b->status != RG_EENV) {
+		struct rg_table *t = &b->tables[RG_TABLE_SIGNINS];
+		t->signin_fn = fn;
+		t->signin_ctx = ctx;
+		read_table(b, b->signins);
+	}
+	if (b->manifest_ok) {
+		for (size_t i = 0; i < b->manifest.n_files; i++) {
+			const struct rg_manifest_file *mf = &b->manifest.files[i];
+			if (mf->seen || rg_strmap_has(&b->names, mf->path, strlen(mf->path)))
+				continue;
+			rg_diag_err(b->diags, "manifest.missing", RG_F_MANIFEST, mf->line, "<file> @path",
+			            "add the file to the ZIP, or remove it from the list",
+			            "lists \"%s\", which is not in the bundle", mf->path);
+			fail(b, RG_EINPUT);
+		}
+	}
+	rg_status st = b->status;
+	rg_bundle_close(b);
+	return st;
+}
+
+void rg_bundle_close(struct rg_bundle *b)
+{
+	if (!b)
+		return;
+	if (b->za)
+		zip_discard(b->za);
+	for (int k = 0; k < RG_TABLE_COUNT; k++)
+		rg_table_free(&b->tables[k]);
+	rg_strmap_free(&b->members);
+	rg_strmap_free(&b->names);
+	rg_sha256_free(b->hash);
+	free(b);
+}

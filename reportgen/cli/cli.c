@@ -1,0 +1,125 @@
+/*
+ * cli.c: shared pieces of the commands (see cli.h).
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t rg_cli_add_limit_options(struct option *opts, size_t n)
+{
+	for (size_t i = 0; i < rg_limit_count; i++) {
+		opts[n].name = rg_limit_table[i].option + 2; /* skip "--" */
+		opts[n].has_arg = required_argument;
+		opts[n].flag = NULL;
+		opts[n].val = RG_CLI_LIMIT_BASE + (int)i;
+		n++;
+	}
+	memset(&opts[n], 0, sizeof opts[n]);
+	return n;
+}
+
+bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value)
+{
+	size_t i = (size_t)(opt - RG_CLI_LIMIT_BASE);
+	if (i >= rg_limit_count)
+		return false;
+	const struct rg_limit_info *li = &rg_limit_table[i];
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(value, &end, 10);
+	unsigned long long mult = 1;
+	if (*end == 'K' || *end == 'k')
+		mult = 1024ULL, end++;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1024ULL * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		mult = 1024ULL * 1024 * 1024, end++;
+	if (errno || *end || value[0] == '-' || !value[0] || v == 0 || v > UINT64_MAX / mult) {
+		fprintf(stderr, "reportgen: %s: \"%s\" is not a positive number (suffixes K, M, G allowed)\n",
+		        li->option, value);
+		return false;
+	}
+	*(uint64_t *)((char *)l + li->offset) = v * mult;
+	return true;
+}
+
+void rg_cli_print_limit_help(FILE *out)
+{
+	fprintf(out, "\nLimits (a bundle over a limit is refused; raise one for a genuine bundle):\n");
+	for (size_t i = 0; i < rg_limit_count; i++)
+		fprintf(out, "  %-22s N  %s (default %" PRIu64 " %s)\n", rg_limit_table[i].option,
+		        rg_limit_table[i].description, rg_limit_table[i].default_value,
+		        rg_limit_table[i].unit);
+}
+
+void rg_cli_print_diags(const char *cmd, struct rg_diags *d)
+{
+	(void)cmd;
+	rg_diags_sort(d);
+	rg_diags_print(stderr, d);
+}
+
+static size_t done_count(const struct rg_action_result *ar)
+{
+	return ar->counts[RG_SATISFIED] + ar->counts[RG_SATISFIED_LATE];
+}
+
+void rg_cli_print_table(FILE *out, const struct rg_results *r)
+{
+	const struct rg_evidence *ev = r->evidence;
+	fprintf(out, "%s: %s (%s), directive %s (definition %s)\n", ev->bundle_name,
+	        ev->agency_name, ev->agency_id, r->directive->id, r->directive->version);
+	fprintf(out, "bundle sha256 %s\n\n", ev->bundle_sha256);
+	fprintf(out, "%-9s %-8s %-21s %5s %5s %5s %5s  %s\n", "ACTION", "KIND", "STATUS", "ITEMS",
+	        "DONE", "LATE", "OPEN", "WORST");
+	for (size_t a = 0; a < r->n_actions; a++) {
+		const struct rg_action_result *ar = &r->actions[a];
+		size_t open = ar->counts[RG_NOT_SATISFIED] + ar->counts[RG_INSUFFICIENT_EVIDENCE];
+		char where[300] = "";
+		if (ar->worst && ar->worst->status != RG_SATISFIED &&
+		    ar->worst->status != RG_NOT_APPLICABLE) {
+			if (ar->worst->line)
+				snprintf(where, sizeof where, "%s:%u: ", ar->worst->file,
+				         (unsigned)ar->worst->line);
+			else
+				snprintf(where, sizeof where, "%s: ", ar->worst->file);
+		}
+		fprintf(out, "%-9s %-8s %-21s %5zu %5zu %5zu %5zu  %s%s\n", ar->def->id,
+		        ar->def->kind == RG_KIND_REQUIRED ? "required" : "advisory",
+		        rg_verdict_names[ar->status], ar->n_items, done_count(ar),
+		        ar->counts[RG_SATISFIED_LATE], open, where,
+		        ar->worst && ar->worst->status != RG_SATISFIED ? ar->worst->reason : "");
+	}
+	fprintf(out, "\noverall: %s\n", rg_overall_names[r->overall]);
+}
+
+int rg_cli_exit_for(const struct rg_results *r)
+{
+	return r->overall == RG_COMPLIANT ? 0 : 1;
+}
+
+int rg_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "reportgen %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry 'reportgen %s --help'.\n", cmd);
+	va_end(ap);
+	return 2;
+}
+
+bool rg_cli_parse_jobs(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < 1 || v > 256)
+		return false;
+	*out = (int)v;
+	return true;
+}

@@ -1,0 +1,47 @@
+/*
+ * cli.h: what the command implementations share: the limit options, the
+ * printing of diagnostics and of the per-action table, the exit status.
+ * Only the front end prints; the library below fills diagnostics lists.
+ */
+#ifndef RG_CLI_H
+#define RG_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bundle/limits.h"
+#include "core/diag.h"
+#include "core/status.h"
+#include "judge/results.h"
+
+/* Long options of the limits start at this getopt value. */
+#define RG_CLI_LIMIT_BASE 1000
+
+/* Appends the limit options to an option array (which must have room for
+ * rg_limit_count more entries plus the terminator); returns the new count. */
+size_t rg_cli_add_limit_options(struct option *opts, size_t n);
+
+/* Handles a getopt value >= RG_CLI_LIMIT_BASE.  Accepts plain numbers and
+ * K, M, G suffixes (powers of 1024).  False (with a message) on a bad value. */
+bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value);
+
+/* Prints the diagnostics (sorted) to stderr, prefixed by the command. */
+void rg_cli_print_diags(const char *cmd, struct rg_diags *d);
+
+/* Prints the per-action table and the overall result. */
+void rg_cli_print_table(FILE *out, const struct rg_results *r);
+
+/* 0 compliant, 1 compliant_late or non_compliant. */
+int rg_cli_exit_for(const struct rg_results *r);
+
+/* The usage error convention: message on stderr, exit 2. */
+int rg_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses the -j value: a whole number from 1 to 256. */
+bool rg_cli_parse_jobs(const char *s, int *out);
+
+/* Help text of the limit options, for the --help of check, render, pack. */
+void rg_cli_print_limit_help(FILE *out);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * strmap.h: a string -> pointer hash map (open addressing, FNV-1a).
+ *
+ * Used for identifier uniqueness and cross-references (email_id -> finding,
+ * secret_id -> secret), accounts, and distinct sign-in addresses.  Keys are
+ * not copied: they must outlive the map (they live in the run's arena, or
+ * the caller copies them with rg_strmap_put_copy).  The table doubles at
+ * 70% load; lookups are O(1) expected.
+ */
+#ifndef RG_STRMAP_H
+#define RG_STRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct rg_strmap_slot {
+	const char *key;
+	size_t len;
+	void *value;
+	unsigned long hash;
+};
+
+struct rg_strmap {
+	struct rg_strmap_slot *slots;
+	size_t cap, count;
+};
+
+void rg_strmap_init(struct rg_strmap *m);
+void rg_strmap_free(struct rg_strmap *m); /* frees the table, not keys or values */
+
+/* NULL when absent. */
+void *rg_strmap_get(const struct rg_strmap *m, const char *key, size_t len);
+bool rg_strmap_has(const struct rg_strmap *m, const char *key, size_t len);
+
+/* Inserts or replaces.  Returns false only when out of memory.  *existed
+ * (when not NULL) says whether the key was already present. */
+bool rg_strmap_put(struct rg_strmap *m, const char *key, size_t len, void *value, bool *existed);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * xml.c: safe XML parsing and schema validation (see xml.h).
+ */
+#include "core/xml.h"
+
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+
+static xmlParserInputPtr refuse_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL; /* nothing outside the document is ever read */
+}
+
+static void silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+void rg_xml_init(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	xmlInitParser();
+	/* Errors reach us through structured handlers; nothing goes to
+	 * stderr behind the diagnostics' back. */
+	xmlSetGenericErrorFunc(NULL, silent);
+	xmlSetExternalEntityLoader(refuse_entity);
+}
+
+struct err_ctx {
+	struct rg_diags *diags;
+	const char *file;
+	const char *code;
+	const char *hint;
+	int count;
+};
+
+static void structured_error(void *user, xmlErrorPtr e)
+{
+	struct err_ctx *c = user;
+	if (!e || e->level == XML_ERR_WARNING)
+		return;
+	char msg[600];
+	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
+	size_t len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = '\0';
+	char where[200] = "";
+	if (e->node && ((xmlNodePtr)e->node)->name)
+		snprintf(where, sizeof where, "<%s>", (const char *)((xmlNodePtr)e->node)->name);
+	rg_diag_err(c->diags, c->code, c->file, e->line > 0 ? (unsigned long)e->line : 0,
+	            where[0] ? where : NULL, c->hint, "%s", msg);
+	c->count++;
+}
+
+static int depth_of(xmlNodePtr n)
+{
+	int max = 0;
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		int d = depth_of(c);
+		if (d > max)
+			max = d;
+	}
+	return max + 1;
+}
+
+/* Finds a markup declaration ("<!DOCTYPE", "<!ENTITY", "<!ELEMENT"...):
+ * "<!" followed by a letter.  Comments ("<!--") and CDATA ("<![") are not
+ * declarations.  Refused wherever it stands, before libxml2 sees it. */
+static const char *find_declaration(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 2 < n; i++) {
+		if (s[i] == '<' && s[i + 1] == '!' &&
+		    ((s[i + 2] | 0x20) >= 'a' && (s[i + 2] | 0x20) <= 'z'))
+			return s + i;
+	}
+	return NULL;
+}
+
+xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t max_depth,
+                       struct rg_diags *diags)
+{
+	rg_xml_init();
+	const char *dt = find_declaration(bytes, n);
+	if (dt) {
+		unsigned long line = 1;
+		for (const char *p = bytes; p < dt; p++)
+			line += *p == '\n';
+		rg_diag_err(diags, "xml.doctype", file, line, NULL,
+		            "remove the <!DOCTYPE ...> declaration; reportgen reads no DTD and no entities",
+		            "has a document type declaration, which is not allowed");
+		return NULL;
+	}
+	if (n > INT32_MAX) {
+		rg_diag_err(diags, "xml.size", file, 0, NULL, NULL, "is too large to parse");
+		return NULL;
+	}
+	struct err_ctx ec = {diags, file, "xml.syntax", "fix the XML syntax at that line", 0};
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		rg_diag_err(diags, "env.nomem", file, 0, NULL, NULL, "out of memory");
+		return NULL;
+	}
+	xmlSetStructuredErrorFunc(&ec, structured_error);
+	/* No NOENT (entities are not substituted), no DTDLOAD, no DTDATTR. */
+	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes, (int)n, file, NULL,
+	                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	                                      XML_PARSE_NOCDATA);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	bool wellformed = ctxt->wellFormed;
+	xmlFreeParserCtxt(ctxt);
+	if (!doc || !wellformed) {
+		if (!ec.count)
+			rg_diag_err(diags, "xml.syntax", file, 0, NULL, "fix the XML syntax",
+			            "is not well-formed XML");
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	if (doc->intSubset || doc->extSubset) {
+		rg_diag_err(diags, "xml.doctype", file, 0, NULL, "remove the document type declaration",
+		            "has a document type declaration, which is not allowed");
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (root && (uint64_t)depth_of(root) > max_depth) {
+		rg_diag_err(diags, "limit.xml-depth", file, 0, NULL,
+		            "raise it with --max-xml-depth if the document is genuine",
+		            "nests elements deeper than the limit (%llu levels)",
+		            (unsigned long long)max_depth);
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
+                          struct rg_diags *diags)
+{
+	rg_xml_init();
+	/* Read the schema ourselves: the process-wide entity loader refuses
+	 * every file, the schema included. */
+	char *xsd = NULL;
+	size_t xsd_len = 0;
+	struct rg_diags scratch;
+	rg_diags_init(&scratch);
+	rg_status rst = rg_read_file(&xsd, &xsd_len, xsd_path, 16u << 20, &scratch);
+	rg_diags_free(&scratch);
+	xmlSchemaParserCtxtPtr pc =
+	    rst == RG_OK ? xmlSchemaNewMemParserCtxt(xsd, (int)xsd_len) : NULL;
+	struct err_ctx quiet = {&scratch, xsd_path, "env.schema", NULL, 0};
+	rg_diags_init(&scratch);
+	if (pc)
+		xmlSchemaSetParserStructuredErrors(pc, structured_error, &quiet);
+	xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
+	xmlSchemaFreeParserCtxt(pc);
+	rg_diags_free(&scratch);
+	free(xsd);
+	if (!schema) {
+		rg_diag_err(diags, "env.schema", xsd_path, 0, NULL,
+		            "reinstall reportgen or set REPORTGEN_DATADIR",
+		            "cannot load the XML Schema");
+		return RG_EENV;
+	}
+	xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+	if (!vc) {
+		xmlSchemaFree(schema);
+		return RG_EENV;
+	}
+	struct err_ctx ec = {diags, file, "xml.schema", NULL, 0};
+	char hint[300];
+	const char *base = strrchr(xsd_path, '/');
+	snprintf(hint, sizeof hint, "see the schema %s", base ? base + 1 : xsd_path);
+	ec.hint = hint;
+	xmlSchemaSetValidStructuredErrors(vc, structured_error, &ec);
+	int rc = xmlSchemaValidateDoc(vc, doc);
+	xmlSchemaFreeValidCtxt(vc);
+	xmlSchemaFree(schema);
+	if (rc != 0 && !ec.count)
+		rg_diag_err(diags, "xml.schema", file, 0, NULL, hint, "does not match its schema");
+	return rc == 0 ? RG_OK : RG_EINPUT;
+}
+
+rg_status rg_read_file(char **out, size_t *len, const char *path, uint64_t max,
+                       struct rg_diags *diags)
+{
+	*out = NULL;
+	*len = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		rg_diag_err(diags, "env.read", path, 0, NULL, "check the path and its permissions",
+		            "cannot be read: %s", strerror(errno));
+		return RG_EENV;
+	}
+	struct rg_buf b;
+	rg_buf_init(&b, max);
+	char chunk[65536];
+	size_t n;
+	rg_status st = RG_OK;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		int rc = rg_buf_append(&b, chunk, n);
+		if (rc == RG_BUF_TOOBIG) {
+			rg_diag_err(diags, "limit.xml-size", path, 0, NULL,
+			            "raise it with --max-xml-size if the file is genuine",
+			            "is larger than the limit (%llu bytes)", (unsigned long long)max);
+			st = RG_EINPUT;
+			break;
+		}
+		if (rc != RG_BUF_OK) {
+			rg_diag_err(diags, "env.nomem", path, 0, NULL, NULL, "out of memory");
+			st = RG_EENV;
+			break;
+		}
+	}
+	if (st == RG_OK && ferror(f)) {
+		rg_diag_err(diags, "env.read", path, 0, NULL, NULL, "read error: %s", strerror(errno));
+		st = RG_EENV;
+	}
+	fclose(f);
+	if (st != RG_OK) {
+		rg_buf_free(&b);
+		return st;
+	}
+	if (!b.data && rg_buf_append(&b, "", 0) != RG_BUF_OK) {
+		rg_diag_err(diags, "env.nomem", path, 0, NULL, NULL, "out of memory");
+		return RG_EENV;
+	}
+	*out = b.data;
+	*len = b.len;
+	return RG_OK;
+}
+
+char *rg_xml_attr(xmlNodePtr n, const char *name)
+{
+	return (char *)xmlGetProp(n, (const xmlChar *)name);
+}

@@ -1,0 +1,43 @@
+/*
+ * xml.h: the one safe way reportgen parses XML (manifest, directive,
+ * templates) with libxml2.
+ *
+ * Hostile-input rules of evidence-bundle.md: no network, no external
+ * entities, no DTD loading.  A document type declaration of any kind is
+ * refused before parsing (so no entity, internal or external, is ever
+ * declared), an entity loader that loads nothing is installed for the
+ * process, and the size and element depth are limited.  Parse errors and
+ * schema errors become diagnostics with the document's line numbers.
+ */
+#ifndef RG_XML_H
+#define RG_XML_H
+
+#include <libxml/tree.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+#include "core/status.h"
+
+/* Parses n bytes named `file` (for diagnostics).  NULL with diagnostics on
+ * failure.  The caller frees the document with xmlFreeDoc. */
+xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t max_depth,
+                       struct rg_diags *diags);
+
+/* Validates against the XML Schema at xsd_path.  RG_EINPUT with one
+ * diagnostic per violation; RG_EENV when the schema itself cannot be read. */
+rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
+                          struct rg_diags *diags);
+
+/* Reads a whole file into a malloc'd buffer (NUL-terminated), refusing one
+ * larger than max.  RG_EENV when unreadable; RG_EINPUT when too large. */
+rg_status rg_read_file(char **out, size_t *len, const char *path, uint64_t max,
+                       struct rg_diags *diags);
+
+/* An attribute's value or NULL (pointer into an xmlChar copy the caller
+ * frees with xmlFree). */
+char *rg_xml_attr(xmlNodePtr n, const char *name);
+
+/* Installs the process-wide refusing entity loader (idempotent). */
+void rg_xml_init(void);
+
+#endif

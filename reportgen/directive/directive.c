@@ -1,0 +1,273 @@
+/*
+ * directive.c: reads a directive definition (see directive.h).
+ *
+ * The schema (directives/directive.xsd) has already checked structure and
+ * enumerations when the extraction below runs, so it asserts what the
+ * schema guarantees and diagnoses only what a schema cannot express:
+ * calendar-valid deadlines and which parameters each rule needs.
+ */
+#include "directive/directive.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle/limits.h"
+#include "core/paths.h"
+#include "core/str.h"
+#include "core/xml.h"
+
+static const char *const rule_names[] = {"correspondence-analysis", "immediate-remediation",
+                                         "credential-reset", "log-review", "timeline-event", NULL};
+
+struct ctx {
+	struct rg_arena *arena;
+	struct rg_diags *diags;
+	const char *file;
+	bool ok;
+};
+
+static char *text_of(struct ctx *c, xmlNodePtr n)
+{
+	xmlChar *t = xmlNodeGetContent(n);
+	if (!t)
+		return NULL;
+	/* Collapse the indentation of multi-line text into single spaces. */
+	char *s = (char *)t, *w = s;
+	bool space = true;
+	for (char *r = s; *r; r++) {
+		if (isspace((unsigned char)*r)) {
+			if (!space)
+				*w++ = ' ';
+			space = true;
+		} else {
+			*w++ = *r;
+			space = false;
+		}
+	}
+	if (w > s && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	char *copy = rg_arena_strdup(c->arena, s);
+	xmlFree(t);
+	return copy;
+}
+
+static char *attr(struct ctx *c, xmlNodePtr n, const char *name)
+{
+	char *v = rg_xml_attr(n, name);
+	if (!v)
+		return NULL;
+	char *copy = rg_arena_strdup(c->arena, v);
+	xmlFree(v);
+	return copy;
+}
+
+static void problem(struct ctx *c, xmlNodePtr n, const char *hint, const char *what)
+{
+	rg_diag_err(c->diags, "directive.invalid", c->file, (unsigned long)xmlGetLineNo(n),
+	            (const char *)n->name, hint, "%s", what);
+	c->ok = false;
+}
+
+static unsigned parse_set(const char *s, const char *const *names)
+{
+	unsigned set = 0;
+	char buf[64];
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		size_t n = strcspn(s, " ");
+		if (n && n < sizeof buf) {
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+			int idx;
+			if (rg_str_in(buf, names, &idx))
+				set |= 1u << idx;
+		}
+		s += n;
+	}
+	return set;
+}
+
+static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
+{
+	a->id = attr(c, an, "id");
+	char *kind = attr(c, an, "kind");
+	a->kind = kind && strcmp(kind, "advisory") == 0 ? RG_KIND_ADVISORY : RG_KIND_REQUIRED;
+	char *applies = attr(c, an, "applies");
+	a->applies = applies && strcmp(applies, "compromise-detected") == 0
+	                 ? RG_APPLIES_COMPROMISE_DETECTED
+	                 : RG_APPLIES_NOTIFIED;
+	int rule = 0;
+	char *r = attr(c, an, "rule");
+	bool known = r && rg_str_in(r, rule_names, &rule);
+	assert(known); /* the schema enumerates the rules */
+	(void)known;
+	a->rule = (enum rg_rule)rule;
+	a->deactivation_action = -1;
+	bool has_event = false, has_accepted = false;
+	for (xmlNodePtr n = an->children; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)n->name;
+		char *text = text_of(c, n);
+		if (!text) {
+			c->ok = false;
+			return;
+		}
+		if (strcmp(name, "title") == 0) {
+			a->title = text;
+		} else if (strcmp(name, "wording") == 0) {
+			a->wording = text;
+			a->source = attr(c, n, "source");
+		} else if (strcmp(name, "interpretation") == 0) {
+			a->note = text;
+		} else if (strcmp(name, "deadline") == 0) {
+			enum rg_time_err e = rg_time_parse(&a->deadline, text, strlen(text));
+			if (e != RG_TIME_OK)
+				problem(c, n, "write it as RFC 3339 with its offset, e.g. 2024-04-30T23:59:59-04:00",
+				        rg_time_strerror(e));
+			a->has_deadline = true;
+		} else if (strcmp(name, "immediate-window") == 0) {
+			if (!rg_duration_parse(&a->window_ms, text, strlen(text)))
+				problem(c, n, "use days, hours, minutes or seconds, e.g. PT48H or P2D",
+				        "is not a duration reportgen can apply (years and months have no fixed length)");
+			a->has_window = true;
+			a->window_text = text;
+		} else if (strcmp(name, "accepted-remediation") == 0) {
+			a->accepted_actions = parse_set(text, rg_action_names);
+			has_accepted = true;
+		} else if (strcmp(name, "deactivation-remediation") == 0) {
+			int idx = -1;
+			rg_str_in(text, rg_action_names, &idx);
+			a->deactivation_action = idx;
+		} else if (strcmp(name, "log-source-group") == 0) {
+			a->log_groups[a->n_log_groups++] = parse_set(text, rg_log_source_names);
+		} else if (strcmp(name, "evidence-event") == 0) {
+			int idx = 0;
+			char *k = attr(c, n, "kind");
+			rg_str_in(k ? k : "", rg_event_names, &idx);
+			a->event = (enum rg_event_kind)idx;
+			char *ref = attr(c, n, "reference");
+			a->event_needs_reference = ref && strcmp(ref, "none") != 0;
+			a->event_needs_attachment = ref && strcmp(ref, "attachment") == 0;
+			has_event = true;
+		}
+	}
+	/* What each rule needs beyond the schema. */
+	const char *missing = NULL;
+	switch (a->rule) {
+	case RG_RULE_CORRESPONDENCE_ANALYSIS:
+		if (!a->has_deadline)
+			missing = "<deadline>";
+		else if (!has_event)
+			missing = "<evidence-event> (the impact analysis event)";
+		break;
+	case RG_RULE_IMMEDIATE_REMEDIATION:
+		if (!a->has_window)
+			missing = "<immediate-window>";
+		else if (!has_accepted)
+			missing = "<accepted-remediation>";
+		break;
+	case RG_RULE_CREDENTIAL_RESET:
+		if (!a->has_deadline)
+			missing = "<deadline>";
+		else if (!has_accepted)
+			missing = "<accepted-remediation>";
+		break;
+	case RG_RULE_LOG_REVIEW:
+		if (!a->has_deadline)
+			missing = "<deadline>";
+		else if (!has_accepted)
+			missing = "<accepted-remediation> (ends the exposure window)";
+		else if (!a->n_log_groups)
+			missing = "<log-source-group>";
+		break;
+	case RG_RULE_TIMELINE_EVENT:
+		if (!has_event)
+			missing = "<evidence-event>";
+		break;
+	}
+	if (missing) {
+		char what[200];
+		snprintf(what, sizeof what, "action %s (rule %s) needs %s", a->id, rule_names[a->rule],
+		         missing);
+		problem(c, an, "add the element; see docs/directive.md", what);
+	}
+}
+
+rg_status rg_directive_load(struct rg_directive **out, const char *path, struct rg_arena *arena,
+                            struct rg_diags *diags)
+{
+	*out = NULL;
+	struct rg_limits limits;
+	rg_limits_default(&limits);
+	char *bytes;
+	size_t len;
+	rg_status st = rg_read_file(&bytes, &len, path, limits.xml_size, diags);
+	if (st != RG_OK)
+		return st;
+	xmlDocPtr doc = rg_xml_parse(path, bytes, len, limits.xml_depth, diags);
+	free(bytes);
+	if (!doc)
+		return RG_EINPUT;
+	char *xsd = rg_data_path("directives", "directive.xsd");
+	st = xsd ? rg_xml_validate(doc, path, xsd, diags) : RG_EENV;
+	free(xsd);
+	if (st != RG_OK) {
+		xmlFreeDoc(doc);
+		return st;
+	}
+	struct ctx c = {arena, diags, path, true};
+	struct rg_directive *d = rg_arena_alloc(arena, sizeof *d);
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	size_t n = 0;
+	for (xmlNodePtr a = root->children; a; a = a->next)
+		n += a->type == XML_ELEMENT_NODE && strcmp((const char *)a->name, "action") == 0;
+	if (!d || !(d->actions = rg_arena_alloc(arena, n * sizeof *d->actions))) {
+		xmlFreeDoc(doc);
+		return RG_EENV;
+	}
+	d->path = rg_arena_strdup(arena, path);
+	d->id = attr(&c, root, "id");
+	d->version = attr(&c, root, "version");
+	d->issued = attr(&c, root, "issued");
+	for (xmlNodePtr e = root->children; e; e = e->next) {
+		if (e->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)e->name;
+		if (strcmp(name, "title") == 0)
+			d->title = text_of(&c, e);
+		else if (strcmp(name, "source") == 0)
+			d->source = text_of(&c, e);
+		else if (strcmp(name, "numbering-note") == 0)
+			d->numbering_note = text_of(&c, e);
+		else if (strcmp(name, "action") == 0)
+			read_action(&c, e, &d->actions[d->n_actions++]);
+	}
+	xmlFreeDoc(doc);
+	if (!c.ok)
+		return RG_EINPUT;
+	*out = d;
+	return RG_OK;
+}
+
+char *rg_directive_path_for(const char *directive_id)
+{
+	/* "ED-24-02" -> "ed-24-02.xml"; only [A-Za-z0-9-_.] may name a file,
+	 * so a hostile manifest cannot point outside directives/. */
+	char name[80];
+	size_t n = 0;
+	for (const char *p = directive_id; *p; p++) {
+		if (n + 5 >= sizeof name || !(isalnum((unsigned char)*p) || *p == '-' || *p == '_'))
+			return NULL;
+		name[n++] = (char)tolower((unsigned char)*p);
+	}
+	if (!n)
+		return NULL;
+	memcpy(name + n, ".xml", 5);
+	return rg_data_path("directives", name);
+}

@@ -1,0 +1,98 @@
+/*
+ * run.c: one bundle through reading and judging (see run.h).
+ *
+ * Order matters for memory: the judge's verdicts (and so the exposure
+ * windows) exist before signins.csv is streamed, so sign-ins are counted
+ * as they pass and never stored.
+ */
+#include "judge/run.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bundle/bundle.h"
+#include "judge/judge.h"
+
+rg_status rg_generation_time(int64_t *out_ms, struct rg_diags *diags)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(sde, &end, 10);
+		if (errno || *end || v < 0 || v > 253402300799LL) {
+			rg_diag_err(diags, "usage.source-date-epoch", "SOURCE_DATE_EPOCH", 0, NULL,
+			            "set it to whole seconds since 1970-01-01T00:00:00Z, or unset it",
+			            "\"%.32s\" is not a valid time", sde);
+			return RG_EINPUT;
+		}
+		*out_ms = (int64_t)v * 1000;
+		return RG_OK;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	/* Whole seconds: reports show times to the second. */
+	*out_ms = (int64_t)ts.tv_sec * 1000;
+	return RG_OK;
+}
+
+rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
+                       const struct rg_run_options *opt, struct rg_arena *arena,
+                       struct rg_diags *diags)
+{
+	*out = NULL;
+	struct rg_bundle *b;
+	rg_status st = rg_bundle_open(&b, zip_path, &opt->limits, arena, diags);
+	if (st == RG_EENV)
+		return st;
+	const struct rg_evidence *ev = rg_bundle_evidence(b);
+	struct rg_directive *dir = NULL;
+	if (st == RG_OK || ev->directive || opt->directive_path) {
+		char *path = opt->directive_path ? strdup(opt->directive_path)
+		                                 : rg_directive_path_for(ev->directive ? ev->directive : "");
+		if (!path) {
+			rg_diag_err(diags, "bundle.directive", "manifest.xml", 0, "<bundle> @directive",
+			            "reportgen knows ED-24-02; give --directive FILE for another definition",
+			            "names a directive reportgen has no definition for");
+			st = RG_EINPUT;
+		} else if (!opt->directive_path && access(path, F_OK) != 0) {
+			rg_diag_err(diags, "bundle.directive", "manifest.xml", 0, "<bundle> @directive",
+			            "reportgen knows ED-24-02; give --directive FILE for another definition",
+			            "names directive \"%s\", for which no definition is installed (%s)",
+			            ev->directive, path);
+			st = RG_EINPUT;
+		} else {
+			rg_status dst = rg_directive_load(&dir, path, arena, diags);
+			if (dst == RG_EINPUT && !opt->directive_path)
+				dst = RG_EENV; /* the installed definition is broken */
+			st = rg_status_worst(st, dst);
+			if (dir && ev->directive && strcmp(dir->id, ev->directive) != 0) {
+				rg_diag_err(diags, "bundle.directive", "manifest.xml", 0, "<bundle> @directive",
+				            "give the definition of the directive the bundle answers",
+				            "names %s but the directive definition %s is for %s",
+				            ev->directive, path, dir->id);
+				st = rg_status_worst(st, RG_EINPUT);
+			}
+		}
+		free(path);
+	}
+	struct rg_judge *j = NULL;
+	if (st == RG_OK) {
+		j = rg_judge_begin(ev, dir, opt->generated_ms, arena);
+		if (!j) {
+			rg_diag_err(diags, "env.nomem", zip_path, 0, NULL, NULL, "out of memory while judging");
+			st = RG_EENV;
+		}
+	}
+	/* Stream signins.csv even after an error, so its problems are listed too. */
+	rg_status fst = rg_bundle_finish(b, j ? rg_judge_signin : NULL, j);
+	st = rg_status_worst(st, fst);
+	struct rg_results *res = rg_judge_end(j);
+	if (st != RG_OK)
+		return st;
+	*out = res;
+	return RG_OK;
+}
