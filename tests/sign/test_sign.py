@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """test_sign.py: the signing scenarios of issue 4, checked with independent tools.
 
-Usage: test_sign.py SIGN_TOOL SOURCE_ROOT   (meson test runs it)
+Usage: test_sign.py SIGN_TOOL SOURCE_ROOT [PDF_RENDER_FIXTURE]   (meson test runs it)
 
 Every check states a user-visible behaviour: what pdfsig (poppler), qpdf and
 xmlsec1 say about reportgen's signatures, what `reportgen verify` prints and
@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 TOOL, SRC = sys.argv[1], sys.argv[2]
+RENDER = sys.argv[3] if len(sys.argv) > 3 else None
 PKI = os.path.join(SRC, "samples", "pki")
 TPKI = os.path.join(SRC, "tests", "sign", "pki")
 XML_FIXTURE = os.path.join(SRC, "tests", "sign", "fixtures", "report.xml")
@@ -111,6 +112,30 @@ def main():
     if have("pdfsig"):
         ok, msg = pdfsig_ok(j("c.pdf"))
         check(ok, "pdfsig accepts a signed single-revision PDF", msg)
+
+    # signing twice is refused, and leaves the signed file as it was
+    before = read(j("a.pdf"))
+    rc, out, err = sign(j("a.pdf"))
+    check(rc == 3 and "already has a form" in err and read(j("a.pdf")) == before,
+          "signing a signed PDF again is refused and changes nothing", err)
+
+    # the PDF view's real output: report.pdf and summary.pdf
+    if RENDER:
+        os.mkdir(j("real"))
+        rc, out, err = run(RENDER, "gaps", "40", j("real"))
+        check(rc == 0, "the PDF view renders its fixture", err)
+        for name in ("report.pdf", "summary.pdf"):
+            p = os.path.join(j("real"), name)
+            rc, out, err = sign(p)
+            check(rc == 0, "sign the view's %s" % name, err)
+            if have("pdfsig"):
+                ok, msg = pdfsig_ok(p)
+                check(ok, "pdfsig accepts the signed %s" % name, msg)
+            if have("qpdf"):
+                rc, out, err = run("qpdf", "--check", p)
+                check(rc == 0, "qpdf --check passes on the signed %s" % name, out + err)
+            rc, out, err = verify(p)
+            check(rc == 0, "verify --ca accepts the signed %s" % name, out + err)
 
     # without --chain the intermediate is missing: intact but not trusted
     shutil.copy(j("plain.pdf"), j("nochain.pdf"))
