@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """test_sign.py: the signing scenarios of issue 4, checked with independent tools.
 
-Usage: test_sign.py SIGN_TOOL SOURCE_ROOT [PDF_RENDER_FIXTURE]   (meson test runs it)
+Usage: test_sign.py SIGN_TOOL SOURCE_ROOT [PDF_RENDER_FIXTURE MKXML]   (meson test runs it)
 
 Every check states a user-visible behaviour: what pdfsig (poppler), qpdf and
 xmlsec1 say about reportgen's signatures, what `reportgen verify` prints and
@@ -15,7 +15,9 @@ import sys
 import tempfile
 
 TOOL, SRC = sys.argv[1], sys.argv[2]
-RENDER = sys.argv[3] if len(sys.argv) > 3 else None
+RENDER = sys.argv[3] if len(sys.argv) > 4 else None
+MKXML = sys.argv[4] if len(sys.argv) > 4 else None
+XSD = os.path.join(SRC, "templates", "report.xsd")
 PKI = os.path.join(SRC, "samples", "pki")
 TPKI = os.path.join(SRC, "tests", "sign", "pki")
 XML_FIXTURE = os.path.join(SRC, "tests", "sign", "fixtures", "report.xml")
@@ -250,6 +252,21 @@ def main():
     write(j("moved.xml"), moved)
     rc, out, _ = verify(j("moved.xml"))
     check(rc == 1, "verify refuses an XML whose signature is not the root's last child", out)
+
+    # the XML view's real report.xml: signed, still valid against the schema
+    if MKXML:
+        rc, out, err = run(MKXML, j("view.xml"), "40")
+        check(rc == 0, "the XML view writes its fixture", err)
+        rc, out, err = sign(j("view.xml"))
+        check(rc == 0, "sign the view's report.xml", err)
+        if have("xmlsec1"):
+            ok, msg = xmlsec_ok(j("view.xml"))
+            check(ok, "xmlsec1 accepts the view's signed report.xml", msg)
+        if have("xmllint") and os.path.exists(XSD):
+            rc, out, err = run("xmllint", "--noout", "--schema", XSD, j("view.xml"))
+            check(rc == 0, "the signed report.xml validates against templates/report.xsd", err)
+        rc, out, err = verify(j("view.xml"))
+        check(rc == 0, "verify --ca accepts the view's signed report.xml", out + err)
 
     # --- ECDSA signer -----------------------------------------------------------------
     ec = ["--key", os.path.join(TPKI, "ec-signer.key"), "--cert", os.path.join(TPKI, "ec-signer.pem"),
