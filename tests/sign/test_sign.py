@@ -82,6 +82,34 @@ def flipped(src, dst, pos):
     write(dst, bytes(b))
 
 
+def handmade_pdf():
+    """A PDF unlike cairo's: nested page tree, /Annots as an indirect array,
+    an /ID, comments and CR LF line ends; what the object reader must cope with."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R % the root\r\n /PageMode /UseNone >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Pages /Parent 2 0 R /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 200 200] /Contents 5 0 R "
+        b"/Resources << >> /Annots 6 0 R /Title (a \\) b (c)) >>",
+        b"<< /Length 20 >>\r\nstream\r\n0 0 m 100 100 l S    \r\nendstream",
+        b"[7 0 R]",
+        b"<< /Type /Annot /Subtype /Text /Rect [10 10 20 20] /Contents (note) >>",
+    ]
+    out = bytearray(b"%PDF-1.4\r\n%\xe2\xe3\xcf\xd3\r\n")
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\r\n" % i + o + b"\r\nendobj\r\n"
+    x = len(out)
+    out += b"xref\r\n0 %d\r\n0000000000 65535 f\r\n" % (len(objs) + 1)
+    for o in offs:
+        out += b"%010d 00000 n\r\n" % o
+    out += (b"trailer\r\n<< /Size %d /Root 1 0 R /ID [<0123456789abcdef0123456789abcdef> "
+            b"<0123456789abcdef0123456789abcdef>] >>\r\nstartxref\r\n%d\r\n%%%%EOF\r\n"
+            % (len(objs) + 1, x))
+    return bytes(out)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="rg-sign-")
     j = lambda n: os.path.join(tmp, n)
@@ -114,6 +142,23 @@ def main():
     if have("pdfsig"):
         ok, msg = pdfsig_ok(j("c.pdf"))
         check(ok, "pdfsig accepts a signed single-revision PDF", msg)
+
+    # a hand-made PDF with an indirect /Annots and a nested page tree
+    write(j("hand.pdf"), handmade_pdf())
+    if have("qpdf"):
+        rc, out, err = run("qpdf", "--check", j("hand.pdf"))
+        check(rc == 0, "the hand-made fixture is a sound PDF", out + err)
+    rc, out, err = sign(j("hand.pdf"))
+    check(rc == 0, "sign a PDF with an indirect /Annots and a nested page tree", err)
+    h = read(j("hand.pdf"))
+    check(b"/Annots [7 0 R " in h and b"<0123456789abcdef0123456789abcdef> <" in h,
+          "the existing annotation is kept beside the signature field, and the first /ID")
+    if have("pdfsig"):
+        ok, msg = pdfsig_ok(j("hand.pdf"))
+        check(ok, "pdfsig accepts the signed hand-made PDF", msg)
+    if have("qpdf"):
+        rc, out, err = run("qpdf", "--check", j("hand.pdf"))
+        check(rc == 0, "qpdf --check passes on the signed hand-made PDF", out + err)
 
     # signing twice is refused, and leaves the signed file as it was
     before = read(j("a.pdf"))
