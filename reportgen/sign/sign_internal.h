@@ -28,7 +28,7 @@
 struct rg_signer {
 	EVP_PKEY *key;
 	X509 *cert;
-	STACK_OF(X509) *chain; /* intermediates, maybe empty, never NULL */
+	STACK_OF(X509) * chain; /* intermediates, maybe empty, never NULL */
 	int64_t signing_time_ms;
 	struct rg_pdf_signer info; /* strings below */
 	char *subject, *issuer, *serial, *not_after;
@@ -43,7 +43,7 @@ bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t);
  * trust; key usage is checked separately).  Writes the reason on failure
  * into why (one line).  Returns false also when ca_path cannot be read,
  * then *ca_unreadable is set. */
-bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) *untrusted, const char *ca_path, char *why,
+bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) * untrusted, const char *ca_path, char *why,
                       size_t why_size, bool *ca_unreadable);
 
 /* The XML half of rg_verify_file (sign_xml.c): data is the whole file. */

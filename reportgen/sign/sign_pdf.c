@@ -53,8 +53,8 @@ static rg_status read_all(char **out, size_t *len, const char *path, struct rg_d
 	struct stat sb;
 	*out = NULL;
 	if (!f || fstat(fileno(f), &sb) != 0) {
-		rg_diag_err(diags, "sign.read", path, 0, NULL, "check the path",
-		            "cannot read: %s", strerror(errno));
+		rg_diag_err(diags, "sign.read", path, 0, NULL, "check the path", "cannot read: %s",
+		            strerror(errno));
 		if (f)
 			fclose(f);
 		return RG_EENV;
@@ -108,10 +108,10 @@ static bool make_cms(const struct rg_signer *s, const unsigned char *content, si
 	 * into the signed attributes, so it cannot be swapped inside the
 	 * unsigned certificate set of the CMS. */
 	if (!(ess = OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), s->cert, NULL, 0)) ||
-	    (esslen = i2d_ESS_SIGNING_CERT_V2(ess, &essder)) <= 0 ||
-	    !(seq = ASN1_STRING_new()) || !ASN1_STRING_set(seq, essder, esslen) ||
-	    !CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2,
-	                                 V_ASN1_SEQUENCE, seq, -1))
+	    (esslen = i2d_ESS_SIGNING_CERT_V2(ess, &essder)) <= 0 || !(seq = ASN1_STRING_new()) ||
+	    !ASN1_STRING_set(seq, essder, esslen) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE,
+	                                 seq, -1))
 		goto done;
 	for (int i = 0; i < sk_X509_num(s->chain); i++)
 		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
@@ -162,9 +162,9 @@ struct update {
 	size_t xoff[4]; /* offsets (in the update) of the objects written */
 	long xnum[4], xgen[4];
 	int nx;
-	size_t contents_at; /* offset of '<' of /Contents in the update */
-	size_t contents_len;/* bytes from '<' to '>' inclusive */
-	size_t byterange_at;/* offset of the ByteRange array */
+	size_t contents_at;  /* offset of '<' of /Contents in the update */
+	size_t contents_len; /* bytes from '<' to '>' inclusive */
+	size_t byterange_at; /* offset of the ByteRange array */
 };
 
 static void mark_obj(struct update *u, long num, long gen)
@@ -175,11 +175,11 @@ static void mark_obj(struct update *u, long num, long gen)
 	u->nx++;
 }
 
-#define PDF_FAIL(...)                                                                    \
-	do {                                                                             \
-		rg_diag_err(diags, "sign.pdf-structure", path, 0, NULL,                  \
-		            "sign the PDF exactly as reportgen wrote it", __VA_ARGS__);     \
-		goto fail;                                                               \
+#define PDF_FAIL(...)                                                                              \
+	do {                                                                                       \
+		rg_diag_err(diags, "sign.pdf-structure", path, 0, NULL,                            \
+		            "sign the PDF exactly as reportgen wrote it", __VA_ARGS__);            \
+		goto fail;                                                                         \
 	} while (0)
 
 /* Finds the first page by walking /Pages /Kids, first child each time. */
@@ -326,8 +326,7 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 		rc |= rg_buf_printf(&u.b, " /ID [%.*s <%s>]", (int)d.id0.n, d.id0.p, idhex);
 	else
 		rc |= rg_buf_printf(&u.b, " /ID [<%s> <%s>]", idhex, idhex);
-	rc |= rg_buf_printf(&u.b, " /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", d.startxref,
-	                    xref_at);
+	rc |= rg_buf_printf(&u.b, " /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", d.startxref, xref_at);
 	if (rc != RG_BUF_OK)
 		goto fail;
 

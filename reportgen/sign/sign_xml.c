@@ -142,8 +142,8 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 	xmlsec_msg[0] = '\0';
 
 	if (!xmlsec_ready()) {
-		rg_diag_err(diags, "sign.xmlsec", path, 0, NULL, "check the xmlsec1-openssl install",
-		            "xmlsec could not be initialised");
+		rg_diag_err(diags, "sign.xmlsec", path, 0, NULL,
+		            "check the xmlsec1-openssl install", "xmlsec could not be initialised");
 		return RG_EENV;
 	}
 	/* Read the bytes ourselves: xmlReadFile goes through the process-wide
@@ -158,25 +158,24 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
 		const xmlError *e = xmlGetLastError();
-		rg_diag_err(diags, "sign.xml-read", path, e ? (unsigned long)e->line : 0, NULL, NULL,
-		            "cannot read the XML report: %s",
+		rg_diag_err(diags, "sign.xml-read", path, e ? (unsigned long)e->line : 0, NULL,
+		            NULL, "cannot read the XML report: %s",
 		            e && e->message ? e->message : "no root element");
 		goto done;
 	}
 
 	bool ec = EVP_PKEY_get_base_id(s->key) == EVP_PKEY_EC;
 	xmlNodePtr sig = xmlSecTmplSignatureCreateNsPref(
-		doc, xmlSecTransformExclC14NId,
-		ec ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, NULL,
-		BAD_CAST "ds");
+	    doc, xmlSecTransformExclC14NId,
+	    ec ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, NULL, BAD_CAST "ds");
 	if (!sig)
 		goto xmlsec_fail;
 	if (!xmlAddChild(root, sig)) {
 		xmlFreeNode(sig);
 		goto xmlsec_fail;
 	}
-	xmlNodePtr ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL,
-	                                                 BAD_CAST "", NULL);
+	xmlNodePtr ref =
+	    xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL, BAD_CAST "", NULL);
 	xmlNodePtr ki = xmlSecTmplSignatureEnsureKeyInfo(sig, NULL);
 	if (!ref || !ki || !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) ||
 	    !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId) ||
@@ -228,7 +227,7 @@ done:
 }
 
 /* ds:X509Data/ds:X509Certificate of the signature, decoded. */
-static void read_certs(xmlNodePtr sig, STACK_OF(X509) *out)
+static void read_certs(xmlNodePtr sig, STACK_OF(X509) * out)
 {
 	xmlNodePtr ki = xmlSecFindChild(sig, BAD_CAST "KeyInfo", BAD_CAST DSIG_NS);
 	for (xmlNodePtr xd = ki ? ki->children : NULL; xd; xd = xd->next) {
@@ -264,13 +263,13 @@ static void read_certs(xmlNodePtr sig, STACK_OF(X509) *out)
 static bool transform_ok(const xmlChar *alg, bool *enveloped)
 {
 	static const char *const ok[] = {
-		"http://www.w3.org/2001/10/xml-exc-c14n#",
-		"http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
-		"http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
-		"http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
-		"http://www.w3.org/2006/12/xml-c14n11",
-		"http://www.w3.org/2006/12/xml-c14n11#WithComments",
-		NULL,
+	    "http://www.w3.org/2001/10/xml-exc-c14n#",
+	    "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
+	    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+	    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+	    "http://www.w3.org/2006/12/xml-c14n11",
+	    "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+	    NULL,
 	};
 	if (!alg)
 		return false;
@@ -316,8 +315,8 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 {
 	xmlsec_msg[0] = '\0';
 	if (!xmlsec_ready()) {
-		rg_diag_err(diags, "verify.xmlsec", path, 0, NULL, "check the xmlsec1-openssl install",
-		            "xmlsec could not be initialised");
+		rg_diag_err(diags, "verify.xmlsec", path, 0, NULL,
+		            "check the xmlsec1-openssl install", "xmlsec could not be initialised");
 		return RG_EENV;
 	}
 	/* The project's safe parser: no DTD, no entities, bounded depth.  A
@@ -341,16 +340,17 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 		return RG_OK;
 	}
 	res->signed_ = true;
-	res->covers_whole = sig->parent == root && last_element_child(root) == sig &&
-	                    covers_document(sig);
+	res->covers_whole =
+	    sig->parent == root && last_element_child(root) == sig && covers_document(sig);
 	/* The XML declaration is outside what any XML signature covers;
 	 * reportgen writes version 1.0, so another version is a change. */
 	bool decl_ok = !doc->version || xmlStrEqual(doc->version, BAD_CAST "1.0");
 	if (!decl_ok) {
 		res->covers_whole = false;
-		snprintf(res->detail, sizeof res->detail,
-		         "the XML declaration (not covered by the signature) was changed to version %s",
-		         (const char *)doc->version);
+		snprintf(
+		    res->detail, sizeof res->detail,
+		    "the XML declaration (not covered by the signature) was changed to version %s",
+		    (const char *)doc->version);
 	}
 
 	STACK_OF(X509) *certs = sk_X509_new_null();
@@ -378,7 +378,8 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 		}
 		ctx->signKey = key;
 		/* The document itself only: no files, no network. */
-		ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument;
+		ctx->enabledReferenceUris =
+		    xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument;
 		if (xmlSecDSigCtxVerify(ctx, sig) >= 0 && ctx->status == xmlSecDSigStatusSucceeded)
 			signer = c;
 		xmlSecDSigCtxDestroy(ctx);
@@ -397,7 +398,7 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 			char why[256];
 			bool unreadable;
 			res->chain_trusted =
-				rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why, &unreadable);
+			    rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why, &unreadable);
 			if (!res->chain_trusted)
 				snprintf(res->detail, sizeof res->detail, "%s", why);
 		}

@@ -35,7 +35,7 @@
 #define VERIFY_MAX_BYTES ((size_t)4 << 30)
 
 static void detail(struct rg_verify_result *res, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void detail(struct rg_verify_result *res, const char *fmt, ...)
 {
 	if (res->detail[0])
@@ -76,7 +76,7 @@ static int hexval(char c)
 }
 
 /* The signer's certificate among those the CMS carries. */
-static X509 *cms_signer_cert(CMS_ContentInfo *cms, STACK_OF(X509) *certs)
+static X509 *cms_signer_cert(CMS_ContentInfo *cms, STACK_OF(X509) * certs)
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
 	if (!sis || sk_CMS_SignerInfo_num(sis) != 1)
@@ -252,14 +252,13 @@ static void verify_pdf(struct rg_verify_result *res, const char *data, size_t le
 	if (res->valid && ca_path) {
 		char why[256];
 		bool unreadable;
-		res->chain_trusted = rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why,
-		                                      &unreadable);
+		res->chain_trusted =
+		    rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why, &unreadable);
 		if (!res->chain_trusted)
 			detail(res, "%s", why);
 	}
 	if (res->valid && !res->covers_whole)
-		detail(res, "%zu bytes were added after the signed revision",
-		       len - (r[2] + r[3]));
+		detail(res, "%zu bytes were added after the signed revision", len - (r[2] + r[3]));
 	sk_X509_pop_free(certs, X509_free);
 	CMS_ContentInfo_free(cms);
 }
@@ -299,8 +298,8 @@ rg_status rg_verify_file(struct rg_verify_result *res, const char *path, const c
 		FILE *ca = fopen(ca_path, "rb");
 		if (!ca) {
 			rg_diag_err(diags, "verify.ca-read", ca_path, 0, NULL,
-			            "check the path given to --ca", "cannot read the trust anchors: %s",
-			            strerror(errno));
+			            "check the path given to --ca",
+			            "cannot read the trust anchors: %s", strerror(errno));
 			free(data);
 			return RG_EENV;
 		}

@@ -12,12 +12,12 @@
 #include "sign/pdfobj.h"
 #include "sign/sign.h"
 
-static struct rg_span S(const char *s)
-{
+static struct rg_span S(const char *s) {
 	return (struct rg_span){s, strlen(s)};
 }
 
-static bool span_eq(struct rg_span s, const char *lit)
+static bool
+span_eq(struct rg_span s, const char *lit)
 {
 	return s.p && s.n == strlen(lit) && memcmp(s.p, lit, s.n) == 0;
 }
@@ -28,10 +28,13 @@ Test(pdfobj, dictionary_entries_keep_their_bytes)
 	                     "/T (a (nested) \\) string) /H <41 42> /N << /A 1 >> /X -1.5 >>");
 	const char *pos = NULL;
 	struct rg_span k, v;
-	const char *want[][2] = {{"/Type", "/Page"},       {"/Parent", "1 0 R"},
+	const char *want[][2] = {{"/Type", "/Page"},
+	                         {"/Parent", "1 0 R"},
 	                         {"/Annots", "[ 8 0 R 9 0 R ]"},
 	                         {"/T", "(a (nested) \\) string)"},
-	                         {"/H", "<41 42>"}, {"/N", "<< /A 1 >>"}, {"/X", "-1.5"}};
+	                         {"/H", "<41 42>"},
+	                         {"/N", "<< /A 1 >>"},
+	                         {"/X", "-1.5"}};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		cr_assert(rg_pdf_dict_next(d, &pos, &k, &v), "entry %zu", i);
 		cr_assert(span_eq(k, want[i][0]), "key %zu: %.*s", i, (int)k.n, k.p);
@@ -54,10 +57,16 @@ Test(pdfobj, dictionary_entries_keep_their_bytes)
 
 Test(pdfobj, malformed_objects_fail_without_reading_past_the_end)
 {
-	const char *bad[] = {"<< /A 1", "<< /A (unterminated >>", "[ 1 2", "<< /A <41 >>",
-	                     "<< /A ] >>", ")", "<< /A [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-	                     "[[[[[[[[[[[[[[[[[[[[[[[[ ]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
-	                     "]]]]]]]]]]]]]]]]]]]] >>"};
+	const char *bad[] = {
+	    "<< /A 1",
+	    "<< /A (unterminated >>",
+	    "[ 1 2",
+	    "<< /A <41 >>",
+	    "<< /A ] >>",
+	    ")",
+	    "<< /A [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	    "[[[[[[[[[[[[[[[[[[[[[[[[ ]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+	    "]]]]]]]]]]]]]]]]]]]] >>"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		const char *end = bad[i] + strlen(bad[i]);
 		cr_assert_null(rg_pdf_skip_object(bad[i], end), "accepted: %s", bad[i]);
@@ -74,26 +83,29 @@ Test(pdfobj, malformed_objects_fail_without_reading_past_the_end)
 
 /* A two-revision file: object 1 is replaced in the update, 2 is not. */
 static char tworev[2048];
+#define ADD(p, ...) snprintf((p), sizeof tworev - (size_t)((p)-tworev), __VA_ARGS__)
 static size_t twolen;
 
 static void build_tworev(void)
 {
 	char *p = tworev;
-	p += sprintf(p, "%%PDF-1.5\n");
+	p += ADD(p, "%%PDF-1.5\n");
 	size_t o1 = (size_t)(p - tworev);
-	p += sprintf(p, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+	p += ADD(p, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
 	size_t o2 = (size_t)(p - tworev);
-	p += sprintf(p, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+	p += ADD(p, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
 	size_t x1 = (size_t)(p - tworev);
-	p += sprintf(p, "xref\n0 3\n0000000000 65535 f \n%010zu 00000 n \n%010zu 00000 n \n"
-	                "trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
-	             o1, o2, x1);
+	p += ADD(p,
+	         "xref\n0 3\n0000000000 65535 f \n%010zu 00000 n \n%010zu 00000 n \n"
+	         "trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+	         o1, o2, x1);
 	size_t o1b = (size_t)(p - tworev);
-	p += sprintf(p, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Lang (en) >>\nendobj\n");
+	p += ADD(p, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Lang (en) >>\nendobj\n");
 	size_t x2 = (size_t)(p - tworev);
-	p += sprintf(p, "xref\n1 1\n%010zu 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R "
-	                "/ID [<00ff> <00ff>] /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n",
-	             o1b, x1, x2);
+	p += ADD(p,
+	         "xref\n1 1\n%010zu 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R "
+	         "/ID [<00ff> <00ff>] /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n",
+	         o1b, x1, x2);
 	twolen = (size_t)(p - tworev);
 }
 
@@ -159,18 +171,19 @@ Test(signer, refusals_are_diagnostics_with_codes)
 		const char *key, *cert, *code;
 		rg_status st;
 	} cases[] = {
-		{TPKI "expired.key", TPKI "expired.pem", "sign.cert-expired", RG_EENV},
-		{TPKI "future.key", TPKI "future.pem", "sign.cert-not-yet-valid", RG_EENV},
-		{TPKI "nods.key", TPKI "nods.pem", "sign.cert-usage", RG_EENV},
-		{TPKI "ec-signer.key", PKI "signer.pem", "sign.key-mismatch", RG_EENV},
-		{TPKI "signer-enc.key", PKI "signer.pem", "sign.key-passphrase", RG_EENV},
-		{PKI "nope.key", PKI "signer.pem", "sign.key-read", RG_EENV},
-		{PKI "signer.key", PKI "nope.pem", "sign.cert-read", RG_EENV},
-		{PKI "signer.key", NULL, "sign.usage", RG_EINPUT},
+	    {TPKI "expired.key", TPKI "expired.pem", "sign.cert-expired", RG_EENV},
+	    {TPKI "future.key", TPKI "future.pem", "sign.cert-not-yet-valid", RG_EENV},
+	    {TPKI "nods.key", TPKI "nods.pem", "sign.cert-usage", RG_EENV},
+	    {TPKI "ec-signer.key", PKI "signer.pem", "sign.key-mismatch", RG_EENV},
+	    {TPKI "signer-enc.key", PKI "signer.pem", "sign.key-passphrase", RG_EENV},
+	    {PKI "nope.key", PKI "signer.pem", "sign.key-read", RG_EENV},
+	    {PKI "signer.key", PKI "nope.pem", "sign.cert-read", RG_EENV},
+	    {PKI "signer.key", NULL, "sign.usage", RG_EINPUT},
 	};
 	unsetenv("REPORTGEN_KEY_PASSPHRASE");
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct rg_signer_options o = {.key_path = cases[i].key, .cert_path = cases[i].cert,
+		struct rg_signer_options o = {.key_path = cases[i].key,
+		                              .cert_path = cases[i].cert,
 		                              .signing_time_ms = 1711929600000};
 		struct rg_diags d;
 		struct rg_signer *s = (struct rg_signer *)&o; /* must be reset to NULL */
@@ -184,7 +197,8 @@ Test(signer, refusals_are_diagnostics_with_codes)
 
 Test(signer, the_demo_signer_loads_and_names_itself)
 {
-	struct rg_signer_options o = {.key_path = PKI "signer.key", .cert_path = PKI "signer.pem",
+	struct rg_signer_options o = {.key_path = PKI "signer.key",
+	                              .cert_path = PKI "signer.pem",
 	                              .chain_path = PKI "chain.pem",
 	                              .signing_time_ms = 1711929600000};
 	struct rg_diags d;
