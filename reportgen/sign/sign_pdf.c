@@ -43,7 +43,8 @@
  * would ignore. */
 #define EC_CONTENTS_MARGIN 8
 #define BYTERANGE_WIDTH 44
-#define PDF_MAX_BYTES ((size_t)4 << 30)
+/* OpenSSL BIOs take int lengths; 1 GiB is far beyond any report. */
+#define PDF_MAX_BYTES ((size_t)1 << 30)
 
 /* Reads the whole file (PDFs are our own output: bounded, but large ones
  * exist, hence the explicit cap). */
@@ -62,7 +63,7 @@ static rg_status read_all(char **out, size_t *len, const char *path, struct rg_d
 	if ((size_t)sb.st_size > PDF_MAX_BYTES) {
 		fclose(f);
 		rg_diag_err(diags, "sign.too-big", path, 0, NULL, NULL,
-		            "is larger than 4 GiB, more than a PDF signature's offsets allow here");
+		            "is larger than 1 GiB, more than reportgen signs");
 		return RG_EENV;
 	}
 	size_t n = (size_t)sb.st_size;

@@ -32,7 +32,8 @@
 
 #include "sign/pdfobj.h"
 
-#define VERIFY_MAX_BYTES ((size_t)4 << 30)
+/* OpenSSL BIOs take int lengths; 1 GiB is far beyond any report. */
+#define VERIFY_MAX_BYTES ((size_t)1 << 30)
 
 static void detail(struct rg_verify_result *res, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -279,7 +280,8 @@ rg_status rg_verify_file(struct rg_verify_result *res, const char *path, const c
 	}
 	if ((size_t)sb.st_size > VERIFY_MAX_BYTES) {
 		fclose(f);
-		rg_diag_err(diags, "verify.too-big", path, 0, NULL, NULL, "is larger than 4 GiB");
+		rg_diag_err(diags, "verify.too-big", path, 0, NULL, NULL,
+		            "is larger than 1 GiB, more than reportgen verifies");
 		return RG_EENV;
 	}
 	size_t len = (size_t)sb.st_size;
