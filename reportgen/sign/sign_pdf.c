@@ -271,12 +271,13 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	u.contents_len = u.b.len - u.contents_at;
 	rc |= rg_buf_printf(&u.b, " >>\nendobj\n");
 
-	/* The field and its widget, one object; invisible (zero /Rect). */
+	/* The field and its widget, one object; invisible (zero /Rect), with
+	 * a /TU description for assistive technology.  /F 132: print, locked. */
 	mark_obj(&u, field_num, 0);
 	rc |= rg_buf_printf(&u.b,
 	                    "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig "
-	                    "/T (reportgen signature) /F 132 /Rect [0 0 0 0] /V %ld 0 R "
-	                    "/P %ld %ld R >>\nendobj\n",
+	                    "/T (reportgen signature) /TU (Digital signature of this report) "
+	                    "/F 132 /Rect [0 0 0 0] /V %ld 0 R /P %ld %ld R >>\nendobj\n",
 	                    field_num, sig_num, page_ref.num, page_ref.gen);
 
 	/* The first page with the widget added to its /Annots. */
