@@ -351,6 +351,7 @@ static bool read_section(struct rg_pdfdoc *d, size_t *cap, size_t at, bool newes
 			FAIL("the trailer has no /Root");
 		if (rg_pdf_dict_get(tr, "/Info", &v))
 			d->info = v;
+		d->encrypted = rg_pdf_dict_get(tr, "/Encrypt", &v);
 		const char *pos = NULL;
 		if (rg_pdf_dict_get(tr, "/ID", &v))
 			rg_pdf_array_next(v, &pos, &d->id0);

@@ -42,6 +42,7 @@ struct rg_pdfdoc {
 	struct rg_pdfref root; /* /Root of the newest trailer */
 	struct rg_span info;   /* the /Info value as written ("12 0 R"), or absent */
 	struct rg_span id0;    /* first string of /ID (with its <> or ()), or absent */
+	bool encrypted;        /* the newest trailer has /Encrypt */
 };
 
 /* Reads the cross-reference chain.  On failure returns false with a

@@ -224,6 +224,9 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	if (!rg_pdfdoc_open(&d, data, len, err, sizeof err))
 		PDF_FAIL("cannot read the PDF structure: %s", err);
 
+	/* Strings in an encrypted PDF's update would have to be encrypted too. */
+	if (d.encrypted)
+		PDF_FAIL("the PDF is encrypted, which reportgen does not sign");
 	struct rg_span catalog, page, v, elem;
 	struct rg_pdfref page_ref;
 	if (!rg_pdfdoc_object(&d, d.root, &catalog))

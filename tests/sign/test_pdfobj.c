@@ -118,6 +118,7 @@ Test(pdfobj, newest_revision_wins, .init = build_tworev)
 	cr_assert(rg_pdfdoc_object(&d, d.root, &cat));
 	cr_assert(rg_pdf_dict_get(cat, "/Lang", &v) && span_eq(v, "(en)"));
 	cr_assert(span_eq(d.id0, "<00ff>"));
+	cr_assert_not(d.encrypted);
 	struct rg_pdfref pages = {2, 0}, wrong_gen = {2, 1}, absent = {7, 0};
 	cr_assert(rg_pdfdoc_object(&d, pages, &v));
 	cr_assert_not(rg_pdfdoc_object(&d, wrong_gen, &v));

@@ -179,6 +179,19 @@ def main():
         rc, out, err = run("qpdf", "--check", j("hand.pdf"))
         check(rc == 0, "qpdf --check passes on the signed hand-made PDF", out + err)
 
+    # PDFs reportgen does not write are refused clearly and left alone
+    if have("qpdf"):
+        for what, args, expect in (
+                ("an encrypted PDF", ["--object-streams=disable", "--encrypt", "", "owner", "256", "--"],
+                 "encrypted"),
+                ("a PDF with a cross-reference stream", ["--object-streams=generate"],
+                 "cross-reference stream")):
+            run("qpdf", *args, j("plain.pdf"), j("other.pdf"))
+            before = read(j("other.pdf"))
+            rc, out, err = sign(j("other.pdf"))
+            check(rc == 3 and expect in err and read(j("other.pdf")) == before,
+                  "signing %s is refused (%s) and changes nothing" % (what, expect), err)
+
     # signing twice is refused, and leaves the signed file as it was
     before = read(j("a.pdf"))
     rc, out, err = sign(j("a.pdf"))
