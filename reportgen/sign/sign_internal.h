@@ -40,7 +40,8 @@ char *rg_x509_name_line(const X509_NAME *name);
 bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t);
 /* Does cert chain to an anchor of ca_path, with untrusted as intermediates?
  * Checked at the current time, any purpose (the anchors decide whom they
- * trust; key usage is checked separately).  Writes the reason on failure
+ * trust; key usage is checked separately); every certificate of ca_path is
+ * an anchor, self-signed or not.  Writes the reason on failure
  * into why (one line).  Returns false also when ca_path cannot be read,
  * then *ca_unreadable is set. */
 bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) * untrusted, const char *ca_path, char *why,

@@ -236,6 +236,9 @@ bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) * untrusted, const char *ca_pat
 		*ca_unreadable = true;
 		goto done;
 	}
+	/* Every certificate in the file is an anchor, self-signed or not
+	 * (RFC 5280 trust anchors): an agency may trust its issuing CA. */
+	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
 	if (X509_STORE_CTX_init(ctx, store, cert, untrusted) != 1) {
 		snprintf(why, why_size, "cannot set up the certificate check");
 		goto done;

@@ -151,6 +151,8 @@ def main():
           "chains to --ca" in out, "verify --ca accepts the signed PDF", out + err)
     rc, out, err = verify(j("a.pdf"), ca=None)
     check(rc == 0 and "not checked" in out, "verify without --ca: valid, trust not checked", out)
+    rc, out, err = verify(j("a.pdf"), ca=os.path.join(PKI, "intermediate.pem"))
+    check(rc == 0 and "chains to --ca" in out, "verify --ca with the intermediate as the anchor", out)
     rc, out, err = verify(j("a.pdf"), ca=os.path.join(TPKI, "nods.pem"))
     check(rc == 1 and "trusted:     NO" in out, "verify with other anchors: untrusted, exit 1", out)
 
