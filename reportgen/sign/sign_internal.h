@@ -47,6 +47,11 @@ bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t);
 bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) * untrusted, const char *ca_path, char *why,
                       size_t why_size, bool *ca_unreadable);
 
+/* The PDF half of rg_verify_file (verify.c), on the file's bytes; res must
+ * be zeroed by the caller.  Exposed for the fuzz target. */
+void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t len,
+                         const char *ca_path);
+
 /* The XML half of rg_verify_file (sign_xml.c): data is the whole file. */
 rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const char *data,
                         size_t len, const char *ca_path, struct rg_diags *diags);

@@ -134,8 +134,8 @@ static void cms_signing_time(CMS_ContentInfo *cms, char *buf, size_t size)
 		rg_x509_time_rfc3339(buf, size, (const ASN1_TIME *)t->value.asn1_string);
 }
 
-static void verify_pdf(struct rg_verify_result *res, const char *data, size_t len,
-                       const char *ca_path)
+void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t len,
+                         const char *ca_path)
 {
 	const char *end = data + len;
 	const char *br = find_last(data, len, "/ByteRange");
@@ -314,7 +314,7 @@ rg_status rg_verify_file(struct rg_verify_result *res, const char *path, const c
 	                      data[skip] == '\t'))
 		skip++;
 	if (len >= 5 && memcmp(data, "%PDF-", 5) == 0) {
-		verify_pdf(res, data, len, ca_path);
+		rg_verify_pdf_bytes(res, data, len, ca_path);
 	} else if (skip < len && data[skip] == '<') {
 		st = rg_verify_xml(res, path, data, len, ca_path, diags);
 	} else {
