@@ -158,3 +158,14 @@ int rg_buf_printf(struct rg_buf *b, const char *fmt, ...)
 	free(s);
 	return rc;
 }
+
+const char *rg_memrmem(const char *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	if (n < k || k == 0)
+		return NULL;
+	for (size_t i = n - k + 1; i-- > 0;)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, k) == 0)
+			return hay + i;
+	return NULL;
+}

@@ -8,6 +8,7 @@
  * a nesting depth and a revision count, because verify reads PDFs from
  * strangers.
  */
+#include "core/str.h"
 #include "sign/pdfobj.h"
 
 #include <stdint.h>
@@ -256,17 +257,6 @@ bool rg_pdf_name_is(struct rg_span v, const char *name)
 	return span_is(v, name);
 }
 
-static const char *find_last(const char *hay, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	if (n < k)
-		return NULL;
-	for (size_t i = n - k + 1; i-- > 0;)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, k) == 0)
-			return hay + i;
-	return NULL;
-}
-
 static bool grow(struct rg_pdfdoc *d, size_t *cap, size_t need)
 {
 	if (need <= *cap)
@@ -369,7 +359,7 @@ bool rg_pdfdoc_open(struct rg_pdfdoc *d, const char *data, size_t len, char *err
 	d->len = len;
 	if (len < 8 || memcmp(data, "%PDF-", 5) != 0)
 		FAIL("not a PDF file (no %%PDF- header)");
-	const char *sx = find_last(data, len, "startxref");
+	const char *sx = rg_memrmem(data, len, "startxref");
 	if (!sx)
 		FAIL("no startxref: the PDF is truncated or damaged");
 	const char *p = sx + 9;

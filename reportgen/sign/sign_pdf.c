@@ -21,6 +21,7 @@
  * certificates and attributes.  On any failure the file is cut back to its
  * original length.
  */
+#include "core/file.h"
 #include "sign/sign_internal.h"
 
 #include <errno.h>
@@ -45,42 +46,6 @@
 #define BYTERANGE_WIDTH 44
 /* OpenSSL BIOs take int lengths; 1 GiB is far beyond any report. */
 #define PDF_MAX_BYTES ((size_t)1 << 30)
-
-/* Reads the whole file (PDFs are our own output: bounded, but large ones
- * exist, hence the explicit cap). */
-static rg_status read_all(char **out, size_t *len, const char *path, struct rg_diags *diags)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat sb;
-	*out = NULL;
-	if (!f || fstat(fileno(f), &sb) != 0) {
-		rg_diag_err(diags, "sign.read", path, 0, NULL, "check the path", "cannot read: %s",
-		            strerror(errno));
-		if (f)
-			fclose(f);
-		return RG_EENV;
-	}
-	if ((size_t)sb.st_size > PDF_MAX_BYTES) {
-		fclose(f);
-		rg_diag_err(diags, "sign.too-big", path, 0, NULL, NULL,
-		            "is larger than 1 GiB, more than reportgen signs");
-		return RG_EENV;
-	}
-	size_t n = (size_t)sb.st_size;
-	char *buf = malloc(n + 1);
-	if (!buf || fread(buf, 1, n, f) != n) {
-		rg_diag_err(diags, "sign.read", path, 0, NULL, NULL, "cannot read: %s",
-		            buf ? strerror(errno) : "out of memory");
-		free(buf);
-		fclose(f);
-		return RG_EENV;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return RG_OK;
-}
 
 /* A detached CMS SignedData over content, DER-encoded into *der. */
 static bool make_cms(const struct rg_signer *s, const unsigned char *content, size_t n,
@@ -218,7 +183,7 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	rg_status st = RG_EENV;
 	rg_buf_init(&u.b, 0);
 
-	if ((st = read_all(&data, &len, path, diags)) != RG_OK)
+	if ((st = rg_read_file(&data, &len, path, PDF_MAX_BYTES, diags)) != RG_OK)
 		return st;
 	st = RG_EENV;
 	if (!rg_pdfdoc_open(&d, data, len, err, sizeof err))

@@ -17,6 +17,8 @@
  * ranges.  Integrity and trust are separate questions and are answered
  * separately: CMS_verify without certificate checks, then the chain.
  */
+#include "core/file.h"
+#include "core/str.h"
 #include "sign/sign_internal.h"
 
 #include <errno.h>
@@ -52,17 +54,6 @@ static const char *openssl_reason(void)
 	unsigned long e = ERR_peek_last_error();
 	const char *r = e ? ERR_reason_error_string(e) : NULL;
 	return r ? r : "the signature does not match";
-}
-
-static const char *find_last(const char *hay, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	if (n < k)
-		return NULL;
-	for (size_t i = n - k + 1; i-- > 0;)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, k) == 0)
-			return hay + i;
-	return NULL;
 }
 
 static int hexval(char c)
@@ -138,7 +129,7 @@ void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t 
                          const char *ca_path)
 {
 	const char *end = data + len;
-	const char *br = find_last(data, len, "/ByteRange");
+	const char *br = rg_memrmem(data, len, "/ByteRange");
 	if (!br) {
 		detail(res, "the PDF has no signature");
 		return;
@@ -269,32 +260,11 @@ rg_status rg_verify_file(struct rg_verify_result *res, const char *path, const c
 {
 	memset(res, 0, sizeof *res);
 	res->ca_given = ca_path != NULL;
-	FILE *f = fopen(path, "rb");
-	struct stat sb;
-	if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		rg_diag_err(diags, "verify.read", path, 0, NULL, "check the path",
-		            "cannot read: %s", f ? "not a regular file" : strerror(errno));
-		if (f)
-			fclose(f);
-		return RG_EENV;
-	}
-	if ((size_t)sb.st_size > VERIFY_MAX_BYTES) {
-		fclose(f);
-		rg_diag_err(diags, "verify.too-big", path, 0, NULL, NULL,
-		            "is larger than 1 GiB, more than reportgen verifies");
-		return RG_EENV;
-	}
-	size_t len = (size_t)sb.st_size;
-	char *data = malloc(len + 1);
-	if (!data || fread(data, 1, len, f) != len) {
-		rg_diag_err(diags, "verify.read", path, 0, NULL, NULL, "cannot read: %s",
-		            data ? strerror(errno) : "out of memory");
-		free(data);
-		fclose(f);
-		return RG_EENV;
-	}
-	fclose(f);
-	data[len] = '\0';
+	char *data;
+	size_t len;
+	rg_status rst = rg_read_file(&data, &len, path, VERIFY_MAX_BYTES, diags);
+	if (rst != RG_OK)
+		return rst;
 
 	if (ca_path) {
 		FILE *ca = fopen(ca_path, "rb");

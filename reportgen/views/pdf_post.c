@@ -42,16 +42,6 @@ static rg_status io_fail(struct rg_diags *diags, const char *path)
 	return RG_EENV;
 }
 
-/* Last occurrence of needle in hay[0..n). */
-static const char *find_last(const char *hay, size_t n, const char *needle)
-{
-	size_t m = strlen(needle);
-	for (size_t i = n >= m ? n - m + 1 : 0; i-- > 0;)
-		if (memcmp(hay + i, needle, m) == 0)
-			return hay + i;
-	return NULL;
-}
-
 /* The integer after key in a dictionary text, e.g. "/Size 24" or the object
  * number of "/Root 23 0 R". */
 static bool dict_int(const char *dict, const char *key, long long *out)
@@ -207,7 +197,7 @@ static char *read_dict(FILE *fp, long at, const char *must_hold)
 	obj[n] = '\0';
 	const char *end = strstr(obj, "endobj");
 	const char *open = strstr(obj, "<<");
-	const char *close = end ? find_last(obj, (size_t)(end - obj), ">>") : NULL;
+	const char *close = end ? rg_memrmem(obj, (size_t)(end - obj), ">>") : NULL;
 	char *dict = NULL;
 	if (end && open && close && close > open && strstr(obj, must_hold) &&
 	    strstr(obj, must_hold) < end)
@@ -239,8 +229,8 @@ rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
 		return io_fail(diags, path);
 	size_t tn = fread(tail, 1, (size_t)(size - from), fp);
 	tail[tn] = '\0';
-	const char *sx = find_last(tail, tn, "startxref");
-	const char *tr = sx ? find_last(tail, (size_t)(sx - tail), "trailer") : NULL;
+	const char *sx = rg_memrmem(tail, tn, "startxref");
+	const char *tr = sx ? rg_memrmem(tail, (size_t)(sx - tail), "trailer") : NULL;
 	if (!sx || !tr)
 		return fail(diags, path, "no trailer");
 	long long xref_at = strtoll(sx + 9, NULL, 10);

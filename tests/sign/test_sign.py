@@ -421,7 +421,7 @@ def main():
     rc, out, err = run(TOOL, "verify", "--help")
     check(rc == 0 and "--ca" in out, "verify --help: usage on stdout, exit 0", out)
     rc, out, err = verify(j("missing.pdf"))
-    check(rc == 3 and "cannot read" in err, "verify of a missing file: exit 3", err)
+    check(rc == 3 and "cannot be read" in err, "verify of a missing file: exit 3", err)
     rc, out, err = verify(j("a.pdf"), ca=j("missing.pem"))
     check(rc == 3, "verify with an unreadable --ca: exit 3", err)
     rc, out, _ = verify(j("plain.pdf"))
