@@ -457,6 +457,29 @@ Test(pdf, signer_block_shows_the_signer)
 	done(&o);
 }
 
+Test(pdf, hostile_text_is_drawn_not_obeyed)
+{
+	struct out o;
+	cr_assert_eq(render(&o, RG_FX_GAPS, 3, NULL, NULL), RG_OK);
+	struct rg_template *t = NULL;
+	cr_assert_eq(rg_template_load(&t, "default", NULL, &o.arena, &o.diags), RG_OK);
+	/* Invalid UTF-8, cairo attribute syntax, PDF delimiters, a very long
+	 * unbreakable word: all are just text. */
+	struct rg_item *it = &o.r->actions[0].items[0];
+	it->reason = "bad \xff byte ') dest='x' >> endobj (";
+	char *longword = malloc(20001);
+	memset(longword, 'W', 20000);
+	longword[20000] = '\0';
+	o.r->actions[0].items[1].reason = longword;
+	cr_assert_eq(rg_pdf_write_report(o.r, t, NULL, o.report, &o.diags), RG_OK);
+	assert_valid(o.report, "ED-24-02 compliance report: Example Agency");
+	char *text = text_of(o.report);
+	cr_assert(strstr(text, "dest='x' >> endobj"), "hostile text not shown as text");
+	free(text);
+	free(longword);
+	done(&o);
+}
+
 Test(pdf, unwritable_path_is_an_environment_failure)
 {
 	struct out o;
