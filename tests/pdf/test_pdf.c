@@ -232,6 +232,52 @@ Test(pdf, every_action_with_its_status_every_reference_and_the_digest)
 	done(&o);
 }
 
+Test(pdf, summary_links_to_each_action_page_of_the_report)
+{
+	struct out o;
+	cr_assert_eq(render(&o, RG_FX_GAPS, 300, NULL, NULL), RG_OK);
+	size_t n;
+	char *raw = slurp(o.summary, &n);
+	int pst;
+	/* The current revision (what readers see) has no placeholder URI left. */
+	char *objs = run(&pst, "%s --json --json-key=qpdf '%s'", QPDF, o.summary);
+	cr_assert_eq(pst, 0);
+	cr_assert_null(strstr(objs, "reportgen-goto:"), "a link was left unconverted");
+	cr_assert(strstr(objs, "/GoToR"), "no go-to-remote action");
+	free(objs);
+	char *text = run(&pst, "%s -layout '%s' -", PDFTOTEXT, o.report);
+	/* The links come in the order of the summary's table of actions. */
+	const char *p = raw;
+	const char *key = "/S /GoToR /F (report.pdf) /D [";
+	for (size_t k = 0; k < o.r->n_actions; k++) {
+		const char *hit = NULL;
+		for (size_t i = (size_t)(p - raw); i + strlen(key) <= n; i++)
+			if (memcmp(raw + i, key, strlen(key)) == 0) {
+				hit = raw + i;
+				break;
+			}
+		cr_assert_not_null(hit, "no link for %s", o.r->actions[k].def->id);
+		int page0 = atoi(hit + strlen(key));
+		p = hit + 1;
+		/* Page page0 (0-based) of report.pdf holds the action's heading. */
+		const char *pg = text;
+		for (int i = 0; i < page0 && pg; i++) {
+			pg = strchr(pg, '\f');
+			pg = pg ? pg + 1 : NULL;
+		}
+		cr_assert_not_null(pg);
+		const char *end = strchr(pg, '\f');
+		char *heading = rg_asprintf("%s %s", o.r->actions[k].def->id, o.r->actions[k].def->title);
+		const char *h = strstr(pg, heading);
+		cr_assert(h && (!end || h < end), "link of %s goes to page %d, not its section",
+		          o.r->actions[k].def->id, page0 + 1);
+		free(heading);
+	}
+	free(text);
+	free(raw);
+	done(&o);
+}
+
 Test(pdf, page_numbers_say_n_of_m)
 {
 	struct out o;
