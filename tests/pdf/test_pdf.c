@@ -181,6 +181,12 @@ Test(pdf, gaps_report_is_valid_tagged_and_titled)
 	                      "/MarkInfo << /Marked true >>", "/ID [<"};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		cr_assert(has_bytes(raw, n, want[i]), "report.pdf lacks %s", want[i]);
+	/* The table of actions links each action to its section. */
+	for (size_t k = 0; k < o.r->n_actions; k++) {
+		char *link = rg_asprintf("/Dest (act-%s)", o.r->actions[k].def->id);
+		cr_assert(has_bytes(raw, n, link), "no link %s", link);
+		free(link);
+	}
 	free(raw);
 	done(&o);
 }
