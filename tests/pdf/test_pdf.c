@@ -587,6 +587,21 @@ static void assert_template_error(const char *from, const char *to, const char *
 	done(&o);
 }
 
+Test(pdf, machine_fonts_are_never_used)
+{
+	/* DejaVu Sans is installed on Debian machines but is not in fonts/:
+	 * a template naming it must be refused, not silently served. */
+	struct out o;
+	cr_assert_eq(render(&o, RG_FX_GAPS, 1, NULL, NULL), RG_OK);
+	char *path = edited_template(o.dir, "sans=\"Noto Sans\"", "sans=\"DejaVu Sans\"");
+	struct rg_template *t = NULL;
+	cr_assert_eq(rg_template_load(&t, path, NULL, &o.arena, &o.diags), RG_OK);
+	cr_assert_eq(rg_pdf_write_report(o.r, t, NULL, o.report, &o.diags), RG_EINPUT);
+	cr_assert_str_eq(o.diags.v[o.diags.n - 1].code, "pdf.font-missing");
+	free(path);
+	done(&o);
+}
+
 Test(template, missing_text_is_reported)
 {
 	assert_template_error("<text id=\"col.reason\">Reason</text>", "", "template.text");
