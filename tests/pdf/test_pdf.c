@@ -532,6 +532,22 @@ Test(pdf, hostile_text_is_drawn_not_obeyed)
 	done(&o);
 }
 
+Test(pdf, a_directive_without_actions_still_renders)
+{
+	struct out o;
+	cr_assert_eq(render(&o, RG_FX_GAPS, 3, NULL, NULL), RG_OK);
+	struct rg_template *t = NULL;
+	cr_assert_eq(rg_template_load(&t, "default", NULL, &o.arena, &o.diags), RG_OK);
+	o.r->n_actions = 0;
+	o.r->evidence = &(struct rg_evidence){.bundle_name = "empty.zip", .agency_id = "EXA",
+	                                     .agency_name = "Example Agency"};
+	cr_assert_eq(rg_pdf_write_report(o.r, t, NULL, o.report, &o.diags), RG_OK);
+	cr_assert_eq(rg_pdf_write_summary(o.r, t, NULL, o.summary, &o.diags), RG_OK);
+	assert_valid(o.report, "ED-24-02 compliance report: Example Agency");
+	assert_valid(o.summary, "ED-24-02 executive summary: Example Agency");
+	done(&o);
+}
+
 Test(pdf, unwritable_path_is_an_environment_failure)
 {
 	struct out o;
