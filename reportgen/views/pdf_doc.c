@@ -361,6 +361,15 @@ static void set_layout(struct rg_pdoc *d, PangoLayout *l, enum rg_pfont f, doubl
 		pango_layout_set_height(l, -MAX_CELL_LINES);
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 	}
+	/* The bundle reader only lets valid UTF-8 through; should anything
+	 * else reach a view, show it with replacement characters rather than
+	 * let pango complain on standard error. */
+	if (!g_utf8_validate(s, -1, NULL)) {
+		char *v = g_utf8_make_valid(s, -1);
+		pango_layout_set_text(l, v, -1);
+		g_free(v);
+		return;
+	}
 	pango_layout_set_text(l, s, -1);
 }
 

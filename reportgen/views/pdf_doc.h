@@ -45,6 +45,9 @@ enum rg_palign { RG_A_LEFT, RG_A_RIGHT, RG_A_CENTER };
 #define RG_PDOC_MAX_VARS 48
 #define RG_PTABLE_MAX_COLS 8
 #define RG_PDOC_RING 16
+/* A link to page N of another PDF is written as the URI
+ * "reportgen-goto:FILE#N" and made a GoToR action by rg_pdf_mark_tagged. */
+#define RG_PDF_GOTO_SCHEME "reportgen-goto:"
 
 struct rg_pdoc {
 	const struct rg_template *t;

@@ -3,7 +3,10 @@
  *
  * cairo writes the structure tree but not the catalog's /Lang nor
  * /MarkInfo << /Marked true >>, without which readers (and pdfinfo) do not
- * treat the file as tagged, nor the /Alt text of Figure elements.  Rather than patch bytes in place, this appends
+ * treat the file as tagged, nor the /Alt text of Figure elements; and its
+ * links to another file are broken (cairo 1.16 rejects file= links), so
+ * the views write such a link as a URI with the RG_PDF_GOTO_SCHEME prefix
+ * and it is turned into a GoToR action here.  Rather than patch bytes in place, this appends
  * a standard incremental update (ISO 32000-1, 7.5.6): a new revision of the
  * catalog object, an xref section for it alone and a trailer with /Prev.
  * The signing step appends its own update after this one, so the trailer
@@ -107,7 +110,7 @@ static void put_text_string(FILE *fp, const char *s)
 	fputc('>', fp);
 }
 
-#define MAX_FIGURES 16
+#define MAX_TARGETS 256
 
 /* First occurrence of needle (m bytes) in hay (n bytes, may hold NULs). */
 static char *find_bytes(char *hay, size_t n, const char *needle, size_t m)
@@ -122,17 +125,45 @@ static char *find_bytes(char *hay, size_t n, const char *needle, size_t m)
 	return NULL;
 }
 
-struct figure {
-	long long num;
-	long at;
+/* An object of cairo's output that the update rewrites. */
+enum target_kind { T_CATALOG, T_FIGURE, T_GOTO };
+
+struct target {
+	enum target_kind kind;
+	long long num; /* object number; -1: leave alone */
+	long at;       /* offset of "num 0 obj" */
+	char *dict;    /* its dictionary without the final ">>" (malloc'd) */
 };
 
-/* One pass over the file: its digest (for /ID) and where cairo wrote the
- * Figure structure elements (to give them /Alt). */
-static bool scan_file(FILE *fp, char out[RG_SHA256_HEX], struct figure *figs, size_t *n_figs)
+/* What each kind of object starts with, exactly as cairo 1.16 writes it:
+ * a match on the needle alone could be text inside some string. */
+static const struct {
+	const char *needle, *head;
+} kinds[] = {
+	[T_FIGURE] = {"/S /Figure\n", "<< /Type /StructElem\n   /S /Figure\n"},
+	[T_GOTO] = {"/URI (" RG_PDF_GOTO_SCHEME, "<< /Type /Annot\n   /Subtype /Link\n"},
+};
+
+/* The start of the "N 0 obj" line before m, within buf; NULL if none. */
+static char *object_start(char *buf, char *m)
 {
-	static const char needle[] = "/S /Figure\n";
-	const size_t keep = 256; /* enough for "NNN 0 obj\n<< /Type /StructElem\n" before it */
+	for (char *o = m; o - buf >= 6; o--) {
+		if (memcmp(o - 6, " 0 obj", 6) == 0) {
+			char *l = o - 6;
+			while (l > buf && l[-1] != '\n')
+				l--;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+/* One pass over the file: its digest (for /ID) and where cairo wrote the
+ * Figure structure elements (to give them /Alt) and the links into
+ * another file (to make them GoToR actions). */
+static bool scan_file(FILE *fp, char out[RG_SHA256_HEX], struct target *tg, size_t *n_tg)
+{
+	const size_t keep = 512; /* covers an object's head before its needle */
 	struct rg_sha256 *h = rg_sha256_new();
 	char *buf = malloc(65536 + keep + 1);
 	if (!h || !buf || fseek(fp, 0, SEEK_SET) != 0) {
@@ -140,34 +171,28 @@ static bool scan_file(FILE *fp, char out[RG_SHA256_HEX], struct figure *figs, si
 		free(buf);
 		return false;
 	}
-	*n_figs = 0;
-	size_t have = 0;  /* bytes kept from the previous chunk */
-	long base = 0;    /* file offset of buf[0] */
+	size_t have = 0; /* bytes kept from the previous chunk */
+	long base = 0;   /* file offset of buf[0] */
 	size_t n;
 	while ((n = fread(buf + have, 1, 65536, fp)) > 0) {
 		rg_sha256_update(h, buf + have, n);
 		size_t len = have + n;
 		buf[len] = '\0';
-		/* Search only where a match ends in the new bytes, so a match in
-		 * the kept overlap is not counted twice. */
-		size_t from = have >= sizeof needle - 1 ? have - (sizeof needle - 2) : 0;
-		for (char *m = buf + from; (m = find_bytes(m, len - (size_t)(m - buf), needle,
-		                                       sizeof needle - 1)) != NULL; m++) {
-			/* Back to the start of "N 0 obj". */
-			char *o = m;
-			int lines = 0;
-			while (o > buf && lines < 3) {
-				o--;
-				if (*o == '\n' && ++lines == 3)
-					break;
-			}
-			if (*o == '\n')
-				o++;
-			long long num;
-			if (sscanf(o, "%lld 0 obj", &num) == 1 && *n_figs < MAX_FIGURES) {
-				figs[*n_figs].num = num;
-				figs[*n_figs].at = base + (long)(o - buf);
-				(*n_figs)++;
+		for (int k = T_FIGURE; k <= T_GOTO; k++) {
+			const char *needle = kinds[k].needle;
+			size_t nl = strlen(needle);
+			/* Only matches that end in the new bytes: one in the kept
+			 * overlap was seen with the previous chunk. */
+			size_t from = have >= nl - 1 ? have - (nl - 1) : 0;
+			for (char *m = buf + from;
+			     (m = find_bytes(m, len - (size_t)(m - buf), needle, nl)) != NULL; m++) {
+				char *o = object_start(buf, m);
+				long long num;
+				if (o && sscanf(o, "%lld 0 obj", &num) == 1 && *n_tg < MAX_TARGETS) {
+					tg[*n_tg] = (struct target){(enum target_kind)k, num,
+					                            base + (long)(o - buf), NULL};
+					(*n_tg)++;
+				}
 			}
 		}
 		size_t k = len < keep ? len : keep;
@@ -183,8 +208,9 @@ static bool scan_file(FILE *fp, char out[RG_SHA256_HEX], struct figure *figs, si
 }
 
 /* Reads the object at "at" (up to endobj) and returns its dictionary text
- * without the final ">>", malloc'd; NULL if it is not what we expect. */
-static char *read_dict(FILE *fp, long at, const char *must_hold)
+ * without the final ">>", malloc'd; NULL if it does not hold must_hold or
+ * (head not NULL) does not begin with head. */
+static char *read_dict(FILE *fp, long at, const char *must_hold, const char *head)
 {
 	char *obj = malloc(CATALOG_MAX + 1);
 	if (!obj)
@@ -200,16 +226,28 @@ static char *read_dict(FILE *fp, long at, const char *must_hold)
 	const char *close = end ? rg_memrmem(obj, (size_t)(end - obj), ">>") : NULL;
 	char *dict = NULL;
 	if (end && open && close && close > open && strstr(obj, must_hold) &&
-	    strstr(obj, must_hold) < end)
+	    strstr(obj, must_hold) < end && (!head || strncmp(open, head, strlen(head)) == 0))
 		dict = rg_asprintf("%.*s", (int)(close - open), open);
 	free(obj);
 	return dict;
 }
 
+struct xref_entry {
+	long long num;
+	long at;
+};
+
 static int by_num(const void *a, const void *b)
 {
-	const struct figure *x = a, *y = b;
+	const struct xref_entry *x = a, *y = b;
 	return (x->num > y->num) - (x->num < y->num);
+}
+
+static void free_targets(struct target *tg, size_t n)
+{
+	for (size_t i = 0; tg && i < n; i++)
+		free(tg[i].dict);
+	free(tg);
 }
 
 rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
@@ -286,7 +324,7 @@ rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
 	}
 
 	/* The catalog object itself. */
-	char *cat = read_dict(fp, (long)cat_at, "/Catalog");
+	char *cat = read_dict(fp, (long)cat_at, "/Catalog", NULL);
 	if (!cat) {
 		free(id);
 		return fail(diags, path, "unexpected catalog object");
@@ -295,41 +333,35 @@ rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
 	bool has_mark = strstr(cat, "/MarkInfo") != NULL;
 
 	char digest[RG_SHA256_HEX];
-	struct figure figs[MAX_FIGURES + 1];
-	size_t n_figs = 0;
-	if (!scan_file(fp, digest, figs, &n_figs)) {
+	struct target *tg = calloc(MAX_TARGETS + 1, sizeof *tg);
+	size_t n_tg = 0;
+	if (!tg || !scan_file(fp, digest, tg, &n_tg)) {
+		rg_status e = tg ? io_fail(diags, path) : RG_EENV;
+		free(tg);
 		free(cat);
 		free(id);
-		return io_fail(diags, path);
+		return e;
 	}
 	if (!id) {
 		/* A file identifier from the bytes themselves: stable for the
 		 * same input, so reproducible builds stay byte-identical. */
 		id = rg_asprintf("[<%.32s> <%.32s>]", digest, digest);
-		if (!id) {
-			free(cat);
-			return RG_EENV;
-		}
 	}
-	char *fig_dict[MAX_FIGURES] = {NULL};
-	for (size_t i = 0; i < n_figs; i++) {
-		fig_dict[i] = read_dict(fp, figs[i].at, "/StructElem");
-		if (!fig_dict[i] || strstr(fig_dict[i], "/Alt"))
-			figs[i].num = -1; /* leave it as cairo wrote it */
+	for (size_t i = 0; i < n_tg; i++) {
+		tg[i].dict = read_dict(fp, tg[i].at, kinds[tg[i].kind].needle, kinds[tg[i].kind].head);
+		if (!tg[i].dict || (tg[i].kind == T_FIGURE && (strstr(tg[i].dict, "/Alt") || !figure_alt)))
+			tg[i].num = -1; /* leave it as cairo wrote it */
 	}
 
-	/* Append the update: the catalog and the figures, then one xref
-	 * subsection per object in number order. */
+	/* Append the update: the catalog, the figures and the links, then
+	 * one xref subsection per object in number order. */
 	rg_status st = RG_OK;
-	if (fseek(fp, 0, SEEK_END) != 0) {
-		st = io_fail(diags, path);
+	if (!id || fseek(fp, 0, SEEK_END) != 0) {
+		st = id ? io_fail(diags, path) : RG_EENV;
 		goto out;
 	}
 	fputc('\n', fp);
-	struct figure objs[MAX_FIGURES + 1];
-	size_t n_objs = 0;
-	objs[n_objs].num = root;
-	objs[n_objs++].at = ftell(fp);
+	tg[n_tg] = (struct target){T_CATALOG, root, ftell(fp), NULL};
 	fprintf(fp, "%lld 0 obj\n%s", root, cat);
 	if (!has_lang) {
 		fputs("   /Lang ", fp);
@@ -339,15 +371,40 @@ rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
 	if (!has_mark)
 		fputs("   /MarkInfo << /Marked true >>\n", fp);
 	fputs(">>\nendobj\n", fp);
-	for (size_t i = 0; i < n_figs; i++) {
-		if (figs[i].num < 0 || !figure_alt)
+	for (size_t i = 0; i < n_tg; i++) {
+		if (tg[i].num < 0)
 			continue;
-		objs[n_objs].num = figs[i].num;
-		objs[n_objs++].at = ftell(fp);
-		fprintf(fp, "%lld 0 obj\n%s   /Alt ", figs[i].num, fig_dict[i]);
-		put_text_string(fp, figure_alt);
-		fputs("\n>>\nendobj\n", fp);
+		if (tg[i].kind == T_FIGURE) {
+			tg[i].at = ftell(fp);
+			fprintf(fp, "%lld 0 obj\n%s   /Alt ", tg[i].num, tg[i].dict);
+			put_text_string(fp, figure_alt);
+			fputs("\n>>\nendobj\n", fp);
+			continue;
+		}
+		/* A link written as /URI (reportgen-goto:FILE#PAGE) becomes a
+		 * go-to-remote action on that page of FILE. */
+		char *act = strstr(tg[i].dict, "/A <<");
+		char *uri = act ? strstr(act, "/URI (" RG_PDF_GOTO_SCHEME) : NULL;
+		char *act_end = uri ? strstr(uri, ">>") : NULL;
+		char *hash = uri ? strchr(uri, '#') : NULL;
+		char *close = hash ? strchr(hash, ')') : NULL;
+		const char *file = uri ? uri + strlen("/URI (" RG_PDF_GOTO_SCHEME) : NULL;
+		long page = hash ? strtol(hash + 1, NULL, 10) : 0;
+		if (!act_end || !close || close > act_end || page < 1 || hash == file) {
+			tg[i].num = -1;
+			continue;
+		}
+		tg[i].at = ftell(fp);
+		fprintf(fp, "%lld 0 obj\n%.*s/A << /Type /Action /S /GoToR /F (%.*s) /D [%ld /Fit] >>%s",
+		        tg[i].num, (int)(act - tg[i].dict), tg[i].dict, (int)(hash - file), file,
+		        page - 1, act_end + 2);
+		fputs(">>\nendobj\n", fp);
 	}
+	struct xref_entry objs[MAX_TARGETS + 1];
+	size_t n_objs = 0;
+	for (size_t i = 0; i <= n_tg; i++)
+		if (tg[i].num >= 0)
+			objs[n_objs++] = (struct xref_entry){tg[i].num, tg[i].at};
 	qsort(objs, n_objs, sizeof objs[0], by_num);
 	long new_xref = ftell(fp);
 	fputs("xref\n0 1\n0000000000 65535 f \n", fp);
@@ -362,8 +419,6 @@ rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
 out:
 	free(cat);
 	free(id);
-	for (size_t i = 0; i < n_figs; i++)
-		free(fig_dict[i]);
+	free_targets(tg, n_tg);
 	return st;
-
 }

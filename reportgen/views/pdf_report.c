@@ -216,7 +216,7 @@ static void timeline(struct rg_pdoc *d)
 
 static void signins(struct rg_pdoc *d, const struct rg_action_result *a)
 {
-	rg_pdoc_heading(d, 3, rg_pdoc_text(d, RG_T_SIGNINS_HEADING, NULL, 0), NULL, 50);
+	rg_pdoc_heading(d, 3, rg_pdoc_text(d, RG_T_SIGNINS_HEADING, NULL, 0), NULL, 90);
 	rg_pdoc_para(d, RG_F_SMALL, RG_C_MUTED, rg_pdoc_text(d, RG_T_SIGNINS_INTRO, NULL, 0));
 	static const struct rg_pcol cols[] = {
 		{1.5, RG_F_SMALL, RG_A_LEFT},  {2.1, RG_F_SMALL, RG_A_LEFT},
@@ -305,11 +305,12 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 		rg_pdoc_para(d, RG_F_BODY, RG_C_MUTED, d->t->text[RG_T_ACTION_NO_ITEMS]);
 	} else {
 		static const struct rg_pcol cols[] = {
-			/* Subjects carry long message ids and reasons repeat them:
-			 * those two columns get the room; # holds six digits. */
-			{0.55, RG_F_SMALL, RG_A_RIGHT}, {1.95, RG_F_SMALL, RG_A_LEFT},
-			{1.0, RG_F_SMALL, RG_A_LEFT},   {1.45, RG_F_MONO, RG_A_LEFT},
-			{0.85, RG_F_SMALL, RG_A_LEFT},  {2.5, RG_F_SMALL, RG_A_LEFT},
+			/* Sized so that on A4 too "Satisfied late", a late-by like
+			 * PT23H15M30S and "remediations.csv:10" stay on one line and
+			 * # holds six digits; subject and reason wrap. */
+			{0.55, RG_F_SMALL, RG_A_RIGHT}, {1.7, RG_F_SMALL, RG_A_LEFT},
+			{1.2, RG_F_SMALL, RG_A_LEFT},   {1.55, RG_F_MONO, RG_A_LEFT},
+			{1.15, RG_F_SMALL, RG_A_LEFT},  {2.15, RG_F_SMALL, RG_A_LEFT},
 		};
 		const char *head[6] = {d->t->text[RG_T_COL_NUMBER],   d->t->text[RG_T_COL_SUBJECT],
 		                       d->t->text[RG_T_COL_STATUS],   d->t->text[RG_T_COL_EVIDENCE],

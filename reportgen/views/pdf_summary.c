@@ -99,25 +99,28 @@ static void actions(struct rg_pdoc *d)
 		         a->counts[RG_NOT_SATISFIED] + a->counts[RG_INSUFFICIENT_EVIDENCE]);
 		struct rg_tpl_var cv[] = {{"items", items}, {"late", late}, {"open", open}};
 		char *counts = rg_asprintf("%s", rg_pdoc_text(d, RG_T_ACTION_COUNTS, cv, 3));
-		/* Where the action's section starts in the full report.  Not a
-		 * link: cairo 1.16 crashes when writing a link to another file
-		 * (file= in the Link tag), so the page is given in words. */
+		/* Where the action's section starts in the full report, in
+		 * words and as a link to that page of report.pdf (next to this
+		 * file, as render writes them). */
 		int page = d->report_pages ? d->report_pages[k] : 0;
 		char pg[24];
 		snprintf(pg, sizeof pg, "%d", page);
 		struct rg_tpl_var pv = {"n", pg};
 		char *where = page > 0 ? rg_asprintf("%s", rg_pdoc_text(d, RG_T_SUMMARY_LINK, &pv, 1))
 		                       : NULL;
+		char *link = page > 0 ? rg_asprintf("uri='" RG_PDF_GOTO_SCHEME "report.pdf#%d'", page)
+		                      : NULL;
 		struct rg_pcell c[5] = {
 			{a->def->id, -1, NULL},
 			{a->def->title ? a->def->title : "", -1, NULL},
 			{rg_pdoc_status_word(d, a->status), (int)a->status, NULL},
 			{counts ? counts : "", -1, NULL},
-			{where ? where : "", -1, NULL},
+			{where ? where : "", -1, link},
 		};
 		rg_pdoc_table_row(d, &tb, c);
 		free(counts);
 		free(where);
+		free(link);
 	}
 	rg_pdoc_table_end(d, &tb);
 }

@@ -181,6 +181,12 @@ Test(pdf, gaps_report_is_valid_tagged_and_titled)
 	                      "/MarkInfo << /Marked true >>", "/ID [<"};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		cr_assert(has_bytes(raw, n, want[i]), "report.pdf lacks %s", want[i]);
+	/* The table of actions links each action to its section. */
+	for (size_t k = 0; k < o.r->n_actions; k++) {
+		char *link = rg_asprintf("/Dest (act-%s)", o.r->actions[k].def->id);
+		cr_assert(has_bytes(raw, n, link), "no link %s", link);
+		free(link);
+	}
 	free(raw);
 	done(&o);
 }
@@ -229,6 +235,52 @@ Test(pdf, every_action_with_its_status_every_reference_and_the_digest)
 		cr_assert(strstr(sum, o.r->actions[k].def->id), "summary: %s missing",
 		          o.r->actions[k].def->id);
 	free(sum);
+	done(&o);
+}
+
+Test(pdf, summary_links_to_each_action_page_of_the_report)
+{
+	struct out o;
+	cr_assert_eq(render(&o, RG_FX_GAPS, 300, NULL, NULL), RG_OK);
+	size_t n;
+	char *raw = slurp(o.summary, &n);
+	int pst;
+	/* The current revision (what readers see) has no placeholder URI left. */
+	char *objs = run(&pst, "%s --json --json-key=qpdf '%s'", QPDF, o.summary);
+	cr_assert_eq(pst, 0);
+	cr_assert_null(strstr(objs, "reportgen-goto:"), "a link was left unconverted");
+	cr_assert(strstr(objs, "/GoToR"), "no go-to-remote action");
+	free(objs);
+	char *text = run(&pst, "%s -layout '%s' -", PDFTOTEXT, o.report);
+	/* The links come in the order of the summary's table of actions. */
+	const char *p = raw;
+	const char *key = "/S /GoToR /F (report.pdf) /D [";
+	for (size_t k = 0; k < o.r->n_actions; k++) {
+		const char *hit = NULL;
+		for (size_t i = (size_t)(p - raw); i + strlen(key) <= n; i++)
+			if (memcmp(raw + i, key, strlen(key)) == 0) {
+				hit = raw + i;
+				break;
+			}
+		cr_assert_not_null(hit, "no link for %s", o.r->actions[k].def->id);
+		int page0 = atoi(hit + strlen(key));
+		p = hit + 1;
+		/* Page page0 (0-based) of report.pdf holds the action's heading. */
+		const char *pg = text;
+		for (int i = 0; i < page0 && pg; i++) {
+			pg = strchr(pg, '\f');
+			pg = pg ? pg + 1 : NULL;
+		}
+		cr_assert_not_null(pg);
+		const char *end = strchr(pg, '\f');
+		char *heading = rg_asprintf("%s %s", o.r->actions[k].def->id, o.r->actions[k].def->title);
+		const char *h = strstr(pg, heading);
+		cr_assert(h && (!end || h < end), "link of %s goes to page %d, not its section",
+		          o.r->actions[k].def->id, page0 + 1);
+		free(heading);
+	}
+	free(text);
+	free(raw);
 	done(&o);
 }
 
@@ -457,6 +509,45 @@ Test(pdf, signer_block_shows_the_signer)
 	done(&o);
 }
 
+Test(pdf, hostile_text_is_drawn_not_obeyed)
+{
+	struct out o;
+	cr_assert_eq(render(&o, RG_FX_GAPS, 3, NULL, NULL), RG_OK);
+	struct rg_template *t = NULL;
+	cr_assert_eq(rg_template_load(&t, "default", NULL, &o.arena, &o.diags), RG_OK);
+	/* Invalid UTF-8, cairo attribute syntax, PDF delimiters, a very long
+	 * unbreakable word: all are just text. */
+	struct rg_item *it = &o.r->actions[0].items[0];
+	it->reason = "bad \xff byte ') dest='x' >> endobj (";
+	char *longword = malloc(20001);
+	memset(longword, 'W', 20000);
+	longword[20000] = '\0';
+	o.r->actions[0].items[1].reason = longword;
+	cr_assert_eq(rg_pdf_write_report(o.r, t, NULL, o.report, &o.diags), RG_OK);
+	assert_valid(o.report, "ED-24-02 compliance report: Example Agency");
+	char *text = text_of(o.report);
+	cr_assert(strstr(text, "dest='x' >> endobj"), "hostile text not shown as text");
+	free(text);
+	free(longword);
+	done(&o);
+}
+
+Test(pdf, a_directive_without_actions_still_renders)
+{
+	struct out o;
+	cr_assert_eq(render(&o, RG_FX_GAPS, 3, NULL, NULL), RG_OK);
+	struct rg_template *t = NULL;
+	cr_assert_eq(rg_template_load(&t, "default", NULL, &o.arena, &o.diags), RG_OK);
+	o.r->n_actions = 0;
+	o.r->evidence = &(struct rg_evidence){.bundle_name = "empty.zip", .agency_id = "EXA",
+	                                     .agency_name = "Example Agency"};
+	cr_assert_eq(rg_pdf_write_report(o.r, t, NULL, o.report, &o.diags), RG_OK);
+	cr_assert_eq(rg_pdf_write_summary(o.r, t, NULL, o.summary, &o.diags), RG_OK);
+	assert_valid(o.report, "ED-24-02 compliance report: Example Agency");
+	assert_valid(o.summary, "ED-24-02 executive summary: Example Agency");
+	done(&o);
+}
+
 Test(pdf, unwritable_path_is_an_environment_failure)
 {
 	struct out o;
@@ -508,6 +599,21 @@ static void assert_template_error(const char *from, const char *to, const char *
 	for (size_t i = 0; i < o.diags.n; i++)
 		found |= strcmp(o.diags.v[i].code, code) == 0 && o.diags.v[i].line > 0;
 	cr_assert(found, "no diagnostic %s with a line number", code);
+	free(path);
+	done(&o);
+}
+
+Test(pdf, machine_fonts_are_never_used)
+{
+	/* DejaVu Sans is installed on Debian machines but is not in fonts/:
+	 * a template naming it must be refused, not silently served. */
+	struct out o;
+	cr_assert_eq(render(&o, RG_FX_GAPS, 1, NULL, NULL), RG_OK);
+	char *path = edited_template(o.dir, "sans=\"Noto Sans\"", "sans=\"DejaVu Sans\"");
+	struct rg_template *t = NULL;
+	cr_assert_eq(rg_template_load(&t, path, NULL, &o.arena, &o.diags), RG_OK);
+	cr_assert_eq(rg_pdf_write_report(o.r, t, NULL, o.report, &o.diags), RG_EINPUT);
+	cr_assert_str_eq(o.diags.v[o.diags.n - 1].code, "pdf.font-missing");
 	free(path);
 	done(&o);
 }
