@@ -34,7 +34,8 @@ rg_status rg_generation_time(int64_t *out_ms, struct rg_diags *diags)
 	}
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	*out_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	/* Whole seconds: reports show times to the second. */
+	*out_ms = (int64_t)ts.tv_sec * 1000;
 	return RG_OK;
 }
 
@@ -86,6 +87,8 @@ rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
 			st = RG_EENV;
 		}
 	}
+	if (opt->progress)
+		rg_bundle_set_progress(b, opt->progress, opt->progress_ctx);
 	/* Stream signins.csv even after an error, so its problems are listed too. */
 	rg_status fst = rg_bundle_finish(b, j ? rg_judge_signin : NULL, j);
 	st = rg_status_worst(st, fst);

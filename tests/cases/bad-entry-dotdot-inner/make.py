@@ -1,0 +1,9 @@
+"""make.py: an entry named attachments/../findings.csv (a .. inside the name)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import casezip  # noqa: E402
+
+out = sys.argv[1]
+casezip.write_zip(out, casezip.hostile_members([("attachments/../findings.csv", b"x\n")]))
