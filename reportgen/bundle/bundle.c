@@ -258,6 +258,15 @@ static void scan_directory(struct rg_bundle *b)
 	}
 }
 
+static void size_mismatch(struct rg_bundle *b, const struct entry *e)
+{
+	rg_diag_err(b->diags, "zip.size-mismatch", e->name, 0, NULL,
+	            "the ZIP is damaged or was crafted; rebuild the bundle with reportgen pack",
+	            "does not inflate to the %llu bytes its ZIP header declares",
+	            (unsigned long long)e->size);
+	fail(b, RG_EINPUT);
+}
+
 /* Streams one entry: inflate, hash, feed (csv may be NULL), enforce the
  * size limit on what is actually inflated (a central directory can lie). */
 static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_csv *csv,
@@ -291,6 +300,14 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
 		if (n == 0)
 			break;
 		total += (uint64_t)n;
+		/* The size, ratio and total limits were checked on the declared
+		 * size, so an entry may not inflate past it (libzip does not
+		 * check; the CRC alone does not catch a crafted header). */
+		if (total > e->size) {
+			size_mismatch(b, e);
+			ok = false;
+			break;
+		}
 		if (total > max) {
 			limit_error(b, e->name, lim, "inflates past");
 			ok = false;
@@ -308,6 +325,10 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
 		}
 	}
 	zip_fclose(zf);
+	if (ok && total != e->size) {
+		size_mismatch(b, e);
+		ok = false;
+	}
 	if (b->progress)
 		b->progress(b->progress_ctx, e->name, total, total);
 	if (ok && csv)

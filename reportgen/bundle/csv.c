@@ -266,7 +266,10 @@ static void feed_byte(struct rg_csv *c, char ch)
 		if (ch == '\n')
 			return; /* CRLF: the record already ended at CR */
 	}
-	if (++c->rec_bytes > c->limits->line_length) {
+	/* The line end is not part of the record's length (a quoted newline
+	 * is content and counts). */
+	bool line_end = (ch == '\n' || ch == '\r') && c->state != QUOTED;
+	if (!line_end && ++c->rec_bytes > c->limits->line_length) {
 		stop_limit(c, offsetof(struct rg_limits, line_length), c->nfields ? c->nfields - 1 : 0);
 		return;
 	}

@@ -123,7 +123,11 @@ xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t m
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	bool wellformed = ctxt->wellFormed;
 	xmlFreeParserCtxt(ctxt);
-	if (!doc || !wellformed) {
+	/* libxml2 recovers from namespace errors ("colons are forbidden from PI
+	 * names") and some encoding errors: the document comes back, still
+	 * "well-formed", but an error diagnostic was recorded, and a document
+	 * with an error must not be accepted. */
+	if (!doc || !wellformed || ec.count) {
 		if (!ec.count)
 			rg_diag_err(diags, "xml.syntax", file, 0, NULL, "fix the XML syntax",
 			            "is not well-formed XML");
