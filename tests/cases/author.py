@@ -476,7 +476,7 @@ case("ra2bi-no-reset",
      ok({"RA-2a": ("not_satisfied", [("remediations.csv:2", "satisfied"),
                                      ("secrets.csv:3", "not_satisfied", None, "S-2")]),
          "RA-2b-i": ("not_satisfied", [("remediations.csv:2", "satisfied"),
-                                       ("secrets.csv:3", "not_satisfied", None, "S-2")]),
+                                       ("remediations.csv:3", "not_satisfied", None, "S-2")]),
          "RA-2b-ii": ("not_satisfied", [("secrets.csv:2", "satisfied"),
                                         ("secrets.csv:3", "not_satisfied", None, "2024-04-20")])}))
 
@@ -484,7 +484,7 @@ case("ra2bi-unused-not-deactivated",
      "RA-2b-i: S-2 has application_in_use=no and was reset but its application not deactivated.",
      {"remediations.csv": [drop("application_deactivated")]},
      ok({"RA-2b-i": ("not_satisfied", [("remediations.csv:2", "satisfied"),
-                                       ("secrets.csv:3", "not_satisfied", None, "S-2")])}))
+                                       ("remediations.csv:3", "not_satisfied", None, "S-2")])}))
 
 case("ra2bi-in-use-unspecified",
      "RA-2b-i: application_in_use empty: a reset suffices, no deactivation required.",
@@ -794,6 +794,16 @@ case("accept-signins-extra-columns",
 
 # ---- bad input in bundle folders (exit 2) ---------------------------------
 
+case("bad-signins-enum",
+     "signins.csv is checked too: a status that is neither success nor failure.",
+     {"signins.csv": SIGNINS.replace(",failure,", ",failed,")},
+     bad("signins.csv:3: status:"))
+
+case("bad-signins-no-offset",
+     "signins.csv: a created_at without an offset.",
+     {"signins.csv": SIGNINS.replace("2024-03-20T10:00:00Z", "2024-03-20T10:00:00")},
+     bad("signins.csv:4: created_at:"))
+
 case("bad-timestamp-no-offset",
      "A timestamp without an offset is an error naming file, line and column.",
      {"findings.csv": [rep("2024-02-03T09:30:00-05:00", "2024-02-03T09:30:00")]},
@@ -1043,6 +1053,21 @@ def main():
     for c in CASES:
         write_case(*c)
     print("wrote %d cases" % len(CASES))
+    update_meson()
+
+
+def update_meson():
+    """Rewrites the case list of meson.build: every folder with an expect file."""
+    names = sorted(d for d in os.listdir(HERE) if os.path.isfile(os.path.join(HERE, d, "expect")))
+    path = os.path.join(HERE, "meson.build")
+    with open(path) as fh:
+        text = fh.read()
+    start = text.index("case_names = [\n") + len("case_names = [\n")
+    end = text.index("]\n", start)
+    text = text[:start] + "".join("  '%s',\n" % n for n in names) + text[end:]
+    with open(path, "w") as fh:
+        fh.write(text)
+    print("meson.build lists %d cases" % len(names))
 
 
 if __name__ == "__main__":
