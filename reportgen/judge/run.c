@@ -34,7 +34,8 @@ rg_status rg_generation_time(int64_t *out_ms, struct rg_diags *diags)
 	}
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	*out_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	/* Whole seconds: reports show times to the second. */
+	*out_ms = (int64_t)ts.tv_sec * 1000;
 	return RG_OK;
 }
 

@@ -45,6 +45,7 @@
 #include <xmlsec/xmltree.h>
 
 #include "core/fsout.h"
+#include "core/xml.h"
 
 #define DSIG_NS "http://www.w3.org/2000/09/xmldsig#"
 #define XML_MAX_CERTS 16
@@ -143,7 +144,15 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 		            "xmlsec could not be initialised");
 		return RG_EENV;
 	}
-	doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	/* Read the bytes ourselves: xmlReadFile goes through the process-wide
+	 * entity loader, which refuses every file (core/xml.h). */
+	char *bytes = NULL;
+	size_t nbytes = 0;
+	if (rg_read_file(&bytes, &nbytes, path, (uint64_t)INT32_MAX, diags) != RG_OK)
+		return RG_EENV;
+	doc = xmlReadMemory(bytes, (int)nbytes, path, NULL,
+	                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	free(bytes);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
 		const xmlError *e = xmlGetLastError();

@@ -1,0 +1,832 @@
+/*
+ * pdf_doc.c: the two-pass page layout engine of the PDF views (pdf_doc.h).
+ *
+ * Invariants: in the dry pass nothing touches cairo (d->cr is NULL); both
+ * passes compute every height with the same PangoContext, so page breaks
+ * agree; every tag opened is closed on the same page; a table row is never
+ * split (a row is moved whole to the next page, and a cell is capped at
+ * MAX_CELL_LINES lines so a row always fits on an empty page).
+ */
+#include "views/pdf_doc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangofc-fontmap.h>
+
+#include "core/paths.h"
+#include "core/str.h"
+#include "core/timefmt.h"
+
+#define PAD 3.0
+#define MAX_CELL_LINES 12
+#define BADGE 7.0
+
+/* ------------------------------------------------------------------ */
+/* Fonts */
+
+static rg_status load_fonts(struct rg_pdoc *d)
+{
+	char *dir = rg_data_path("fonts", "");
+	if (!dir)
+		return RG_EENV;
+	FcConfig *fc = FcConfigCreate();
+	/* File by file, in name order: adding the directory would have
+	 * fontconfig try (and complain about) a cache it cannot write. */
+	struct dirent **names = NULL;
+	int nn = fc ? scandir(dir, &names, NULL, alphasort) : -1;
+	int added = 0;
+	for (int i = 0; i < nn; i++) {
+		const char *n = names[i]->d_name;
+		size_t len = strlen(n);
+		if (len > 4 && (strcmp(n + len - 4, ".ttf") == 0 || strcmp(n + len - 4, ".otf") == 0)) {
+			char *f = rg_asprintf("%s/%s", dir, n);
+			if (f && FcConfigAppFontAddFile(fc, (const FcChar8 *)f))
+				added++;
+			free(f);
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (!fc || added == 0) {
+		rg_diag_err(d->diags, "pdf.fonts", dir, 0, NULL,
+		            "reinstall reportgen or set REPORTGEN_DATADIR to its data directory",
+		            "cannot read the fonts directory");
+		if (fc)
+			FcConfigDestroy(fc);
+		free(dir);
+		return RG_EENV;
+	}
+	/* Every family the template names must be among our fonts: a silent
+	 * fallback would make the output depend on what fontconfig finds. */
+	const char *families[2] = {d->t->font_sans, d->t->font_mono};
+	for (int i = 0; i < 2; i++) {
+		FcPattern *pat = FcPatternCreate();
+		FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, (char *)NULL);
+		FcFontSet *fs = NULL;
+		if (pat && os && FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)families[i]))
+			fs = FcFontList(fc, pat, os);
+		bool found = fs && fs->nfont > 0;
+		if (fs)
+			FcFontSetDestroy(fs);
+		if (os)
+			FcObjectSetDestroy(os);
+		if (pat)
+			FcPatternDestroy(pat);
+		if (!found) {
+			rg_diag_err(d->diags, "pdf.font-missing", d->t->path, 0, "fonts",
+			            "name a family whose files are in the fonts directory",
+			            "font family \"%s\" is not in %s", families[i], dir);
+			FcConfigDestroy(fc);
+			free(dir);
+			return RG_EINPUT;
+		}
+	}
+	free(dir);
+	d->fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+	if (!d->fm) {
+		FcConfigDestroy(fc);
+		return RG_EENV;
+	}
+	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(d->fm), fc);
+	FcConfigDestroy(fc); /* the font map holds its own reference */
+	d->pc = pango_font_map_create_context(d->fm);
+	pango_cairo_context_set_resolution(d->pc, 72.0);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	pango_cairo_context_set_font_options(d->pc, fo);
+	cairo_font_options_destroy(fo);
+	pango_context_set_language(d->pc, pango_language_from_string(d->t->lang));
+	d->lay = pango_layout_new(d->pc);
+	for (int i = 0; i < RG_PTABLE_MAX_COLS; i++)
+		d->cell[i] = pango_layout_new(d->pc);
+
+	double s = d->t->font_size;
+	struct {
+		const char *family;
+		bool bold;
+		double size;
+	} spec[RG_F_COUNT] = {
+		[RG_F_BODY] = {d->t->font_sans, false, s},
+		[RG_F_BOLD] = {d->t->font_sans, true, s},
+		[RG_F_SMALL] = {d->t->font_sans, false, s * 0.85},
+		[RG_F_SMALL_BOLD] = {d->t->font_sans, true, s * 0.85},
+		[RG_F_MONO] = {d->t->font_mono, false, s * 0.8},
+		[RG_F_H1] = {d->t->font_sans, true, s * 1.7},
+		[RG_F_H2] = {d->t->font_sans, true, s * 1.3},
+		[RG_F_TITLE] = {d->t->font_sans, true, s * 2.4},
+		[RG_F_BIG] = {d->t->font_sans, true, s * 1.45},
+	};
+	for (int i = 0; i < RG_F_COUNT; i++) {
+		PangoFontDescription *fd = pango_font_description_new();
+		pango_font_description_set_family(fd, spec[i].family);
+		pango_font_description_set_weight(fd, spec[i].bold ? PANGO_WEIGHT_BOLD
+		                                                   : PANGO_WEIGHT_NORMAL);
+		pango_font_description_set_size(fd, (int)lround(spec[i].size * PANGO_SCALE));
+		d->font[i] = fd;
+	}
+	return RG_OK;
+}
+
+static void free_fonts(struct rg_pdoc *d)
+{
+	for (int i = 0; i < RG_F_COUNT; i++)
+		if (d->font[i])
+			pango_font_description_free(d->font[i]);
+	if (d->lay)
+		g_object_unref(d->lay);
+	for (int i = 0; i < RG_PTABLE_MAX_COLS; i++)
+		if (d->cell[i])
+			g_object_unref(d->cell[i]);
+	if (d->pc)
+		g_object_unref(d->pc);
+	if (d->fm)
+		g_object_unref(d->fm);
+}
+
+/* ------------------------------------------------------------------ */
+/* Texts and placeholders */
+
+static void add_var(struct rg_pdoc *d, const char *name, char *owned_value)
+{
+	if (!owned_value) {
+		d->oom = true;
+		return;
+	}
+	if (d->n_vars == RG_PDOC_MAX_VARS) {
+		free(owned_value);
+		return;
+	}
+	d->var_store[d->n_vars] = owned_value;
+	d->vars[d->n_vars].name = name;
+	d->vars[d->n_vars].value = owned_value;
+	d->n_vars++;
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+static const enum rg_tpl_key overall_key[] = {
+	[RG_COMPLIANT] = RG_T_OVERALL_COMPLIANT,
+	[RG_COMPLIANT_LATE] = RG_T_OVERALL_COMPLIANT_LATE,
+	[RG_NON_COMPLIANT] = RG_T_OVERALL_NON_COMPLIANT,
+};
+
+static void doc_vars(struct rg_pdoc *d)
+{
+	const struct rg_results *r = d->r;
+	const struct rg_evidence *e = r->evidence;
+	const struct rg_headline *h = &r->headline;
+	char tb[RG_TIME_BUFSZ];
+	const char *agency = e->agency_name ? e->agency_name : nz(e->agency_id);
+	add_var(d, "agency", rg_asprintf("%s", agency));
+	add_var(d, "agency_id", rg_asprintf("%s", nz(e->agency_id)));
+	add_var(d, "component", rg_asprintf("%s", nz(e->agency_component)));
+	add_var(d, "directive", rg_asprintf("%s", r->directive ? nz(r->directive->id)
+	                                                        : nz(e->directive)));
+	add_var(d, "directive_title", rg_asprintf("%s", r->directive ? nz(r->directive->title) : ""));
+	add_var(d, "directive_version",
+	        rg_asprintf("%s", r->directive ? nz(r->directive->version) : ""));
+	add_var(d, "generated", rg_asprintf("%s", rg_time_format_utc(tb, r->generated_ms)));
+	add_var(d, "bundle", rg_asprintf("%s", nz(e->bundle_name)));
+	add_var(d, "bundle_sha256", rg_asprintf("%s", e->bundle_sha256));
+	add_var(d, "notified", rg_asprintf("%s", e->notified ? rg_time_format(tb,
+	                                                   e->notification_received) : ""));
+	add_var(d, "emails_reviewed", rg_asprintf("%zu", h->emails_reviewed));
+	add_var(d, "emails_total", rg_asprintf("%zu", h->emails_total));
+	add_var(d, "secrets_found", rg_asprintf("%zu", h->secrets_found));
+	add_var(d, "secrets_remediated", rg_asprintf("%zu", h->secrets_remediated));
+	add_var(d, "accounts_reviewed", rg_asprintf("%zu", h->accounts_reviewed));
+	add_var(d, "accounts_total", rg_asprintf("%zu", h->accounts_total));
+	add_var(d, "items_late", rg_asprintf("%zu", h->items_late));
+	add_var(d, "items_open", rg_asprintf("%zu", h->items_open));
+	add_var(d, "actions", rg_asprintf("%zu", r->n_actions));
+	add_var(d, "contact", rg_asprintf("%s", nz(e->contact_name)));
+	add_var(d, "contact_role", rg_asprintf("%s", nz(e->contact_role)));
+	add_var(d, "contact_email", rg_asprintf("%s", nz(e->contact_email)));
+	/* Last, because the overall sentence may use the values above. */
+	add_var(d, "overall", rg_tpl_expand(d->t->text[overall_key[r->overall]], d->vars, d->n_vars,
+	                                    NULL, 0));
+}
+
+static void free_vars(struct rg_pdoc *d)
+{
+	for (size_t i = 0; i < d->n_vars; i++)
+		free(d->var_store[i]);
+	d->n_vars = 0;
+}
+
+/* Expanded texts live in a small ring owned by the document: callers use
+ * a text right away (draw or measure it) and never keep it. */
+
+const char *rg_pdoc_text(struct rg_pdoc *d, enum rg_tpl_key k, const struct rg_tpl_var *more,
+                         size_t n_more)
+{
+	char *s = rg_tpl_expand(d->t->text[k], d->vars, d->n_vars, more, n_more);
+	if (!s) {
+		d->oom = true;
+		return "";
+	}
+	free(d->ring[d->ring_at]);
+	d->ring[d->ring_at] = s;
+	d->ring_at = (d->ring_at + 1) % RG_PDOC_RING;
+	return s;
+}
+
+static void ring_free(struct rg_pdoc *d)
+{
+	for (int i = 0; i < RG_PDOC_RING; i++) {
+		free(d->ring[i]);
+		d->ring[i] = NULL;
+	}
+	d->ring_at = 0;
+}
+
+static const enum rg_tpl_key status_key[RG_VERDICT_COUNT] = {
+	[RG_NOT_SATISFIED] = RG_T_STATUS_NOT_SATISFIED,
+	[RG_INSUFFICIENT_EVIDENCE] = RG_T_STATUS_INSUFFICIENT,
+	[RG_SATISFIED_LATE] = RG_T_STATUS_LATE,
+	[RG_SATISFIED] = RG_T_STATUS_SATISFIED,
+	[RG_NOT_APPLICABLE] = RG_T_STATUS_NOT_APPLICABLE,
+};
+static const enum rg_tpl_colour status_colour[RG_VERDICT_COUNT] = {
+	[RG_NOT_SATISFIED] = RG_C_NOT_SATISFIED,
+	[RG_INSUFFICIENT_EVIDENCE] = RG_C_INSUFFICIENT,
+	[RG_SATISFIED_LATE] = RG_C_LATE,
+	[RG_SATISFIED] = RG_C_SATISFIED,
+	[RG_NOT_APPLICABLE] = RG_C_NOT_APPLICABLE,
+};
+
+const char *rg_pdoc_status_word(const struct rg_pdoc *d, enum rg_verdict v)
+{
+	return d->t->text[status_key[v < RG_VERDICT_COUNT ? v : RG_NOT_SATISFIED]];
+}
+
+struct rg_rgb rg_pdoc_status_colour(const struct rg_pdoc *d, enum rg_verdict v)
+{
+	return d->t->colour[status_colour[v < RG_VERDICT_COUNT ? v : RG_NOT_SATISFIED]];
+}
+
+char *rg_pdoc_dest_name(const char *prefix, const char *id)
+{
+	struct rg_buf b;
+	rg_buf_init(&b, 4096);
+	int st = rg_buf_printf(&b, "%s", prefix);
+	for (const unsigned char *p = (const unsigned char *)id; *p && st == RG_BUF_OK; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_')
+			st = rg_buf_putc(&b, (char)*p);
+		else
+			st = rg_buf_printf(&b, "_%02x", *p);
+	}
+	if (st != RG_BUF_OK) {
+		rg_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+/* ------------------------------------------------------------------ */
+/* Drawing primitives */
+
+void rg_pdoc_colour(struct rg_pdoc *d, enum rg_tpl_colour c)
+{
+	if (d->dry)
+		return;
+	struct rg_rgb k = d->t->colour[c];
+	cairo_set_source_rgb(d->cr, k.r, k.g, k.b);
+}
+
+void rg_pdoc_tag(struct rg_pdoc *d, const char *name, const char *attrs)
+{
+	if (!d->dry)
+		cairo_tag_begin(d->cr, name, attrs);
+}
+
+void rg_pdoc_untag(struct rg_pdoc *d, const char *name)
+{
+	if (!d->dry)
+		cairo_tag_end(d->cr, name);
+}
+
+int rg_pdoc_outline(struct rg_pdoc *d, int parent, const char *title, const char *dest,
+                    bool bold)
+{
+	if (d->dry || !dest)
+		return 0;
+	char *attrs = rg_asprintf("dest='%s'", dest);
+	if (!attrs) {
+		d->oom = true;
+		return 0;
+	}
+	int id = cairo_pdf_surface_add_outline(d->surf, parent, title, attrs,
+	                                       bold ? CAIRO_PDF_OUTLINE_FLAG_BOLD : 0);
+	free(attrs);
+	return id;
+}
+
+static void set_layout(struct rg_pdoc *d, PangoLayout *l, enum rg_pfont f, double width,
+                       bool one_line, const char *s)
+{
+	pango_layout_set_font_description(l, d->font[f]);
+	pango_layout_set_width(l, width > 0 ? (int)(width * PANGO_SCALE) : -1);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	if (one_line) {
+		pango_layout_set_height(l, -1);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	} else {
+		pango_layout_set_height(l, -MAX_CELL_LINES);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	}
+	pango_layout_set_text(l, s, -1);
+}
+
+static double layout_height(PangoLayout *l)
+{
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	return (double)h / PANGO_SCALE;
+}
+
+double rg_pdoc_text_height(struct rg_pdoc *d, enum rg_pfont f, double width, const char *s)
+{
+	set_layout(d, d->lay, f, width, false, s);
+	return layout_height(d->lay);
+}
+
+double rg_pdoc_text_width(struct rg_pdoc *d, enum rg_pfont f, const char *s)
+{
+	set_layout(d, d->lay, f, -1, true, s);
+	int w, h;
+	pango_layout_get_size(d->lay, &w, &h);
+	return (double)w / PANGO_SCALE;
+}
+
+double rg_pdoc_draw_text(struct rg_pdoc *d, double x, double y, double width, enum rg_pfont f,
+                         enum rg_tpl_colour c, enum rg_palign a, bool one_line, const char *s)
+{
+	set_layout(d, d->lay, f, width, one_line, s);
+	pango_layout_set_alignment(d->lay, a == RG_A_RIGHT    ? PANGO_ALIGN_RIGHT
+	                                   : a == RG_A_CENTER ? PANGO_ALIGN_CENTER
+	                                                      : PANGO_ALIGN_LEFT);
+	double h = layout_height(d->lay);
+	if (!d->dry) {
+		rg_pdoc_colour(d, c);
+		cairo_move_to(d->cr, x, y);
+		pango_cairo_show_layout(d->cr, d->lay);
+	}
+	pango_layout_set_alignment(d->lay, PANGO_ALIGN_LEFT);
+	return h;
+}
+
+void rg_pdoc_badge(struct rg_pdoc *d, double x, double y, double s, enum rg_verdict v)
+{
+	if (d->dry)
+		return;
+	cairo_t *cr = d->cr;
+	struct rg_rgb k = rg_pdoc_status_colour(d, v);
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, k.r, k.g, k.b);
+	cairo_new_path(cr);
+	/* Distinct shapes, so the status reads without colour too. */
+	switch (v) {
+	case RG_SATISFIED:
+		cairo_arc(cr, x + s / 2, y + s / 2, s / 2, 0, 2 * M_PI);
+		cairo_fill(cr);
+		break;
+	case RG_SATISFIED_LATE:
+		cairo_move_to(cr, x, y + s);
+		cairo_line_to(cr, x + s / 2, y);
+		cairo_line_to(cr, x + s, y + s);
+		cairo_close_path(cr);
+		cairo_fill(cr);
+		break;
+	case RG_INSUFFICIENT_EVIDENCE:
+		cairo_move_to(cr, x + s / 2, y);
+		cairo_line_to(cr, x + s, y + s / 2);
+		cairo_line_to(cr, x + s / 2, y + s);
+		cairo_line_to(cr, x, y + s / 2);
+		cairo_close_path(cr);
+		cairo_fill(cr);
+		break;
+	case RG_NOT_APPLICABLE:
+		cairo_set_line_width(cr, 1.2);
+		cairo_arc(cr, x + s / 2, y + s / 2, s / 2 - 0.6, 0, 2 * M_PI);
+		cairo_stroke(cr);
+		break;
+	default: /* not satisfied: a square with a white cross */
+		cairo_rectangle(cr, x, y, s, s);
+		cairo_fill(cr);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_set_line_width(cr, 1.1);
+		cairo_move_to(cr, x + s * 0.25, y + s * 0.25);
+		cairo_line_to(cr, x + s * 0.75, y + s * 0.75);
+		cairo_move_to(cr, x + s * 0.75, y + s * 0.25);
+		cairo_line_to(cr, x + s * 0.25, y + s * 0.75);
+		cairo_stroke(cr);
+		break;
+	}
+	cairo_restore(cr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pages */
+
+static void end_page(struct rg_pdoc *d)
+{
+	if (!d->page_open)
+		return;
+	d->page_open = false;
+	if (d->dry)
+		return;
+	char page[24], pages[24];
+	snprintf(page, sizeof page, "%d", d->page);
+	snprintf(pages, sizeof pages, "%d", d->pages);
+	struct rg_tpl_var v[] = {{"page", page}, {"pages", pages}};
+	const char *s = rg_pdoc_text(d, RG_T_FOOTER, v, 2);
+	double fy = d->bottom + (d->t->page_h - d->bottom) / 2 - d->t->font_size / 2;
+	rg_pdoc_colour(d, RG_C_RULE);
+	cairo_set_line_width(d->cr, 0.5);
+	cairo_move_to(d->cr, d->x0, fy - 4);
+	cairo_line_to(d->cr, d->x1, fy - 4);
+	cairo_stroke(d->cr);
+	rg_pdoc_draw_text(d, d->x0, fy, d->x1 - d->x0, RG_F_SMALL, RG_C_MUTED, RG_A_CENTER, true, s);
+	cairo_show_page(d->cr);
+}
+
+void rg_pdoc_new_page(struct rg_pdoc *d)
+{
+	end_page(d);
+	d->page++;
+	d->page_open = true;
+	d->y = d->top;
+}
+
+void rg_pdoc_need(struct rg_pdoc *d, double h)
+{
+	if (!d->page_open || (d->y + h > d->bottom && d->y > d->top))
+		rg_pdoc_new_page(d);
+}
+
+void rg_pdoc_space(struct rg_pdoc *d, double h)
+{
+	if (d->y > d->top)
+		d->y += h;
+}
+
+void rg_pdoc_heading(struct rg_pdoc *d, int level, const char *s, const char *dest,
+                     double keep_with_next)
+{
+	enum rg_pfont f = level == 1 ? RG_F_H1 : level == 2 ? RG_F_H2 : RG_F_BOLD;
+	double w = d->x1 - d->x0;
+	double before = level == 1 ? 16 : level == 2 ? 12 : 6;
+	double h = rg_pdoc_text_height(d, f, w, s);
+	/* Keep the heading with the start of what follows: no widow heading
+	 * at the foot of a page. */
+	rg_pdoc_need(d, before + h + 6 + keep_with_next);
+	rg_pdoc_space(d, before);
+	const char *tag = level == 1 ? "H1" : level == 2 ? "H2" : "H3";
+	rg_pdoc_tag(d, tag, NULL);
+	if (dest && !d->dry) {
+		char *a = rg_asprintf("name='%s' x=%d y=%d", dest, (int)d->x0, (int)d->y);
+		if (a) {
+			cairo_tag_begin(d->cr, CAIRO_TAG_DEST, a);
+			cairo_tag_end(d->cr, CAIRO_TAG_DEST);
+		}
+		free(a);
+	}
+	rg_pdoc_draw_text(d, d->x0, d->y, w, f, RG_C_ACCENT, RG_A_LEFT, false, s);
+	rg_pdoc_untag(d, tag);
+	d->y += h + 2;
+	if (level == 1 && !d->dry) {
+		rg_pdoc_colour(d, RG_C_ACCENT);
+		cairo_set_line_width(d->cr, 1.0);
+		cairo_move_to(d->cr, d->x0, d->y);
+		cairo_line_to(d->cr, d->x1, d->y);
+		cairo_stroke(d->cr);
+	}
+	d->y += 4;
+}
+
+void rg_pdoc_para(struct rg_pdoc *d, enum rg_pfont f, enum rg_tpl_colour c, const char *s)
+{
+	double w = d->x1 - d->x0;
+	double h = rg_pdoc_text_height(d, f, w, s);
+	rg_pdoc_need(d, h);
+	rg_pdoc_tag(d, "P", NULL);
+	rg_pdoc_draw_text(d, d->x0, d->y, w, f, c, RG_A_LEFT, false, s);
+	rg_pdoc_untag(d, "P");
+	d->y += h + 4;
+}
+
+void rg_pdoc_field(struct rg_pdoc *d, const char *label, double label_w, enum rg_pfont f,
+                   const char *value, int status)
+{
+	double vx = d->x0 + label_w + (status >= 0 ? BADGE + 4 : 0);
+	double vw = d->x1 - vx;
+	double lh = rg_pdoc_text_height(d, RG_F_BOLD, label_w - 6, label);
+	set_layout(d, d->lay, f, vw, false, value);
+	double vh = layout_height(d->lay);
+	double base = (double)pango_layout_get_baseline(d->lay) / PANGO_SCALE;
+	double h = lh > vh ? lh : vh;
+	rg_pdoc_need(d, h);
+	rg_pdoc_tag(d, "P", NULL);
+	rg_pdoc_draw_text(d, d->x0, d->y, label_w - 6, RG_F_BOLD, RG_C_MUTED, RG_A_LEFT, false,
+	                  label);
+	if (status >= 0)
+		rg_pdoc_badge(d, d->x0 + label_w, d->y + base - BADGE + 0.5, BADGE,
+		              (enum rg_verdict)status);
+	rg_pdoc_draw_text(d, vx, d->y, vw, f, RG_C_TEXT, RG_A_LEFT, false, value);
+	rg_pdoc_untag(d, "P");
+	d->y += h + 3;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tables */
+
+static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
+{
+	double hh = 0;
+	for (size_t i = 0; i < tb->n; i++) {
+		double h = rg_pdoc_text_height(d, RG_F_SMALL_BOLD, tb->w[i] - 2 * PAD, tb->head[i]);
+		if (h > hh)
+			hh = h;
+	}
+	hh += 2 * PAD;
+	if (!d->dry) {
+		rg_pdoc_colour(d, RG_C_HEADER_BG);
+		cairo_rectangle(d->cr, d->x0, d->y, d->x1 - d->x0, hh);
+		cairo_fill(d->cr);
+	}
+	rg_pdoc_tag(d, "TR", NULL);
+	for (size_t i = 0; i < tb->n; i++) {
+		rg_pdoc_tag(d, "TH", NULL);
+		rg_pdoc_draw_text(d, tb->x[i] + PAD, d->y + PAD, tb->w[i] - 2 * PAD, RG_F_SMALL_BOLD,
+		                  RG_C_TEXT, tb->cols[i].align, false, tb->head[i]);
+		rg_pdoc_untag(d, "TH");
+	}
+	rg_pdoc_untag(d, "TR");
+	d->y += hh;
+	tb->rows_on_page = 0;
+}
+
+void rg_pdoc_table_begin(struct rg_pdoc *d, struct rg_ptable *tb, double min_rows)
+{
+	if (tb->n > RG_PTABLE_MAX_COLS)
+		tb->n = RG_PTABLE_MAX_COLS;
+	double total = 0;
+	for (size_t i = 0; i < tb->n; i++)
+		total += tb->cols[i].share;
+	double x = d->x0, w = d->x1 - d->x0;
+	for (size_t i = 0; i < tb->n; i++) {
+		tb->x[i] = x;
+		tb->w[i] = w * tb->cols[i].share / total;
+		x += tb->w[i];
+	}
+	double hh = rg_pdoc_text_height(d, RG_F_SMALL_BOLD, w, "X") + 2 * PAD;
+	rg_pdoc_need(d, hh + min_rows * (d->t->font_size * 1.5 + 2 * PAD));
+	rg_pdoc_tag(d, "Table", NULL);
+	tb->tag_open = true;
+	table_header(d, tb);
+}
+
+static double cell_text_w(const struct rg_ptable *tb, size_t i, const struct rg_pcell *c)
+{
+	return tb->w[i] - 2 * PAD - (c->status >= 0 ? BADGE + 3 : 0);
+}
+
+double rg_pdoc_table_row_height(struct rg_pdoc *d, struct rg_ptable *tb,
+                                const struct rg_pcell *cells)
+{
+	double rh = 0;
+	for (size_t i = 0; i < tb->n; i++) {
+		set_layout(d, d->lay, tb->cols[i].font, cell_text_w(tb, i, &cells[i]), false,
+		           cells[i].text ? cells[i].text : "");
+		double h = layout_height(d->lay);
+		if (h > rh)
+			rh = h;
+	}
+	return rh + 2 * PAD;
+}
+
+void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_pcell *cells)
+{
+	double rh = 0;
+	for (size_t i = 0; i < tb->n; i++) {
+		PangoLayout *l = d->cell[i];
+		set_layout(d, l, tb->cols[i].font, cell_text_w(tb, i, &cells[i]), false,
+		           cells[i].text ? cells[i].text : "");
+		pango_layout_set_alignment(l, tb->cols[i].align == RG_A_RIGHT    ? PANGO_ALIGN_RIGHT
+		                              : tb->cols[i].align == RG_A_CENTER ? PANGO_ALIGN_CENTER
+		                                                                 : PANGO_ALIGN_LEFT);
+		double h = layout_height(l);
+		if (h > rh)
+			rh = h;
+	}
+	rh += 2 * PAD;
+	if (d->y + rh > d->bottom) {
+		/* Continue on the next page: close this page's table, reopen it
+		 * with a caption and the header repeated. */
+		rg_pdoc_untag(d, "Table");
+		rg_pdoc_new_page(d);
+		if (tb->caption) {
+			struct rg_tpl_var v = {"title", tb->caption};
+			rg_pdoc_para(d, RG_F_SMALL, RG_C_MUTED, rg_pdoc_text(d, RG_T_CONTINUED, &v, 1));
+		}
+		rg_pdoc_tag(d, "Table", NULL);
+		table_header(d, tb);
+	}
+	if (!d->dry) {
+		if (tb->rows_on_page % 2 == 1) {
+			rg_pdoc_colour(d, RG_C_STRIPE);
+			cairo_rectangle(d->cr, d->x0, d->y, d->x1 - d->x0, rh);
+			cairo_fill(d->cr);
+		}
+		rg_pdoc_colour(d, RG_C_RULE);
+		cairo_set_line_width(d->cr, 0.4);
+		cairo_move_to(d->cr, d->x0, d->y + rh);
+		cairo_line_to(d->cr, d->x1, d->y + rh);
+		cairo_stroke(d->cr);
+		rg_pdoc_tag(d, "TR", NULL);
+		for (size_t i = 0; i < tb->n; i++) {
+			PangoLayout *l = d->cell[i];
+			double tx = tb->x[i] + PAD;
+			rg_pdoc_tag(d, "TD", NULL);
+			if (cells[i].link)
+				rg_pdoc_tag(d, CAIRO_TAG_LINK, cells[i].link);
+			if (cells[i].status >= 0) {
+				double base = (double)pango_layout_get_baseline(l) / PANGO_SCALE;
+				rg_pdoc_badge(d, tx, d->y + PAD + base - BADGE + 0.5, BADGE,
+				              (enum rg_verdict)cells[i].status);
+				tx += BADGE + 3;
+			}
+			rg_pdoc_colour(d, cells[i].link ? RG_C_ACCENT : RG_C_TEXT);
+			cairo_move_to(d->cr, tx, d->y + PAD);
+			pango_cairo_show_layout(d->cr, l);
+			if (cells[i].link)
+				rg_pdoc_untag(d, CAIRO_TAG_LINK);
+			rg_pdoc_untag(d, "TD");
+		}
+		rg_pdoc_untag(d, "TR");
+	}
+	d->y += rh;
+	tb->rows_on_page++;
+}
+
+void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb)
+{
+	if (tb->tag_open)
+		rg_pdoc_untag(d, "Table");
+	tb->tag_open = false;
+	d->y += 8;
+}
+
+/* ------------------------------------------------------------------ */
+/* The two passes */
+
+static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct rg_pdoc *d = closure;
+	if (len && fwrite(data, 1, len, d->fp) != len) {
+		if (!d->write_errno)
+			d->write_errno = errno ? errno : EIO;
+		return CAIRO_STATUS_WRITE_ERROR;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void start_pass(struct rg_pdoc *d, bool dry)
+{
+	d->dry = dry;
+	d->page = 0;
+	d->page_open = false;
+	d->x0 = d->t->margin;
+	d->x1 = d->t->page_w - d->t->margin;
+	d->top = d->t->margin;
+	d->bottom = d->t->page_h - d->t->margin;
+	d->y = d->top;
+}
+
+rg_status rg_pdoc_measure(const struct rg_results *r, const struct rg_template *t,
+                          rg_pdoc_body body, int *pages, struct rg_diags *diags)
+{
+	struct rg_pdoc d = {.t = t, .r = r, .diags = diags, .record_pages = pages};
+	for (size_t i = 0; i < r->n_actions; i++)
+		pages[i] = 0;
+	rg_status st = load_fonts(&d);
+	if (st == RG_OK) {
+		doc_vars(&d);
+		start_pass(&d, true);
+		body(&d);
+		end_page(&d);
+		if (d.oom)
+			st = RG_EENV;
+	}
+	ring_free(&d);
+	free_vars(&d);
+	free_fonts(&d);
+	return st;
+}
+
+rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t,
+                         const struct rg_pdf_signer *signer, const char *path,
+                         enum rg_tpl_key title_key, rg_pdoc_body body,
+                         const int *report_pages, struct rg_diags *diags)
+{
+	struct rg_pdoc d = {.t = t, .r = r, .signer = signer, .diags = diags,
+	                    .report_pages = report_pages};
+	rg_status st = load_fonts(&d);
+	if (st != RG_OK) {
+		free_fonts(&d);
+		return st;
+	}
+	doc_vars(&d);
+	char *title = rg_tpl_expand(t->text[title_key], d.vars, d.n_vars, NULL, 0);
+	char *subject = rg_tpl_expand(t->text[RG_T_SUBJECT], d.vars, d.n_vars, NULL, 0);
+	if (!title || !subject || d.oom) {
+		st = RG_EENV;
+		goto out;
+	}
+	d.footer_title = title;
+
+	/* Pass 1: measure and count pages. */
+	start_pass(&d, true);
+	body(&d);
+	end_page(&d);
+	d.pages = d.page;
+
+	/* Pass 2: draw. */
+	d.fp = fopen(path, "w+b");
+	if (!d.fp) {
+		rg_diag_err(diags, "pdf.write", path, 0, NULL, NULL, "cannot create the PDF: %s",
+		            strerror(errno));
+		st = RG_EENV;
+		goto out;
+	}
+	d.surf = cairo_pdf_surface_create_for_stream(write_cb, &d, t->page_w, t->page_h);
+	char date[RG_TIME_BUFSZ];
+	/* Whole seconds: the PDF date format has no fractions, and the same
+	 * SOURCE_DATE_EPOCH must give the same bytes. */
+	int64_t secs = r->generated_ms - ((r->generated_ms % 1000) + 1000) % 1000;
+	rg_time_format_utc(date, secs);
+	const char *agency = r->evidence->agency_name ? r->evidence->agency_name
+	                                               : nz(r->evidence->agency_id);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_AUTHOR, agency);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_SUBJECT, subject);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_CREATOR, "reportgen");
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_MOD_DATE, date);
+	d.cr = cairo_create(d.surf);
+	start_pass(&d, false);
+	body(&d);
+	end_page(&d);
+	/* Both passes run the same code on the same metrics. */
+	if (d.page != d.pages) {
+		rg_diag_err(diags, "pdf.internal", path, 0, NULL, NULL,
+		            "page count changed between passes (%d then %d)", d.pages, d.page);
+		st = RG_EENV;
+	}
+	cairo_status_t cs = cairo_status(d.cr);
+	cairo_destroy(d.cr);
+	d.cr = NULL;
+	cairo_surface_finish(d.surf);
+	if (cs == CAIRO_STATUS_SUCCESS)
+		cs = cairo_surface_status(d.surf);
+	cairo_surface_destroy(d.surf);
+	d.surf = NULL;
+	if (d.write_errno) {
+		rg_diag_err(diags, "pdf.write", path, 0, NULL, NULL, "cannot write the PDF: %s",
+		            strerror(d.write_errno));
+		st = RG_EENV;
+	} else if (cs != CAIRO_STATUS_SUCCESS) {
+		rg_diag_err(diags, "pdf.cairo", path, 0, NULL, NULL, "cairo could not draw the PDF: %s",
+		            cairo_status_to_string(cs));
+		st = RG_EENV;
+	}
+	if (st == RG_OK && d.oom)
+		st = RG_EENV;
+	if (st == RG_OK)
+		st = rg_pdf_mark_tagged(d.fp, path, t->lang, diags);
+	if (fclose(d.fp) != 0 && st == RG_OK) {
+		rg_diag_err(diags, "pdf.write", path, 0, NULL, NULL, "cannot write the PDF: %s",
+		            strerror(errno));
+		st = RG_EENV;
+	}
+	d.fp = NULL;
+out:
+	free(title);
+	free(subject);
+	ring_free(&d);
+	free_vars(&d);
+	free_fonts(&d);
+	return st;
+}

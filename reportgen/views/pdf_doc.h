@@ -1,0 +1,183 @@
+/*
+ * pdf_doc.h: the page layout engine shared by report.pdf and summary.pdf
+ * (internal to views/; the public interface is pdf.h).
+ *
+ * A document is drawn twice by the same body function: a dry pass that
+ * only measures (pango layouts, no cairo drawing, no tags) and counts the
+ * pages, then the real pass onto a cairo PDF surface, which now knows the
+ * total for "page N of M".  Both passes run the same code on the same
+ * metrics (one PangoContext, hinting off, 72 dpi), so they break pages in
+ * the same places.  Nothing is kept per page or per row: cairo writes each
+ * page when it is shown, and a table of 50 000 rows costs what one row
+ * costs, apart from what cairo keeps for the structure tree.
+ *
+ * Every structure tag is opened and closed on one page: a table that runs
+ * past a page is closed and reopened on the next with its header row
+ * repeated, so no marked-content sequence straddles a page break.
+ *
+ * Fonts come only from <datadir>/fonts through a private fontconfig
+ * configuration; the machine's fonts are never consulted.
+ */
+#ifndef RG_PDF_DOC_H
+#define RG_PDF_DOC_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "core/diag.h"
+#include "core/status.h"
+#include "judge/results.h"
+#include "views/pdf.h"
+#include "views/template.h"
+
+enum rg_pfont {
+	RG_F_BODY, RG_F_BOLD, RG_F_SMALL, RG_F_SMALL_BOLD, RG_F_MONO, RG_F_H1, RG_F_H2,
+	RG_F_TITLE, RG_F_BIG,
+	RG_F_COUNT
+};
+
+enum rg_palign { RG_A_LEFT, RG_A_RIGHT, RG_A_CENTER };
+
+#define RG_PDOC_MAX_VARS 48
+#define RG_PTABLE_MAX_COLS 8
+#define RG_PDOC_RING 16
+
+struct rg_pdoc {
+	const struct rg_template *t;
+	const struct rg_results *r;
+	const struct rg_pdf_signer *signer;
+	struct rg_diags *diags;
+
+	PangoFontMap *fm;
+	PangoContext *pc;
+	PangoLayout *lay;
+	PangoFontDescription *font[RG_F_COUNT];
+
+	cairo_surface_t *surf;
+	cairo_t *cr;
+	FILE *fp;
+	int write_errno;
+
+	bool dry;        /* measuring pass: no drawing, no tags, no outline */
+	bool oom;
+	int page;        /* current page, 1-based; 0 before the first */
+	int pages;       /* total, known in the drawing pass */
+	bool page_open;
+	double x0, x1;   /* content box, points from the left */
+	double top, bottom;
+	double y;        /* next free line */
+	const char *footer_title;
+
+	struct rg_tpl_var vars[RG_PDOC_MAX_VARS];
+	size_t n_vars;
+	char *var_store[RG_PDOC_MAX_VARS];
+	char *ring[RG_PDOC_RING]; /* recent rg_pdoc_text results */
+	unsigned ring_at;
+	PangoLayout *cell[RG_PTABLE_MAX_COLS]; /* one per table column */
+	int outline_parent; /* outline item the next level-2 headings go under */
+	int section_page;         /* page of the last action heading */
+	int *record_pages;        /* measuring: page of each action's section */
+	const int *report_pages;  /* summary: those pages, for links into report.pdf */
+};
+
+/* One column of a table: share of the width, font, alignment. */
+struct rg_pcol {
+	double share;
+	enum rg_pfont font;
+	enum rg_palign align;
+};
+
+/* One cell: text, and optionally a status badge before it and a link. */
+struct rg_pcell {
+	const char *text;
+	int status;        /* enum rg_verdict, or -1 for none */
+	const char *link;  /* cairo link attributes ("dest='x'"), or NULL */
+};
+
+struct rg_ptable {
+	const struct rg_pcol *cols;
+	size_t n;
+	const char *const *head;
+	const char *caption; /* repeated above the header on continuation pages */
+	double x[RG_PTABLE_MAX_COLS], w[RG_PTABLE_MAX_COLS];
+	bool tag_open;
+	size_t rows_on_page;
+};
+
+typedef void (*rg_pdoc_body)(struct rg_pdoc *d);
+
+/* Runs body twice (measure, draw) and writes the PDF at path, then adds
+ * /Lang and /MarkInfo (rg_pdf_mark_tagged).  title_key names the template
+ * text used as the document title and in the footer. */
+rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t,
+                         const struct rg_pdf_signer *signer, const char *path,
+                         enum rg_tpl_key title_key, rg_pdoc_body body,
+                         const int *report_pages, struct rg_diags *diags);
+
+/* Runs only the measuring pass of body and stores the page on which each
+ * action's section starts in pages[0..r->n_actions) (0: not shown).  The
+ * summary links to report.pdf by page: cairo 1.16 crashes on links to a
+ * named destination in another file. */
+rg_status rg_pdoc_measure(const struct rg_results *r, const struct rg_template *t,
+                          rg_pdoc_body body, int *pages, struct rg_diags *diags);
+
+/* The body of report.pdf (pdf_report.c). */
+void rg_pdf_report_body(struct rg_pdoc *d);
+
+/* Appends an incremental update to the finished PDF open in fp (read and
+ * write) that gives the catalog /Lang (lang) and /MarkInfo << /Marked true >>
+ * and, when cairo wrote none, a trailer /ID derived from the file's bytes.
+ * Reads only the trailer, one xref entry and the catalog object. */
+rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
+                             struct rg_diags *diags);
+
+/* Template text with the document's placeholders (and extra ones)
+ * expanded; owned by the document until the end of the pass. */
+const char *rg_pdoc_text(struct rg_pdoc *d, enum rg_tpl_key k, const struct rg_tpl_var *more,
+                         size_t n_more);
+/* The status word of a verdict. */
+const char *rg_pdoc_status_word(const struct rg_pdoc *d, enum rg_verdict v);
+struct rg_rgb rg_pdoc_status_colour(const struct rg_pdoc *d, enum rg_verdict v);
+
+/* Layout.  Each call moves d->y down; a block that does not fit on the
+ * page starts the next. */
+void rg_pdoc_new_page(struct rg_pdoc *d);
+void rg_pdoc_need(struct rg_pdoc *d, double h);       /* new page unless h fits */
+double rg_pdoc_text_height(struct rg_pdoc *d, enum rg_pfont f, double width, const char *s);
+double rg_pdoc_text_width(struct rg_pdoc *d, enum rg_pfont f, const char *s);
+double rg_pdoc_draw_text(struct rg_pdoc *d, double x, double y, double width, enum rg_pfont f,
+                         enum rg_tpl_colour c, enum rg_palign a, bool one_line, const char *s);
+/* level 1, 2 or 3 (H1..H3); dest, when given, names the heading as a link
+ * target. */
+void rg_pdoc_heading(struct rg_pdoc *d, int level, const char *s, const char *dest,
+                     double keep_with_next);
+void rg_pdoc_para(struct rg_pdoc *d, enum rg_pfont f, enum rg_tpl_colour c, const char *s);
+void rg_pdoc_field(struct rg_pdoc *d, const char *label, double label_w, enum rg_pfont f,
+                   const char *value, int status);
+void rg_pdoc_space(struct rg_pdoc *d, double h);
+/* Draws a status shape (circle, triangle, square, diamond, ring) of size s
+ * with its top-left at x, y. */
+void rg_pdoc_badge(struct rg_pdoc *d, double x, double y, double s, enum rg_verdict v);
+void rg_pdoc_colour(struct rg_pdoc *d, enum rg_tpl_colour c);
+
+void rg_pdoc_table_begin(struct rg_pdoc *d, struct rg_ptable *tb, double min_rows);
+/* Height a row will take (it is laid out again when drawn). */
+double rg_pdoc_table_row_height(struct rg_pdoc *d, struct rg_ptable *tb,
+                                const struct rg_pcell *cells);
+void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_pcell *cells);
+void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb);
+
+/* Structure tags and reading aids; no-ops in the dry pass. */
+void rg_pdoc_tag(struct rg_pdoc *d, const char *name, const char *attrs);
+void rg_pdoc_untag(struct rg_pdoc *d, const char *name);
+int rg_pdoc_outline(struct rg_pdoc *d, int parent, const char *title, const char *dest,
+                    bool bold);
+/* A destination name safe inside cairo attributes (letters, digits, '-',
+ * '.', '_'; other bytes hex-escaped), malloc'd. */
+char *rg_pdoc_dest_name(const char *prefix, const char *id);
+
+#endif

@@ -1,0 +1,423 @@
+/*
+ * pdf_report.c: report.pdf, the full report for the agency and its auditors.
+ *
+ * Sections, in the template's order: cover (agency, directive, overall
+ * result, bundle digest, generation time); the table of actions, each
+ * linked to its section; the response timeline chart; a section per action
+ * with every item (status, evidence file:line, late-by, reason) and, for
+ * the log review, the sign-in observations; the evidence files with their
+ * SHA-256; the signer.  Every section has a bookmark.
+ *
+ * It reads the results model only: every status, count and reason comes
+ * from struct rg_results, every word from the template.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/timefmt.h"
+#include "views/pdf.h"
+#include "views/pdf_chart.h"
+#include "views/pdf_doc.h"
+
+#define LABEL_W 118.0
+
+static enum rg_verdict overall_verdict(enum rg_overall o)
+{
+	return o == RG_COMPLIANT ? RG_SATISFIED
+	       : o == RG_COMPLIANT_LATE ? RG_SATISFIED_LATE
+	                                : RG_NOT_SATISFIED;
+}
+
+static const char *var(struct rg_pdoc *d, const char *name)
+{
+	for (size_t i = 0; i < d->n_vars; i++)
+		if (strcmp(d->vars[i].name, name) == 0)
+			return d->vars[i].value;
+	return "";
+}
+
+/* A section heading with a bookmark at the outline's top level. */
+static void section(struct rg_pdoc *d, enum rg_tpl_key k, const char *dest, double keep)
+{
+	const char *s = rg_pdoc_text(d, k, NULL, 0);
+	rg_pdoc_heading(d, 1, s, dest, keep);
+	d->outline_parent = rg_pdoc_outline(d, CAIRO_PDF_OUTLINE_ROOT, s, dest, true);
+}
+
+static void cover(struct rg_pdoc *d)
+{
+	const struct rg_results *r = d->r;
+	const struct rg_evidence *e = r->evidence;
+	char tb[RG_TIME_BUFSZ];
+	rg_pdoc_need(d, 1);
+	d->y += 40;
+	const char *title = rg_pdoc_text(d, RG_T_COVER_HEADING, NULL, 0);
+	double h = rg_pdoc_text_height(d, RG_F_TITLE, d->x1 - d->x0, title);
+	rg_pdoc_tag(d, "H1", NULL);
+	if (!d->dry) {
+		cairo_tag_begin(d->cr, CAIRO_TAG_DEST, "name='cover' x=0 y=0");
+		cairo_tag_end(d->cr, CAIRO_TAG_DEST);
+	}
+	rg_pdoc_draw_text(d, d->x0, d->y, d->x1 - d->x0, RG_F_TITLE, RG_C_ACCENT, RG_A_LEFT, false,
+	                  title);
+	rg_pdoc_untag(d, "H1");
+	rg_pdoc_outline(d, CAIRO_PDF_OUTLINE_ROOT, title, "cover", true);
+	d->y += h + 6;
+	if (r->directive && r->directive->title)
+		rg_pdoc_para(d, RG_F_BIG, RG_C_TEXT, r->directive->title);
+	d->y += 24;
+
+	/* The overall result first and largest. */
+	const char *ov = var(d, "overall");
+	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_OVERALL, NULL, 0), LABEL_W, RG_F_BIG, ov,
+	              overall_verdict(r->overall));
+	d->y += 12;
+
+	char *agency = rg_asprintf("%s%s%s%s%s", var(d, "agency"), e->agency_id ? " (" : "",
+	                           e->agency_id ? e->agency_id : "", e->agency_id ? ")" : "",
+	                           "");
+	char *agency2 = e->agency_component && agency
+	                    ? rg_asprintf("%s, %s", agency, e->agency_component)
+	                    : NULL;
+	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_AGENCY, NULL, 0), LABEL_W, RG_F_BODY,
+	              agency2 ? agency2 : agency ? agency : "", -1);
+	free(agency);
+	free(agency2);
+	if (e->contact_name) {
+		char *c = rg_asprintf("%s%s%s%s%s", e->contact_name, e->contact_role ? ", " : "",
+		                      e->contact_role ? e->contact_role : "",
+		                      e->contact_email ? ", " : "",
+		                      e->contact_email ? e->contact_email : "");
+		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_CONTACT, NULL, 0), LABEL_W, RG_F_BODY,
+		              c ? c : "", -1);
+		free(c);
+	}
+	if (r->directive) {
+		char *dv = rg_asprintf("%s (definition %s, %s)", r->directive->id,
+		                       r->directive->version ? r->directive->version : "-",
+		                       r->directive->path ? r->directive->path : "");
+		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_DIRECTIVE, NULL, 0), LABEL_W, RG_F_BODY,
+		              dv ? dv : "", -1);
+		free(dv);
+	}
+	struct rg_tpl_var nv = {"date", e->notified ? rg_time_format(tb, e->notification_received)
+	                                            : ""};
+	const char *notif = rg_pdoc_text(d, e->notified ? RG_T_COVER_NOTIFIED : RG_T_COVER_NOT_NOTIFIED,
+	                                 &nv, 1);
+	char *n2 = e->notified && e->notification_source
+	               ? rg_asprintf("%s (%s%s%s)", notif, e->notification_source,
+	                             e->notification_reference ? ", " : "",
+	                             e->notification_reference ? e->notification_reference : "")
+	               : NULL;
+	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_NOTIFICATION, NULL, 0), LABEL_W, RG_F_BODY,
+	              n2 ? n2 : notif, -1);
+	free(n2);
+	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_BUNDLE, NULL, 0), LABEL_W, RG_F_BODY,
+	              e->bundle_name ? e->bundle_name : "", -1);
+	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_DIGEST, NULL, 0), LABEL_W, RG_F_MONO,
+	              e->bundle_sha256, -1);
+	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_GENERATED, NULL, 0), LABEL_W, RG_F_BODY,
+	              rg_time_format_utc(tb, r->generated_ms - r->generated_ms % 1000), -1);
+
+	/* What the status shapes mean, once, where the reader starts. */
+	d->y += 18;
+	double x = d->x0;
+	rg_pdoc_need(d, 14);
+	rg_pdoc_tag(d, "P", NULL);
+	for (int v = RG_NOT_SATISFIED; v < RG_VERDICT_COUNT; v++) {
+		const char *w = rg_pdoc_status_word(d, (enum rg_verdict)v);
+		rg_pdoc_badge(d, x, d->y + 3, 7, (enum rg_verdict)v);
+		rg_pdoc_draw_text(d, x + 10, d->y, 150, RG_F_SMALL, RG_C_TEXT, RG_A_LEFT, true, w);
+		x += 10 + rg_pdoc_text_width(d, RG_F_SMALL, w) + 16;
+	}
+	rg_pdoc_untag(d, "P");
+	d->y += 14;
+	/* The next section starts on a page of its own. */
+	d->y = d->bottom + 1;
+}
+
+static void deadline_text(char *buf, size_t n, const struct rg_action_def *def,
+                          const struct rg_pdoc *d)
+{
+	char tb[RG_TIME_BUFSZ];
+	if (def->has_deadline)
+		snprintf(buf, n, "%s", rg_time_format(tb, def->deadline));
+	else if (def->has_window)
+		snprintf(buf, n, "%s", def->window_text ? def->window_text
+		                                        : rg_duration_format(tb, def->window_ms));
+	else
+		snprintf(buf, n, "%s", d->t->text[RG_T_NO_DEADLINE]);
+}
+
+static size_t open_count(const struct rg_action_result *a)
+{
+	return a->counts[RG_NOT_SATISFIED] + a->counts[RG_INSUFFICIENT_EVIDENCE];
+}
+
+static void actions_table(struct rg_pdoc *d)
+{
+	const struct rg_results *r = d->r;
+	section(d, RG_T_ACTIONS_HEADING, "sec-actions", 60);
+	rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, RG_T_ACTIONS_INTRO, NULL, 0));
+	static const struct rg_pcol cols[] = {
+		{0.9, RG_F_SMALL_BOLD, RG_A_LEFT}, {2.6, RG_F_SMALL, RG_A_LEFT},
+		{0.8, RG_F_SMALL, RG_A_LEFT},      {1.35, RG_F_SMALL, RG_A_LEFT},
+		{1.45, RG_F_SMALL, RG_A_LEFT},     {0.5, RG_F_SMALL, RG_A_RIGHT},
+		{0.45, RG_F_SMALL, RG_A_RIGHT},    {0.45, RG_F_SMALL, RG_A_RIGHT},
+	};
+	const char *head[8];
+	enum rg_tpl_key hk[8] = {RG_T_COL_ACTION, RG_T_COL_TITLE, RG_T_COL_KIND, RG_T_COL_STATUS,
+	                         RG_T_COL_DEADLINE, RG_T_COL_ITEMS, RG_T_COL_LATE, RG_T_COL_OPEN};
+	for (int i = 0; i < 8; i++)
+		head[i] = d->t->text[hk[i]];
+	struct rg_ptable tb = {.cols = cols, .n = 8, .head = head,
+	                       .caption = d->t->text[RG_T_ACTIONS_HEADING]};
+	rg_pdoc_table_begin(d, &tb, 2);
+	for (size_t k = 0; k < r->n_actions; k++) {
+		const struct rg_action_result *a = &r->actions[k];
+		char dl[64], items[24], late[24], open[24];
+		deadline_text(dl, sizeof dl, a->def, d);
+		snprintf(items, sizeof items, "%zu", a->n_items);
+		snprintf(late, sizeof late, "%zu", a->counts[RG_SATISFIED_LATE]);
+		snprintf(open, sizeof open, "%zu", open_count(a));
+		char *dest = rg_pdoc_dest_name("act-", a->def->id);
+		char *link = dest ? rg_asprintf("dest='%s'", dest) : NULL;
+		struct rg_pcell c[8] = {
+			{a->def->id, -1, link},
+			{a->def->title ? a->def->title : "", -1, NULL},
+			{d->t->text[a->def->kind == RG_KIND_ADVISORY ? RG_T_KIND_ADVISORY : RG_T_KIND_REQUIRED],
+			 -1, NULL},
+			{rg_pdoc_status_word(d, a->status), (int)a->status, NULL},
+			{dl, -1, NULL},
+			{items, -1, NULL},
+			{late, -1, NULL},
+			{open, -1, NULL},
+		};
+		rg_pdoc_table_row(d, &tb, c);
+		free(link);
+		free(dest);
+	}
+	rg_pdoc_table_end(d, &tb);
+}
+
+static void timeline(struct rg_pdoc *d)
+{
+	section(d, RG_T_TIMELINE_HEADING, "sec-timeline",
+	        40 + rg_pdf_chart_height(d, false));
+	rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, RG_T_TIMELINE_INTRO, NULL, 0));
+	d->y += 4;
+	rg_pdf_chart(d, false);
+}
+
+static void signins(struct rg_pdoc *d, const struct rg_action_result *a)
+{
+	rg_pdoc_heading(d, 3, rg_pdoc_text(d, RG_T_SIGNINS_HEADING, NULL, 0), NULL, 50);
+	rg_pdoc_para(d, RG_F_SMALL, RG_C_MUTED, rg_pdoc_text(d, RG_T_SIGNINS_INTRO, NULL, 0));
+	static const struct rg_pcol cols[] = {
+		{1.5, RG_F_SMALL, RG_A_LEFT},  {2.1, RG_F_SMALL, RG_A_LEFT},
+		{0.6, RG_F_SMALL, RG_A_RIGHT}, {0.45, RG_F_SMALL, RG_A_RIGHT},
+		{1.1, RG_F_SMALL, RG_A_LEFT},  {1.1, RG_F_SMALL, RG_A_LEFT},
+	};
+	const char *head[6] = {d->t->text[RG_T_COL_ACCOUNT],   d->t->text[RG_T_COL_WINDOW],
+	                       d->t->text[RG_T_COL_SUCCESSES], d->t->text[RG_T_COL_IPS],
+	                       d->t->text[RG_T_COL_FIRST],     d->t->text[RG_T_COL_LAST]};
+	struct rg_ptable tb = {.cols = cols, .n = 6, .head = head,
+	                       .caption = d->t->text[RG_T_SIGNINS_HEADING]};
+	rg_pdoc_table_begin(d, &tb, 1);
+	for (size_t i = 0; i < a->n_signins; i++) {
+		const struct rg_signin_obs *o = &a->signins[i];
+		char w0[RG_TIME_BUFSZ], w1[RG_TIME_BUFSZ], f[RG_TIME_BUFSZ], l[RG_TIME_BUFSZ];
+		char win[2 * RG_TIME_BUFSZ + 8], n[24], ips[24];
+		snprintf(win, sizeof win, "%s – %s", rg_time_format(w0, o->window_start),
+		         rg_time_format(w1, o->window_end));
+		snprintf(n, sizeof n, "%" PRIu64, o->successes);
+		snprintf(ips, sizeof ips, "%" PRIu64, o->distinct_ips);
+		const char *none = d->t->text[RG_T_SIGNINS_NONE];
+		struct rg_pcell c[6] = {
+			{o->account, -1, NULL},
+			{win, -1, NULL},
+			{n, -1, NULL},
+			{ips, -1, NULL},
+			{o->any ? rg_time_format(f, o->first) : none, -1, NULL},
+			{o->any ? rg_time_format(l, o->last) : none, -1, NULL},
+		};
+		rg_pdoc_table_row(d, &tb, c);
+	}
+	rg_pdoc_table_end(d, &tb);
+}
+
+static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
+{
+	const struct rg_action_def *def = a->def;
+	struct rg_tpl_var hv[] = {{"id", def->id}, {"title", def->title ? def->title : ""}};
+	char *heading = rg_asprintf("%s", rg_pdoc_text(d, RG_T_ACTION_HEADING, hv, 2));
+	char *dest = rg_pdoc_dest_name("act-", def->id);
+	if (!heading || !dest) {
+		d->oom = true;
+		free(heading);
+		free(dest);
+		return;
+	}
+	rg_pdoc_heading(d, 2, heading, dest, 90);
+	d->section_page = d->page;
+	rg_pdoc_outline(d, d->outline_parent, heading, dest, false);
+
+	char items[24], late[24], open[24], dl[64];
+	snprintf(items, sizeof items, "%zu", a->n_items);
+	snprintf(late, sizeof late, "%zu", a->counts[RG_SATISFIED_LATE]);
+	snprintf(open, sizeof open, "%zu", open_count(a));
+	struct rg_tpl_var cv[] = {{"items", items}, {"late", late}, {"open", open}};
+	char *status = rg_asprintf("%s. %s", rg_pdoc_status_word(d, a->status),
+	                           rg_pdoc_text(d, RG_T_ACTION_COUNTS, cv, 3));
+	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_STATUS, NULL, 0), LABEL_W, RG_F_BOLD,
+	              status ? status : "", (int)a->status);
+	free(status);
+	if (def->has_deadline) {
+		deadline_text(dl, sizeof dl, def, d);
+		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_DEADLINE, NULL, 0), LABEL_W, RG_F_BODY, dl,
+		              -1);
+	}
+	if (def->has_window) {
+		char tb[RG_DURATION_BUFSZ];
+		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_WINDOW, NULL, 0), LABEL_W, RG_F_BODY,
+		              def->window_text ? def->window_text : rg_duration_format(tb, def->window_ms),
+		              -1);
+	}
+	if (def->wording)
+		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_WORDING, NULL, 0), LABEL_W, RG_F_BODY,
+		              def->wording, -1);
+	if (def->source)
+		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_SOURCE, NULL, 0), LABEL_W, RG_F_SMALL,
+		              def->source, -1);
+	if (def->note)
+		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_NOTE, NULL, 0), LABEL_W, RG_F_SMALL,
+		              def->note, -1);
+	d->y += 4;
+
+	if (a->n_items == 0) {
+		rg_pdoc_para(d, RG_F_BODY, RG_C_MUTED, d->t->text[RG_T_ACTION_NO_ITEMS]);
+	} else {
+		static const struct rg_pcol cols[] = {
+			{0.4, RG_F_SMALL, RG_A_RIGHT}, {1.35, RG_F_SMALL, RG_A_LEFT},
+			{1.2, RG_F_SMALL, RG_A_LEFT},  {1.25, RG_F_MONO, RG_A_LEFT},
+			{0.85, RG_F_SMALL, RG_A_LEFT}, {2.6, RG_F_SMALL, RG_A_LEFT},
+		};
+		const char *head[6] = {d->t->text[RG_T_COL_NUMBER],   d->t->text[RG_T_COL_SUBJECT],
+		                       d->t->text[RG_T_COL_STATUS],   d->t->text[RG_T_COL_EVIDENCE],
+		                       d->t->text[RG_T_COL_LATE_BY], d->t->text[RG_T_COL_REASON]};
+		struct rg_ptable tb = {.cols = cols, .n = 6, .head = head, .caption = heading};
+		rg_pdoc_table_begin(d, &tb, 2);
+		for (size_t i = 0; i < a->n_items; i++) {
+			const struct rg_item *it = &a->items[i];
+			char num[24], ev[600], lb[RG_DURATION_BUFSZ];
+			snprintf(num, sizeof num, "%zu", i + 1);
+			if (it->line)
+				snprintf(ev, sizeof ev, "%s:%" PRIu32, it->file ? it->file : "", it->line);
+			else
+				snprintf(ev, sizeof ev, "%s", it->file ? it->file : "");
+			lb[0] = '\0';
+			if (it->status == RG_SATISFIED_LATE && it->late_by_ms > 0)
+				rg_duration_format(lb, it->late_by_ms);
+			struct rg_pcell c[6] = {
+				{num, -1, NULL},
+				{it->subject ? it->subject : "", -1, NULL},
+				{rg_pdoc_status_word(d, it->status), (int)it->status, NULL},
+				{ev, -1, NULL},
+				{lb, -1, NULL},
+				{it->reason ? it->reason : "", -1, NULL},
+			};
+			rg_pdoc_table_row(d, &tb, c);
+		}
+		rg_pdoc_table_end(d, &tb);
+	}
+	if (def->rule == RG_RULE_LOG_REVIEW && a->n_signins)
+		signins(d, a);
+	free(heading);
+	free(dest);
+}
+
+static void details(struct rg_pdoc *d)
+{
+	section(d, RG_T_DETAILS_HEADING, "sec-details", 120);
+	int parent = d->outline_parent;
+	for (size_t k = 0; k < d->r->n_actions; k++) {
+		d->outline_parent = parent;
+		action_section(d, &d->r->actions[k]);
+		if (d->record_pages)
+			d->record_pages[k] = d->section_page;
+	}
+}
+
+static void evidence(struct rg_pdoc *d)
+{
+	const struct rg_evidence *e = d->r->evidence;
+	section(d, RG_T_EVIDENCE_HEADING, "sec-evidence", 60);
+	rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, RG_T_EVIDENCE_INTRO, NULL, 0));
+	static const struct rg_pcol cols[] = {
+		{2.2, RG_F_SMALL, RG_A_LEFT},
+		{0.7, RG_F_SMALL, RG_A_RIGHT},
+		{4.1, RG_F_MONO, RG_A_LEFT},
+	};
+	const char *head[3] = {d->t->text[RG_T_COL_FILE], d->t->text[RG_T_COL_BYTES],
+	                       d->t->text[RG_T_COL_SHA256]};
+	struct rg_ptable tb = {.cols = cols, .n = 3, .head = head,
+	                       .caption = d->t->text[RG_T_EVIDENCE_HEADING]};
+	rg_pdoc_table_begin(d, &tb, 2);
+	for (size_t i = 0; i < e->n_members; i++) {
+		char size[32];
+		snprintf(size, sizeof size, "%" PRIu64, e->members[i].size);
+		struct rg_pcell c[3] = {{e->members[i].path, -1, NULL}, {size, -1, NULL},
+		                        {e->members[i].sha256, -1, NULL}};
+		rg_pdoc_table_row(d, &tb, c);
+	}
+	rg_pdoc_table_end(d, &tb);
+	rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, RG_T_EVIDENCE_BUNDLE, NULL, 0));
+}
+
+static void signer(struct rg_pdoc *d)
+{
+	section(d, RG_T_SIGNER_HEADING, "sec-signer", 40);
+	const struct rg_pdf_signer *s = d->signer;
+	if (!s) {
+		rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, d->t->text[RG_T_SIGNER_NONE]);
+		return;
+	}
+	struct {
+		enum rg_tpl_key k;
+		const char *v;
+		enum rg_pfont f;
+	} rows[] = {{RG_T_SIGNER_SUBJECT, s->subject, RG_F_BODY},
+	            {RG_T_SIGNER_ISSUER, s->issuer, RG_F_BODY},
+	            {RG_T_SIGNER_SERIAL, s->serial, RG_F_MONO},
+	            {RG_T_SIGNER_NOT_AFTER, s->not_after, RG_F_BODY}};
+	for (size_t i = 0; i < 4; i++)
+		if (rows[i].v)
+			rg_pdoc_field(d, d->t->text[rows[i].k], LABEL_W, rows[i].f, rows[i].v, -1);
+}
+
+void rg_pdf_report_body(struct rg_pdoc *d)
+{
+	for (size_t i = 0; i < d->t->n_report; i++) {
+		switch (d->t->report[i]) {
+		case RG_S_COVER: cover(d); break;
+		case RG_S_ACTIONS: actions_table(d); break;
+		case RG_S_TIMELINE: timeline(d); break;
+		case RG_S_DETAILS: details(d); break;
+		case RG_S_EVIDENCE: evidence(d); break;
+		case RG_S_SIGNER: signer(d); break;
+		default: break; /* summary-only sections */
+		}
+	}
+	/* A document always has a page, even with an empty section list. */
+	rg_pdoc_need(d, 1);
+}
+
+rg_status rg_pdf_write_report(const struct rg_results *r, const struct rg_template *t,
+                              const struct rg_pdf_signer *signer_info, const char *path,
+                              struct rg_diags *diags)
+{
+	return rg_pdoc_render(r, t, signer_info, path, RG_T_REPORT_TITLE, rg_pdf_report_body, NULL,
+	                      diags);
+}

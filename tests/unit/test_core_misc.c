@@ -1,0 +1,144 @@
+/*
+ * test_core_misc.c: diagnostics, strings, the hash map and atomic outputs.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/diag.h"
+#include "core/fsout.h"
+#include "core/str.h"
+#include "core/strmap.h"
+
+Test(diag, formats_file_line_column_message_hint)
+{
+	struct rg_diags d;
+	rg_diags_init(&d);
+	rg_diag_err(&d, "csv.time", "findings.csv", 14, "sent_at", "add the offset",
+	            "timestamp \"%s\" has no UTC offset", "2024-04-29T16:05:00");
+	rg_diag_warn(&d, "x", "manifest.xml", 0, NULL, NULL, "whole file");
+	cr_assert_eq(d.errors, 1);
+	cr_assert_eq(d.warnings, 1);
+	char *s = rg_diag_format(&d.v[0]);
+	cr_assert_str_eq(s, "error: findings.csv:14: sent_at: timestamp \"2024-04-29T16:05:00\" has no "
+	                    "UTC offset (add the offset)");
+	free(s);
+	s = rg_diag_format(&d.v[1]);
+	cr_assert_str_eq(s, "warning: manifest.xml: whole file");
+	free(s);
+	rg_diags_free(&d);
+}
+
+Test(diag, sorts_by_file_then_line_stably_and_caps_storage)
+{
+	struct rg_diags d;
+	rg_diags_init(&d);
+	rg_diag_err(&d, "c", "b.csv", 3, NULL, NULL, "b3");
+	rg_diag_err(&d, "c", "a.csv", 9, NULL, NULL, "a9-first");
+	rg_diag_err(&d, "c", "a.csv", 2, NULL, NULL, "a2");
+	rg_diag_err(&d, "c", "a.csv", 9, NULL, NULL, "a9-second");
+	rg_diags_sort(&d);
+	cr_assert_str_eq(d.v[0].message, "a2");
+	cr_assert_str_eq(d.v[1].message, "a9-first");
+	cr_assert_str_eq(d.v[2].message, "a9-second");
+	cr_assert_str_eq(d.v[3].message, "b3");
+	for (int i = 0; i < RG_DIAGS_MAX + 10; i++)
+		rg_diag_err(&d, "c", "x", 1, NULL, NULL, "many");
+	cr_assert_eq(d.n, RG_DIAGS_MAX);
+	cr_assert_eq(d.errors, RG_DIAGS_MAX + 14);
+	cr_assert_eq(d.dropped, 14);
+	rg_diags_free(&d);
+	rg_diags_free(NULL);
+}
+
+Test(str, utf8_validation)
+{
+	cr_assert(rg_utf8_valid("plain", 5));
+	cr_assert(rg_utf8_valid("caf\xc3\xa9", 5));
+	cr_assert_not(rg_utf8_valid("\xc3", 1));           /* truncated */
+	cr_assert_not(rg_utf8_valid("\xc0\xaf", 2));       /* overlong */
+	cr_assert_not(rg_utf8_valid("\xed\xa0\x80", 3));   /* surrogate */
+	cr_assert_not(rg_utf8_valid("a\0b", 3));           /* NUL */
+	cr_assert_not(rg_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+}
+
+Test(str, buffer_respects_its_cap)
+{
+	struct rg_buf b;
+	rg_buf_init(&b, 8);
+	cr_assert_eq(rg_buf_append(&b, "12345678", 8), RG_BUF_OK);
+	cr_assert_eq(rg_buf_putc(&b, 'x'), RG_BUF_TOOBIG);
+	cr_assert_eq(b.len, 8);
+	cr_assert_str_eq(b.data, "12345678");
+	rg_buf_free(&b);
+}
+
+Test(strmap, inserts_finds_and_grows)
+{
+	struct rg_strmap m;
+	rg_strmap_init(&m);
+	struct rg_arena a;
+	rg_arena_init(&a);
+	for (int i = 0; i < 5000; i++) {
+		char *k = rg_arena_printf(&a, "key-%d", i);
+		bool existed = true;
+		cr_assert(rg_strmap_put(&m, k, strlen(k), (void *)(intptr_t)(i + 1), &existed));
+		cr_assert_not(existed);
+	}
+	cr_assert_eq(m.count, 5000);
+	cr_assert_eq((intptr_t)rg_strmap_get(&m, "key-4321", 8), 4322);
+	cr_assert_null(rg_strmap_get(&m, "key-5000", 8));
+	bool existed = false;
+	rg_strmap_put(&m, "key-7", 5, (void *)99, &existed);
+	cr_assert(existed);
+	cr_assert_eq((intptr_t)rg_strmap_get(&m, "key-7", 5), 99);
+	rg_strmap_free(&m);
+	rg_arena_free(&a);
+}
+
+Test(arena, allocation_failure_is_reported_not_hidden)
+{
+	struct rg_arena a;
+	rg_arena_init(&a);
+	rg_arena_fail_after(2);
+	cr_assert_not_null(rg_arena_alloc(&a, 10));
+	cr_assert_null(rg_arena_alloc(&a, 10));
+	cr_assert_not_null(rg_arena_alloc(&a, 1 << 21)); /* large chunk */
+	rg_arena_free(&a);
+}
+
+Test(fsout, commit_renames_and_abort_leaves_nothing)
+{
+	char dir[] = "/tmp/rg-fsout-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char *path = rg_asprintf("%s/out.txt", dir);
+	struct rg_diags d;
+	rg_diags_init(&d);
+	struct rg_outfile o;
+	cr_assert_eq(rg_outfile_open(&o, path, false, &d), RG_OK);
+	fputs("half", o.fp);
+	rg_outfile_abort(&o);
+	cr_assert_neq(access(path, F_OK), 0, "an aborted output must not appear");
+	cr_assert_eq(rg_outfile_open(&o, path, false, &d), RG_OK);
+	fputs("whole", o.fp);
+	cr_assert_eq(rg_outfile_commit(&o, &d), RG_OK);
+	cr_assert_eq(access(path, F_OK), 0);
+	/* Without force, an existing output is left alone. */
+	cr_assert_eq(rg_outfile_open(&o, path, false, &d), RG_EINPUT);
+	cr_assert_eq(d.errors, 1);
+	cr_assert_eq(rg_outfile_open(&o, path, true, &d), RG_OK);
+	fputs("again", o.fp);
+	cr_assert_eq(rg_outfile_commit(&o, &d), RG_OK);
+	FILE *f = fopen(path, "r");
+	char buf[16] = "";
+	cr_assert_not_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	cr_assert_str_eq(buf, "again");
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	rg_diags_free(&d);
+}
