@@ -792,6 +792,41 @@ case("accept-signins-extra-columns",
      {"signins.csv": SIGNINS},
      ok(extra="not-anywhere~signins.csv:1\n"))
 
+case("accept-no-final-newline",
+     "The last row of every CSV file without a line end (RFC 4180 allows it).",
+     {f: [lambda t: t.rstrip("\n")] for f in ("findings.csv", "secrets.csv", "remediations.csv",
+                                             "log-reviews.csv", "timeline.csv")},
+     ok())
+
+case("accept-trailing-blank-line",
+     "An empty last line after the final row (as many editors save it): ignored.",
+     {"findings.csv": [lambda t: t + "\n"], "timeline.csv": [lambda t: t + "\r\n"]},
+     ok())
+
+case("accept-xml-special-characters",
+     "Identifiers and names holding <, >, & and quotes reach the report escaped: "
+     "report.xml stays well-formed and valid.",
+     {"secrets.csv": [rep("S-1,MSG-0001,", "\"S-1 <a&b> \"\"q\"\" 'x'\",MSG-0001,")],
+      "remediations.csv": [rep("S-1,rotated,2024-04-15T15:00:00-04:00,J. Smith,",
+                               "\"S-1 <a&b> \"\"q\"\" 'x'\",rotated,2024-04-15T15:00:00-04:00,J. Smith & <Co>,")]},
+     ok())
+
+case("ra2a-remediations-file-missing",
+     "remediations.csv absent although secrets were found: no remediation for any secret, "
+     "so RA-2a and RA-2b-i are not_satisfied per secret (cited at secrets.csv).",
+     {"remediations.csv": None},
+     ok({"RA-2a": ("not_satisfied", [("secrets.csv:2", "not_satisfied", None, "S-1"),
+                                     ("secrets.csv:3", "not_satisfied", None, "S-2")]),
+         "RA-2b-i": ("not_satisfied", [("secrets.csv:2", "not_satisfied", None, "S-1"),
+                                       ("secrets.csv:3", "not_satisfied", None, "S-2")]),
+         "RA-2b-ii": ("not_satisfied", None)}))
+
+case("ra2bii-log-reviews-file-missing",
+     "log-reviews.csv absent although secrets were found: every account misses every source.",
+     {"log-reviews.csv": None},
+     ok(ra2bii(("secrets.csv:2", "not_satisfied", None, ["sign_in", "token_issuance"]),
+               ("secrets.csv:3", "not_satisfied", None, ["sign_in", "token_issuance"]))))
+
 # ---- bad input in bundle folders (exit 2) ---------------------------------
 
 case("bad-signins-enum",
