@@ -468,6 +468,28 @@ case("ra2-not-applicable",
                                           rep(",K. Lee,yes,moderate,", ",K. Lee,no,moderate,")]}),
      ok(NA_COMPROMISE))
 
+case("ra2a-30h",
+     "RA-2a: S-1 rotated 30 hours after identification: within the default PT48H window.",
+     {"remediations.csv": [rep("2024-04-15T15:00:00-04:00", "2024-04-16T15:00:00-04:00")]},
+     ok())
+
+case("directive-window-24h",
+     "The directive is data: the same bundle as ra2a-30h judged with immediate-window PT24H "
+     "in the directive file is late by PT6H.",
+     {"remediations.csv": [rep("2024-04-15T15:00:00-04:00", "2024-04-16T15:00:00-04:00")]},
+     ok({"RA-2a": ("satisfied_late", [("remediations.csv:2", "satisfied_late", "PT6H"),
+                                      ("remediations.csv:3", "satisfied")])},
+        extra="directive-edit <immediate-window>PT48H</immediate-window> => "
+              "<immediate-window>PT24H</immediate-window>\n"))
+
+case("directive-ra3a-deadline",
+     "The directive is data: RA-3a's deadline moved to 2024-04-04T23:59:59-04:00 in the file "
+     "makes the initial report of 2024-04-05T17:00:00-04:00 late by PT17H1S.",
+     {},
+     ok({"RA-3a": ("satisfied_late", [("timeline.csv:4", "satisfied_late", "PT17H1S")])},
+        extra="directive-edit <deadline>2024-04-08T23:59:59-04:00</deadline> => "
+              "<deadline>2024-04-04T23:59:59-04:00</deadline>\n"))
+
 # ---- RA-2b-i -------------------------------------------------------------
 
 case("ra2bi-no-reset",
