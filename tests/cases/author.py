@@ -896,6 +896,24 @@ case("bad-enum-event",
      {"timeline.csv": [rep(",initial_report_submitted,", ",report_submitted,")]},
      bad("timeline.csv:4: event:"))
 
+case("bad-enum-result",
+     "An unknown log review result ('clean').",
+     {"log-reviews.csv": [rep("2024-04-25T12:00:00-04:00,SOC Team,no_malicious_activity",
+                              "2024-04-25T12:00:00-04:00,SOC Team,clean")]},
+     bad("log-reviews.csv:2: result:"))
+
+case("bad-duplicate-column",
+     "A header naming the notes column twice.",
+     {"findings.csv": [rep(",notes\n", ",notes,notes\n"), rep("support case\n", "support case,x\n"),
+                       rep(",low,\n", ",low,,\n"), rep("ticket reply\n", "ticket reply,y\n")]},
+     bad("findings.csv:1: notes:"))
+
+case("bad-window-reversed",
+     "A log review whose window ends before it starts.",
+     {"log-reviews.csv": [rep("sign_in,2024-01-10T12:00:00Z,2024-04-20T12:00:00Z",
+                              "sign_in,2024-04-20T12:00:00Z,2024-01-10T12:00:00Z")]},
+     bad("log-reviews.csv:2: window_end:"))
+
 case("bad-boolean",
      "Booleans are yes or no: 'false' and 'No' are errors, both reported.",
      {"findings.csv": [rep(",J. Smith,no,low,", ",J. Smith,false,low,")],
@@ -1055,6 +1073,33 @@ case("bad-notification-status",
      "An unknown notification status.",
      {"manifest.xml": [rep('status="notified"', 'status="informed"')]},
      bad("manifest.xml", "informed"))
+
+case("bad-manifest-malformed",
+     "manifest.xml that is not well-formed XML (mismatched end tag).",
+     {"manifest.xml": [rep("</bundle>", "</bundel>")]},
+     bad("manifest.xml"))
+
+case("bad-manifest-format-version",
+     "A bundle of format version 2: this tool reads version 1 only.",
+     {"manifest.xml": [rep('format="1"', 'format="2"')]},
+     bad("manifest.xml", "format"))
+
+case("bad-manifest-digest-format",
+     "A digest written in uppercase hex: the format is 64 lowercase hex digits.",
+     {"manifest.xml": manifest_with_files(FILES_AUTO.replace(
+         '<file path="findings.csv" sha256="auto"/>',
+         '<file path="findings.csv" sha256="%s"/>' % REAL_FINDINGS.upper()))},
+     bad("manifest.xml", "sha256"))
+
+case("bad-manifest-duplicate-file",
+     "The manifest lists findings.csv twice.",
+     {"manifest.xml": manifest_with_files(FILES_AUTO + '    <file path="findings.csv" sha256="auto"/>\n')},
+     bad("manifest.xml", "findings.csv"))
+
+case("bad-not-notified-with-source",
+     "not-notified with a source and a reference: those attributes must be absent.",
+     {"manifest.xml": [rep('status="notified" received="2024-04-02T15:10:00-04:00"', 'status="not-notified"')]},
+     bad("manifest.xml", "source", "reference"))
 
 case("bad-manifest-missing",
      "No manifest.xml at all.",
