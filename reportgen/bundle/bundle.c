@@ -19,6 +19,7 @@
 
 #include "bundle/manifest.h"
 #include "bundle/tables.h"
+#include "bundle/zipdir.h"
 #include "core/digest.h"
 #include "core/str.h"
 #include "core/strmap.h"
@@ -515,6 +516,25 @@ static void resolve(struct rg_bundle *b)
 	}
 }
 
+struct dup_ctx {
+	struct rg_bundle *b;
+	struct rg_strmap seen;
+};
+
+static void note_duplicate(void *ctx, const char *name, size_t len)
+{
+	struct dup_ctx *dc = ctx;
+	const char *copy = rg_arena_strndup(dc->b->arena, name, len);
+	bool existed = false;
+	if (!copy || !rg_strmap_put(&dc->seen, copy, len, (void *)1, &existed) || !existed)
+		return;
+	char col[260];
+	snprintf(col, sizeof col, "entry \"%s\"", printable(dc->b, copy));
+	rg_diag_err(dc->b->diags, "zip.duplicate", dc->b->zip_label, 0, col,
+	            "keep one entry of each name", "appears more than once in the ZIP");
+	fail(dc->b, RG_EINPUT);
+}
+
 rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
                          const struct rg_limits *limits, struct rg_arena *arena,
                          struct rg_diags *diags)
@@ -550,6 +570,17 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 	}
 	int zerr = 0;
 	b->za = zip_open(zip_path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	if (!b->za && zerr == ZIP_ER_EXISTS) {
+		/* libzip refuses duplicate names without naming them. */
+		struct dup_ctx dc = {b, {0}};
+		rg_strmap_init(&dc.seen);
+		rg_zipdir_names(zip_path, note_duplicate, &dc);
+		rg_strmap_free(&dc.seen);
+		if (b->status == RG_EINPUT) {
+			rg_bundle_close(b);
+			return RG_EINPUT;
+		}
+	}
 	if (!b->za) {
 		zip_error_t ze;
 		zip_error_init_with_code(&ze, zerr);

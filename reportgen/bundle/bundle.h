@@ -40,10 +40,11 @@ struct rg_signin {
 };
 typedef void (*rg_signin_fn)(void *ctx, const struct rg_signin *s);
 
-/* Opens and reads the bundle.  On RG_OK or RG_EINPUT, *out is a bundle
- * that must be passed to rg_bundle_finish or rg_bundle_close; on RG_EINPUT
- * the evidence is incomplete and must not be judged (finish still reports
- * signins.csv's own problems).  On RG_EENV *out is NULL. */
+/* Opens and reads the bundle.  When *out is not NULL it must be passed to
+ * rg_bundle_finish or rg_bundle_close; with RG_EINPUT the evidence is then
+ * incomplete and must not be judged (finish still reports signins.csv's own
+ * problems).  *out is NULL when the file could not be read as a ZIP at all
+ * (RG_EINPUT) or the environment failed (RG_EENV). */
 rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
                          const struct rg_limits *limits, struct rg_arena *arena,
                          struct rg_diags *diags);

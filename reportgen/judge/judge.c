@@ -299,10 +299,8 @@ static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct
 		const struct rg_remediation *d =
 		    needs_deactivation ? first_remediation(ev, s, 1u << a->deactivation_action) : NULL;
 		if (!r || (needs_deactivation && !d)) {
-			const struct rg_remediation *cite = r ? r : d;
-			struct rg_item *i = add_item(it, RG_NOT_SATISFIED,
-			                             cite ? RG_F_REMEDIATIONS : RG_F_SECRETS,
-			                             cite ? cite->line : s->line, subj);
+			/* What is missing has no row: cite the secret. */
+			struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_F_SECRETS, s->line, subj);
 			if (!r && needs_deactivation && !d)
 				reason(it, i, "secret %s: no %s recorded, and application %s is not in use but was not deactivated",
 				       s->secret_id, accepted, s->application ? s->application : "(unnamed)");
