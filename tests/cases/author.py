@@ -498,7 +498,7 @@ case("ra2bi-no-reset",
      ok({"RA-2a": ("not_satisfied", [("remediations.csv:2", "satisfied"),
                                      ("secrets.csv:3", "not_satisfied", None, "S-2")]),
          "RA-2b-i": ("not_satisfied", [("remediations.csv:2", "satisfied"),
-                                       ("remediations.csv:3", "not_satisfied", None, "S-2")]),
+                                       ("secrets.csv:3", "not_satisfied", None, "S-2")]),
          "RA-2b-ii": ("not_satisfied", [("secrets.csv:2", "satisfied"),
                                         ("secrets.csv:3", "not_satisfied", None, "2024-04-20")])}))
 
@@ -506,7 +506,7 @@ case("ra2bi-unused-not-deactivated",
      "RA-2b-i: S-2 has application_in_use=no and was reset but its application not deactivated.",
      {"remediations.csv": [drop("application_deactivated")]},
      ok({"RA-2b-i": ("not_satisfied", [("remediations.csv:2", "satisfied"),
-                                       ("remediations.csv:3", "not_satisfied", None, "S-2")])}))
+                                       ("secrets.csv:3", "not_satisfied", None, "S-2")])}))
 
 case("ra2bi-in-use-unspecified",
      "RA-2b-i: application_in_use empty: a reset suffices, no deactivation required.",
