@@ -20,6 +20,7 @@ malformed.  Standard library only.
 import argparse
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -120,7 +121,9 @@ class Run:
 
 
 def run(exe, args, cwd):
-    argv = [exe] + args
+    # RG_CASE_WRAPPER runs reportgen under a tool, e.g.
+    # "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+    argv = shlex.split(os.environ.get("RG_CASE_WRAPPER", "")) + [exe] + args
     try:
         proc = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
