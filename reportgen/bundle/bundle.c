@@ -32,6 +32,7 @@ enum entry_role { ROLE_SKIP, ROLE_MANIFEST, ROLE_TABLE, ROLE_SIGNINS, ROLE_ATTAC
 struct entry {
 	zip_uint64_t index;
 	const char *name;
+	uint64_t size; /* uncompressed, as the central directory declares it */
 	enum entry_role role;
 	bool readable; /* passed every central-directory check */
 };
@@ -56,6 +57,8 @@ struct rg_bundle {
 	char chunk[CHUNK];             /* inflate buffer */
 	struct rg_sha256 *hash;
 	rg_status status;
+	rg_progress_fn progress;
+	void *progress_ctx;
 };
 
 static void fail(struct rg_bundle *b, rg_status st)
@@ -249,6 +252,7 @@ static void scan_directory(struct rg_bundle *b)
 			break;
 		}
 		e->readable = true;
+		e->size = size;
 		if (e->role == ROLE_SIGNINS)
 			b->signins = e;
 	}
@@ -260,6 +264,8 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
                          struct rg_buf *keep, char digest[RG_SHA256_HEX], uint64_t *size)
 {
 	zip_file_t *zf = zip_fopen_index(b->za, e->index, 0);
+	if (b->progress)
+		b->progress(b->progress_ctx, e->name, 0, e->size);
 	if (!zf) {
 		rg_diag_err(b->diags, "zip.damaged", e->name, 0, NULL, "rebuild the bundle",
 		            "cannot be opened: %s", zip_strerror(b->za));
@@ -291,6 +297,8 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
 			break;
 		}
 		rg_sha256_update(b->hash, buf, (size_t)n);
+		if (b->progress && total >> 20 != (total - (uint64_t)n) >> 20) /* each MiB */
+			b->progress(b->progress_ctx, e->name, total, e->size);
 		if (csv && !rg_csv_stopped(csv))
 			rg_csv_feed(csv, buf, (size_t)n);
 		if (keep && rg_buf_append(keep, buf, (size_t)n) != RG_BUF_OK) {
@@ -300,6 +308,8 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
 		}
 	}
 	zip_fclose(zf);
+	if (b->progress)
+		b->progress(b->progress_ctx, e->name, total, total);
 	if (ok && csv)
 		rg_csv_end(csv);
 	rg_sha256_final_hex(b->hash, digest);
@@ -620,6 +630,12 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 		resolve(b);
 	*out = b;
 	return b->status;
+}
+
+void rg_bundle_set_progress(struct rg_bundle *b, rg_progress_fn fn, void *ctx)
+{
+	b->progress = fn;
+	b->progress_ctx = ctx;
 }
 
 struct rg_evidence *rg_bundle_evidence(struct rg_bundle *b)

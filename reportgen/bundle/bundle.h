@@ -52,6 +52,11 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 /* The evidence read so far (valid until the arena is freed). */
 struct rg_evidence *rg_bundle_evidence(struct rg_bundle *b);
 
+/* Progress of a long read: `done` of `total` bytes of member `file`
+ * inflated.  Called about once per MiB; total may be 0 when unknown. */
+typedef void (*rg_progress_fn)(void *ctx, const char *file, uint64_t done, uint64_t total);
+void rg_bundle_set_progress(struct rg_bundle *b, rg_progress_fn fn, void *ctx);
+
 /* Streams signins.csv into fn (which may be NULL) and closes the bundle.
  * Returns the worst status of the whole read. */
 rg_status rg_bundle_finish(struct rg_bundle *b, rg_signin_fn fn, void *ctx);

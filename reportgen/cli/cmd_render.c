@@ -304,6 +304,7 @@ int rg_cmd_render(int argc, char **argv)
 		rg_signer_free(o.signer);
 		return 3;
 	}
+	rg_cli_progress_init(&o.run, o.batch);
 	int rc = rg_batch_run(argv + optind, (size_t)(argc - optind), jobs, render_one, &o);
 	rg_signer_free(o.signer);
 	return rc;

@@ -46,6 +46,18 @@ bool rg_utf8_valid(const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < n) {
+		/* ASCII fast path, eight bytes at a time: no byte has its top
+		 * bit set and none is zero. */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) ||
+			    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+				break;
+			i += 8;
+		}
+		if (i == n)
+			break;
 		unsigned char c = s[i];
 		if (c == 0)
 			return false;

@@ -132,10 +132,10 @@ static char *format_at(char *buf, int64_t ms, int offset)
 	int64_t y;
 	unsigned mo, d;
 	civil_from_days(days, &y, &mo, &d);
-	char fbuf[8] = "";
+	char fbuf[16] = "";
 	if (frac)
 		snprintf(fbuf, sizeof fbuf, ".%03d", frac);
-	char obuf[8] = "Z";
+	char obuf[16] = "Z";
 	if (offset)
 		snprintf(obuf, sizeof obuf, "%c%02d:%02d", offset < 0 ? '-' : '+', abs(offset) / 60,
 		         abs(offset) % 60);

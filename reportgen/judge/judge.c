@@ -561,12 +561,18 @@ static void headline(struct rg_judge *j)
 			continue;
 		for (size_t k = 0; k < ar->n_items; k++) {
 			enum rg_verdict st = ar->items[k].status;
-			h->items_late += st == RG_SATISFIED_LATE;
-			h->items_open += st == RG_NOT_SATISFIED || st == RG_INSUFFICIENT_EVIDENCE;
 			bool done = st == RG_SATISFIED || st == RG_SATISFIED_LATE;
+			/* Late and open items count the required actions only,
+			 * like the overall result. */
+			if (ar->def->kind == RG_KIND_REQUIRED) {
+				h->items_late += st == RG_SATISFIED_LATE;
+				h->items_open += st == RG_NOT_SATISFIED || st == RG_INSUFFICIENT_EVIDENCE;
+			}
 			if (ar->def->rule == RG_RULE_LOG_REVIEW)
 				h->accounts_reviewed += done;
-			if (ar->def->rule == RG_RULE_CREDENTIAL_RESET)
+			/* Remediated: any accepted remediation, however late
+			 * (the immediate-remediation rule judges each secret's). */
+			if (ar->def->rule == RG_RULE_IMMEDIATE_REMEDIATION)
 				h->secrets_remediated += done;
 		}
 	}

@@ -87,6 +87,8 @@ rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
 			st = RG_EENV;
 		}
 	}
+	if (opt->progress)
+		rg_bundle_set_progress(b, opt->progress, opt->progress_ctx);
 	/* Stream signins.csv even after an error, so its problems are listed too. */
 	rg_status fst = rg_bundle_finish(b, j ? rg_judge_signin : NULL, j);
 	st = rg_status_worst(st, fst);

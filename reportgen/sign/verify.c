@@ -32,10 +32,11 @@
 
 #include "sign/pdfobj.h"
 
-#define VERIFY_MAX_BYTES ((size_t)4 << 30)
+/* OpenSSL BIOs take int lengths; 1 GiB is far beyond any report. */
+#define VERIFY_MAX_BYTES ((size_t)1 << 30)
 
 static void detail(struct rg_verify_result *res, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void detail(struct rg_verify_result *res, const char *fmt, ...)
 {
 	if (res->detail[0])
@@ -76,7 +77,7 @@ static int hexval(char c)
 }
 
 /* The signer's certificate among those the CMS carries. */
-static X509 *cms_signer_cert(CMS_ContentInfo *cms, STACK_OF(X509) *certs)
+static X509 *cms_signer_cert(CMS_ContentInfo *cms, STACK_OF(X509) * certs)
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
 	if (!sis || sk_CMS_SignerInfo_num(sis) != 1)
@@ -133,8 +134,8 @@ static void cms_signing_time(CMS_ContentInfo *cms, char *buf, size_t size)
 		rg_x509_time_rfc3339(buf, size, (const ASN1_TIME *)t->value.asn1_string);
 }
 
-static void verify_pdf(struct rg_verify_result *res, const char *data, size_t len,
-                       const char *ca_path)
+void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t len,
+                         const char *ca_path)
 {
 	const char *end = data + len;
 	const char *br = find_last(data, len, "/ByteRange");
@@ -252,14 +253,13 @@ static void verify_pdf(struct rg_verify_result *res, const char *data, size_t le
 	if (res->valid && ca_path) {
 		char why[256];
 		bool unreadable;
-		res->chain_trusted = rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why,
-		                                      &unreadable);
+		res->chain_trusted =
+		    rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why, &unreadable);
 		if (!res->chain_trusted)
 			detail(res, "%s", why);
 	}
 	if (res->valid && !res->covers_whole)
-		detail(res, "%zu bytes were added after the signed revision",
-		       len - (r[2] + r[3]));
+		detail(res, "%zu bytes were added after the signed revision", len - (r[2] + r[3]));
 	sk_X509_pop_free(certs, X509_free);
 	CMS_ContentInfo_free(cms);
 }
@@ -280,7 +280,8 @@ rg_status rg_verify_file(struct rg_verify_result *res, const char *path, const c
 	}
 	if ((size_t)sb.st_size > VERIFY_MAX_BYTES) {
 		fclose(f);
-		rg_diag_err(diags, "verify.too-big", path, 0, NULL, NULL, "is larger than 4 GiB");
+		rg_diag_err(diags, "verify.too-big", path, 0, NULL, NULL,
+		            "is larger than 1 GiB, more than reportgen verifies");
 		return RG_EENV;
 	}
 	size_t len = (size_t)sb.st_size;
@@ -299,8 +300,8 @@ rg_status rg_verify_file(struct rg_verify_result *res, const char *path, const c
 		FILE *ca = fopen(ca_path, "rb");
 		if (!ca) {
 			rg_diag_err(diags, "verify.ca-read", ca_path, 0, NULL,
-			            "check the path given to --ca", "cannot read the trust anchors: %s",
-			            strerror(errno));
+			            "check the path given to --ca",
+			            "cannot read the trust anchors: %s", strerror(errno));
 			free(data);
 			return RG_EENV;
 		}
@@ -313,7 +314,7 @@ rg_status rg_verify_file(struct rg_verify_result *res, const char *path, const c
 	                      data[skip] == '\t'))
 		skip++;
 	if (len >= 5 && memcmp(data, "%PDF-", 5) == 0) {
-		verify_pdf(res, data, len, ca_path);
+		rg_verify_pdf_bytes(res, data, len, ca_path);
 	} else if (skip < len && data[skip] == '<') {
 		st = rg_verify_xml(res, path, data, len, ca_path, diags);
 	} else {

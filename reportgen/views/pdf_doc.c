@@ -265,6 +265,21 @@ static const enum rg_tpl_colour status_colour[RG_VERDICT_COUNT] = {
 	[RG_NOT_APPLICABLE] = RG_C_NOT_APPLICABLE,
 };
 
+char *rg_pdoc_time(char *buf, struct rg_time t)
+{
+	char raw[RG_TIME_BUFSZ];
+	rg_time_format(raw, t);
+	/* raw: YYYY-MM-DDThh:mm:ss[.mmm](Z|+hh:mm) */
+	size_t n = strlen(raw), z = n;
+	if (n && raw[n - 1] == 'Z')
+		z = n - 1;
+	else if (n > 6 && (raw[n - 6] == '+' || raw[n - 6] == '-'))
+		z = n - 6;
+	snprintf(buf, RG_TIME_BUFSZ + 4, "%.10s %.*s %.6s", raw, (int)(z > 11 ? z - 11 : 0),
+	         raw + 11, z == n - 1 ? "UTC" : raw + z);
+	return buf;
+}
+
 const char *rg_pdoc_status_word(const struct rg_pdoc *d, enum rg_verdict v)
 {
 	return d->t->text[status_key[v < RG_VERDICT_COUNT ? v : RG_NOT_SATISFIED]];
@@ -552,7 +567,7 @@ void rg_pdoc_field(struct rg_pdoc *d, const char *label, double label_w, enum rg
 /* ------------------------------------------------------------------ */
 /* Tables */
 
-static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
+static double header_height(struct rg_pdoc *d, struct rg_ptable *tb)
 {
 	double hh = 0;
 	for (size_t i = 0; i < tb->n; i++) {
@@ -560,7 +575,12 @@ static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
 		if (h > hh)
 			hh = h;
 	}
-	hh += 2 * PAD;
+	return hh + 2 * PAD;
+}
+
+static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
+{
+	double hh = header_height(d, tb);
 	if (!d->dry) {
 		rg_pdoc_colour(d, RG_C_HEADER_BG);
 		cairo_rectangle(d->cr, d->x0, d->y, d->x1 - d->x0, hh);
@@ -591,11 +611,11 @@ void rg_pdoc_table_begin(struct rg_pdoc *d, struct rg_ptable *tb, double min_row
 		tb->w[i] = w * tb->cols[i].share / total;
 		x += tb->w[i];
 	}
-	double hh = rg_pdoc_text_height(d, RG_F_SMALL_BOLD, w, "X") + 2 * PAD;
+	double hh = header_height(d, tb);
 	rg_pdoc_need(d, hh + min_rows * (d->t->font_size * 1.5 + 2 * PAD));
-	rg_pdoc_tag(d, "Table", NULL);
-	tb->tag_open = true;
-	table_header(d, tb);
+	/* The header is drawn with the first row, so that it never stands
+	 * alone at the foot of a page. */
+	tb->header_pending = true;
 }
 
 static double cell_text_w(const struct rg_ptable *tb, size_t i, const struct rg_pcell *c)
@@ -632,7 +652,13 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 			rh = h;
 	}
 	rh += 2 * PAD;
-	if (d->y + rh > d->bottom) {
+	if (tb->header_pending) {
+		rg_pdoc_need(d, header_height(d, tb) + rh);
+		rg_pdoc_tag(d, "Table", NULL);
+		tb->tag_open = true;
+		table_header(d, tb);
+		tb->header_pending = false;
+	} else if (d->y + rh > d->bottom) {
 		/* Continue on the next page: close this page's table, reopen it
 		 * with a caption and the header repeated. */
 		rg_pdoc_untag(d, "Table");
@@ -683,6 +709,14 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 
 void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb)
 {
+	if (tb->header_pending) {
+		/* No rows: the header alone still says what would be there. */
+		rg_pdoc_need(d, header_height(d, tb));
+		rg_pdoc_tag(d, "Table", NULL);
+		tb->tag_open = true;
+		table_header(d, tb);
+		tb->header_pending = false;
+	}
 	if (tb->tag_open)
 		rg_pdoc_untag(d, "Table");
 	tb->tag_open = false;
@@ -815,7 +849,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	if (st == RG_OK && d.oom)
 		st = RG_EENV;
 	if (st == RG_OK)
-		st = rg_pdf_mark_tagged(d.fp, path, t->lang, diags);
+		st = rg_pdf_mark_tagged(d.fp, path, t->lang, d.figure_alt, diags);
 	if (fclose(d.fp) != 0 && st == RG_OK) {
 		rg_diag_err(diags, "pdf.write", path, 0, NULL, NULL, "cannot write the PDF: %s",
 		            strerror(errno));
@@ -825,6 +859,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 out:
 	free(title);
 	free(subject);
+	free(d.figure_alt);
 	ring_free(&d);
 	free_vars(&d);
 	free_fonts(&d);

@@ -3,19 +3,21 @@
  *
  * cairo writes the structure tree but not the catalog's /Lang nor
  * /MarkInfo << /Marked true >>, without which readers (and pdfinfo) do not
- * treat the file as tagged.  Rather than patch bytes in place, this appends
+ * treat the file as tagged, nor the /Alt text of Figure elements.  Rather than patch bytes in place, this appends
  * a standard incremental update (ISO 32000-1, 7.5.6): a new revision of the
  * catalog object, an xref section for it alone and a trailer with /Prev.
  * The signing step appends its own update after this one, so the trailer
  * carries /Size, /Root, /Info and /ID like any other.
  *
- * Only the trailer, one xref entry and the catalog are read, whatever the
- * size of the file: memory stays flat.  Input is cairo's own output, but it
+ * The file is read once, in chunks, for its digest (the trailer /ID, which
+ * cairo does not write) and for the Figure elements; otherwise only the
+ * trailer, one xref entry and the catalog are read: memory stays flat.  Input is cairo's own output, but it
  * is parsed defensively: anything unexpected is an environment failure
  * (RG_EENV) with a diagnostic, never a crash or a malformed file.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,25 +85,145 @@ static void put_pdf_string(FILE *fp, const char *s)
 	fputc(')', fp);
 }
 
-static bool hash_file(FILE *fp, char out[RG_SHA256_HEX])
+/* Writes s as a PDF text string: a literal when it is ASCII, else UTF-16BE
+ * with a byte order mark, in hex (ISO 32000-1, 7.9.2.2). */
+static void put_text_string(FILE *fp, const char *s)
 {
+	bool ascii = true;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p >= 0x80 || *p < 0x20)
+			ascii = false;
+	if (ascii) {
+		put_pdf_string(fp, s);
+		return;
+	}
+	fputs("<FEFF", fp);
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		uint32_t c = *p++;
+		int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+		c &= more == 3 ? 0x07 : more == 2 ? 0x0f : more == 1 ? 0x1f : 0x7f;
+		for (; more > 0 && (*p & 0xc0) == 0x80; more--)
+			c = (c << 6) | (*p++ & 0x3f);
+		if (c < 0x20)
+			c = 0x20;
+		if (c >= 0x10000) {
+			c -= 0x10000;
+			fprintf(fp, "%04X%04X", 0xd800 + (unsigned)(c >> 10), 0xdc00 + (unsigned)(c & 0x3ff));
+		} else {
+			fprintf(fp, "%04X", (unsigned)c);
+		}
+	}
+	fputc('>', fp);
+}
+
+#define MAX_FIGURES 16
+
+/* First occurrence of needle (m bytes) in hay (n bytes, may hold NULs). */
+static char *find_bytes(char *hay, size_t n, const char *needle, size_t m)
+{
+	for (char *p = hay; (size_t)(p - hay) + m <= n; p++) {
+		p = memchr(p, needle[0], n - (size_t)(p - hay));
+		if (!p || (size_t)(p - hay) + m > n)
+			return NULL;
+		if (memcmp(p, needle, m) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+struct figure {
+	long long num;
+	long at;
+};
+
+/* One pass over the file: its digest (for /ID) and where cairo wrote the
+ * Figure structure elements (to give them /Alt). */
+static bool scan_file(FILE *fp, char out[RG_SHA256_HEX], struct figure *figs, size_t *n_figs)
+{
+	static const char needle[] = "/S /Figure\n";
+	const size_t keep = 256; /* enough for "NNN 0 obj\n<< /Type /StructElem\n" before it */
 	struct rg_sha256 *h = rg_sha256_new();
-	if (!h || fseek(fp, 0, SEEK_SET) != 0) {
+	char *buf = malloc(65536 + keep + 1);
+	if (!h || !buf || fseek(fp, 0, SEEK_SET) != 0) {
 		rg_sha256_free(h);
+		free(buf);
 		return false;
 	}
-	unsigned char buf[65536];
+	*n_figs = 0;
+	size_t have = 0;  /* bytes kept from the previous chunk */
+	long base = 0;    /* file offset of buf[0] */
 	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		rg_sha256_update(h, buf, n);
+	while ((n = fread(buf + have, 1, 65536, fp)) > 0) {
+		rg_sha256_update(h, buf + have, n);
+		size_t len = have + n;
+		buf[len] = '\0';
+		/* Search only where a match ends in the new bytes, so a match in
+		 * the kept overlap is not counted twice. */
+		size_t from = have >= sizeof needle - 1 ? have - (sizeof needle - 2) : 0;
+		for (char *m = buf + from; (m = find_bytes(m, len - (size_t)(m - buf), needle,
+		                                       sizeof needle - 1)) != NULL; m++) {
+			/* Back to the start of "N 0 obj". */
+			char *o = m;
+			int lines = 0;
+			while (o > buf && lines < 3) {
+				o--;
+				if (*o == '\n' && ++lines == 3)
+					break;
+			}
+			if (*o == '\n')
+				o++;
+			long long num;
+			if (sscanf(o, "%lld 0 obj", &num) == 1 && *n_figs < MAX_FIGURES) {
+				figs[*n_figs].num = num;
+				figs[*n_figs].at = base + (long)(o - buf);
+				(*n_figs)++;
+			}
+		}
+		size_t k = len < keep ? len : keep;
+		memmove(buf, buf + len - k, k);
+		base += (long)(len - k);
+		have = k;
+	}
 	bool ok = !ferror(fp);
 	rg_sha256_final_hex(h, out);
 	rg_sha256_free(h);
+	free(buf);
 	return ok;
 }
 
+/* Reads the object at "at" (up to endobj) and returns its dictionary text
+ * without the final ">>", malloc'd; NULL if it is not what we expect. */
+static char *read_dict(FILE *fp, long at, const char *must_hold)
+{
+	char *obj = malloc(CATALOG_MAX + 1);
+	if (!obj)
+		return NULL;
+	if (fseek(fp, at, SEEK_SET) != 0) {
+		free(obj);
+		return NULL;
+	}
+	size_t n = fread(obj, 1, CATALOG_MAX, fp);
+	obj[n] = '\0';
+	const char *end = strstr(obj, "endobj");
+	const char *open = strstr(obj, "<<");
+	const char *close = end ? find_last(obj, (size_t)(end - obj), ">>") : NULL;
+	char *dict = NULL;
+	if (end && open && close && close > open && strstr(obj, must_hold) &&
+	    strstr(obj, must_hold) < end)
+		dict = rg_asprintf("%.*s", (int)(close - open), open);
+	free(obj);
+	return dict;
+}
+
+static int by_num(const void *a, const void *b)
+{
+	const struct figure *x = a, *y = b;
+	return (x->num > y->num) - (x->num < y->num);
+}
+
 rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
-                             struct rg_diags *diags)
+                             const char *figure_alt, struct rg_diags *diags)
 {
 	errno = 0;
 	if (fflush(fp) != 0 || fseek(fp, 0, SEEK_END) != 0)
@@ -174,54 +296,51 @@ rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
 	}
 
 	/* The catalog object itself. */
-	char *cat = malloc(CATALOG_MAX + 1);
+	char *cat = read_dict(fp, (long)cat_at, "/Catalog");
 	if (!cat) {
 		free(id);
-		return RG_EENV;
+		return fail(diags, path, "unexpected catalog object");
 	}
-	if (fseek(fp, (long)cat_at, SEEK_SET) != 0) {
+	bool has_lang = strstr(cat, "/Lang") != NULL;
+	bool has_mark = strstr(cat, "/MarkInfo") != NULL;
+
+	char digest[RG_SHA256_HEX];
+	struct figure figs[MAX_FIGURES + 1];
+	size_t n_figs = 0;
+	if (!scan_file(fp, digest, figs, &n_figs)) {
 		free(cat);
 		free(id);
 		return io_fail(diags, path);
 	}
-	size_t cn = fread(cat, 1, CATALOG_MAX, fp);
-	cat[cn] = '\0';
-	const char *end = strstr(cat, "endobj");
-	const char *open = strstr(cat, "<<");
-	const char *close = end ? find_last(cat, (size_t)(end - cat), ">>") : NULL;
-	if (!end || !open || !close || close < open || !strstr(cat, "/Catalog")) {
-		free(cat);
-		free(id);
-		return fail(diags, path, "unexpected catalog object");
-	}
-	bool has_lang = strstr(cat, "/Lang") && strstr(cat, "/Lang") < end;
-	bool has_mark = strstr(cat, "/MarkInfo") && strstr(cat, "/MarkInfo") < end;
-
-	char digest[RG_SHA256_HEX];
 	if (!id) {
 		/* A file identifier from the bytes themselves: stable for the
 		 * same input, so reproducible builds stay byte-identical. */
-		if (!hash_file(fp, digest)) {
-			free(cat);
-			return io_fail(diags, path);
-		}
 		id = rg_asprintf("[<%.32s> <%.32s>]", digest, digest);
 		if (!id) {
 			free(cat);
 			return RG_EENV;
 		}
 	}
+	char *fig_dict[MAX_FIGURES] = {NULL};
+	for (size_t i = 0; i < n_figs; i++) {
+		fig_dict[i] = read_dict(fp, figs[i].at, "/StructElem");
+		if (!fig_dict[i] || strstr(fig_dict[i], "/Alt"))
+			figs[i].num = -1; /* leave it as cairo wrote it */
+	}
 
-	/* Append the update. */
+	/* Append the update: the catalog and the figures, then one xref
+	 * subsection per object in number order. */
+	rg_status st = RG_OK;
 	if (fseek(fp, 0, SEEK_END) != 0) {
-		free(cat);
-		free(id);
-		return io_fail(diags, path);
+		st = io_fail(diags, path);
+		goto out;
 	}
 	fputc('\n', fp);
-	long obj_at = ftell(fp);
-	fprintf(fp, "%lld 0 obj\n", root);
-	fwrite(open, 1, (size_t)(close - open), fp);
+	struct figure objs[MAX_FIGURES + 1];
+	size_t n_objs = 0;
+	objs[n_objs].num = root;
+	objs[n_objs++].at = ftell(fp);
+	fprintf(fp, "%lld 0 obj\n%s", root, cat);
 	if (!has_lang) {
 		fputs("   /Lang ", fp);
 		put_pdf_string(fp, lang);
@@ -230,15 +349,31 @@ rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
 	if (!has_mark)
 		fputs("   /MarkInfo << /Marked true >>\n", fp);
 	fputs(">>\nendobj\n", fp);
-	free(cat);
+	for (size_t i = 0; i < n_figs; i++) {
+		if (figs[i].num < 0 || !figure_alt)
+			continue;
+		objs[n_objs].num = figs[i].num;
+		objs[n_objs++].at = ftell(fp);
+		fprintf(fp, "%lld 0 obj\n%s   /Alt ", figs[i].num, fig_dict[i]);
+		put_text_string(fp, figure_alt);
+		fputs("\n>>\nendobj\n", fp);
+	}
+	qsort(objs, n_objs, sizeof objs[0], by_num);
 	long new_xref = ftell(fp);
-	fprintf(fp, "xref\n0 1\n0000000000 65535 f \n%lld 1\n%010ld 00000 n \n", root, obj_at);
+	fputs("xref\n0 1\n0000000000 65535 f \n", fp);
+	for (size_t i = 0; i < n_objs; i++)
+		fprintf(fp, "%lld 1\n%010ld 00000 n \n", objs[i].num, objs[i].at);
 	fprintf(fp, "trailer\n<< /Size %lld\n   /Root %lld 0 R\n", size_n, root);
 	if (info > 0)
 		fprintf(fp, "   /Info %lld 0 R\n", info);
 	fprintf(fp, "   /ID %s\n   /Prev %lld\n>>\nstartxref\n%ld\n%%%%EOF\n", id, xref_at, new_xref);
-	free(id);
 	if (fflush(fp) != 0 || ferror(fp))
-		return io_fail(diags, path);
-	return RG_OK;
+		st = io_fail(diags, path);
+out:
+	free(cat);
+	free(id);
+	for (size_t i = 0; i < n_figs; i++)
+		free(fig_dict[i]);
+	return st;
+
 }
