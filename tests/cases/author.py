@@ -654,6 +654,20 @@ case("ra2bii-late-by-latest-review",
                           rep("2024-04-25T13:00:00-04:00", "2024-05-01T01:00:00-04:00")]},
      ok(ra2bii(("secrets.csv:2", "satisfied_late", "PT4H1S"))))
 
+case("ra2bii-account-case-insensitive",
+     "RA-2b-ii: the reviews name svc-billing's account in other letter case; user principal "
+     "names are case-insensitive, so they still count.",
+     {"log-reviews.csv": [lambda t: t.replace("svc-billing@exa.gov,", "SVC-Billing@EXA.gov,")]},
+     ok())
+
+case("ra2-no-secrets-file",
+     "A notified bundle without secrets.csv, remediations.csv and log-reviews.csv whose "
+     "findings hold no secret: no compromise detected, RA-2 not applicable.",
+     {"secrets.csv": None, "remediations.csv": None, "log-reviews.csv": None,
+      "findings.csv": [rep(",J. Smith,yes,high,", ",J. Smith,no,high,"),
+                       rep(",K. Lee,yes,moderate,", ",K. Lee,no,moderate,")]},
+     ok(NA_COMPROMISE))
+
 # ---- RA-3a, RA-3b, RA-4 -------------------------------------------------
 
 case("ra3a-missing",
