@@ -19,6 +19,7 @@
 
 #include "bundle/manifest.h"
 #include "bundle/tables.h"
+#include "bundle/zipdir.h"
 #include "core/digest.h"
 #include "core/str.h"
 #include "core/strmap.h"
@@ -31,6 +32,7 @@ enum entry_role { ROLE_SKIP, ROLE_MANIFEST, ROLE_TABLE, ROLE_SIGNINS, ROLE_ATTAC
 struct entry {
 	zip_uint64_t index;
 	const char *name;
+	uint64_t size; /* uncompressed, as the central directory declares it */
 	enum entry_role role;
 	bool readable; /* passed every central-directory check */
 };
@@ -55,6 +57,8 @@ struct rg_bundle {
 	char chunk[CHUNK];             /* inflate buffer */
 	struct rg_sha256 *hash;
 	rg_status status;
+	rg_progress_fn progress;
+	void *progress_ctx;
 };
 
 static void fail(struct rg_bundle *b, rg_status st)
@@ -248,9 +252,19 @@ static void scan_directory(struct rg_bundle *b)
 			break;
 		}
 		e->readable = true;
+		e->size = size;
 		if (e->role == ROLE_SIGNINS)
 			b->signins = e;
 	}
+}
+
+static void size_mismatch(struct rg_bundle *b, const struct entry *e)
+{
+	rg_diag_err(b->diags, "zip.size-mismatch", e->name, 0, NULL,
+	            "the ZIP is damaged or was crafted; rebuild the bundle with reportgen pack",
+	            "does not inflate to the %llu bytes its ZIP header declares",
+	            (unsigned long long)e->size);
+	fail(b, RG_EINPUT);
 }
 
 /* Streams one entry: inflate, hash, feed (csv may be NULL), enforce the
@@ -259,6 +273,8 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
                          struct rg_buf *keep, char digest[RG_SHA256_HEX], uint64_t *size)
 {
 	zip_file_t *zf = zip_fopen_index(b->za, e->index, 0);
+	if (b->progress)
+		b->progress(b->progress_ctx, e->name, 0, e->size);
 	if (!zf) {
 		rg_diag_err(b->diags, "zip.damaged", e->name, 0, NULL, "rebuild the bundle",
 		            "cannot be opened: %s", zip_strerror(b->za));
@@ -284,12 +300,22 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
 		if (n == 0)
 			break;
 		total += (uint64_t)n;
+		/* The size, ratio and total limits were checked on the declared
+		 * size, so an entry may not inflate past it (libzip does not
+		 * check; the CRC alone does not catch a crafted header). */
+		if (total > e->size) {
+			size_mismatch(b, e);
+			ok = false;
+			break;
+		}
 		if (total > max) {
 			limit_error(b, e->name, lim, "inflates past");
 			ok = false;
 			break;
 		}
 		rg_sha256_update(b->hash, buf, (size_t)n);
+		if (b->progress && total >> 20 != (total - (uint64_t)n) >> 20) /* each MiB */
+			b->progress(b->progress_ctx, e->name, total, e->size);
 		if (csv && !rg_csv_stopped(csv))
 			rg_csv_feed(csv, buf, (size_t)n);
 		if (keep && rg_buf_append(keep, buf, (size_t)n) != RG_BUF_OK) {
@@ -299,6 +325,12 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
 		}
 	}
 	zip_fclose(zf);
+	if (ok && total != e->size) {
+		size_mismatch(b, e);
+		ok = false;
+	}
+	if (b->progress)
+		b->progress(b->progress_ctx, e->name, total, total);
 	if (ok && csv)
 		rg_csv_end(csv);
 	rg_sha256_final_hex(b->hash, digest);
@@ -515,6 +547,25 @@ static void resolve(struct rg_bundle *b)
 	}
 }
 
+struct dup_ctx {
+	struct rg_bundle *b;
+	struct rg_strmap seen;
+};
+
+static void note_duplicate(void *ctx, const char *name, size_t len)
+{
+	struct dup_ctx *dc = ctx;
+	const char *copy = rg_arena_strndup(dc->b->arena, name, len);
+	bool existed = false;
+	if (!copy || !rg_strmap_put(&dc->seen, copy, len, (void *)1, &existed) || !existed)
+		return;
+	char col[260];
+	snprintf(col, sizeof col, "entry \"%s\"", printable(dc->b, copy));
+	rg_diag_err(dc->b->diags, "zip.duplicate", dc->b->zip_label, 0, col,
+	            "keep one entry of each name", "appears more than once in the ZIP");
+	fail(dc->b, RG_EINPUT);
+}
+
 rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
                          const struct rg_limits *limits, struct rg_arena *arena,
                          struct rg_diags *diags)
@@ -550,6 +601,17 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 	}
 	int zerr = 0;
 	b->za = zip_open(zip_path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	if (!b->za && zerr == ZIP_ER_EXISTS) {
+		/* libzip refuses duplicate names without naming them. */
+		struct dup_ctx dc = {b, {0}};
+		rg_strmap_init(&dc.seen);
+		rg_zipdir_names(zip_path, note_duplicate, &dc);
+		rg_strmap_free(&dc.seen);
+		if (b->status == RG_EINPUT) {
+			rg_bundle_close(b);
+			return RG_EINPUT;
+		}
+	}
 	if (!b->za) {
 		zip_error_t ze;
 		zip_error_init_with_code(&ze, zerr);
@@ -589,6 +651,12 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 		resolve(b);
 	*out = b;
 	return b->status;
+}
+
+void rg_bundle_set_progress(struct rg_bundle *b, rg_progress_fn fn, void *ctx)
+{
+	b->progress = fn;
+	b->progress_ctx = ctx;
 }
 
 struct rg_evidence *rg_bundle_evidence(struct rg_bundle *b)

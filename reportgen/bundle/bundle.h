@@ -40,16 +40,22 @@ struct rg_signin {
 };
 typedef void (*rg_signin_fn)(void *ctx, const struct rg_signin *s);
 
-/* Opens and reads the bundle.  On RG_OK or RG_EINPUT, *out is a bundle
- * that must be passed to rg_bundle_finish or rg_bundle_close; on RG_EINPUT
- * the evidence is incomplete and must not be judged (finish still reports
- * signins.csv's own problems).  On RG_EENV *out is NULL. */
+/* Opens and reads the bundle.  When *out is not NULL it must be passed to
+ * rg_bundle_finish or rg_bundle_close; with RG_EINPUT the evidence is then
+ * incomplete and must not be judged (finish still reports signins.csv's own
+ * problems).  *out is NULL when the file could not be read as a ZIP at all
+ * (RG_EINPUT) or the environment failed (RG_EENV). */
 rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
                          const struct rg_limits *limits, struct rg_arena *arena,
                          struct rg_diags *diags);
 
 /* The evidence read so far (valid until the arena is freed). */
 struct rg_evidence *rg_bundle_evidence(struct rg_bundle *b);
+
+/* Progress of a long read: `done` of `total` bytes of member `file`
+ * inflated.  Called about once per MiB; total may be 0 when unknown. */
+typedef void (*rg_progress_fn)(void *ctx, const char *file, uint64_t done, uint64_t total);
+void rg_bundle_set_progress(struct rg_bundle *b, rg_progress_fn fn, void *ctx);
 
 /* Streams signins.csv into fn (which may be NULL) and closes the bundle.
  * Returns the worst status of the whole read. */

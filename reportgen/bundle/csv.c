@@ -266,7 +266,10 @@ static void feed_byte(struct rg_csv *c, char ch)
 		if (ch == '\n')
 			return; /* CRLF: the record already ended at CR */
 	}
-	if (++c->rec_bytes > c->limits->line_length) {
+	/* The line end is not part of the record's length (a quoted newline
+	 * is content and counts). */
+	bool line_end = (ch == '\n' || ch == '\r') && c->state != QUOTED;
+	if (!line_end && ++c->rec_bytes > c->limits->line_length) {
 		stop_limit(c, offsetof(struct rg_limits, line_length), c->nfields ? c->nfields - 1 : 0);
 		return;
 	}
@@ -325,6 +328,29 @@ static void feed_byte(struct rg_csv *c, char ch)
 	}
 }
 
+/* Bytes that end or disturb an unquoted field. */
+static const bool special_unquoted[256] = {[','] = true, ['\n'] = true, ['\r'] = true,
+                                           ['"'] = true};
+
+/* Appends n ordinary bytes (none special in the current state) to the open
+ * field, enforcing the record and field limits as feed_byte would. */
+static void append_run(struct rg_csv *c, const char *p, size_t n)
+{
+	assert(c->state == UNQUOTED || c->state == QUOTED);
+	if (c->rec_bytes + n > c->limits->line_length) {
+		stop_limit(c, offsetof(struct rg_limits, line_length), c->nfields - 1);
+		return;
+	}
+	if (c->field_len + n > c->limits->field_length) {
+		stop_limit(c, offsetof(struct rg_limits, field_length), c->nfields - 1);
+		return;
+	}
+	c->rec_bytes += n;
+	c->field_len += n;
+	if (rg_buf_append(&c->rec, p, n) != RG_BUF_OK)
+		oom(c);
+}
+
 bool rg_csv_feed(struct rg_csv *c, const char *p, size_t n)
 {
 	size_t i = 0;
@@ -343,8 +369,23 @@ bool rg_csv_feed(struct rg_csv *c, const char *p, size_t n)
 		c->bom[c->bom_seen++] = b;
 		i++;
 	}
-	for (; i < n && !c->stopped; i++)
-		feed_byte(c, p[i]);
+	while (i < n && !c->stopped) {
+		/* Fast path: a run of ordinary bytes inside a field is appended
+		 * at once.  Same limits and same result as byte by byte. */
+		size_t j = i;
+		if (c->state == UNQUOTED)
+			while (j < n && !special_unquoted[(unsigned char)p[j]])
+				j++;
+		else if (c->state == QUOTED)
+			while (j < n && p[j] != '"' && p[j] != '\n')
+				j++;
+		if (j > i) {
+			append_run(c, p + i, j - i);
+			i = j;
+			continue;
+		}
+		feed_byte(c, p[i++]);
+	}
 	return !c->stopped;
 }
 

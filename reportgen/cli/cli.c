@@ -8,6 +8,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "judge/run.h"
 
 size_t rg_cli_add_limit_options(struct option *opts, size_t n)
 {
@@ -122,4 +126,51 @@ bool rg_cli_parse_jobs(const char *s, int *out)
 		return false;
 	*out = (int)v;
 	return true;
+}
+
+struct progress {
+	struct timespec start;
+	int last_percent;
+};
+
+static double elapsed_s(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void show_progress(void *ctx, const char *file, uint64_t done, uint64_t total)
+{
+	struct progress *p = ctx;
+	if (done == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &p->start);
+		p->last_percent = -1;
+		return;
+	}
+	/* Only entries worth watching: a bar for a 3 KB file is noise. */
+	if (total < (8u << 20))
+		return;
+	int percent = done >= total ? 100 : (int)(done * 100 / total);
+	if (percent == p->last_percent)
+		return;
+	p->last_percent = percent;
+	double t = elapsed_s(&p->start);
+	double left = percent > 0 ? t * (100 - percent) / percent : 0;
+	int width = 30, filled = percent * width / 100;
+	fprintf(stderr, "\r%-16.16s [%.*s%*s] %3d%% %6.0f/%.0f MiB  ~%.0f s left ", file,
+	        filled, "##############################", width - filled, "", percent,
+	        (double)done / 1048576.0, (double)total / 1048576.0, left);
+	if (percent == 100)
+		fprintf(stderr, "\r%*s\r", 90, "");
+	fflush(stderr);
+}
+
+void rg_cli_progress_init(struct rg_run_options *opt, bool batch)
+{
+	static struct progress state;
+	if (batch || !isatty(STDERR_FILENO))
+		return;
+	opt->progress = show_progress;
+	opt->progress_ctx = &state;
 }

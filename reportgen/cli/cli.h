@@ -41,6 +41,12 @@ int rg_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 /* Parses the -j value: a whole number from 1 to 256. */
 bool rg_cli_parse_jobs(const char *s, int *out);
 
+/* Sets a progress bar on standard error for long reads, when standard
+ * error is a terminal (silent otherwise, and in batches, whose workers
+ * report per bundle). */
+struct rg_run_options;
+void rg_cli_progress_init(struct rg_run_options *opt, bool batch);
+
 /* Help text of the limit options, for the --help of check, render, pack. */
 void rg_cli_print_limit_help(FILE *out);
 

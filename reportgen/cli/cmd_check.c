@@ -97,5 +97,6 @@ int rg_cmd_check(int argc, char **argv)
 		return 2;
 	}
 	rg_diags_free(&diags);
+	rg_cli_progress_init(&opt, argc - optind > 1);
 	return rg_batch_run(argv + optind, (size_t)(argc - optind), jobs, check_one, &opt);
 }

@@ -79,15 +79,30 @@ static char *out_dir_for(const struct render_opts *o, const char *bundle)
 	return rg_asprintf("%s/%.*s", o->outdir, (int)n, base);
 }
 
+/* mkdir -p: the output folder and any missing parents. */
 static rg_status ensure_dir(const char *dir, struct rg_diags *diags)
 {
-	if (mkdir(dir, 0755) == 0 || errno == EEXIST) {
-		struct stat st;
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			return RG_OK;
+	char *path = strdup(dir);
+	int err = path ? 0 : ENOMEM;
+	for (char *p = path ? path + 1 : NULL; p && !err; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			err = errno;
+		*p = saved;
+		if (!saved)
+			break;
 	}
+	struct stat st;
+	if (!err && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+		err = ENOTDIR;
+	free(path);
+	if (!err)
+		return RG_OK;
 	rg_diag_err(diags, "output.dir", dir, 0, NULL, "give -o a folder that can be created",
-	            "cannot be used as the output folder: %s", strerror(errno ? errno : ENOTDIR));
+	            "cannot be used as the output folder: %s", strerror(err));
 	return RG_EENV;
 }
 
@@ -289,6 +304,7 @@ int rg_cmd_render(int argc, char **argv)
 		rg_signer_free(o.signer);
 		return 3;
 	}
+	rg_cli_progress_init(&o.run, o.batch);
 	int rc = rg_batch_run(argv + optind, (size_t)(argc - optind), jobs, render_one, &o);
 	rg_signer_free(o.signer);
 	return rc;

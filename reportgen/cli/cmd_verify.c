@@ -38,26 +38,31 @@ static int print_result(const char *path, const struct rg_verify_result *r)
 {
 	bool good = r->signed_ && r->valid && r->covers_whole && (!r->ca_given || r->chain_trusted);
 	if (!r->signed_) {
-		printf("%s: NOT SIGNED: %s\n", path, r->detail[0] ? r->detail : "no signature found");
+		printf("%s: NOT SIGNED: %s\n", path,
+		       r->detail[0] ? r->detail : "no signature found");
 		return 1;
 	}
 	if (!r->valid)
-		printf("%s: INVALID: %s\n", path, r->detail[0] ? r->detail : "the signature does not verify");
+		printf("%s: INVALID: %s\n", path,
+		       r->detail[0] ? r->detail : "the signature does not verify");
 	else
 		printf("%s: %s\n", path, good ? "valid" : "NOT ACCEPTED");
 	printf("  signer:      %s\n", r->subject[0] ? r->subject : "(unknown)");
 	if (r->time_from_report)
-		printf("  generated:   %s (XML-DSig states no signing time; the signed report does)\n",
-		       r->signing_time);
+		printf(
+		    "  generated:   %s (XML-DSig states no signing time; the signed report does)\n",
+		    r->signing_time);
 	else
-		printf("  signed at:   %s\n", r->signing_time[0] ? r->signing_time : "(not stated)");
+		printf("  signed at:   %s\n",
+		       r->signing_time[0] ? r->signing_time : "(not stated)");
 	if (r->valid) {
-		printf("  covers:      %s\n", r->covers_whole ? "the whole file"
-		                                              : "NOT the whole file");
+		printf("  covers:      %s\n",
+		       r->covers_whole ? "the whole file" : "NOT the whole file");
 		if (!r->ca_given)
 			printf("  trusted:     not checked (give --ca FILE)\n");
 		else
-			printf("  trusted:     %s\n", r->chain_trusted ? "yes, chains to --ca" : "NO");
+			printf("  trusted:     %s\n",
+			       r->chain_trusted ? "yes, chains to --ca" : "NO");
 		if (!good && r->detail[0])
 			printf("  why:         %s\n", r->detail);
 	}
@@ -67,9 +72,9 @@ static int print_result(const char *path, const struct rg_verify_result *r)
 int rg_cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"ca", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"ca", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *ca = NULL;
 	int c;
@@ -99,7 +104,8 @@ int rg_cmd_verify(int argc, char **argv)
 	if (ca) {
 		FILE *f = fopen(ca, "rb");
 		if (!f) {
-			fprintf(stderr, "error: %s: cannot read the trust anchors given to --ca\n", ca);
+			fprintf(stderr, "error: %s: cannot read the trust anchors given to --ca\n",
+			        ca);
 			return 3;
 		}
 		fclose(f);
@@ -119,7 +125,8 @@ int rg_cmd_verify(int argc, char **argv)
 			/* Not a report at all: it carries no signature. */
 			code = st == RG_EENV ? 3 : 1;
 			if (st != RG_EENV)
-				printf("%s: NOT SIGNED: neither a PDF nor an XML report\n", argv[i]);
+				printf("%s: NOT SIGNED: neither a PDF nor an XML report\n",
+				       argv[i]);
 		}
 		rg_diags_free(&diags);
 		if (code > worst)

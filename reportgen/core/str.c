@@ -46,6 +46,18 @@ bool rg_utf8_valid(const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < n) {
+		/* ASCII fast path, eight bytes at a time: no byte has its top
+		 * bit set and none is zero. */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) ||
+			    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+				break;
+			i += 8;
+		}
+		if (i == n)
+			break;
 		unsigned char c = s[i];
 		if (c == 0)
 			return false;
@@ -145,4 +157,15 @@ int rg_buf_printf(struct rg_buf *b, const char *fmt, ...)
 	int rc = rg_buf_append(b, s, strlen(s));
 	free(s);
 	return rc;
+}
+
+const char *rg_memrmem(const char *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	if (n < k || k == 0)
+		return NULL;
+	for (size_t i = n - k + 1; i-- > 0;)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, k) == 0)
+			return hay + i;
+	return NULL;
 }

@@ -23,6 +23,10 @@ void rg_hex(char *out, const unsigned char *bytes, size_t n);
 /* True when s (n bytes) is well-formed UTF-8 with no NUL byte. */
 bool rg_utf8_valid(const char *s, size_t n);
 
+/* The last occurrence of needle in hay[0..n), or NULL (the PDF readers
+ * look for the last startxref, trailer, /ByteRange). */
+const char *rg_memrmem(const char *hay, size_t n, const char *needle);
+
 /* True when s equals one of the NULL-terminated list; *index gets its position. */
 bool rg_str_in(const char *s, const char *const *list, int *index);
 

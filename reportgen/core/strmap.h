@@ -1,5 +1,6 @@
 /*
- * strmap.h: a string -> pointer hash map (open addressing, FNV-1a).
+ * strmap.h: a string -> pointer hash map (open addressing; SipHash-1-3 with
+ * a random per-process key, so bundle-chosen keys cannot collide on purpose).
  *
  * Used for identifier uniqueness and cross-references (email_id -> finding,
  * secret_id -> secret), accounts, and distinct sign-in addresses.  Keys are

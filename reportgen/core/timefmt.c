@@ -97,6 +97,13 @@ enum rg_time_err rg_time_parse(struct rg_time *out, const char *s, size_t n)
 		return RG_TIME_RANGE;
 	int64_t days = rg_days_from_civil(Y, M, D);
 	int64_t secs = days * 86400 + h * 3600 + m * 60 + sec - (int64_t)offset * 60;
+	/* The offset can carry a year-0000 or year-9999 local time outside
+	 * 0000..9999 in UTC, which RFC 3339 (and the reports' UTC column)
+	 * cannot write. */
+	static const int64_t min_secs = -62167219200LL; /* 0000-01-01T00:00:00Z */
+	static const int64_t max_secs = 253402300799LL; /* 9999-12-31T23:59:59Z */
+	if (secs < min_secs || secs > max_secs)
+		return RG_TIME_RANGE;
 	out->ms = secs * 1000 + ms;
 	out->offset = (int16_t)offset;
 	return RG_TIME_OK;
@@ -132,10 +139,10 @@ static char *format_at(char *buf, int64_t ms, int offset)
 	int64_t y;
 	unsigned mo, d;
 	civil_from_days(days, &y, &mo, &d);
-	char fbuf[8] = "";
+	char fbuf[16] = "";
 	if (frac)
 		snprintf(fbuf, sizeof fbuf, ".%03d", frac);
-	char obuf[8] = "Z";
+	char obuf[16] = "Z";
 	if (offset)
 		snprintf(obuf, sizeof obuf, "%c%02d:%02d", offset < 0 ? '-' : '+', abs(offset) / 60,
 		         abs(offset) % 60);
@@ -214,8 +221,11 @@ bool rg_duration_parse(int64_t *out_ms, const char *s, size_t n)
 			return false;
 		last = pos;
 		any = true;
-		total += whole * unit + frac_ms * unit / 1000;
-		if (total < 0)
+		/* Checked: "P99999999999W" must be refused, not wrap around. */
+		int64_t part;
+		if (__builtin_mul_overflow(whole, unit, &part) ||
+		    __builtin_add_overflow(part, frac_ms * unit / 1000, &part) ||
+		    __builtin_add_overflow(total, part, &total))
 			return false;
 	}
 	if (!any)

@@ -39,7 +39,7 @@ const char *rg_time_strerror(enum rg_time_err e);
 
 /* RFC 3339 in the time's own offset: "2024-04-29T16:05:00-04:00"
  * (milliseconds shown only when non-zero).  buf must hold RG_TIME_BUFSZ. */
-#define RG_TIME_BUFSZ 40
+#define RG_TIME_BUFSZ 96
 char *rg_time_format(char *buf, struct rg_time t);
 /* The same instant in UTC, "2024-04-29T20:05:00Z". */
 char *rg_time_format_utc(char *buf, int64_t ms);

@@ -123,7 +123,11 @@ xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t m
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	bool wellformed = ctxt->wellFormed;
 	xmlFreeParserCtxt(ctxt);
-	if (!doc || !wellformed) {
+	/* libxml2 recovers from namespace errors ("colons are forbidden from PI
+	 * names") and some encoding errors: the document comes back, still
+	 * "well-formed", but an error diagnostic was recorded, and a document
+	 * with an error must not be accepted. */
+	if (!doc || !wellformed || ec.count) {
 		if (!ec.count)
 			rg_diag_err(diags, "xml.syntax", file, 0, NULL, "fix the XML syntax",
 			            "is not well-formed XML");
@@ -193,55 +197,6 @@ rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
 	if (rc != 0 && !ec.count)
 		rg_diag_err(diags, "xml.schema", file, 0, NULL, hint, "does not match its schema");
 	return rc == 0 ? RG_OK : RG_EINPUT;
-}
-
-rg_status rg_read_file(char **out, size_t *len, const char *path, uint64_t max,
-                       struct rg_diags *diags)
-{
-	*out = NULL;
-	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		rg_diag_err(diags, "env.read", path, 0, NULL, "check the path and its permissions",
-		            "cannot be read: %s", strerror(errno));
-		return RG_EENV;
-	}
-	struct rg_buf b;
-	rg_buf_init(&b, max);
-	char chunk[65536];
-	size_t n;
-	rg_status st = RG_OK;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		int rc = rg_buf_append(&b, chunk, n);
-		if (rc == RG_BUF_TOOBIG) {
-			rg_diag_err(diags, "limit.xml-size", path, 0, NULL,
-			            "raise it with --max-xml-size if the file is genuine",
-			            "is larger than the limit (%llu bytes)", (unsigned long long)max);
-			st = RG_EINPUT;
-			break;
-		}
-		if (rc != RG_BUF_OK) {
-			rg_diag_err(diags, "env.nomem", path, 0, NULL, NULL, "out of memory");
-			st = RG_EENV;
-			break;
-		}
-	}
-	if (st == RG_OK && ferror(f)) {
-		rg_diag_err(diags, "env.read", path, 0, NULL, NULL, "read error: %s", strerror(errno));
-		st = RG_EENV;
-	}
-	fclose(f);
-	if (st != RG_OK) {
-		rg_buf_free(&b);
-		return st;
-	}
-	if (!b.data && rg_buf_append(&b, "", 0) != RG_BUF_OK) {
-		rg_diag_err(diags, "env.nomem", path, 0, NULL, NULL, "out of memory");
-		return RG_EENV;
-	}
-	*out = b.data;
-	*len = b.len;
-	return RG_OK;
 }
 
 char *rg_xml_attr(xmlNodePtr n, const char *name)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+#include "core/file.h"
 #include "core/status.h"
 
 /* Parses n bytes named `file` (for diagnostics).  NULL with diagnostics on
@@ -27,11 +28,6 @@ xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t m
  * diagnostic per violation; RG_EENV when the schema itself cannot be read. */
 rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
                           struct rg_diags *diags);
-
-/* Reads a whole file into a malloc'd buffer (NUL-terminated), refusing one
- * larger than max.  RG_EENV when unreadable; RG_EINPUT when too large. */
-rg_status rg_read_file(char **out, size_t *len, const char *path, uint64_t max,
-                       struct rg_diags *diags);
 
 /* An attribute's value or NULL (pointer into an xmlChar copy the caller
  * frees with xmlFree). */

@@ -299,10 +299,8 @@ static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct
 		const struct rg_remediation *d =
 		    needs_deactivation ? first_remediation(ev, s, 1u << a->deactivation_action) : NULL;
 		if (!r || (needs_deactivation && !d)) {
-			const struct rg_remediation *cite = r ? r : d;
-			struct rg_item *i = add_item(it, RG_NOT_SATISFIED,
-			                             cite ? RG_F_REMEDIATIONS : RG_F_SECRETS,
-			                             cite ? cite->line : s->line, subj);
+			/* What is missing has no row: cite the secret. */
+			struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_F_SECRETS, s->line, subj);
 			if (!r && needs_deactivation && !d)
 				reason(it, i, "secret %s: no %s recorded, and application %s is not in use but was not deactivated",
 				       s->secret_id, accepted, s->application ? s->application : "(unnamed)");
@@ -563,12 +561,18 @@ static void headline(struct rg_judge *j)
 			continue;
 		for (size_t k = 0; k < ar->n_items; k++) {
 			enum rg_verdict st = ar->items[k].status;
-			h->items_late += st == RG_SATISFIED_LATE;
-			h->items_open += st == RG_NOT_SATISFIED || st == RG_INSUFFICIENT_EVIDENCE;
 			bool done = st == RG_SATISFIED || st == RG_SATISFIED_LATE;
+			/* Late and open items count the required actions only,
+			 * like the overall result. */
+			if (ar->def->kind == RG_KIND_REQUIRED) {
+				h->items_late += st == RG_SATISFIED_LATE;
+				h->items_open += st == RG_NOT_SATISFIED || st == RG_INSUFFICIENT_EVIDENCE;
+			}
 			if (ar->def->rule == RG_RULE_LOG_REVIEW)
 				h->accounts_reviewed += done;
-			if (ar->def->rule == RG_RULE_CREDENTIAL_RESET)
+			/* Remediated: any accepted remediation, however late
+			 * (the immediate-remediation rule judges each secret's). */
+			if (ar->def->rule == RG_RULE_IMMEDIATE_REMEDIATION)
 				h->secrets_remediated += done;
 		}
 	}

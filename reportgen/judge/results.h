@@ -77,12 +77,17 @@ struct rg_action_result {
 	size_t n_signins;
 };
 
-/* Counts an executive wants (summary.pdf). */
+/* Counts an executive wants (summary.pdf).  secrets_remediated: secrets
+ * with an accepted remediation at any time; accounts_reviewed: accounts whose
+ * log-review item is satisfied or late; items_late / items_open: items of
+ * applicable required actions that are late, or not_satisfied /
+ * insufficient_evidence (advisory actions excluded, as from the overall
+ * result). */
 struct rg_headline {
 	size_t emails_reviewed, emails_total;
 	size_t secrets_found, secrets_remediated;
-	size_t accounts_total, accounts_reviewed; /* reviewed: the account's item is satisfied(_late) */
-	size_t items_late, items_open; /* open: not_satisfied or insufficient_evidence */
+	size_t accounts_total, accounts_reviewed;
+	size_t items_late, items_open;
 };
 
 struct rg_results {

@@ -46,7 +46,7 @@ rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
 	*out = NULL;
 	struct rg_bundle *b;
 	rg_status st = rg_bundle_open(&b, zip_path, &opt->limits, arena, diags);
-	if (st == RG_EENV)
+	if (!b) /* not a ZIP at all: nothing more to read */
 		return st;
 	const struct rg_evidence *ev = rg_bundle_evidence(b);
 	struct rg_directive *dir = NULL;
@@ -87,6 +87,8 @@ rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
 			st = RG_EENV;
 		}
 	}
+	if (opt->progress)
+		rg_bundle_set_progress(b, opt->progress, opt->progress_ctx);
 	/* Stream signins.csv even after an error, so its problems are listed too. */
 	rg_status fst = rg_bundle_finish(b, j ? rg_judge_signin : NULL, j);
 	st = rg_status_worst(st, fst);

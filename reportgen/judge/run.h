@@ -8,6 +8,7 @@
 #ifndef RG_RUN_H
 #define RG_RUN_H
 
+#include "bundle/bundle.h"
 #include "bundle/limits.h"
 #include "judge/results.h"
 
@@ -15,6 +16,8 @@ struct rg_run_options {
 	const char *directive_path; /* NULL: the installed one named by the manifest */
 	struct rg_limits limits;
 	int64_t generated_ms;       /* from SOURCE_DATE_EPOCH or the clock */
+	rg_progress_fn progress;    /* or NULL: progress of streaming signins.csv */
+	void *progress_ctx;
 };
 
 /* Judges one bundle.  On RG_OK *out holds the results (in arena); on any

@@ -8,6 +8,7 @@
  * a nesting depth and a revision count, because verify reads PDFs from
  * strangers.
  */
+#include "core/str.h"
 #include "sign/pdfobj.h"
 
 #include <stdint.h>
@@ -15,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DEPTH 64       /* nested arrays/dictionaries */
-#define MAX_REVISIONS 64   /* /Prev links followed */
+#define MAX_DEPTH 64     /* nested arrays/dictionaries */
+#define MAX_REVISIONS 64 /* /Prev links followed */
 #define MAX_OBJECTS 8000000L
 
 static bool is_ws(char c)
@@ -256,17 +257,6 @@ bool rg_pdf_name_is(struct rg_span v, const char *name)
 	return span_is(v, name);
 }
 
-static const char *find_last(const char *hay, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	if (n < k)
-		return NULL;
-	for (size_t i = n - k + 1; i-- > 0;)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, k) == 0)
-			return hay + i;
-	return NULL;
-}
-
 static bool grow(struct rg_pdfdoc *d, size_t *cap, size_t need)
 {
 	if (need <= *cap)
@@ -288,10 +278,10 @@ static bool grow(struct rg_pdfdoc *d, size_t *cap, size_t need)
 	return true;
 }
 
-#define FAIL(...)                                   \
-	do {                                        \
-		snprintf(err, errsize, __VA_ARGS__); \
-		return false;                       \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(err, errsize, __VA_ARGS__);                                               \
+		return false;                                                                      \
 	} while (0)
 
 /* One classic xref section and its trailer at offset at; sets *prev (or 0). */
@@ -321,10 +311,12 @@ static bool read_section(struct rg_pdfdoc *d, size_t *cap, size_t at, bool newes
 		for (size_t i = 0; i < count; i++) {
 			size_t off, gen;
 			if (!read_uint(&p, end, &off) || !read_uint(&p, end, &gen))
-				FAIL("malformed cross-reference entry in the table at offset %zu", at);
+				FAIL("malformed cross-reference entry in the table at offset %zu",
+				     at);
 			p = rg_pdf_skip_ws(p, end);
 			if (p >= end || (*p != 'n' && *p != 'f'))
-				FAIL("malformed cross-reference entry in the table at offset %zu", at);
+				FAIL("malformed cross-reference entry in the table at offset %zu",
+				     at);
 			size_t num = first + i;
 			/* Newer sections are read first: they win, free entries too. */
 			if (d->off[num] == 0) {
@@ -349,6 +341,7 @@ static bool read_section(struct rg_pdfdoc *d, size_t *cap, size_t at, bool newes
 			FAIL("the trailer has no /Root");
 		if (rg_pdf_dict_get(tr, "/Info", &v))
 			d->info = v;
+		d->encrypted = rg_pdf_dict_get(tr, "/Encrypt", &v);
 		const char *pos = NULL;
 		if (rg_pdf_dict_get(tr, "/ID", &v))
 			rg_pdf_array_next(v, &pos, &d->id0);
@@ -359,15 +352,14 @@ static bool read_section(struct rg_pdfdoc *d, size_t *cap, size_t at, bool newes
 	return true;
 }
 
-bool rg_pdfdoc_open(struct rg_pdfdoc *d, const char *data, size_t len, char *err,
-                    size_t errsize)
+bool rg_pdfdoc_open(struct rg_pdfdoc *d, const char *data, size_t len, char *err, size_t errsize)
 {
 	memset(d, 0, sizeof *d);
 	d->data = data;
 	d->len = len;
 	if (len < 8 || memcmp(data, "%PDF-", 5) != 0)
 		FAIL("not a PDF file (no %%PDF- header)");
-	const char *sx = find_last(data, len, "startxref");
+	const char *sx = rg_memrmem(data, len, "startxref");
 	if (!sx)
 		FAIL("no startxref: the PDF is truncated or damaged");
 	const char *p = sx + 9;

@@ -35,19 +35,19 @@ struct rg_pdfref {
 struct rg_pdfdoc {
 	const char *data;
 	size_t len;
-	size_t startxref;        /* offset of the newest cross-reference table */
-	long size;               /* /Size of the newest trailer */
-	size_t *off;             /* off[num]: byte offset of object num, 0 when unknown */
-	long *gen;               /* gen[num] */
-	struct rg_pdfref root;   /* /Root of the newest trailer */
-	struct rg_span info;     /* the /Info value as written ("12 0 R"), or absent */
-	struct rg_span id0;      /* first string of /ID (with its <> or ()), or absent */
+	size_t startxref;      /* offset of the newest cross-reference table */
+	long size;             /* /Size of the newest trailer */
+	size_t *off;           /* off[num]: byte offset of object num, 0 when unknown */
+	long *gen;             /* gen[num] */
+	struct rg_pdfref root; /* /Root of the newest trailer */
+	struct rg_span info;   /* the /Info value as written ("12 0 R"), or absent */
+	struct rg_span id0;    /* first string of /ID (with its <> or ()), or absent */
+	bool encrypted;        /* the newest trailer has /Encrypt */
 };
 
 /* Reads the cross-reference chain.  On failure returns false with a
  * sentence in err. */
-bool rg_pdfdoc_open(struct rg_pdfdoc *d, const char *data, size_t len, char *err,
-                    size_t errsize);
+bool rg_pdfdoc_open(struct rg_pdfdoc *d, const char *data, size_t len, char *err, size_t errsize);
 void rg_pdfdoc_free(struct rg_pdfdoc *d);
 
 /* The value of object num (a dictionary, an array ...), without "N G obj". */

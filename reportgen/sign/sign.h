@@ -53,10 +53,10 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 
 /* What verify found in one file. */
 struct rg_verify_result {
-	bool signed_;          /* a signature was found */
-	bool valid;            /* cryptographically intact over what it covers */
-	bool covers_whole;     /* PDF: ByteRange reaches the end of the file; XML: the root */
-	bool chain_trusted;    /* chains to the --ca anchors (false when no --ca) */
+	bool signed_;       /* a signature was found */
+	bool valid;         /* cryptographically intact over what it covers */
+	bool covers_whole;  /* PDF: ByteRange reaches the end of the file; XML: the root */
+	bool chain_trusted; /* chains to the --ca anchors (false when no --ca) */
 	bool ca_given;
 	char subject[512];
 	char signing_time[64]; /* RFC 3339, or "" when absent */

@@ -28,7 +28,7 @@
 struct rg_signer {
 	EVP_PKEY *key;
 	X509 *cert;
-	STACK_OF(X509) *chain; /* intermediates, maybe empty, never NULL */
+	STACK_OF(X509) * chain; /* intermediates, maybe empty, never NULL */
 	int64_t signing_time_ms;
 	struct rg_pdf_signer info; /* strings below */
 	char *subject, *issuer, *serial, *not_after;
@@ -40,11 +40,17 @@ char *rg_x509_name_line(const X509_NAME *name);
 bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t);
 /* Does cert chain to an anchor of ca_path, with untrusted as intermediates?
  * Checked at the current time, any purpose (the anchors decide whom they
- * trust; key usage is checked separately).  Writes the reason on failure
+ * trust; key usage is checked separately); every certificate of ca_path is
+ * an anchor, self-signed or not.  Writes the reason on failure
  * into why (one line).  Returns false also when ca_path cannot be read,
  * then *ca_unreadable is set. */
-bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) *untrusted, const char *ca_path, char *why,
+bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) * untrusted, const char *ca_path, char *why,
                       size_t why_size, bool *ca_unreadable);
+
+/* The PDF half of rg_verify_file (verify.c), on the file's bytes; res must
+ * be zeroed by the caller.  Exposed for the fuzz target. */
+void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t len,
+                         const char *ca_path);
 
 /* The XML half of rg_verify_file (sign_xml.c): data is the whole file. */
 rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const char *data,

@@ -21,6 +21,7 @@
  * certificates and attributes.  On any failure the file is cut back to its
  * original length.
  */
+#include "core/file.h"
 #include "sign/sign_internal.h"
 
 #include <errno.h>
@@ -43,43 +44,8 @@
  * would ignore. */
 #define EC_CONTENTS_MARGIN 8
 #define BYTERANGE_WIDTH 44
-#define PDF_MAX_BYTES ((size_t)4 << 30)
-
-/* Reads the whole file (PDFs are our own output: bounded, but large ones
- * exist, hence the explicit cap). */
-static rg_status read_all(char **out, size_t *len, const char *path, struct rg_diags *diags)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat sb;
-	*out = NULL;
-	if (!f || fstat(fileno(f), &sb) != 0) {
-		rg_diag_err(diags, "sign.read", path, 0, NULL, "check the path",
-		            "cannot read: %s", strerror(errno));
-		if (f)
-			fclose(f);
-		return RG_EENV;
-	}
-	if ((size_t)sb.st_size > PDF_MAX_BYTES) {
-		fclose(f);
-		rg_diag_err(diags, "sign.too-big", path, 0, NULL, NULL,
-		            "is larger than 4 GiB, more than a PDF signature's offsets allow here");
-		return RG_EENV;
-	}
-	size_t n = (size_t)sb.st_size;
-	char *buf = malloc(n + 1);
-	if (!buf || fread(buf, 1, n, f) != n) {
-		rg_diag_err(diags, "sign.read", path, 0, NULL, NULL, "cannot read: %s",
-		            buf ? strerror(errno) : "out of memory");
-		free(buf);
-		fclose(f);
-		return RG_EENV;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return RG_OK;
-}
+/* OpenSSL BIOs take int lengths; 1 GiB is far beyond any report. */
+#define PDF_MAX_BYTES ((size_t)1 << 30)
 
 /* A detached CMS SignedData over content, DER-encoded into *der. */
 static bool make_cms(const struct rg_signer *s, const unsigned char *content, size_t n,
@@ -108,10 +74,10 @@ static bool make_cms(const struct rg_signer *s, const unsigned char *content, si
 	 * into the signed attributes, so it cannot be swapped inside the
 	 * unsigned certificate set of the CMS. */
 	if (!(ess = OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), s->cert, NULL, 0)) ||
-	    (esslen = i2d_ESS_SIGNING_CERT_V2(ess, &essder)) <= 0 ||
-	    !(seq = ASN1_STRING_new()) || !ASN1_STRING_set(seq, essder, esslen) ||
-	    !CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2,
-	                                 V_ASN1_SEQUENCE, seq, -1))
+	    (esslen = i2d_ESS_SIGNING_CERT_V2(ess, &essder)) <= 0 || !(seq = ASN1_STRING_new()) ||
+	    !ASN1_STRING_set(seq, essder, esslen) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE,
+	                                 seq, -1))
 		goto done;
 	for (int i = 0; i < sk_X509_num(s->chain); i++)
 		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
@@ -162,9 +128,9 @@ struct update {
 	size_t xoff[4]; /* offsets (in the update) of the objects written */
 	long xnum[4], xgen[4];
 	int nx;
-	size_t contents_at; /* offset of '<' of /Contents in the update */
-	size_t contents_len;/* bytes from '<' to '>' inclusive */
-	size_t byterange_at;/* offset of the ByteRange array */
+	size_t contents_at;  /* offset of '<' of /Contents in the update */
+	size_t contents_len; /* bytes from '<' to '>' inclusive */
+	size_t byterange_at; /* offset of the ByteRange array */
 };
 
 static void mark_obj(struct update *u, long num, long gen)
@@ -175,11 +141,11 @@ static void mark_obj(struct update *u, long num, long gen)
 	u->nx++;
 }
 
-#define PDF_FAIL(...)                                                                    \
-	do {                                                                             \
-		rg_diag_err(diags, "sign.pdf-structure", path, 0, NULL,                  \
-		            "sign the PDF exactly as reportgen wrote it", __VA_ARGS__);     \
-		goto fail;                                                               \
+#define PDF_FAIL(...)                                                                              \
+	do {                                                                                       \
+		rg_diag_err(diags, "sign.pdf-structure", path, 0, NULL,                            \
+		            "sign the PDF exactly as reportgen wrote it", __VA_ARGS__);            \
+		goto fail;                                                                         \
 	} while (0)
 
 /* Finds the first page by walking /Pages /Kids, first child each time. */
@@ -217,12 +183,15 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	rg_status st = RG_EENV;
 	rg_buf_init(&u.b, 0);
 
-	if ((st = read_all(&data, &len, path, diags)) != RG_OK)
+	if ((st = rg_read_file(&data, &len, path, PDF_MAX_BYTES, diags)) != RG_OK)
 		return st;
 	st = RG_EENV;
 	if (!rg_pdfdoc_open(&d, data, len, err, sizeof err))
 		PDF_FAIL("cannot read the PDF structure: %s", err);
 
+	/* Strings in an encrypted PDF's update would have to be encrypted too. */
+	if (d.encrypted)
+		PDF_FAIL("the PDF is encrypted, which reportgen does not sign");
 	struct rg_span catalog, page, v, elem;
 	struct rg_pdfref page_ref;
 	if (!rg_pdfdoc_object(&d, d.root, &catalog))
@@ -270,12 +239,13 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	u.contents_len = u.b.len - u.contents_at;
 	rc |= rg_buf_printf(&u.b, " >>\nendobj\n");
 
-	/* The field and its widget, one object; invisible (zero /Rect). */
+	/* The field and its widget, one object; invisible (zero /Rect), with
+	 * a /TU description for assistive technology.  /F 132: print, locked. */
 	mark_obj(&u, field_num, 0);
 	rc |= rg_buf_printf(&u.b,
 	                    "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig "
-	                    "/T (reportgen signature) /F 132 /Rect [0 0 0 0] /V %ld 0 R "
-	                    "/P %ld %ld R >>\nendobj\n",
+	                    "/T (reportgen signature) /TU (Digital signature of this report) "
+	                    "/F 132 /Rect [0 0 0 0] /V %ld 0 R /P %ld %ld R >>\nendobj\n",
 	                    field_num, sig_num, page_ref.num, page_ref.gen);
 
 	/* The first page with the widget added to its /Annots. */
@@ -326,8 +296,7 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 		rc |= rg_buf_printf(&u.b, " /ID [%.*s <%s>]", (int)d.id0.n, d.id0.p, idhex);
 	else
 		rc |= rg_buf_printf(&u.b, " /ID [<%s> <%s>]", idhex, idhex);
-	rc |= rg_buf_printf(&u.b, " /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", d.startxref,
-	                    xref_at);
+	rc |= rg_buf_printf(&u.b, " /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", d.startxref, xref_at);
 	if (rc != RG_BUF_OK)
 		goto fail;
 

@@ -17,7 +17,8 @@
  * for PDFs.  "Covers the whole file" means: the signature is the root's last
  * element, it has exactly one Reference, with URI="", enveloped-signature
  * and only canonicalisation transforms (no XPath or XSLT that could leave
- * parts out).  References to anything but the document itself are refused,
+ * parts out), and the unsigned XML declaration still says version 1.0, as
+ * reportgen wrote it.  References to anything but the document itself are refused,
  * so verifying never opens a file or the network.
  *
  * xmlsec and its error callback are set up once per process; xmlsec's
@@ -49,6 +50,7 @@
 
 #define DSIG_NS "http://www.w3.org/2000/09/xmldsig#"
 #define XML_MAX_CERTS 16
+#define VERIFY_XML_DEPTH 256 /* a report nests 4 levels, ds:Signature 5 */
 
 static _Thread_local char xmlsec_msg[256];
 
@@ -140,8 +142,8 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 	xmlsec_msg[0] = '\0';
 
 	if (!xmlsec_ready()) {
-		rg_diag_err(diags, "sign.xmlsec", path, 0, NULL, "check the xmlsec1-openssl install",
-		            "xmlsec could not be initialised");
+		rg_diag_err(diags, "sign.xmlsec", path, 0, NULL,
+		            "check the xmlsec1-openssl install", "xmlsec could not be initialised");
 		return RG_EENV;
 	}
 	/* Read the bytes ourselves: xmlReadFile goes through the process-wide
@@ -156,25 +158,24 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
 		const xmlError *e = xmlGetLastError();
-		rg_diag_err(diags, "sign.xml-read", path, e ? (unsigned long)e->line : 0, NULL, NULL,
-		            "cannot read the XML report: %s",
+		rg_diag_err(diags, "sign.xml-read", path, e ? (unsigned long)e->line : 0, NULL,
+		            NULL, "cannot read the XML report: %s",
 		            e && e->message ? e->message : "no root element");
 		goto done;
 	}
 
 	bool ec = EVP_PKEY_get_base_id(s->key) == EVP_PKEY_EC;
 	xmlNodePtr sig = xmlSecTmplSignatureCreateNsPref(
-		doc, xmlSecTransformExclC14NId,
-		ec ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, NULL,
-		BAD_CAST "ds");
+	    doc, xmlSecTransformExclC14NId,
+	    ec ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, NULL, BAD_CAST "ds");
 	if (!sig)
 		goto xmlsec_fail;
 	if (!xmlAddChild(root, sig)) {
 		xmlFreeNode(sig);
 		goto xmlsec_fail;
 	}
-	xmlNodePtr ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL,
-	                                                 BAD_CAST "", NULL);
+	xmlNodePtr ref =
+	    xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL, BAD_CAST "", NULL);
 	xmlNodePtr ki = xmlSecTmplSignatureEnsureKeyInfo(sig, NULL);
 	if (!ref || !ki || !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) ||
 	    !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId) ||
@@ -226,7 +227,7 @@ done:
 }
 
 /* ds:X509Data/ds:X509Certificate of the signature, decoded. */
-static void read_certs(xmlNodePtr sig, STACK_OF(X509) *out)
+static void read_certs(xmlNodePtr sig, STACK_OF(X509) * out)
 {
 	xmlNodePtr ki = xmlSecFindChild(sig, BAD_CAST "KeyInfo", BAD_CAST DSIG_NS);
 	for (xmlNodePtr xd = ki ? ki->children : NULL; xd; xd = xd->next) {
@@ -262,13 +263,13 @@ static void read_certs(xmlNodePtr sig, STACK_OF(X509) *out)
 static bool transform_ok(const xmlChar *alg, bool *enveloped)
 {
 	static const char *const ok[] = {
-		"http://www.w3.org/2001/10/xml-exc-c14n#",
-		"http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
-		"http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
-		"http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
-		"http://www.w3.org/2006/12/xml-c14n11",
-		"http://www.w3.org/2006/12/xml-c14n11#WithComments",
-		NULL,
+	    "http://www.w3.org/2001/10/xml-exc-c14n#",
+	    "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
+	    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+	    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+	    "http://www.w3.org/2006/12/xml-c14n11",
+	    "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+	    NULL,
 	};
 	if (!alg)
 		return false;
@@ -314,28 +315,24 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 {
 	xmlsec_msg[0] = '\0';
 	if (!xmlsec_ready()) {
-		rg_diag_err(diags, "verify.xmlsec", path, 0, NULL, "check the xmlsec1-openssl install",
-		            "xmlsec could not be initialised");
+		rg_diag_err(diags, "verify.xmlsec", path, 0, NULL,
+		            "check the xmlsec1-openssl install", "xmlsec could not be initialised");
 		return RG_EENV;
 	}
-	if (len > (size_t)INT32_MAX) {
-		rg_diag_err(diags, "verify.too-big", path, 0, NULL, NULL, "is too large for an XML report");
-		return RG_EINPUT;
-	}
-	xmlDocPtr doc = xmlReadMemory(data, (int)len, path, NULL,
-	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	/* The project's safe parser: no DTD, no entities, bounded depth.  A
+	 * report that fails it is a verdict (not valid), not an error. */
+	struct rg_diags scratch;
+	rg_diags_init(&scratch);
+	xmlDocPtr doc = rg_xml_parse(path, data, len, VERIFY_XML_DEPTH, &scratch);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
-		/* Damaged XML is a verdict (not valid), not an unreadable file. */
-		const xmlError *e = xmlGetLastError();
-		snprintf(res->detail, sizeof res->detail, "not well-formed XML: line %d: %s",
-		         e ? e->line : 0, e && e->message ? e->message : "no root element");
-		char *nl = strchr(res->detail, '\n');
-		if (nl)
-			*nl = '\0';
+		snprintf(res->detail, sizeof res->detail, "not a well-formed XML report: %s",
+		         scratch.n ? scratch.v[0].message : "no root element");
+		rg_diags_free(&scratch);
 		xmlFreeDoc(doc);
 		return RG_OK;
 	}
+	rg_diags_free(&scratch);
 	xmlNodePtr sig = xmlSecFindNode(root, xmlSecNodeSignature, xmlSecDSigNs);
 	if (!sig) {
 		snprintf(res->detail, sizeof res->detail, "the XML has no ds:Signature");
@@ -343,8 +340,18 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 		return RG_OK;
 	}
 	res->signed_ = true;
-	res->covers_whole = sig->parent == root && last_element_child(root) == sig &&
-	                    covers_document(sig);
+	res->covers_whole =
+	    sig->parent == root && last_element_child(root) == sig && covers_document(sig);
+	/* The XML declaration is outside what any XML signature covers;
+	 * reportgen writes version 1.0, so another version is a change. */
+	bool decl_ok = !doc->version || xmlStrEqual(doc->version, BAD_CAST "1.0");
+	if (!decl_ok) {
+		res->covers_whole = false;
+		snprintf(
+		    res->detail, sizeof res->detail,
+		    "the XML declaration (not covered by the signature) was changed to version %s",
+		    (const char *)doc->version);
+	}
 
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	X509 *signer = NULL;
@@ -371,7 +378,8 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 		}
 		ctx->signKey = key;
 		/* The document itself only: no files, no network. */
-		ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument;
+		ctx->enabledReferenceUris =
+		    xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument;
 		if (xmlSecDSigCtxVerify(ctx, sig) >= 0 && ctx->status == xmlSecDSigStatusSucceeded)
 			signer = c;
 		xmlSecDSigCtxDestroy(ctx);
@@ -390,7 +398,7 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 			char why[256];
 			bool unreadable;
 			res->chain_trusted =
-				rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why, &unreadable);
+			    rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why, &unreadable);
 			if (!res->chain_trusted)
 				snprintf(res->detail, sizeof res->detail, "%s", why);
 		}

@@ -32,7 +32,7 @@
 struct pass_ctx {
 	const char *pw; /* NULL: none was given */
 	size_t len;
-	bool asked;     /* OpenSSL wanted one: the key is encrypted */
+	bool asked; /* OpenSSL wanted one: the key is encrypted */
 };
 
 static int pass_cb(char *buf, int size, int rwflag, void *u)
@@ -81,7 +81,8 @@ static rg_status load_key(EVP_PKEY **out, const struct rg_signer_options *opt,
 	*out = NULL;
 
 	if (opt->passphrase_file) {
-		st = read_passphrase_file(pwbuf, sizeof pwbuf, &pc.len, opt->passphrase_file, diags);
+		st =
+		    read_passphrase_file(pwbuf, sizeof pwbuf, &pc.len, opt->passphrase_file, diags);
 		if (st != RG_OK)
 			goto done;
 		pc.pw = pwbuf;
@@ -113,7 +114,8 @@ static rg_status load_key(EVP_PKEY **out, const struct rg_signer_options *opt,
 		else if (pc.asked)
 			rg_diag_err(diags, "sign.key-passphrase", opt->key_path, 0, NULL,
 			            "check REPORTGEN_KEY_PASSPHRASE or the --passphrase-file",
-			            "cannot decrypt the private key: wrong passphrase, or the key is damaged");
+			            "cannot decrypt the private key: wrong passphrase, or the key "
+			            "is damaged");
 		else
 			rg_diag_err(diags, "sign.key-format", opt->key_path, 0, NULL,
 			            "give a PEM private key (-----BEGIN PRIVATE KEY----- or "
@@ -124,10 +126,11 @@ static rg_status load_key(EVP_PKEY **out, const struct rg_signer_options *opt,
 	}
 	int type = EVP_PKEY_get_base_id(*out);
 	if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
-		rg_diag_err(diags, "sign.key-type", opt->key_path, 0, NULL,
-		            "use an RSA or an EC (P-256/P-384) key",
-		            "the private key is of a kind XML-DSig signing does not support here (%s)",
-		            OBJ_nid2sn(type));
+		rg_diag_err(
+		    diags, "sign.key-type", opt->key_path, 0, NULL,
+		    "use an RSA or an EC (P-256/P-384) key",
+		    "the private key is of a kind XML-DSig signing does not support here (%s)",
+		    OBJ_nid2sn(type));
 		EVP_PKEY_free(*out);
 		*out = NULL;
 		st = RG_EENV;
@@ -137,14 +140,14 @@ done:
 	return st;
 }
 
-static rg_status load_cert(X509 **out, const char *path, const char *what,
-                           struct rg_diags *diags)
+static rg_status load_cert(X509 **out, const char *path, const char *what, struct rg_diags *diags)
 {
 	BIO *bio = BIO_new_file(path, "rb");
 	*out = NULL;
 	if (!bio) {
-		rg_diag_err(diags, "sign.cert-read", path, 0, NULL, "check the path given to --cert",
-		            "cannot read the %s: %s", what, strerror(errno));
+		rg_diag_err(diags, "sign.cert-read", path, 0, NULL,
+		            "check the path given to --cert", "cannot read the %s: %s", what,
+		            strerror(errno));
 		ERR_clear_error();
 		return RG_EENV;
 	}
@@ -160,11 +163,12 @@ static rg_status load_cert(X509 **out, const char *path, const char *what,
 	return RG_OK;
 }
 
-static rg_status load_chain(STACK_OF(X509) *chain, const char *path, struct rg_diags *diags)
+static rg_status load_chain(STACK_OF(X509) * chain, const char *path, struct rg_diags *diags)
 {
 	BIO *bio = BIO_new_file(path, "rb");
 	if (!bio) {
-		rg_diag_err(diags, "sign.chain-read", path, 0, NULL, "check the path given to --chain",
+		rg_diag_err(diags, "sign.chain-read", path, 0, NULL,
+		            "check the path given to --chain",
 		            "cannot read the certificate chain: %s", strerror(errno));
 		ERR_clear_error();
 		return RG_EENV;
@@ -208,7 +212,7 @@ bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t)
 	return strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
 }
 
-bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) *untrusted, const char *ca_path, char *why,
+bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) * untrusted, const char *ca_path, char *why,
                       size_t why_size, bool *ca_unreadable)
 {
 	bool ok = false;
@@ -232,6 +236,9 @@ bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) *untrusted, const char *ca_path
 		*ca_unreadable = true;
 		goto done;
 	}
+	/* Every certificate in the file is an anchor, self-signed or not
+	 * (RFC 5280 trust anchors): an agency may trust its issuing CA. */
+	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
 	if (X509_STORE_CTX_init(ctx, store, cert, untrusted) != 1) {
 		snprintf(why, why_size, "cannot set up the certificate check");
 		goto done;
@@ -318,14 +325,15 @@ rg_status rg_signer_load(struct rg_signer **out, const struct rg_signer_options 
 {
 	*out = NULL;
 	if (!opt->key_path || !opt->cert_path) {
-		rg_diag_err(diags, "sign.usage", opt->key_path ? opt->key_path : "(command line)", 0,
-		            NULL, "give both --key FILE and --cert FILE, or --no-sign",
+		rg_diag_err(diags, "sign.usage", opt->key_path ? opt->key_path : "(command line)",
+		            0, NULL, "give both --key FILE and --cert FILE, or --no-sign",
 		            "signing needs %s", opt->key_path ? "--cert" : "--key");
 		return RG_EINPUT;
 	}
 	if (opt->signing_time_ms < 0) {
 		rg_diag_err(diags, "sign.time", "(signing time)", 0, NULL,
-		            "set SOURCE_DATE_EPOCH to a time after 1970", "the signing time is before 1970");
+		            "set SOURCE_DATE_EPOCH to a time after 1970",
+		            "the signing time is before 1970");
 		return RG_EINPUT;
 	}
 	struct rg_signer *s = calloc(1, sizeof *s);

@@ -17,6 +17,8 @@
  * ranges.  Integrity and trust are separate questions and are answered
  * separately: CMS_verify without certificate checks, then the chain.
  */
+#include "core/file.h"
+#include "core/str.h"
 #include "sign/sign_internal.h"
 
 #include <errno.h>
@@ -32,10 +34,11 @@
 
 #include "sign/pdfobj.h"
 
-#define VERIFY_MAX_BYTES ((size_t)4 << 30)
+/* OpenSSL BIOs take int lengths; 1 GiB is far beyond any report. */
+#define VERIFY_MAX_BYTES ((size_t)1 << 30)
 
 static void detail(struct rg_verify_result *res, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void detail(struct rg_verify_result *res, const char *fmt, ...)
 {
 	if (res->detail[0])
@@ -53,17 +56,6 @@ static const char *openssl_reason(void)
 	return r ? r : "the signature does not match";
 }
 
-static const char *find_last(const char *hay, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	if (n < k)
-		return NULL;
-	for (size_t i = n - k + 1; i-- > 0;)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, k) == 0)
-			return hay + i;
-	return NULL;
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -76,7 +68,7 @@ static int hexval(char c)
 }
 
 /* The signer's certificate among those the CMS carries. */
-static X509 *cms_signer_cert(CMS_ContentInfo *cms, STACK_OF(X509) *certs)
+static X509 *cms_signer_cert(CMS_ContentInfo *cms, STACK_OF(X509) * certs)
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
 	if (!sis || sk_CMS_SignerInfo_num(sis) != 1)
@@ -133,11 +125,11 @@ static void cms_signing_time(CMS_ContentInfo *cms, char *buf, size_t size)
 		rg_x509_time_rfc3339(buf, size, (const ASN1_TIME *)t->value.asn1_string);
 }
 
-static void verify_pdf(struct rg_verify_result *res, const char *data, size_t len,
-                       const char *ca_path)
+void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t len,
+                         const char *ca_path)
 {
 	const char *end = data + len;
-	const char *br = find_last(data, len, "/ByteRange");
+	const char *br = rg_memrmem(data, len, "/ByteRange");
 	if (!br) {
 		detail(res, "the PDF has no signature");
 		return;
@@ -252,14 +244,13 @@ static void verify_pdf(struct rg_verify_result *res, const char *data, size_t le
 	if (res->valid && ca_path) {
 		char why[256];
 		bool unreadable;
-		res->chain_trusted = rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why,
-		                                      &unreadable);
+		res->chain_trusted =
+		    rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why, &unreadable);
 		if (!res->chain_trusted)
 			detail(res, "%s", why);
 	}
 	if (res->valid && !res->covers_whole)
-		detail(res, "%zu bytes were added after the signed revision",
-		       len - (r[2] + r[3]));
+		detail(res, "%zu bytes were added after the signed revision", len - (r[2] + r[3]));
 	sk_X509_pop_free(certs, X509_free);
 	CMS_ContentInfo_free(cms);
 }
@@ -269,38 +260,18 @@ rg_status rg_verify_file(struct rg_verify_result *res, const char *path, const c
 {
 	memset(res, 0, sizeof *res);
 	res->ca_given = ca_path != NULL;
-	FILE *f = fopen(path, "rb");
-	struct stat sb;
-	if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		rg_diag_err(diags, "verify.read", path, 0, NULL, "check the path",
-		            "cannot read: %s", f ? "not a regular file" : strerror(errno));
-		if (f)
-			fclose(f);
-		return RG_EENV;
-	}
-	if ((size_t)sb.st_size > VERIFY_MAX_BYTES) {
-		fclose(f);
-		rg_diag_err(diags, "verify.too-big", path, 0, NULL, NULL, "is larger than 4 GiB");
-		return RG_EENV;
-	}
-	size_t len = (size_t)sb.st_size;
-	char *data = malloc(len + 1);
-	if (!data || fread(data, 1, len, f) != len) {
-		rg_diag_err(diags, "verify.read", path, 0, NULL, NULL, "cannot read: %s",
-		            data ? strerror(errno) : "out of memory");
-		free(data);
-		fclose(f);
-		return RG_EENV;
-	}
-	fclose(f);
-	data[len] = '\0';
+	char *data;
+	size_t len;
+	rg_status rst = rg_read_file(&data, &len, path, VERIFY_MAX_BYTES, diags);
+	if (rst != RG_OK)
+		return rst;
 
 	if (ca_path) {
 		FILE *ca = fopen(ca_path, "rb");
 		if (!ca) {
 			rg_diag_err(diags, "verify.ca-read", ca_path, 0, NULL,
-			            "check the path given to --ca", "cannot read the trust anchors: %s",
-			            strerror(errno));
+			            "check the path given to --ca",
+			            "cannot read the trust anchors: %s", strerror(errno));
 			free(data);
 			return RG_EENV;
 		}
@@ -313,7 +284,7 @@ rg_status rg_verify_file(struct rg_verify_result *res, const char *path, const c
 	                      data[skip] == '\t'))
 		skip++;
 	if (len >= 5 && memcmp(data, "%PDF-", 5) == 0) {
-		verify_pdf(res, data, len, ca_path);
+		rg_verify_pdf_bytes(res, data, len, ca_path);
 	} else if (skip < len && data[skip] == '<') {
 		st = rg_verify_xml(res, path, data, len, ca_path, diags);
 	} else {

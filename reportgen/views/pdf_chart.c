@@ -107,15 +107,11 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 		return;
 	}
 	cairo_t *cr = d->cr;
-	const char *alt = rg_pdoc_text(d, RG_T_TIMELINE_ALT, v, 2);
-	char *attrs = rg_asprintf("alt='%s'", alt);
-	/* cairo's attribute syntax ends a string at ': keep the alternative
-	 * text free of it. */
-	for (char *p = attrs ? attrs + 5 : NULL; p && p[1]; p++)
-		if (*p == '\'' || *p == '\\')
-			*p = ' ';
-	rg_pdoc_tag(d, "Figure", attrs);
-	free(attrs);
+	/* cairo 1.16 cannot attach /Alt to a structure element; the text is
+	 * added after cairo finishes (pdf_post.c). */
+	free(d->figure_alt);
+	d->figure_alt = rg_asprintf("%s", rg_pdoc_text(d, RG_T_TIMELINE_ALT, v, 2));
+	rg_pdoc_tag(d, "Figure", NULL);
 
 	/* Lanes. */
 	for (size_t k = 0; k < r->n_actions; k++) {
@@ -137,12 +133,6 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 			                  RG_F_SMALL, RG_C_MUTED, RG_A_LEFT, true,
 			                  rg_pdoc_status_word(d, RG_NOT_APPLICABLE));
 			continue;
-		}
-		if (a->def->has_deadline) {
-			double x = XOF(a->def->deadline.ms);
-			rg_pdoc_colour(d, RG_C_TEXT);
-			cairo_set_line_width(cr, 2.0);
-			line(cr, x, ly + 1.5, x, ly + lane_h - 1.5);
 		}
 		/* Bin the items: the worst status in each point of width. */
 		unsigned char bin[MAX_BINS];
@@ -173,6 +163,13 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 					rg_pdoc_badge(d, x - s / 2, ly + (lane_h - s) / 2, s,
 					              (enum rg_verdict)pass);
 				}
+		/* The deadline last, so no item hides it. */
+		if (a->def->has_deadline) {
+			double x = XOF(a->def->deadline.ms);
+			rg_pdoc_colour(d, RG_C_TEXT);
+			cairo_set_line_width(cr, 1.6);
+			line(cr, x, ly + 1, x, ly + lane_h - 1);
+		}
 		if (not_done) {
 			char n[32];
 			snprintf(n, sizeof n, "%zu", not_done);

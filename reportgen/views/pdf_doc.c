@@ -29,11 +29,17 @@
 /* ------------------------------------------------------------------ */
 /* Fonts */
 
-static rg_status load_fonts(struct rg_pdoc *d)
+/* The private font configuration and its font map, made once per process:
+ * reading and indexing the font files costs more than laying out a small
+ * report, and every document of a run uses the same fonts.  Both live until
+ * the process ends (fontconfig and pango keep caches for that long anyway). */
+static FcConfig *shared_fc;
+static PangoFontMap *shared_fm;
+
+static rg_status load_font_map(struct rg_diags *diags, const char *dir)
 {
-	char *dir = rg_data_path("fonts", "");
-	if (!dir)
-		return RG_EENV;
+	if (shared_fm)
+		return RG_OK;
 	FcConfig *fc = FcConfigCreate();
 	/* File by file, in name order: adding the directory would have
 	 * fontconfig try (and complain about) a cache it cannot write. */
@@ -52,14 +58,31 @@ static rg_status load_fonts(struct rg_pdoc *d)
 		free(names[i]);
 	}
 	free(names);
-	if (!fc || added == 0) {
-		rg_diag_err(d->diags, "pdf.fonts", dir, 0, NULL,
+	PangoFontMap *fm = fc && added ? pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT)
+	                               : NULL;
+	if (!fm) {
+		rg_diag_err(diags, "pdf.fonts", dir, 0, NULL,
 		            "reinstall reportgen or set REPORTGEN_DATADIR to its data directory",
 		            "cannot read the fonts directory");
 		if (fc)
 			FcConfigDestroy(fc);
-		free(dir);
 		return RG_EENV;
+	}
+	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), fc);
+	shared_fc = fc; /* our reference, kept with the map's own */
+	shared_fm = fm;
+	return RG_OK;
+}
+
+static rg_status load_fonts(struct rg_pdoc *d)
+{
+	char *dir = rg_data_path("fonts", "");
+	if (!dir)
+		return RG_EENV;
+	rg_status st = load_font_map(d->diags, dir);
+	if (st != RG_OK) {
+		free(dir);
+		return st;
 	}
 	/* Every family the template names must be among our fonts: a silent
 	 * fallback would make the output depend on what fontconfig finds. */
@@ -69,7 +92,7 @@ static rg_status load_fonts(struct rg_pdoc *d)
 		FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, (char *)NULL);
 		FcFontSet *fs = NULL;
 		if (pat && os && FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)families[i]))
-			fs = FcFontList(fc, pat, os);
+			fs = FcFontList(shared_fc, pat, os);
 		bool found = fs && fs->nfont > 0;
 		if (fs)
 			FcFontSetDestroy(fs);
@@ -81,19 +104,12 @@ static rg_status load_fonts(struct rg_pdoc *d)
 			rg_diag_err(d->diags, "pdf.font-missing", d->t->path, 0, "fonts",
 			            "name a family whose files are in the fonts directory",
 			            "font family \"%s\" is not in %s", families[i], dir);
-			FcConfigDestroy(fc);
 			free(dir);
 			return RG_EINPUT;
 		}
 	}
 	free(dir);
-	d->fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-	if (!d->fm) {
-		FcConfigDestroy(fc);
-		return RG_EENV;
-	}
-	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(d->fm), fc);
-	FcConfigDestroy(fc); /* the font map holds its own reference */
+	d->fm = g_object_ref(shared_fm);
 	d->pc = pango_font_map_create_context(d->fm);
 	pango_cairo_context_set_resolution(d->pc, 72.0);
 	cairo_font_options_t *fo = cairo_font_options_create();
@@ -265,6 +281,21 @@ static const enum rg_tpl_colour status_colour[RG_VERDICT_COUNT] = {
 	[RG_NOT_APPLICABLE] = RG_C_NOT_APPLICABLE,
 };
 
+char *rg_pdoc_time(char *buf, struct rg_time t)
+{
+	char raw[RG_TIME_BUFSZ];
+	rg_time_format(raw, t);
+	/* raw: YYYY-MM-DDThh:mm:ss[.mmm](Z|+hh:mm) */
+	size_t n = strlen(raw), z = n;
+	if (n && raw[n - 1] == 'Z')
+		z = n - 1;
+	else if (n > 6 && (raw[n - 6] == '+' || raw[n - 6] == '-'))
+		z = n - 6;
+	snprintf(buf, RG_TIME_BUFSZ + 4, "%.10s %.*s %.6s", raw, (int)(z > 11 ? z - 11 : 0),
+	         raw + 11, z == n - 1 ? "UTC" : raw + z);
+	return buf;
+}
+
 const char *rg_pdoc_status_word(const struct rg_pdoc *d, enum rg_verdict v)
 {
 	return d->t->text[status_key[v < RG_VERDICT_COUNT ? v : RG_NOT_SATISFIED]];
@@ -345,6 +376,15 @@ static void set_layout(struct rg_pdoc *d, PangoLayout *l, enum rg_pfont f, doubl
 	} else {
 		pango_layout_set_height(l, -MAX_CELL_LINES);
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	}
+	/* The bundle reader only lets valid UTF-8 through; should anything
+	 * else reach a view, show it with replacement characters rather than
+	 * let pango complain on standard error. */
+	if (!g_utf8_validate(s, -1, NULL)) {
+		char *v = g_utf8_make_valid(s, -1);
+		pango_layout_set_text(l, v, -1);
+		g_free(v);
+		return;
 	}
 	pango_layout_set_text(l, s, -1);
 }
@@ -552,7 +592,7 @@ void rg_pdoc_field(struct rg_pdoc *d, const char *label, double label_w, enum rg
 /* ------------------------------------------------------------------ */
 /* Tables */
 
-static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
+static double header_height(struct rg_pdoc *d, struct rg_ptable *tb)
 {
 	double hh = 0;
 	for (size_t i = 0; i < tb->n; i++) {
@@ -560,7 +600,12 @@ static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
 		if (h > hh)
 			hh = h;
 	}
-	hh += 2 * PAD;
+	return hh + 2 * PAD;
+}
+
+static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
+{
+	double hh = header_height(d, tb);
 	if (!d->dry) {
 		rg_pdoc_colour(d, RG_C_HEADER_BG);
 		cairo_rectangle(d->cr, d->x0, d->y, d->x1 - d->x0, hh);
@@ -591,11 +636,11 @@ void rg_pdoc_table_begin(struct rg_pdoc *d, struct rg_ptable *tb, double min_row
 		tb->w[i] = w * tb->cols[i].share / total;
 		x += tb->w[i];
 	}
-	double hh = rg_pdoc_text_height(d, RG_F_SMALL_BOLD, w, "X") + 2 * PAD;
+	double hh = header_height(d, tb);
 	rg_pdoc_need(d, hh + min_rows * (d->t->font_size * 1.5 + 2 * PAD));
-	rg_pdoc_tag(d, "Table", NULL);
-	tb->tag_open = true;
-	table_header(d, tb);
+	/* The header is drawn with the first row, so that it never stands
+	 * alone at the foot of a page. */
+	tb->header_pending = true;
 }
 
 static double cell_text_w(const struct rg_ptable *tb, size_t i, const struct rg_pcell *c)
@@ -632,7 +677,13 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 			rh = h;
 	}
 	rh += 2 * PAD;
-	if (d->y + rh > d->bottom) {
+	if (tb->header_pending) {
+		rg_pdoc_need(d, header_height(d, tb) + rh);
+		rg_pdoc_tag(d, "Table", NULL);
+		tb->tag_open = true;
+		table_header(d, tb);
+		tb->header_pending = false;
+	} else if (d->y + rh > d->bottom) {
 		/* Continue on the next page: close this page's table, reopen it
 		 * with a caption and the header repeated. */
 		rg_pdoc_untag(d, "Table");
@@ -683,6 +734,14 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 
 void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb)
 {
+	if (tb->header_pending) {
+		/* No rows: the header alone still says what would be there. */
+		rg_pdoc_need(d, header_height(d, tb));
+		rg_pdoc_tag(d, "Table", NULL);
+		tb->tag_open = true;
+		table_header(d, tb);
+		tb->header_pending = false;
+	}
 	if (tb->tag_open)
 		rg_pdoc_untag(d, "Table");
 	tb->tag_open = false;
@@ -815,7 +874,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	if (st == RG_OK && d.oom)
 		st = RG_EENV;
 	if (st == RG_OK)
-		st = rg_pdf_mark_tagged(d.fp, path, t->lang, diags);
+		st = rg_pdf_mark_tagged(d.fp, path, t->lang, d.figure_alt, diags);
 	if (fclose(d.fp) != 0 && st == RG_OK) {
 		rg_diag_err(diags, "pdf.write", path, 0, NULL, NULL, "cannot write the PDF: %s",
 		            strerror(errno));
@@ -825,6 +884,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 out:
 	free(title);
 	free(subject);
+	free(d.figure_alt);
 	ring_free(&d);
 	free_vars(&d);
 	free_fonts(&d);

@@ -45,6 +45,9 @@ enum rg_palign { RG_A_LEFT, RG_A_RIGHT, RG_A_CENTER };
 #define RG_PDOC_MAX_VARS 48
 #define RG_PTABLE_MAX_COLS 8
 #define RG_PDOC_RING 16
+/* A link to page N of another PDF is written as the URI
+ * "reportgen-goto:FILE#N" and made a GoToR action by rg_pdf_mark_tagged. */
+#define RG_PDF_GOTO_SCHEME "reportgen-goto:"
 
 struct rg_pdoc {
 	const struct rg_template *t;
@@ -71,6 +74,7 @@ struct rg_pdoc {
 	double top, bottom;
 	double y;        /* next free line */
 	const char *footer_title;
+	char *figure_alt; /* the chart's alternative text, set when drawn */
 
 	struct rg_tpl_var vars[RG_PDOC_MAX_VARS];
 	size_t n_vars;
@@ -105,6 +109,7 @@ struct rg_ptable {
 	const char *caption; /* repeated above the header on continuation pages */
 	double x[RG_PTABLE_MAX_COLS], w[RG_PTABLE_MAX_COLS];
 	bool tag_open;
+	bool header_pending; /* begun, header not drawn yet (drawn with row 1) */
 	size_t rows_on_page;
 };
 
@@ -130,15 +135,21 @@ void rg_pdf_report_body(struct rg_pdoc *d);
 
 /* Appends an incremental update to the finished PDF open in fp (read and
  * write) that gives the catalog /Lang (lang) and /MarkInfo << /Marked true >>
- * and, when cairo wrote none, a trailer /ID derived from the file's bytes.
+ * and, when cairo wrote none, a trailer /ID derived from the file's bytes;
+ * every Figure structure element gets figure_alt as /Alt (cairo 1.16 has
+ * no way to set it; both documents have one figure, the chart).
  * Reads only the trailer, one xref entry and the catalog object. */
 rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
-                             struct rg_diags *diags);
+                             const char *figure_alt, struct rg_diags *diags);
 
 /* Template text with the document's placeholders (and extra ones)
  * expanded; owned by the document until the end of the pass. */
 const char *rg_pdoc_text(struct rg_pdoc *d, enum rg_tpl_key k, const struct rg_tpl_var *more,
                          size_t n_more);
+/* A time for people: "2024-04-30 23:59:59 -04:00" (the offset as written,
+ * spaces so that a narrow column wraps between date, time and offset).
+ * buf must hold RG_TIME_BUFSZ + 4. */
+char *rg_pdoc_time(char *buf, struct rg_time t);
 /* The status word of a verdict. */
 const char *rg_pdoc_status_word(const struct rg_pdoc *d, enum rg_verdict v);
 struct rg_rgb rg_pdoc_status_colour(const struct rg_pdoc *d, enum rg_verdict v);

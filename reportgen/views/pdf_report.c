@@ -50,7 +50,7 @@ static void cover(struct rg_pdoc *d)
 {
 	const struct rg_results *r = d->r;
 	const struct rg_evidence *e = r->evidence;
-	char tb[RG_TIME_BUFSZ];
+	char tb[RG_TIME_BUFSZ + 4];
 	rg_pdoc_need(d, 1);
 	d->y += 40;
 	const char *title = rg_pdoc_text(d, RG_T_COVER_HEADING, NULL, 0);
@@ -95,14 +95,17 @@ static void cover(struct rg_pdoc *d)
 		free(c);
 	}
 	if (r->directive) {
+		/* The definition's file name only: where it is installed is not
+		 * part of the result, and would make reports differ by machine. */
+		const char *file = r->directive->path ? strrchr(r->directive->path, '/') : NULL;
+		file = file ? file + 1 : r->directive->path ? r->directive->path : "";
 		char *dv = rg_asprintf("%s (definition %s, %s)", r->directive->id,
-		                       r->directive->version ? r->directive->version : "-",
-		                       r->directive->path ? r->directive->path : "");
+		                       r->directive->version ? r->directive->version : "-", file);
 		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_DIRECTIVE, NULL, 0), LABEL_W, RG_F_BODY,
 		              dv ? dv : "", -1);
 		free(dv);
 	}
-	struct rg_tpl_var nv = {"date", e->notified ? rg_time_format(tb, e->notification_received)
+	struct rg_tpl_var nv = {"date", e->notified ? rg_pdoc_time(tb, e->notification_received)
 	                                            : ""};
 	const char *notif = rg_pdoc_text(d, e->notified ? RG_T_COVER_NOTIFIED : RG_T_COVER_NOT_NOTIFIED,
 	                                 &nv, 1);
@@ -119,7 +122,7 @@ static void cover(struct rg_pdoc *d)
 	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_DIGEST, NULL, 0), LABEL_W, RG_F_MONO,
 	              e->bundle_sha256, -1);
 	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_GENERATED, NULL, 0), LABEL_W, RG_F_BODY,
-	              rg_time_format_utc(tb, r->generated_ms - r->generated_ms % 1000), -1);
+	              var(d, "generated"), -1);
 
 	/* What the status shapes mean, once, where the reader starts. */
 	d->y += 18;
@@ -141,9 +144,9 @@ static void cover(struct rg_pdoc *d)
 static void deadline_text(char *buf, size_t n, const struct rg_action_def *def,
                           const struct rg_pdoc *d)
 {
-	char tb[RG_TIME_BUFSZ];
+	char tb[RG_TIME_BUFSZ + 4];
 	if (def->has_deadline)
-		snprintf(buf, n, "%s", rg_time_format(tb, def->deadline));
+		snprintf(buf, n, "%s", rg_pdoc_time(tb, def->deadline));
 	else if (def->has_window)
 		snprintf(buf, n, "%s", def->window_text ? def->window_text
 		                                        : rg_duration_format(tb, def->window_ms));
@@ -159,13 +162,13 @@ static size_t open_count(const struct rg_action_result *a)
 static void actions_table(struct rg_pdoc *d)
 {
 	const struct rg_results *r = d->r;
-	section(d, RG_T_ACTIONS_HEADING, "sec-actions", 60);
+	section(d, RG_T_ACTIONS_HEADING, "sec-actions", 100);
 	rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, RG_T_ACTIONS_INTRO, NULL, 0));
 	static const struct rg_pcol cols[] = {
-		{0.9, RG_F_SMALL_BOLD, RG_A_LEFT}, {2.6, RG_F_SMALL, RG_A_LEFT},
-		{0.8, RG_F_SMALL, RG_A_LEFT},      {1.35, RG_F_SMALL, RG_A_LEFT},
-		{1.45, RG_F_SMALL, RG_A_LEFT},     {0.5, RG_F_SMALL, RG_A_RIGHT},
-		{0.45, RG_F_SMALL, RG_A_RIGHT},    {0.45, RG_F_SMALL, RG_A_RIGHT},
+		{0.85, RG_F_SMALL_BOLD, RG_A_LEFT}, {2.45, RG_F_SMALL, RG_A_LEFT},
+		{0.8, RG_F_SMALL, RG_A_LEFT},       {1.35, RG_F_SMALL, RG_A_LEFT},
+		{1.4, RG_F_SMALL, RG_A_LEFT},       {0.55, RG_F_SMALL, RG_A_RIGHT},
+		{0.5, RG_F_SMALL, RG_A_RIGHT},      {0.55, RG_F_SMALL, RG_A_RIGHT},
 	};
 	const char *head[8];
 	enum rg_tpl_key hk[8] = {RG_T_COL_ACTION, RG_T_COL_TITLE, RG_T_COL_KIND, RG_T_COL_STATUS,
@@ -213,7 +216,7 @@ static void timeline(struct rg_pdoc *d)
 
 static void signins(struct rg_pdoc *d, const struct rg_action_result *a)
 {
-	rg_pdoc_heading(d, 3, rg_pdoc_text(d, RG_T_SIGNINS_HEADING, NULL, 0), NULL, 50);
+	rg_pdoc_heading(d, 3, rg_pdoc_text(d, RG_T_SIGNINS_HEADING, NULL, 0), NULL, 90);
 	rg_pdoc_para(d, RG_F_SMALL, RG_C_MUTED, rg_pdoc_text(d, RG_T_SIGNINS_INTRO, NULL, 0));
 	static const struct rg_pcol cols[] = {
 		{1.5, RG_F_SMALL, RG_A_LEFT},  {2.1, RG_F_SMALL, RG_A_LEFT},
@@ -228,10 +231,11 @@ static void signins(struct rg_pdoc *d, const struct rg_action_result *a)
 	rg_pdoc_table_begin(d, &tb, 1);
 	for (size_t i = 0; i < a->n_signins; i++) {
 		const struct rg_signin_obs *o = &a->signins[i];
-		char w0[RG_TIME_BUFSZ], w1[RG_TIME_BUFSZ], f[RG_TIME_BUFSZ], l[RG_TIME_BUFSZ];
-		char win[2 * RG_TIME_BUFSZ + 8], n[24], ips[24];
-		snprintf(win, sizeof win, "%s – %s", rg_time_format(w0, o->window_start),
-		         rg_time_format(w1, o->window_end));
+		char w0[RG_TIME_BUFSZ + 4], w1[RG_TIME_BUFSZ + 4], f[RG_TIME_BUFSZ + 4],
+			l[RG_TIME_BUFSZ + 4];
+		char win[2 * RG_TIME_BUFSZ + 16], n[24], ips[24];
+		snprintf(win, sizeof win, "%s – %s", rg_pdoc_time(w0, o->window_start),
+		         rg_pdoc_time(w1, o->window_end));
 		snprintf(n, sizeof n, "%" PRIu64, o->successes);
 		snprintf(ips, sizeof ips, "%" PRIu64, o->distinct_ips);
 		const char *none = d->t->text[RG_T_SIGNINS_NONE];
@@ -240,8 +244,8 @@ static void signins(struct rg_pdoc *d, const struct rg_action_result *a)
 			{win, -1, NULL},
 			{n, -1, NULL},
 			{ips, -1, NULL},
-			{o->any ? rg_time_format(f, o->first) : none, -1, NULL},
-			{o->any ? rg_time_format(l, o->last) : none, -1, NULL},
+			{o->any ? rg_pdoc_time(f, o->first) : none, -1, NULL},
+			{o->any ? rg_pdoc_time(l, o->last) : none, -1, NULL},
 		};
 		rg_pdoc_table_row(d, &tb, c);
 	}
@@ -260,7 +264,8 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 		free(dest);
 		return;
 	}
-	rg_pdoc_heading(d, 2, heading, dest, 90);
+	/* Keep the heading with its fields and the first rows of its table. */
+	rg_pdoc_heading(d, 2, heading, dest, 170);
 	d->section_page = d->page;
 	rg_pdoc_outline(d, d->outline_parent, heading, dest, false);
 
@@ -300,9 +305,12 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 		rg_pdoc_para(d, RG_F_BODY, RG_C_MUTED, d->t->text[RG_T_ACTION_NO_ITEMS]);
 	} else {
 		static const struct rg_pcol cols[] = {
-			{0.4, RG_F_SMALL, RG_A_RIGHT}, {1.35, RG_F_SMALL, RG_A_LEFT},
-			{1.2, RG_F_SMALL, RG_A_LEFT},  {1.25, RG_F_MONO, RG_A_LEFT},
-			{0.85, RG_F_SMALL, RG_A_LEFT}, {2.6, RG_F_SMALL, RG_A_LEFT},
+			/* Sized so that on A4 too "Satisfied late", a late-by like
+			 * PT23H15M30S and "remediations.csv:10" stay on one line and
+			 * # holds six digits; subject and reason wrap. */
+			{0.55, RG_F_SMALL, RG_A_RIGHT}, {1.7, RG_F_SMALL, RG_A_LEFT},
+			{1.2, RG_F_SMALL, RG_A_LEFT},   {1.55, RG_F_MONO, RG_A_LEFT},
+			{1.15, RG_F_SMALL, RG_A_LEFT},  {2.15, RG_F_SMALL, RG_A_LEFT},
 		};
 		const char *head[6] = {d->t->text[RG_T_COL_NUMBER],   d->t->text[RG_T_COL_SUBJECT],
 		                       d->t->text[RG_T_COL_STATUS],   d->t->text[RG_T_COL_EVIDENCE],
@@ -340,7 +348,9 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 
 static void details(struct rg_pdoc *d)
 {
-	section(d, RG_T_DETAILS_HEADING, "sec-details", 120);
+	/* The per-action sections are long: they start on a fresh page. */
+	d->y = d->bottom + 1;
+	section(d, RG_T_DETAILS_HEADING, "sec-details", 200);
 	int parent = d->outline_parent;
 	for (size_t k = 0; k < d->r->n_actions; k++) {
 		d->outline_parent = parent;
@@ -353,7 +363,7 @@ static void details(struct rg_pdoc *d)
 static void evidence(struct rg_pdoc *d)
 {
 	const struct rg_evidence *e = d->r->evidence;
-	section(d, RG_T_EVIDENCE_HEADING, "sec-evidence", 60);
+	section(d, RG_T_EVIDENCE_HEADING, "sec-evidence", 90);
 	rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, RG_T_EVIDENCE_INTRO, NULL, 0));
 	static const struct rg_pcol cols[] = {
 		{2.2, RG_F_SMALL, RG_A_LEFT},

@@ -18,6 +18,7 @@
 #include "views/pdf_doc.h"
 
 #define MAX_PAGES 2
+#define HEAD_ITEMS 3 /* items per action listed before the rest */
 
 static enum rg_verdict overall_verdict(enum rg_overall o)
 {
@@ -75,7 +76,7 @@ static void overall(struct rg_pdoc *d)
 static void actions(struct rg_pdoc *d)
 {
 	const struct rg_results *r = d->r;
-	heading(d, RG_T_SUMMARY_ACTIONS, "sum-actions", 40);
+	heading(d, RG_T_SUMMARY_ACTIONS, "sum-actions", 75);
 	static const struct rg_pcol cols[] = {
 		{0.8, RG_F_SMALL_BOLD, RG_A_LEFT},
 		{2.8, RG_F_SMALL, RG_A_LEFT},
@@ -98,25 +99,28 @@ static void actions(struct rg_pdoc *d)
 		         a->counts[RG_NOT_SATISFIED] + a->counts[RG_INSUFFICIENT_EVIDENCE]);
 		struct rg_tpl_var cv[] = {{"items", items}, {"late", late}, {"open", open}};
 		char *counts = rg_asprintf("%s", rg_pdoc_text(d, RG_T_ACTION_COUNTS, cv, 3));
-		/* Where the action's section starts in the full report.  Not a
-		 * link: cairo 1.16 crashes when writing a link to another file
-		 * (file= in the Link tag), so the page is given in words. */
+		/* Where the action's section starts in the full report, in
+		 * words and as a link to that page of report.pdf (next to this
+		 * file, as render writes them). */
 		int page = d->report_pages ? d->report_pages[k] : 0;
 		char pg[24];
 		snprintf(pg, sizeof pg, "%d", page);
 		struct rg_tpl_var pv = {"n", pg};
 		char *where = page > 0 ? rg_asprintf("%s", rg_pdoc_text(d, RG_T_SUMMARY_LINK, &pv, 1))
 		                       : NULL;
+		char *link = page > 0 ? rg_asprintf("uri='" RG_PDF_GOTO_SCHEME "report.pdf#%d'", page)
+		                      : NULL;
 		struct rg_pcell c[5] = {
 			{a->def->id, -1, NULL},
 			{a->def->title ? a->def->title : "", -1, NULL},
 			{rg_pdoc_status_word(d, a->status), (int)a->status, NULL},
 			{counts ? counts : "", -1, NULL},
-			{where ? where : "", -1, NULL},
+			{where ? where : "", -1, link},
 		};
 		rg_pdoc_table_row(d, &tb, c);
 		free(counts);
 		free(where);
+		free(link);
 	}
 	rg_pdoc_table_end(d, &tb);
 }
@@ -154,15 +158,16 @@ static void items(struct rg_pdoc *d)
 		/* No room left for even the heading: the count alone must show. */
 		return;
 	}
-	heading(d, RG_T_SUMMARY_ITEMS, "sum-items", 40);
+	/* With items, keep the heading with the table header and a row. */
+	heading(d, RG_T_SUMMARY_ITEMS, "sum-items", total ? 75 : 20);
 	if (total == 0) {
 		rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, d->t->text[RG_T_SUMMARY_NO_ITEMS]);
 		return;
 	}
 	static const struct rg_pcol cols[] = {
-		{0.75, RG_F_SMALL_BOLD, RG_A_LEFT}, {1.3, RG_F_SMALL, RG_A_LEFT},
-		{1.3, RG_F_SMALL, RG_A_LEFT},       {1.2, RG_F_MONO, RG_A_LEFT},
-		{2.8, RG_F_SMALL, RG_A_LEFT},
+		{0.7, RG_F_SMALL_BOLD, RG_A_LEFT}, {1.6, RG_F_SMALL, RG_A_LEFT},
+		{1.05, RG_F_SMALL, RG_A_LEFT},     {1.45, RG_F_MONO, RG_A_LEFT},
+		{2.6, RG_F_SMALL, RG_A_LEFT},
 	};
 	const char *head[5] = {d->t->text[RG_T_COL_ACTION], d->t->text[RG_T_COL_SUBJECT],
 	                       d->t->text[RG_T_COL_STATUS], d->t->text[RG_T_COL_EVIDENCE],
@@ -173,13 +178,22 @@ static void items(struct rg_pdoc *d)
 	double more_h = rg_pdoc_text_height(d, RG_F_BODY, d->x1 - d->x0, "X") + 12;
 	size_t shown = 0;
 	bool full = false;
-	/* Open items first, they need action; then the late ones. */
-	for (int pass = 0; pass < 2 && !full; pass++) {
+	/* Open items first, they need action; then the late ones.  Within
+	 * each, the first few of every action come before the rest, so one
+	 * action with thousands of items does not hide the others. */
+	for (int pass = 0; pass < 4 && !full; pass++) {
+		bool want_open = pass < 2, head_only = pass % 2 == 0;
 		for (size_t k = 0; k < r->n_actions && !full; k++) {
 			const struct rg_action_result *a = &r->actions[k];
+			size_t nth = 0;
 			for (size_t i = 0; i < a->n_items && !full; i++) {
 				const struct rg_item *it = &a->items[i];
-				if (pass == 0 ? !is_open(it->status) : it->status != RG_SATISFIED_LATE)
+				if (want_open ? !is_open(it->status) : it->status != RG_SATISFIED_LATE)
+					continue;
+				nth++;
+				if (head_only && nth > HEAD_ITEMS)
+					break;
+				if (!head_only && nth <= HEAD_ITEMS)
 					continue;
 				char ev[600];
 				if (it->line)

@@ -36,12 +36,13 @@ static int mkpdf(const char *out, int pages)
 	cairo_tag_begin(cr, "Document", "");
 	for (int p = 1; p <= pages; p++) {
 		cairo_tag_begin(cr, "P", "");
-		cairo_select_font_face(cr, "sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+		cairo_select_font_face(cr, "sans", CAIRO_FONT_SLANT_NORMAL,
+		                       CAIRO_FONT_WEIGHT_NORMAL);
 		cairo_set_font_size(cr, 14);
 		for (int line = 0; line < 40; line++) {
 			char buf[128];
-			snprintf(buf, sizeof buf, "Page %d, line %d: ED 24-02 compliance evidence", p,
-			         line + 1);
+			snprintf(buf, sizeof buf, "Page %d, line %d: ED 24-02 compliance evidence",
+			         p, line + 1);
 			cairo_move_to(cr, 50, 60 + 17 * line);
 			cairo_show_text(cr, buf);
 		}
@@ -116,24 +117,35 @@ static int add_update(const char *path)
 static int sign(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"key", required_argument, NULL, 'k'},
-		{"cert", required_argument, NULL, 'c'},
-		{"chain", required_argument, NULL, 'C'},
-		{"passphrase-file", required_argument, NULL, 'p'},
-		{"time", required_argument, NULL, 't'},
-		{NULL, 0, NULL, 0},
+	    {"key", required_argument, NULL, 'k'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"chain", required_argument, NULL, 'C'},
+	    {"passphrase-file", required_argument, NULL, 'p'},
+	    {"time", required_argument, NULL, 't'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct rg_signer_options o = {0};
 	o.signing_time_ms = (int64_t)time(NULL) * 1000;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'k': o.key_path = optarg; break;
-		case 'c': o.cert_path = optarg; break;
-		case 'C': o.chain_path = optarg; break;
-		case 'p': o.passphrase_file = optarg; break;
-		case 't': o.signing_time_ms = strtoll(optarg, NULL, 10) * 1000; break;
-		default: return 2;
+		case 'k':
+			o.key_path = optarg;
+			break;
+		case 'c':
+			o.cert_path = optarg;
+			break;
+		case 'C':
+			o.chain_path = optarg;
+			break;
+		case 'p':
+			o.passphrase_file = optarg;
+			break;
+		case 't':
+			o.signing_time_ms = strtoll(optarg, NULL, 10) * 1000;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (optind != argc - 1)
