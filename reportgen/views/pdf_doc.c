@@ -798,10 +798,12 @@ rg_status rg_pdoc_measure(const struct rg_results *r, const struct rg_template *
 rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t,
                          const struct rg_pdf_signer *signer, const char *path,
                          enum rg_tpl_key title_key, rg_pdoc_body body,
-                         const int *report_pages, struct rg_diags *diags)
+                         const int *report_pages, int *record_pages, struct rg_diags *diags)
 {
 	struct rg_pdoc d = {.t = t, .r = r, .signer = signer, .diags = diags,
-	                    .report_pages = report_pages};
+	                    .report_pages = report_pages, .record_pages = record_pages};
+	for (size_t i = 0; record_pages && i < r->n_actions; i++)
+		record_pages[i] = 0;
 	rg_status st = load_fonts(&d);
 	if (st != RG_OK) {
 		free_fonts(&d);
@@ -821,6 +823,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	body(&d);
 	end_page(&d);
 	d.pages = d.page;
+	d.record_pages = NULL; /* recorded once, by the measuring pass */
 
 	/* Pass 2: draw. */
 	d.fp = fopen(path, "w+b");
