@@ -83,7 +83,7 @@ static const bool right[NCOL] = {true, false, false, false, false, false};
 enum verdict { SATISFIED, LATE, NOT_SATISFIED };
 
 struct row {
-	char cell[NCOL][200];
+	char cell[NCOL][320];
 	enum verdict v;
 };
 
