@@ -114,10 +114,12 @@ static void make_row(struct row *r, uint64_t i)
 		rt.ms = reviewed * 1000;
 		r->v = LATE;
 		snprintf(r->cell[C_STATUS], sizeof r->cell[C_STATUS], "Satisfied late");
-		rg_duration_format(r->cell[C_LATE], (reviewed - deadline) * 1000);
+		char late[RG_DURATION_BUFSZ];
+		rg_duration_format(late, (reviewed - deadline) * 1000);
+		snprintf(r->cell[C_LATE], sizeof r->cell[C_LATE], "%s", late);
 		snprintf(r->cell[C_REASON], sizeof r->cell[C_REASON],
-		         "email %s: reviewed at %s, %s after the deadline", id, rg_time_format(t, rt),
-		         r->cell[C_LATE]);
+		         "email %.64s: reviewed at %.40s, %.40s after the deadline", id,
+		         rg_time_format(t, rt), late);
 		return;
 	}
 	r->v = SATISFIED;

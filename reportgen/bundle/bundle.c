@@ -566,6 +566,14 @@ static void note_duplicate(void *ctx, const char *name, size_t len)
 	fail(dc->b, RG_EINPUT);
 }
 
+static void note_nul(void *ctx, const char *name, size_t len)
+{
+	struct rg_bundle *b = ctx;
+	if (memchr(name, '\0', len))
+		name_error(b, name, "contains a NUL byte",
+		           "entries must have plain names; rebuild the bundle with reportgen pack");
+}
+
 rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
                          const struct rg_limits *limits, struct rg_arena *arena,
                          struct rg_diags *diags)
@@ -625,6 +633,9 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 		rg_bundle_close(b);
 		return st;
 	}
+	/* libzip hands names out as C strings, so a NUL inside a stored name
+	 * would go unseen: look at the raw central directory for those. */
+	rg_zipdir_names(zip_path, note_nul, b);
 	scan_directory(b);
 	ev->members = rg_arena_alloc(arena, (b->n_entries + 1) * sizeof *ev->members);
 	if (!ev->members) {

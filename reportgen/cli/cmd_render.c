@@ -143,9 +143,7 @@ static rg_status write_reports(const struct render_opts *o, const struct rg_resu
 	}
 	const struct rg_pdf_signer *who = o->signer ? rg_signer_info(o->signer) : NULL;
 	if (st == RG_OK)
-		st = rg_pdf_write_report(res, tpl, who, tmp[1], diags);
-	if (st == RG_OK)
-		st = rg_pdf_write_summary(res, tpl, who, tmp[2], diags);
+		st = rg_pdf_write_both(res, tpl, who, tmp[1], tmp[2], diags);
 	if (st == RG_OK && o->signer) {
 		st = rg_sign_xml(o->signer, tmp[0], diags);
 		if (st == RG_OK)

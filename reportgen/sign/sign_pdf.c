@@ -47,8 +47,16 @@
 /* OpenSSL BIOs take int lengths; 1 GiB is far beyond any report. */
 #define PDF_MAX_BYTES ((size_t)1 << 30)
 
-/* A detached CMS SignedData over content, DER-encoded into *der. */
-static bool make_cms(const struct rg_signer *s, const unsigned char *content, size_t n,
+/* The signed bytes, in up to three pieces: the original file and the
+ * update around its /Contents string.  Streamed into the CMS digest, so the
+ * file is never copied whole to sign it. */
+struct pieces {
+	const unsigned char *p[3];
+	size_t n[3];
+};
+
+/* A detached CMS SignedData over the pieces, DER-encoded into *der. */
+static bool make_cms(const struct rg_signer *s, const struct pieces *content,
                      unsigned char **der, int *der_len)
 {
 	const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
@@ -82,14 +90,26 @@ static bool make_cms(const struct rg_signer *s, const unsigned char *content, si
 	for (int i = 0; i < sk_X509_num(s->chain); i++)
 		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
 			goto done;
-	if (!(in = BIO_new_mem_buf(content, (int)n)) ||
-	    !CMS_final(cms, in, NULL, flags & ~CMS_PARTIAL))
+	/* What CMS_final does with one buffer, with our pieces (CMS_BINARY:
+	 * the bytes go in as they are). */
+	if (!(in = CMS_dataInit(cms, NULL)))
+		goto done;
+	for (int k = 0; k < 3; k++) {
+		for (size_t off = 0; off < content->n[k];) {
+			size_t chunk = content->n[k] - off > (1u << 30) ? (1u << 30) : content->n[k] - off;
+			if (BIO_write(in, content->p[k] + off, (int)chunk) != (int)chunk)
+				goto done;
+			off += chunk;
+		}
+	}
+	(void)BIO_flush(in);
+	if (!CMS_dataFinal(cms, in))
 		goto done;
 	*der_len = i2d_CMS_ContentInfo(cms, der);
 	ok = *der_len > 0;
 done:
 	ERR_clear_error();
-	BIO_free(in);
+	BIO_free_all(in);
 	ASN1_TIME_free(t);
 	ASN1_STRING_free(seq);
 	OPENSSL_free(essder);
@@ -178,7 +198,7 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	size_t len = 0;
 	struct rg_pdfdoc d = {0};
 	struct update u = {0};
-	unsigned char *der = NULL, *signed_bytes = NULL;
+	unsigned char *der = NULL;
 	int der_len = 0;
 	rg_status st = RG_EENV;
 	rg_buf_init(&u.b, 0);
@@ -206,7 +226,8 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	/* The reservation: a real signature with the same key, certificates
 	 * and attributes over stand-in content has the final size, give or
 	 * take ECDSA's few bytes. */
-	if (!make_cms(s, (const unsigned char *)"", 0, &der, &der_len)) {
+	const struct pieces nothing = {{NULL, NULL, NULL}, {0, 0, 0}};
+	if (!make_cms(s, &nothing, &der, &der_len)) {
 		rg_diag_err(diags, "sign.cms", path, 0, NULL, NULL,
 		            "OpenSSL could not make a CMS signature with this key");
 		goto fail;
@@ -309,14 +330,11 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 		goto fail;
 	memcpy(u.b.data + u.byterange_at, br, (size_t)brn);
 
-	size_t nsigned = total - u.contents_len;
-	if (!(signed_bytes = malloc(nsigned)))
-		goto fail;
-	memcpy(signed_bytes, data, len);
-	memcpy(signed_bytes + len, u.b.data, u.contents_at);
-	memcpy(signed_bytes + len + u.contents_at, u.b.data + u.contents_at + u.contents_len,
-	       u.b.len - u.contents_at - u.contents_len);
-	if (!make_cms(s, signed_bytes, nsigned, &der, &der_len)) {
+	const struct pieces signed_bytes = {
+	    {(const unsigned char *)data, (const unsigned char *)u.b.data,
+	     (const unsigned char *)u.b.data + u.contents_at + u.contents_len},
+	    {len, u.contents_at, u.b.len - u.contents_at - u.contents_len}};
+	if (!make_cms(s, &signed_bytes, &der, &der_len)) {
 		rg_diag_err(diags, "sign.cms", path, 0, NULL, NULL,
 		            "OpenSSL could not make a CMS signature with this key");
 		goto fail;
@@ -356,7 +374,6 @@ fail:
 	st = RG_EENV;
 done:
 	OPENSSL_free(der);
-	free(signed_bytes);
 	rg_buf_free(&u.b);
 	rg_pdfdoc_free(&d);
 	free(data);

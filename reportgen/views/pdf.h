@@ -43,4 +43,12 @@ rg_status rg_pdf_write_summary(const struct rg_results *r, const struct rg_templ
                                const struct rg_pdf_signer *signer, const char *path,
                                struct rg_diags *diags);
 
+/* Both documents at once: the summary's links need the page of each
+ * action's section in report.pdf, which the report's own measuring pass
+ * records, so the report is laid out once for both (render uses this;
+ * rg_pdf_write_summary alone has to measure the report again). */
+rg_status rg_pdf_write_both(const struct rg_results *r, const struct rg_template *t,
+                            const struct rg_pdf_signer *signer, const char *report_path,
+                            const char *summary_path, struct rg_diags *diags);
+
 #endif

@@ -29,11 +29,17 @@
 /* ------------------------------------------------------------------ */
 /* Fonts */
 
-static rg_status load_fonts(struct rg_pdoc *d)
+/* The private font configuration and its font map, made once per process:
+ * reading and indexing the font files costs more than laying out a small
+ * report, and every document of a run uses the same fonts.  Both live until
+ * the process ends (fontconfig and pango keep caches for that long anyway). */
+static FcConfig *shared_fc;
+static PangoFontMap *shared_fm;
+
+static rg_status load_font_map(struct rg_diags *diags, const char *dir)
 {
-	char *dir = rg_data_path("fonts", "");
-	if (!dir)
-		return RG_EENV;
+	if (shared_fm)
+		return RG_OK;
 	FcConfig *fc = FcConfigCreate();
 	/* File by file, in name order: adding the directory would have
 	 * fontconfig try (and complain about) a cache it cannot write. */
@@ -52,14 +58,31 @@ static rg_status load_fonts(struct rg_pdoc *d)
 		free(names[i]);
 	}
 	free(names);
-	if (!fc || added == 0) {
-		rg_diag_err(d->diags, "pdf.fonts", dir, 0, NULL,
+	PangoFontMap *fm = fc && added ? pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT)
+	                               : NULL;
+	if (!fm) {
+		rg_diag_err(diags, "pdf.fonts", dir, 0, NULL,
 		            "reinstall reportgen or set REPORTGEN_DATADIR to its data directory",
 		            "cannot read the fonts directory");
 		if (fc)
 			FcConfigDestroy(fc);
-		free(dir);
 		return RG_EENV;
+	}
+	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), fc);
+	shared_fc = fc; /* our reference, kept with the map's own */
+	shared_fm = fm;
+	return RG_OK;
+}
+
+static rg_status load_fonts(struct rg_pdoc *d)
+{
+	char *dir = rg_data_path("fonts", "");
+	if (!dir)
+		return RG_EENV;
+	rg_status st = load_font_map(d->diags, dir);
+	if (st != RG_OK) {
+		free(dir);
+		return st;
 	}
 	/* Every family the template names must be among our fonts: a silent
 	 * fallback would make the output depend on what fontconfig finds. */
@@ -69,7 +92,7 @@ static rg_status load_fonts(struct rg_pdoc *d)
 		FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, (char *)NULL);
 		FcFontSet *fs = NULL;
 		if (pat && os && FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)families[i]))
-			fs = FcFontList(fc, pat, os);
+			fs = FcFontList(shared_fc, pat, os);
 		bool found = fs && fs->nfont > 0;
 		if (fs)
 			FcFontSetDestroy(fs);
@@ -81,19 +104,12 @@ static rg_status load_fonts(struct rg_pdoc *d)
 			rg_diag_err(d->diags, "pdf.font-missing", d->t->path, 0, "fonts",
 			            "name a family whose files are in the fonts directory",
 			            "font family \"%s\" is not in %s", families[i], dir);
-			FcConfigDestroy(fc);
 			free(dir);
 			return RG_EINPUT;
 		}
 	}
 	free(dir);
-	d->fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-	if (!d->fm) {
-		FcConfigDestroy(fc);
-		return RG_EENV;
-	}
-	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(d->fm), fc);
-	FcConfigDestroy(fc); /* the font map holds its own reference */
+	d->fm = g_object_ref(shared_fm);
 	d->pc = pango_font_map_create_context(d->fm);
 	pango_cairo_context_set_resolution(d->pc, 72.0);
 	cairo_font_options_t *fo = cairo_font_options_create();
@@ -782,10 +798,12 @@ rg_status rg_pdoc_measure(const struct rg_results *r, const struct rg_template *
 rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t,
                          const struct rg_pdf_signer *signer, const char *path,
                          enum rg_tpl_key title_key, rg_pdoc_body body,
-                         const int *report_pages, struct rg_diags *diags)
+                         const int *report_pages, int *record_pages, struct rg_diags *diags)
 {
 	struct rg_pdoc d = {.t = t, .r = r, .signer = signer, .diags = diags,
-	                    .report_pages = report_pages};
+	                    .report_pages = report_pages, .record_pages = record_pages};
+	for (size_t i = 0; record_pages && i < r->n_actions; i++)
+		record_pages[i] = 0;
 	rg_status st = load_fonts(&d);
 	if (st != RG_OK) {
 		free_fonts(&d);
@@ -805,6 +823,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	body(&d);
 	end_page(&d);
 	d.pages = d.page;
+	d.record_pages = NULL; /* recorded once, by the measuring pass */
 
 	/* Pass 2: draw. */
 	d.fp = fopen(path, "w+b");

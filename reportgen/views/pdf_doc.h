@@ -117,11 +117,12 @@ typedef void (*rg_pdoc_body)(struct rg_pdoc *d);
 
 /* Runs body twice (measure, draw) and writes the PDF at path, then adds
  * /Lang and /MarkInfo (rg_pdf_mark_tagged).  title_key names the template
- * text used as the document title and in the footer. */
+ * text used as the document title and in the footer.  record_pages (or
+ * NULL) receives, from the measuring pass, what rg_pdoc_measure would. */
 rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t,
                          const struct rg_pdf_signer *signer, const char *path,
                          enum rg_tpl_key title_key, rg_pdoc_body body,
-                         const int *report_pages, struct rg_diags *diags);
+                         const int *report_pages, int *record_pages, struct rg_diags *diags);
 
 /* Runs only the measuring pass of body and stores the page on which each
  * action's section starts in pages[0..r->n_actions) (0: not shown).  The

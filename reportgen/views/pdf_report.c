@@ -428,6 +428,6 @@ rg_status rg_pdf_write_report(const struct rg_results *r, const struct rg_templa
                               const struct rg_pdf_signer *signer_info, const char *path,
                               struct rg_diags *diags)
 {
-	return rg_pdoc_render(r, t, signer_info, path, RG_T_REPORT_TITLE, rg_pdf_report_body, NULL,
+	return rg_pdoc_render(r, t, signer_info, path, RG_T_REPORT_TITLE, rg_pdf_report_body, NULL, NULL,
 	                      diags);
 }

@@ -254,8 +254,24 @@ rg_status rg_pdf_write_summary(const struct rg_results *r, const struct rg_templ
 		return RG_EENV;
 	rg_status st = rg_pdoc_measure(r, t, rg_pdf_report_body, pages, diags);
 	if (st == RG_OK)
-		st = rg_pdoc_render(r, t, signer, path, RG_T_SUMMARY_TITLE, summary_body, pages,
+		st = rg_pdoc_render(r, t, signer, path, RG_T_SUMMARY_TITLE, summary_body, pages, NULL,
 		                    diags);
+	free(pages);
+	return st;
+}
+
+rg_status rg_pdf_write_both(const struct rg_results *r, const struct rg_template *t,
+                            const struct rg_pdf_signer *signer, const char *report_path,
+                            const char *summary_path, struct rg_diags *diags)
+{
+	int *pages = calloc(r->n_actions ? r->n_actions : 1, sizeof *pages);
+	if (!pages)
+		return RG_EENV;
+	rg_status st = rg_pdoc_render(r, t, signer, report_path, RG_T_REPORT_TITLE,
+	                              rg_pdf_report_body, NULL, pages, diags);
+	if (st == RG_OK)
+		st = rg_pdoc_render(r, t, signer, summary_path, RG_T_SUMMARY_TITLE, summary_body,
+		                    pages, NULL, diags);
 	free(pages);
 	return st;
 }

@@ -114,8 +114,10 @@ rg_status rg_xml_report_write(const struct rg_results *r, FILE *out, struct rg_d
 		W(attr(w, "status", rg_verdict_names[ar->status]));
 		if (d->has_deadline)
 			W(attr_time(w, "deadline", d->deadline));
+		/* As the directive file writes it ("PT48H"), like the PDF. */
 		if (d->has_window)
-			W(attr(w, "window", rg_duration_format(dur, d->window_ms)));
+			W(attr(w, "window", d->window_text ? d->window_text
+			                                   : rg_duration_format(dur, d->window_ms)));
 		W(attr(w, "title", d->title));
 		for (size_t k = 0; k < ar->n_items; k++)
 			W(write_item(w, &ar->items[k]));

@@ -468,6 +468,28 @@ case("ra2-not-applicable",
                                           rep(",K. Lee,yes,moderate,", ",K. Lee,no,moderate,")]}),
      ok(NA_COMPROMISE))
 
+case("ra2a-30h",
+     "RA-2a: S-1 rotated 30 hours after identification: within the default PT48H window.",
+     {"remediations.csv": [rep("2024-04-15T15:00:00-04:00", "2024-04-16T15:00:00-04:00")]},
+     ok())
+
+case("directive-window-24h",
+     "The directive is data: the same bundle as ra2a-30h judged with immediate-window PT24H "
+     "in the directive file is late by PT6H.",
+     {"remediations.csv": [rep("2024-04-15T15:00:00-04:00", "2024-04-16T15:00:00-04:00")]},
+     ok({"RA-2a": ("satisfied_late", [("remediations.csv:2", "satisfied_late", "PT6H"),
+                                      ("remediations.csv:3", "satisfied")])},
+        extra="directive-edit <immediate-window>PT48H</immediate-window> => "
+              "<immediate-window>PT24H</immediate-window>\n"))
+
+case("directive-ra3a-deadline",
+     "The directive is data: RA-3a's deadline moved to 2024-04-04T23:59:59-04:00 in the file "
+     "makes the initial report of 2024-04-05T17:00:00-04:00 late by PT17H1S.",
+     {},
+     ok({"RA-3a": ("satisfied_late", [("timeline.csv:4", "satisfied_late", "PT17H1S")])},
+        extra="directive-edit <deadline>2024-04-08T23:59:59-04:00</deadline> => "
+              "<deadline>2024-04-04T23:59:59-04:00</deadline>\n"))
+
 # ---- RA-2b-i -------------------------------------------------------------
 
 case("ra2bi-no-reset",
@@ -632,6 +654,20 @@ case("ra2bii-late-by-latest-review",
                           rep("2024-04-25T13:00:00-04:00", "2024-05-01T01:00:00-04:00")]},
      ok(ra2bii(("secrets.csv:2", "satisfied_late", "PT4H1S"))))
 
+case("ra2bii-account-case-insensitive",
+     "RA-2b-ii: the reviews name svc-billing's account in other letter case; user principal "
+     "names are case-insensitive, so they still count.",
+     {"log-reviews.csv": [lambda t: t.replace("svc-billing@exa.gov,", "SVC-Billing@EXA.gov,")]},
+     ok())
+
+case("ra2-no-secrets-file",
+     "A notified bundle without secrets.csv, remediations.csv and log-reviews.csv whose "
+     "findings hold no secret: no compromise detected, RA-2 not applicable.",
+     {"secrets.csv": None, "remediations.csv": None, "log-reviews.csv": None,
+      "findings.csv": [rep(",J. Smith,yes,high,", ",J. Smith,no,high,"),
+                       rep(",K. Lee,yes,moderate,", ",K. Lee,no,moderate,")]},
+     ok(NA_COMPROMISE))
+
 # ---- RA-3a, RA-3b, RA-4 -------------------------------------------------
 
 case("ra3a-missing",
@@ -792,7 +828,52 @@ case("accept-signins-extra-columns",
      {"signins.csv": SIGNINS},
      ok(extra="not-anywhere~signins.csv:1\n"))
 
+case("accept-no-final-newline",
+     "The last row of every CSV file without a line end (RFC 4180 allows it).",
+     {f: [lambda t: t.rstrip("\n")] for f in ("findings.csv", "secrets.csv", "remediations.csv",
+                                             "log-reviews.csv", "timeline.csv")},
+     ok())
+
+case("accept-trailing-blank-line",
+     "An empty last line after the final row (as many editors save it): ignored.",
+     {"findings.csv": [lambda t: t + "\n"], "timeline.csv": [lambda t: t + "\r\n"]},
+     ok())
+
+case("accept-xml-special-characters",
+     "Identifiers and names holding <, >, & and quotes reach the report escaped: "
+     "report.xml stays well-formed and valid.",
+     {"secrets.csv": [rep("S-1,MSG-0001,", "\"S-1 <a&b> \"\"q\"\" 'x'\",MSG-0001,")],
+      "remediations.csv": [rep("S-1,rotated,2024-04-15T15:00:00-04:00,J. Smith,",
+                               "\"S-1 <a&b> \"\"q\"\" 'x'\",rotated,2024-04-15T15:00:00-04:00,J. Smith & <Co>,")]},
+     ok())
+
+case("ra2a-remediations-file-missing",
+     "remediations.csv absent although secrets were found: no remediation for any secret, "
+     "so RA-2a and RA-2b-i are not_satisfied per secret (cited at secrets.csv).",
+     {"remediations.csv": None},
+     ok({"RA-2a": ("not_satisfied", [("secrets.csv:2", "not_satisfied", None, "S-1"),
+                                     ("secrets.csv:3", "not_satisfied", None, "S-2")]),
+         "RA-2b-i": ("not_satisfied", [("secrets.csv:2", "not_satisfied", None, "S-1"),
+                                       ("secrets.csv:3", "not_satisfied", None, "S-2")]),
+         "RA-2b-ii": ("not_satisfied", None)}))
+
+case("ra2bii-log-reviews-file-missing",
+     "log-reviews.csv absent although secrets were found: every account misses every source.",
+     {"log-reviews.csv": None},
+     ok(ra2bii(("secrets.csv:2", "not_satisfied", None, ["sign_in", "token_issuance"]),
+               ("secrets.csv:3", "not_satisfied", None, ["sign_in", "token_issuance"]))))
+
 # ---- bad input in bundle folders (exit 2) ---------------------------------
+
+case("bad-signins-enum",
+     "signins.csv is checked too: a status that is neither success nor failure.",
+     {"signins.csv": SIGNINS.replace(",failure,", ",failed,")},
+     bad("signins.csv:3: status:"))
+
+case("bad-signins-no-offset",
+     "signins.csv: a created_at without an offset.",
+     {"signins.csv": SIGNINS.replace("2024-03-20T10:00:00Z", "2024-03-20T10:00:00")},
+     bad("signins.csv:4: created_at:"))
 
 case("bad-timestamp-no-offset",
      "A timestamp without an offset is an error naming file, line and column.",
@@ -828,6 +909,24 @@ case("bad-enum-event",
      "An unknown timeline event ('report_submitted').",
      {"timeline.csv": [rep(",initial_report_submitted,", ",report_submitted,")]},
      bad("timeline.csv:4: event:"))
+
+case("bad-enum-result",
+     "An unknown log review result ('clean').",
+     {"log-reviews.csv": [rep("2024-04-25T12:00:00-04:00,SOC Team,no_malicious_activity",
+                              "2024-04-25T12:00:00-04:00,SOC Team,clean")]},
+     bad("log-reviews.csv:2: result:"))
+
+case("bad-duplicate-column",
+     "A header naming the notes column twice.",
+     {"findings.csv": [rep(",notes\n", ",notes,notes\n"), rep("support case\n", "support case,x\n"),
+                       rep(",low,\n", ",low,,\n"), rep("ticket reply\n", "ticket reply,y\n")]},
+     bad("findings.csv:1: notes:"))
+
+case("bad-window-reversed",
+     "A log review whose window ends before it starts.",
+     {"log-reviews.csv": [rep("sign_in,2024-01-10T12:00:00Z,2024-04-20T12:00:00Z",
+                              "sign_in,2024-04-20T12:00:00Z,2024-01-10T12:00:00Z")]},
+     bad("log-reviews.csv:2: window_end:"))
 
 case("bad-boolean",
      "Booleans are yes or no: 'false' and 'No' are errors, both reported.",
@@ -989,6 +1088,33 @@ case("bad-notification-status",
      {"manifest.xml": [rep('status="notified"', 'status="informed"')]},
      bad("manifest.xml", "informed"))
 
+case("bad-manifest-malformed",
+     "manifest.xml that is not well-formed XML (mismatched end tag).",
+     {"manifest.xml": [rep("</bundle>", "</bundel>")]},
+     bad("manifest.xml"))
+
+case("bad-manifest-format-version",
+     "A bundle of format version 2: this tool reads version 1 only.",
+     {"manifest.xml": [rep('format="1"', 'format="2"')]},
+     bad("manifest.xml", "format"))
+
+case("bad-manifest-digest-format",
+     "A digest written in uppercase hex: the format is 64 lowercase hex digits.",
+     {"manifest.xml": manifest_with_files(FILES_AUTO.replace(
+         '<file path="findings.csv" sha256="auto"/>',
+         '<file path="findings.csv" sha256="%s"/>' % REAL_FINDINGS.upper()))},
+     bad("manifest.xml", "sha256"))
+
+case("bad-manifest-duplicate-file",
+     "The manifest lists findings.csv twice.",
+     {"manifest.xml": manifest_with_files(FILES_AUTO + '    <file path="findings.csv" sha256="auto"/>\n')},
+     bad("manifest.xml", "findings.csv"))
+
+case("bad-not-notified-with-source",
+     "not-notified with a source and a reference: those attributes must be absent.",
+     {"manifest.xml": [rep('status="notified" received="2024-04-02T15:10:00-04:00"', 'status="not-notified"')]},
+     bad("manifest.xml", "source", "reference"))
+
 case("bad-manifest-missing",
      "No manifest.xml at all.",
      {"manifest.xml": None},
@@ -1043,6 +1169,21 @@ def main():
     for c in CASES:
         write_case(*c)
     print("wrote %d cases" % len(CASES))
+    update_meson()
+
+
+def update_meson():
+    """Rewrites the case list of meson.build: every folder with an expect file."""
+    names = sorted(d for d in os.listdir(HERE) if os.path.isfile(os.path.join(HERE, d, "expect")))
+    path = os.path.join(HERE, "meson.build")
+    with open(path) as fh:
+        text = fh.read()
+    start = text.index("case_names = [\n") + len("case_names = [\n")
+    end = text.index("]\n", start)
+    text = text[:start] + "".join("  '%s',\n" % n for n in names) + text[end:]
+    with open(path, "w") as fh:
+        fh.write(text)
+    print("meson.build lists %d cases" % len(names))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ malformed.  Standard library only.
 import argparse
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -62,8 +63,17 @@ def parse_expect(path):
                     raise CaseError("%s:%d: empty text after ~" % (path, lineno))
                 out.append(Assertion(lineno, stripped, m.group(1), [m.group(2)]))
                 continue
+            m = re.match(r"^\s*directive-edit\s+(.+?)\s+=>\s+(.+?)\s*$", line)
+            if m:
+                out.append(Assertion(lineno, stripped, "directive-edit", [m.group(1), m.group(2)]))
+                continue
             words = stripped.split()
             kind = words[0]
+            if kind == "option":
+                if len(words) < 2:
+                    raise CaseError("%s:%d: option ARG..." % (path, lineno))
+                out.append(Assertion(lineno, stripped, kind, words[1:]))
+                continue
             if kind == "exit":
                 if len(words) != 2 or words[1] not in ("0", "1", "2", "3"):
                     raise CaseError("%s:%d: exit takes 0, 1, 2 or 3" % (path, lineno))
@@ -111,7 +121,9 @@ class Run:
 
 
 def run(exe, args, cwd):
-    argv = [exe] + args
+    # RG_CASE_WRAPPER runs reportgen under a tool, e.g.
+    # "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+    argv = shlex.split(os.environ.get("RG_CASE_WRAPPER", "")) + [exe] + args
     try:
         proc = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -248,9 +260,28 @@ def main():
             else:
                 raise CaseError("%s has neither bundle/ nor make.py" % opts.case)
 
+        # Extra options, and a directive file edited from the shipped one.
+        extra = []
+        for a in assertions:
+            if a.kind == "option":
+                extra += a.args
+        edits = [a for a in assertions if a.kind == "directive-edit"]
+        if edits:
+            with open(os.path.join(opts.srcroot, "directives", "ed-24-02.xml"), encoding="utf-8") as fh:
+                dtext = fh.read()
+            for a in edits:
+                old, new = a.args
+                if dtext.count(old) != 1:
+                    raise CaseError("expect:%d: %r occurs %d times in directives/ed-24-02.xml, "
+                                    "not once" % (a.lineno, old, dtext.count(old)))
+                dtext = dtext.replace(old, new)
+            with open(os.path.join(work, "directive.xml"), "w", encoding="utf-8") as fh:
+                fh.write(dtext)
+            extra += ["--directive", os.path.join("..", "directive.xml")]
+
         # 2. check.  Relative paths: no temporary name reaches reportgen's output.
         rel_zip = os.path.join("..", "bundle.zip")
-        check = run(exe, ["check", rel_zip], cwd)
+        check = run(exe, ["check"] + extra + [rel_zip], cwd)
         runs.append(("check", check))
         want_exit = [a for a in assertions if a.kind == "exit"][0].args[0]
 
@@ -273,7 +304,7 @@ def main():
 
         # 3. render
         report_root = None
-        render = run(exe, ["render", rel_zip, "-o", os.path.join("..", "out"), "--no-sign"], cwd)
+        render = run(exe, ["render"] + extra + [rel_zip, "-o", os.path.join("..", "out"), "--no-sign"], cwd)
         runs.append(("render", render))
         if render.code != want_exit:
             failures.append("render exited %d, expected %d (the same as check)"

@@ -159,6 +159,16 @@ class Outputs(Base):
             self.assertIn('generated="2024-05-01T21:46:40Z"', f.read())
 
 
+class ReportXml(Base):
+    def test_the_immediate_window_is_shown_as_the_directive_writes_it(self):
+        out = self.path("out")
+        self.assertEqual(run("render", sample("compliant"), "-o", out, "--no-sign")[0], 0)
+        root = ET.parse(os.path.join(out, "report.xml")).getroot()
+        ns = "{urn:reportgen:report:1}"
+        ra2a = [a for a in root.findall(ns + "action") if a.get("id") == "RA-2a"][0]
+        self.assertEqual(ra2a.get("window"), "PT48H")
+
+
 class Batch(Base):
     def test_several_bundles_one_folder_each_worst_exit(self):
         bad = self.path("broken.zip")
