@@ -37,6 +37,8 @@ struct account {
 	struct rg_time start, end;
 	struct rg_signin_obs *obs; /* in the results, or NULL */
 	struct rg_strmap ips;
+	const struct rg_log_review **reviews; /* this account's log reviews */
+	size_t n_reviews;
 };
 
 struct rg_judge {
@@ -47,6 +49,11 @@ struct rg_judge {
 	struct account *accounts;
 	size_t n_accounts;
 	struct rg_strmap by_name; /* lowercased account -> struct account */
+	/* Remediations grouped by secret, so each rule looks at a secret's own
+	 * rows only (a scan of every row per secret is quadratic at the row
+	 * limits): those of secret k are rem_of[rem_at[k] .. rem_at[k + 1]). */
+	size_t *rem_at;
+	const struct rg_remediation **rem_of;
 	bool oom;
 };
 
@@ -143,17 +150,41 @@ static void describe_actions(char *buf, size_t size, unsigned set)
 }
 
 /* The earliest remediation of secret s whose action is in set. */
-static const struct rg_remediation *first_remediation(const struct rg_evidence *ev,
+static const struct rg_remediation *first_remediation(const struct rg_judge *j,
                                                       const struct rg_secret *s, unsigned set)
 {
+	size_t k = (size_t)(s - j->ev->secrets);
+	assert(k < j->ev->n_secrets);
 	const struct rg_remediation *best = NULL;
-	for (size_t i = 0; i < ev->n_remediations; i++) {
-		const struct rg_remediation *r = &ev->remediations[i];
-		if (r->secret == s && ((set >> r->action) & 1) &&
-		    (!best || r->performed_at.ms < best->performed_at.ms))
+	for (size_t i = j->rem_at[k]; i < j->rem_at[k + 1]; i++) {
+		const struct rg_remediation *r = j->rem_of[i];
+		if (((set >> r->action) & 1) && (!best || r->performed_at.ms < best->performed_at.ms))
 			best = r;
 	}
 	return best;
+}
+
+/* Builds rem_at / rem_of (counting sort by secret, file order kept). */
+static bool group_remediations(struct rg_judge *j)
+{
+	const struct rg_evidence *ev = j->ev;
+	j->rem_at = rg_arena_alloc(j->arena, (ev->n_secrets + 2) * sizeof *j->rem_at);
+	j->rem_of = rg_arena_alloc(j->arena, (ev->n_remediations + 1) * sizeof *j->rem_of);
+	if (!j->rem_at || !j->rem_of)
+		return false;
+	for (size_t i = 0; i < ev->n_remediations; i++) {
+		assert(ev->remediations[i].secret); /* the reader resolved every reference */
+		j->rem_at[ev->remediations[i].secret - ev->secrets + 2]++;
+	}
+	for (size_t k = 2; k < ev->n_secrets + 2; k++)
+		j->rem_at[k] += j->rem_at[k - 1];
+	/* rem_at[k + 1] is now the start of secret k; filling moves it to
+	 * the end, which is the start of secret k + 1. */
+	for (size_t i = 0; i < ev->n_remediations; i++) {
+		const struct rg_remediation *r = &ev->remediations[i];
+		j->rem_of[j->rem_at[r->secret - ev->secrets + 1]++] = r;
+	}
+	return true;
 }
 
 /* The earliest timeline event of a kind meeting the reference rule;
@@ -266,7 +297,7 @@ static void rule_immediate(struct rg_judge *j, const struct rg_action_def *a, st
 	describe_actions(accepted, sizeof accepted, a->accepted_actions);
 	for (size_t k = 0; k < ev->n_secrets; k++) {
 		const struct rg_secret *s = &ev->secrets[k];
-		const struct rg_remediation *r = first_remediation(ev, s, a->accepted_actions);
+		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
 		const char *subj = subject(j, "secret", s->secret_id);
 		if (!r) {
 			struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_F_SECRETS, s->line, subj);
@@ -294,10 +325,10 @@ static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct
 	for (size_t k = 0; k < ev->n_secrets; k++) {
 		const struct rg_secret *s = &ev->secrets[k];
 		const char *subj = subject(j, "secret", s->secret_id);
-		const struct rg_remediation *r = first_remediation(ev, s, a->accepted_actions);
+		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
 		bool needs_deactivation = s->application_in_use == 0 && a->deactivation_action >= 0;
 		const struct rg_remediation *d =
-		    needs_deactivation ? first_remediation(ev, s, 1u << a->deactivation_action) : NULL;
+		    needs_deactivation ? first_remediation(j, s, 1u << a->deactivation_action) : NULL;
 		if (!r || (needs_deactivation && !d)) {
 			/* What is missing has no row: cite the secret. */
 			struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_F_SECRETS, s->line, subj);
@@ -349,7 +380,7 @@ static bool build_accounts(struct rg_judge *j, const struct rg_action_def *a)
 		if (!key)
 			return false;
 		struct account *acc = rg_strmap_get(&j->by_name, key, strlen(key));
-		const struct rg_remediation *r = first_remediation(ev, s, a->accepted_actions);
+		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
 		struct rg_time end = r ? r->performed_at : a->deadline;
 		struct rg_time start = s->finding ? s->finding->sent_at : s->identified_at;
 		if (!acc) {
@@ -371,6 +402,33 @@ static bool build_accounts(struct rg_judge *j, const struct rg_action_def *a)
 	for (size_t k = 0; k < j->n_accounts; k++)
 		if (j->accounts[k].end.ms < j->accounts[k].start.ms)
 			j->accounts[k].end = j->accounts[k].start; /* remediated before the email: empty window */
+	/* Each account's log reviews, in file order (two passes: count, fill). */
+	struct account **owner = calloc(ev->n_log_reviews + 1, sizeof *owner);
+	if (!owner)
+		return false;
+	for (size_t r = 0; r < ev->n_log_reviews; r++) {
+		char *key = lower_dup(j->arena, ev->log_reviews[r].account);
+		if (!key) {
+			free(owner);
+			return false;
+		}
+		owner[r] = rg_strmap_get(&j->by_name, key, strlen(key));
+		if (owner[r])
+			owner[r]->n_reviews++;
+	}
+	for (size_t k = 0; k < j->n_accounts; k++) {
+		struct account *acc = &j->accounts[k];
+		acc->reviews = rg_arena_alloc(j->arena, (acc->n_reviews + 1) * sizeof *acc->reviews);
+		if (!acc->reviews) {
+			free(owner);
+			return false;
+		}
+		acc->n_reviews = 0;
+	}
+	for (size_t r = 0; r < ev->n_log_reviews; r++)
+		if (owner[r])
+			owner[r]->reviews[owner[r]->n_reviews++] = &ev->log_reviews[r];
+	free(owner);
 	return true;
 }
 
@@ -442,9 +500,9 @@ static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, s
 		for (size_t gi = 0; gi < a->n_log_groups; gi++) {
 			unsigned group = a->log_groups[gi];
 			size_t n = 0;
-			for (size_t r = 0; r < ev->n_log_reviews; r++) {
-				const struct rg_log_review *lr = &ev->log_reviews[r];
-				if (strcasecmp(lr->account, acc->name) != 0 || !((group >> lr->source) & 1))
+			for (size_t r = 0; r < acc->n_reviews; r++) {
+				const struct rg_log_review *lr = acc->reviews[r];
+				if (!((group >> lr->source) & 1))
 					continue;
 				iv[n][0] = lr->window_start.ms;
 				iv[n][1] = lr->window_end.ms;
@@ -463,9 +521,9 @@ static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, s
 				              problems.len ? "; " : "", g, from, to);
 			}
 		}
-		for (size_t r = 0; r < ev->n_log_reviews; r++) {
-			const struct rg_log_review *lr = &ev->log_reviews[r];
-			if (strcasecmp(lr->account, acc->name) == 0 && lr->result != RG_REVIEW_NO_MALICIOUS &&
+		for (size_t r = 0; r < acc->n_reviews; r++) {
+			const struct rg_log_review *lr = acc->reviews[r];
+			if (lr->result != RG_REVIEW_NO_MALICIOUS &&
 			    !lr->incident_id)
 				rg_buf_printf(&problems, "%slog-reviews.csv line %u found %s activity but gives no incident_id",
 				              problems.len ? "; " : "", lr->line,
@@ -600,6 +658,11 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 	res->n_actions = dir->n_actions;
 	res->generated_ms = generated_ms;
 	res->overall = RG_COMPLIANT;
+	if (!group_remediations(j)) {
+		rg_strmap_free(&j->by_name);
+		free(j);
+		return NULL;
+	}
 	for (size_t k = 0; k < dir->n_actions; k++) {
 		const struct rg_action_def *a = &dir->actions[k];
 		struct rg_action_result *ar = &actions[k];
