@@ -893,3 +893,18 @@ out:
 	free_fonts(&d);
 	return st;
 }
+
+enum rg_verdict rg_pdoc_overall_verdict(enum rg_overall o)
+{
+	return o == RG_COMPLIANT ? RG_SATISFIED
+	       : o == RG_COMPLIANT_LATE ? RG_SATISFIED_LATE
+	                                : RG_NOT_SATISFIED;
+}
+
+const char *rg_pdoc_var(struct rg_pdoc *d, const char *name)
+{
+	for (size_t i = 0; i < d->n_vars; i++)
+		if (strcmp(d->vars[i].name, name) == 0)
+			return d->vars[i].value;
+	return "";
+}

@@ -115,6 +115,12 @@ struct rg_ptable {
 
 typedef void (*rg_pdoc_body)(struct rg_pdoc *d);
 
+/* The overall result drawn as the status it corresponds to (badge, colour). */
+enum rg_verdict rg_pdoc_overall_verdict(enum rg_overall o);
+
+/* The value of a template placeholder of this document ("" when unknown). */
+const char *rg_pdoc_var(struct rg_pdoc *d, const char *name);
+
 /* Runs body twice (measure, draw) and writes the PDF at path, then adds
  * /Lang and /MarkInfo (rg_pdf_mark_tagged).  title_key names the template
  * text used as the document title and in the footer.  record_pages (or

@@ -23,21 +23,6 @@
 
 #define LABEL_W 118.0
 
-static enum rg_verdict overall_verdict(enum rg_overall o)
-{
-	return o == RG_COMPLIANT ? RG_SATISFIED
-	       : o == RG_COMPLIANT_LATE ? RG_SATISFIED_LATE
-	                                : RG_NOT_SATISFIED;
-}
-
-static const char *var(struct rg_pdoc *d, const char *name)
-{
-	for (size_t i = 0; i < d->n_vars; i++)
-		if (strcmp(d->vars[i].name, name) == 0)
-			return d->vars[i].value;
-	return "";
-}
-
 /* A section heading with a bookmark at the outline's top level. */
 static void section(struct rg_pdoc *d, enum rg_tpl_key k, const char *dest, double keep)
 {
@@ -70,12 +55,12 @@ static void cover(struct rg_pdoc *d)
 	d->y += 24;
 
 	/* The overall result first and largest. */
-	const char *ov = var(d, "overall");
+	const char *ov = rg_pdoc_var(d, "overall");
 	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_OVERALL, NULL, 0), LABEL_W, RG_F_BIG, ov,
-	              overall_verdict(r->overall));
+	              rg_pdoc_overall_verdict(r->overall));
 	d->y += 12;
 
-	char *agency = rg_asprintf("%s%s%s%s%s", var(d, "agency"), e->agency_id ? " (" : "",
+	char *agency = rg_asprintf("%s%s%s%s%s", rg_pdoc_var(d, "agency"), e->agency_id ? " (" : "",
 	                           e->agency_id ? e->agency_id : "", e->agency_id ? ")" : "",
 	                           "");
 	char *agency2 = e->agency_component && agency
@@ -122,7 +107,7 @@ static void cover(struct rg_pdoc *d)
 	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_DIGEST, NULL, 0), LABEL_W, RG_F_MONO,
 	              e->bundle_sha256, -1);
 	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_GENERATED, NULL, 0), LABEL_W, RG_F_BODY,
-	              var(d, "generated"), -1);
+	              rg_pdoc_var(d, "generated"), -1);
 
 	/* What the status shapes mean, once, where the reader starts. */
 	d->y += 18;

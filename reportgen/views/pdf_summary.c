@@ -20,21 +20,6 @@
 #define MAX_PAGES 2
 #define HEAD_ITEMS 3 /* items per action listed before the rest */
 
-static enum rg_verdict overall_verdict(enum rg_overall o)
-{
-	return o == RG_COMPLIANT ? RG_SATISFIED
-	       : o == RG_COMPLIANT_LATE ? RG_SATISFIED_LATE
-	                                : RG_NOT_SATISFIED;
-}
-
-static const char *var(struct rg_pdoc *d, const char *name)
-{
-	for (size_t i = 0; i < d->n_vars; i++)
-		if (strcmp(d->vars[i].name, name) == 0)
-			return d->vars[i].value;
-	return "";
-}
-
 static void heading(struct rg_pdoc *d, enum rg_tpl_key k, const char *dest, double keep)
 {
 	const char *s = rg_pdoc_text(d, k, NULL, 0);
@@ -62,12 +47,12 @@ static void title(struct rg_pdoc *d)
 static void overall(struct rg_pdoc *d)
 {
 	heading(d, RG_T_SUMMARY_OVERALL, "sum-overall", 30);
-	const char *s = var(d, "overall");
+	const char *s = rg_pdoc_var(d, "overall");
 	double w = d->x1 - d->x0 - 20;
 	double h = rg_pdoc_text_height(d, RG_F_BIG, w, s);
 	rg_pdoc_need(d, h);
 	rg_pdoc_tag(d, "P", NULL);
-	rg_pdoc_badge(d, d->x0, d->y + 4, 11, overall_verdict(d->r->overall));
+	rg_pdoc_badge(d, d->x0, d->y + 4, 11, rg_pdoc_overall_verdict(d->r->overall));
 	rg_pdoc_draw_text(d, d->x0 + 18, d->y, w, RG_F_BIG, RG_C_TEXT, RG_A_LEFT, false, s);
 	rg_pdoc_untag(d, "P");
 	d->y += h + 4;
