@@ -8,6 +8,8 @@
  */
 #include "bundle/limits.h"
 
+#include "core/xml.h"
+
 #include <stddef.h>
 
 #define KiB (1024ULL)
@@ -34,9 +36,9 @@ const struct rg_limit_info rg_limit_table[] = {
 	{"--max-signin-rows", "rows of signins.csv",
 	 offsetof(struct rg_limits, signin_rows), 100000000, "rows"},
 	{"--max-xml-size", "size of manifest.xml or a directive file",
-	 offsetof(struct rg_limits, xml_size), 16 * MiB, "bytes"},
+	 offsetof(struct rg_limits, xml_size), RG_XML_DEFAULT_MAX_BYTES, "bytes"},
 	{"--max-xml-depth", "element nesting of manifest.xml or a directive file",
-	 offsetof(struct rg_limits, xml_depth), 64, "levels"},
+	 offsetof(struct rg_limits, xml_depth), RG_XML_DEFAULT_MAX_DEPTH, "levels"},
 };
 const size_t rg_limit_count = sizeof rg_limit_table / sizeof rg_limit_table[0];
 

@@ -67,35 +67,26 @@ void rg_cli_print_diags(const char *cmd, struct rg_diags *d)
 	rg_diags_print(stderr, d);
 }
 
-static size_t done_count(const struct rg_action_result *ar)
-{
-	return ar->counts[RG_SATISFIED] + ar->counts[RG_SATISFIED_LATE];
-}
-
 void rg_cli_print_table(FILE *out, const struct rg_results *r)
 {
-	const struct rg_evidence *ev = r->evidence;
-	fprintf(out, "%s: %s (%s), directive %s (definition %s)\n", ev->bundle_name,
-	        ev->agency_name, ev->agency_id, r->directive->id, r->directive->version);
-	fprintf(out, "bundle sha256 %s\n\n", ev->bundle_sha256);
+	const struct rg_bundle_info *b = &r->bundle;
+	fprintf(out, "%s: %s (%s), directive %s (definition %s, %s%s)\n", b->name,
+	        b->agency_name ? b->agency_name : "", b->agency_id, r->directive.id,
+	        r->directive.version, r->directive.file,
+	        r->directive.installed ? "" : ", MODIFIED: not the installed definition");
+	fprintf(out, "bundle sha256 %s\ndefinition sha256 %s\n\n", b->sha256, r->directive.sha256);
 	fprintf(out, "%-9s %-8s %-21s %5s %5s %5s %5s  %s\n", "ACTION", "KIND", "STATUS", "ITEMS",
 	        "DONE", "LATE", "OPEN", "WORST");
 	for (size_t a = 0; a < r->n_actions; a++) {
 		const struct rg_action_result *ar = &r->actions[a];
-		size_t open = ar->counts[RG_NOT_SATISFIED] + ar->counts[RG_INSUFFICIENT_EVIDENCE];
-		char where[300] = "";
+		char ref[RG_EVREF_BUFSZ], where[RG_EVREF_BUFSZ + 2] = "";
 		if (ar->worst && ar->worst->status != RG_SATISFIED &&
-		    ar->worst->status != RG_NOT_APPLICABLE) {
-			if (ar->worst->line)
-				snprintf(where, sizeof where, "%s:%u: ", ar->worst->file,
-				         (unsigned)ar->worst->line);
-			else
-				snprintf(where, sizeof where, "%s: ", ar->worst->file);
-		}
-		fprintf(out, "%-9s %-8s %-21s %5zu %5zu %5zu %5zu  %s%s\n", ar->def->id,
-		        ar->def->kind == RG_KIND_REQUIRED ? "required" : "advisory",
-		        rg_verdict_names[ar->status], ar->n_items, done_count(ar),
-		        ar->counts[RG_SATISFIED_LATE], open, where,
+		    ar->worst->status != RG_NOT_APPLICABLE)
+			snprintf(where, sizeof where, "%s: ",
+			         rg_evref_format(ref, sizeof ref, &ar->worst->evidence[0]));
+		fprintf(out, "%-9s %-8s %-21s %5zu %5zu %5zu %5zu  %s%s\n", ar->id,
+		        rg_action_kind_names[ar->kind], rg_verdict_names[ar->status], ar->n_items,
+		        rg_action_done(ar), ar->counts[RG_SATISFIED_LATE], rg_action_open(ar), where,
 		        ar->worst && ar->worst->status != RG_SATISFIED ? ar->worst->reason : "");
 	}
 	fprintf(out, "\noverall: %s\n", rg_overall_names[r->overall]);

@@ -13,7 +13,7 @@
 #include "bundle/limits.h"
 #include "core/diag.h"
 #include "core/status.h"
-#include "judge/results.h"
+#include "results/results.h"
 
 /* Long options of the limits start at this getopt value. */
 #define RG_CLI_LIMIT_BASE 1000

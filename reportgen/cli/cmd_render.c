@@ -1,53 +1,60 @@
 /*
- * cmd_render.c: `reportgen render BUNDLE.zip... -o DIR`: judge, then write
- * report.xml, report.pdf and summary.pdf, signed.
+ * cmd_render.c: `reportgen render BUNDLE.zip... -o DIR` (judge, then write
+ * report.xml, report.pdf and summary.pdf, signed) and `reportgen render
+ * --from report.xml -o DIR` (the PDFs again from a results document).
  *
- * Order of work, so that a failed run writes nothing: options and the
- * signing key are checked first; then the bundle is judged; only then is
- * DIR created and the three reports written to temporaries in it, signed,
- * and renamed into place together at the end.  Without --force an existing
- * report is never replaced (checked up front and again, atomically, at the
- * rename).
+ * Only options are parsed here; the work is the library's: rg_run_judge
+ * (bundle -> results), rg_report_xml_read (report.xml -> results) and
+ * rg_outputs_write (results -> the signed set in DIR, all or nothing).
+ * Order, so that a failed run writes nothing: options, the signing key and
+ * the template are checked first, existing reports next (without
+ * --force), then the bundle is judged, and only then is anything written.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/arena.h"
-#include "core/fsout.h"
 #include "core/str.h"
 #include "judge/run.h"
+#include "output/outputs.h"
+#include "results/report_xml.h"
 #include "sign/sign.h"
 #include "views/pdf.h"
-#include "views/xml_report.h"
-
-static const char *const outputs[] = {"report.xml", "report.pdf", "summary.pdf"};
-#define N_OUTPUTS 3
 
 struct render_opts {
 	struct rg_run_options run;
 	const char *outdir;
-	const char *template_name;
-	const char *page_size;
+	const char *from;      /* --from report.xml, or NULL */
+	const char *ca;        /* --ca: verify --from's signature first */
+	const struct rg_template *tpl;
 	bool force, no_sign, batch;
 	struct rg_signer_options sign;
 	struct rg_signer *signer;
+	char **dirs;           /* output folder of each bundle */
+	size_t n_dirs;
 };
 
 static void help(FILE *out)
 {
 	fprintf(out,
-	        "usage: reportgen render [OPTIONS] BUNDLE.zip... -o DIR\n\n"
+	        "usage: reportgen render [OPTIONS] BUNDLE.zip... -o DIR\n"
+	        "       reportgen render [OPTIONS] --from report.xml -o DIR\n\n"
 	        "Judges each bundle and writes DIR/report.xml, DIR/report.pdf (the full report) and\n"
 	        "DIR/summary.pdf (the executive summary), each signed.  With several bundles, DIR\n"
-	        "holds one folder per bundle, named after the bundle file.\n\n"
+	        "holds one folder per bundle, named after the bundle file.  The set in DIR is all\n"
+	        "of one run: it is written beside DIR and switched into place when complete.\n"
+	        "With --from, report.pdf and summary.pdf are made again from a results document\n"
+	        "(a report.xml), without the bundle.\n\n"
 	        "Options:\n"
 	        "  -o, --output DIR        where the reports go (created if missing)\n"
+	        "  --from FILE             render the PDFs from this report.xml\n"
+	        "  --ca FILE               with --from: first check report.xml's signature against\n"
+	        "                          these trust anchors, and refuse it if it does not verify\n"
 	        "  --key FILE              PEM private key of the signer (if encrypted, the passphrase\n"
 	        "                          comes from $REPORTGEN_KEY_PASSPHRASE or --passphrase-file)\n"
 	        "  --cert FILE             PEM certificate of the signer\n"
@@ -67,139 +74,21 @@ static void help(FILE *out)
 	             "or usage, 3 environment failure (unreadable key, unwritable folder).\n");
 }
 
-static char *out_dir_for(const struct render_opts *o, const char *bundle)
-{
-	if (!o->batch)
-		return strdup(o->outdir);
-	const char *base = strrchr(bundle, '/');
-	base = base ? base + 1 : bundle;
-	size_t n = strlen(base);
-	if (n > 4 && strcmp(base + n - 4, ".zip") == 0)
-		n -= 4;
-	return rg_asprintf("%s/%.*s", o->outdir, (int)n, base);
-}
-
-/* mkdir -p: the output folder and any missing parents. */
-static rg_status ensure_dir(const char *dir, struct rg_diags *diags)
-{
-	char *path = strdup(dir);
-	int err = path ? 0 : ENOMEM;
-	for (char *p = path ? path + 1 : NULL; p && !err; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-		*p = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST)
-			err = errno;
-		*p = saved;
-		if (!saved)
-			break;
-	}
-	struct stat st;
-	if (!err && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
-		err = ENOTDIR;
-	free(path);
-	if (!err)
-		return RG_OK;
-	rg_diag_err(diags, "output.dir", dir, 0, NULL, "give -o a folder that can be created",
-	            "cannot be used as the output folder: %s", strerror(err));
-	return RG_EENV;
-}
-
-/* Writes the three reports to temporaries, signs them, renames them. */
-static rg_status write_reports(const struct render_opts *o, const struct rg_results *res,
-                               const char *dir, struct rg_arena *arena, struct rg_diags *diags)
-{
-	char *final[N_OUTPUTS] = {0}, *tmp[N_OUTPUTS] = {0};
-	rg_status st = RG_OK;
-	struct rg_template *tpl = NULL;
-	st = rg_template_load(&tpl, o->template_name, o->page_size, arena, diags);
-	if (st != RG_OK)
-		return st;
-	if ((st = ensure_dir(dir, diags)) != RG_OK)
-		return st;
-	for (int k = 0; k < N_OUTPUTS && st == RG_OK; k++) {
-		final[k] = rg_asprintf("%s/%s", dir, outputs[k]);
-		if (!final[k] || !(tmp[k] = rg_tmp_path_for(final[k]))) {
-			rg_diag_err(diags, "output.create", dir, 0, NULL, "check the folder's permissions",
-			            "cannot create a temporary file: %s", strerror(errno));
-			st = RG_EENV;
-		}
-	}
-	if (st == RG_OK) {
-		FILE *f = fopen(tmp[0], "wb");
-		if (!f) {
-			rg_diag_err(diags, "output.create", final[0], 0, NULL, NULL, "cannot write: %s",
-			            strerror(errno));
-			st = RG_EENV;
-		} else {
-			st = rg_xml_report_write(res, f, diags);
-			if (fclose(f) != 0 && st == RG_OK) {
-				rg_diag_err(diags, "output.write", final[0], 0, NULL, "check free space",
-				            "cannot write: %s", strerror(errno));
-				st = RG_EENV;
-			}
-		}
-	}
-	const struct rg_pdf_signer *who = o->signer ? rg_signer_info(o->signer) : NULL;
-	if (st == RG_OK)
-		st = rg_pdf_write_both(res, tpl, who, tmp[1], tmp[2], diags);
-	if (st == RG_OK && o->signer) {
-		st = rg_sign_xml(o->signer, tmp[0], diags);
-		if (st == RG_OK)
-			st = rg_sign_pdf(o->signer, tmp[1], diags);
-		if (st == RG_OK)
-			st = rg_sign_pdf(o->signer, tmp[2], diags);
-	}
-	/* All three are complete: move them into place together. */
-	for (int k = 0; k < N_OUTPUTS && st == RG_OK; k++) {
-		st = rg_rename_into_place(tmp[k], final[k], o->force, diags);
-		if (st == RG_OK) {
-			free(tmp[k]);
-			tmp[k] = NULL;
-		}
-	}
-	if (st != RG_OK) {
-		/* A later rename failed: take back the ones already moved, so
-		 * the folder never holds a mixed set. */
-		for (int k = 0; k < N_OUTPUTS; k++)
-			if (!tmp[k] && final[k] && !o->force)
-				unlink(final[k]);
-	}
-	for (int k = 0; k < N_OUTPUTS; k++) {
-		if (tmp[k])
-			unlink(tmp[k]);
-		free(tmp[k]);
-		free(final[k]);
-	}
-	return st;
-}
-
 static int render_one(const char *bundle, size_t index, void *ctx, char *summary)
 {
-	(void)index;
 	const struct render_opts *o = ctx;
+	const char *dir = o->dirs[index];
 	struct rg_arena arena;
 	struct rg_diags diags;
 	rg_arena_init(&arena);
 	rg_diags_init(&diags);
-	char *dir = out_dir_for(o, bundle);
-	rg_status st = dir ? RG_OK : RG_EENV;
-	for (int k = 0; k < N_OUTPUTS && st == RG_OK && !o->force; k++) {
-		char *path = rg_asprintf("%s/%s", dir, outputs[k]);
-		if (path && access(path, F_OK) == 0) {
-			rg_diag_err(&diags, "output.exists", path, 0, NULL,
-			            "give --force to replace it, or choose another -o folder",
-			            "already exists and was left as it is");
-			st = RG_EINPUT;
-		}
-		free(path);
-	}
 	struct rg_results *res = NULL;
+	rg_status st = rg_outputs_check(dir, RG_VIEWS_ALL, o->force, &diags);
 	if (st == RG_OK)
 		st = rg_run_judge(&res, bundle, &o->run, &arena, &diags);
+	struct rg_output_request req = {res, o->tpl, o->signer, RG_VIEWS_ALL, o->force};
 	if (st == RG_OK)
-		st = write_reports(o, res, dir, &arena, &diags);
+		st = rg_outputs_write(&req, dir, &diags);
 	rg_cli_print_diags("render", &diags);
 	int rc = (int)st;
 	if (st == RG_OK) {
@@ -211,19 +100,93 @@ static int render_one(const char *bundle, size_t index, void *ctx, char *summary
 	} else {
 		snprintf(summary, 128, "%s", st == RG_EINPUT ? "invalid bundle" : "failed");
 	}
-	free(dir);
 	rg_diags_free(&diags);
 	rg_arena_free(&arena);
 	return rc;
+}
+
+/* render --from: the PDFs again from a results document, after checking
+ * its signature when --ca is given. */
+static int render_from(const struct render_opts *o)
+{
+	struct rg_arena arena;
+	struct rg_diags diags;
+	rg_arena_init(&arena);
+	rg_diags_init(&diags);
+	rg_status st = rg_outputs_check(o->outdir, RG_VIEWS_PDF, o->force, &diags);
+	if (st == RG_OK && o->ca) {
+		struct rg_verify_result v;
+		st = rg_verify_file(&v, o->from, o->ca, &diags);
+		bool good = v.signed_ && v.valid && v.covers_whole && v.chain_trusted;
+		if (st == RG_OK && !good) {
+			rg_diag_err(&diags, "render.from-signature", o->from, 0, NULL,
+			            "render from the report.xml as it was signed, or leave out --ca",
+			            "its signature does not check out against --ca: %s",
+			            v.detail[0] ? v.detail : "not signed");
+			st = RG_EINPUT;
+		}
+	}
+	struct rg_results *res = NULL;
+	if (st == RG_OK)
+		st = rg_report_xml_read(&res, o->from, RG_REPORT_MAX_BYTES, &arena, &diags);
+	struct rg_output_request req = {res, o->tpl, o->signer, RG_VIEWS_PDF, o->force};
+	if (st == RG_OK)
+		st = rg_outputs_write(&req, o->outdir, &diags);
+	rg_cli_print_diags("render", &diags);
+	int rc = (int)st;
+	if (st == RG_OK) {
+		rg_cli_print_table(stdout, res);
+		printf("wrote %s/report.pdf, %s/summary.pdf from %s%s\n", o->outdir, o->outdir,
+		       o->from, o->signer ? " (signed)" : " (unsigned)");
+		rc = rg_cli_exit_for(res);
+	}
+	rg_diags_free(&diags);
+	rg_arena_free(&arena);
+	return rc;
+}
+
+/* The folder of each bundle: -o itself for one bundle; for several, one
+ * folder per bundle inside it, named after the bundle, all distinct. */
+static rg_status plan_dirs(struct render_opts *o, char **bundles, size_t n,
+                           struct rg_diags *diags)
+{
+	o->dirs = calloc(n + 1, sizeof *o->dirs);
+	if (!o->dirs)
+		return RG_EENV;
+	o->n_dirs = n;
+	rg_status st = RG_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (!o->batch) {
+			o->dirs[i] = strdup(o->outdir);
+			continue;
+		}
+		char *name = rg_output_dir_name(bundles[i], diags);
+		if (!name) {
+			st = RG_EINPUT;
+			continue;
+		}
+		o->dirs[i] = rg_asprintf("%s/%s", o->outdir, name);
+		free(name);
+		for (size_t k = 0; k < i && o->dirs[i]; k++)
+			if (o->dirs[k] && strcmp(o->dirs[k], o->dirs[i]) == 0) {
+				rg_diag_err(diags, "output.name-clash", bundles[i], 0, NULL,
+				            "rename one of the bundle files",
+				            "would write its reports into %s, like %s", o->dirs[i], bundles[k]);
+				st = RG_EINPUT;
+				break;
+			}
+	}
+	return st;
 }
 
 int rg_cmd_render(int argc, char **argv)
 {
 	struct render_opts o = {0};
 	rg_limits_default(&o.run.limits);
-	o.template_name = "default";
+	const char *template_name = "default", *page_size = NULL;
 	int jobs = 0;
-	enum { O_KEY = 300, O_CERT, O_CHAIN, O_PASS, O_NOSIGN, O_TEMPLATE, O_PAGE, O_DIRECTIVE, O_FORCE };
+	enum { O_KEY = 300, O_CERT, O_CHAIN, O_PASS, O_NOSIGN, O_TEMPLATE, O_PAGE, O_DIRECTIVE,
+	       O_FORCE, O_FROM, O_CA };
 	struct option longopts[16 + 32] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"key", required_argument, NULL, O_KEY},
@@ -235,10 +198,12 @@ int rg_cmd_render(int argc, char **argv)
 	    {"page-size", required_argument, NULL, O_PAGE},
 	    {"directive", required_argument, NULL, O_DIRECTIVE},
 	    {"force", no_argument, NULL, O_FORCE},
+	    {"from", required_argument, NULL, O_FROM},
+	    {"ca", required_argument, NULL, O_CA},
 	    {"jobs", required_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	};
-	rg_cli_add_limit_options(longopts, 12);
+	rg_cli_add_limit_options(longopts, 14);
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "ho:j:", longopts, NULL)) != -1) {
@@ -252,10 +217,12 @@ int rg_cmd_render(int argc, char **argv)
 		case O_CHAIN: o.sign.chain_path = optarg; break;
 		case O_PASS: o.sign.passphrase_file = optarg; break;
 		case O_NOSIGN: o.no_sign = true; break;
-		case O_TEMPLATE: o.template_name = optarg; break;
-		case O_PAGE: o.page_size = optarg; break;
+		case O_TEMPLATE: template_name = optarg; break;
+		case O_PAGE: page_size = optarg; break;
 		case O_DIRECTIVE: o.run.directive_path = optarg; break;
 		case O_FORCE: o.force = true; break;
+		case O_FROM: o.from = optarg; break;
+		case O_CA: o.ca = optarg; break;
 		case 'j':
 			if (!rg_cli_parse_jobs(optarg, &jobs))
 				return rg_cli_usage_error("render", "-j wants a positive number, not \"%s\"", optarg);
@@ -269,12 +236,18 @@ int rg_cmd_render(int argc, char **argv)
 			return rg_cli_usage_error("render", "unknown option");
 		}
 	}
-	if (optind >= argc)
-		return rg_cli_usage_error("render", "give the bundle to render (a .zip file)");
+	if (o.from && optind < argc)
+		return rg_cli_usage_error("render", "--from renders one report.xml; give no bundle with it");
+	if (o.from && o.run.directive_path)
+		return rg_cli_usage_error("render", "--from takes the verdicts as they are; --directive does not apply");
+	if (o.ca && !o.from)
+		return rg_cli_usage_error("render", "--ca checks the signature of --from's report.xml; give --from");
+	if (!o.from && optind >= argc)
+		return rg_cli_usage_error("render", "give the bundle to render (a .zip file), or --from report.xml");
 	if (!o.outdir)
 		return rg_cli_usage_error("render", "give the output folder with -o DIR");
-	if (o.page_size && strcmp(o.page_size, "letter") != 0 && strcmp(o.page_size, "a4") != 0)
-		return rg_cli_usage_error("render", "--page-size is letter or a4, not \"%s\"", o.page_size);
+	if (page_size && strcmp(page_size, "letter") != 0 && strcmp(page_size, "a4") != 0)
+		return rg_cli_usage_error("render", "--page-size is letter or a4, not \"%s\"", page_size);
 	bool any_key = o.sign.key_path || o.sign.cert_path || o.sign.chain_path || o.sign.passphrase_file;
 	if (o.no_sign && any_key)
 		return rg_cli_usage_error("render", "--no-sign and signing options exclude each other");
@@ -283,27 +256,38 @@ int rg_cmd_render(int argc, char **argv)
 		                          "give --key and --cert to sign the reports, or --no-sign to write them unsigned");
 	o.batch = argc - optind > 1;
 
+	struct rg_arena arena;
 	struct rg_diags diags;
+	rg_arena_init(&arena);
 	rg_diags_init(&diags);
+	struct rg_template *tpl = NULL;
 	rg_status st = rg_generation_time(&o.run.generated_ms, &diags);
+	if (st == RG_OK)
+		st = rg_template_load(&tpl, template_name, page_size, &arena, &diags);
+	o.tpl = tpl;
 	if (st == RG_OK && !o.no_sign) {
 		o.sign.signing_time_ms = o.run.generated_ms;
 		st = rg_signer_load(&o.signer, &o.sign, &diags);
 	}
+	if (st == RG_OK && !o.from)
+		st = plan_dirs(&o, argv + optind, (size_t)(argc - optind), &diags);
 	rg_cli_print_diags("render", &diags);
 	rg_diags_free(&diags);
-	if (st != RG_OK)
-		return (int)st;
-	if (o.no_sign)
-		fprintf(stderr, "reportgen render: --no-sign: the reports are NOT signed\n");
-	if (o.batch && ensure_dir(o.outdir, &diags) != RG_OK) {
-		rg_cli_print_diags("render", &diags);
-		rg_diags_free(&diags);
-		rg_signer_free(o.signer);
-		return 3;
+	int rc = (int)st;
+	if (st == RG_OK) {
+		if (o.no_sign)
+			fprintf(stderr, "reportgen render: --no-sign: the reports are NOT signed\n");
+		if (o.from) {
+			rc = render_from(&o);
+		} else {
+			rg_cli_progress_init(&o.run, o.batch);
+			rc = rg_batch_run(argv + optind, (size_t)(argc - optind), jobs, render_one, &o);
+		}
 	}
-	rg_cli_progress_init(&o.run, o.batch);
-	int rc = rg_batch_run(argv + optind, (size_t)(argc - optind), jobs, render_one, &o);
+	for (size_t i = 0; i < o.n_dirs; i++)
+		free(o.dirs[i]);
+	free(o.dirs);
 	rg_signer_free(o.signer);
+	rg_arena_free(&arena);
 	return rc;
 }

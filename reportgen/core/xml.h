@@ -19,6 +19,11 @@
 #include "core/file.h"
 #include "core/status.h"
 
+/* The default limits of an XML document (bundle/limits.h lets a user raise
+ * them for a manifest; definitions and templates use these). */
+#define RG_XML_DEFAULT_MAX_BYTES ((uint64_t)16 << 20)
+#define RG_XML_DEFAULT_MAX_DEPTH 64
+
 /* Parses n bytes named `file` (for diagnostics).  NULL with diagnostics on
  * failure.  The caller frees the document with xmlFreeDoc. */
 xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t max_depth,

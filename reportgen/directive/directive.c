@@ -15,11 +15,12 @@
 #include <string.h>
 
 #include "bundle/limits.h"
+#include "core/digest.h"
 #include "core/paths.h"
 #include "core/str.h"
 #include "core/xml.h"
 
-static const char *const rule_names[] = {"correspondence-analysis", "immediate-remediation",
+const char *const rg_rule_names[] = {"correspondence-analysis", "immediate-remediation",
                                          "credential-reset", "log-review", "timeline-event", NULL};
 
 struct ctx {
@@ -103,7 +104,7 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 	                 : RG_APPLIES_NOTIFIED;
 	int rule = 0;
 	char *r = attr(c, an, "rule");
-	bool known = r && rg_str_in(r, rule_names, &rule);
+	bool known = r && rg_str_in(r, rg_rule_names, &rule);
 	assert(known); /* the schema enumerates the rules */
 	(void)known;
 	a->rule = (enum rg_rule)rule;
@@ -193,7 +194,7 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 	}
 	if (missing) {
 		char what[200];
-		snprintf(what, sizeof what, "action %s (rule %s) needs %s", a->id, rule_names[a->rule],
+		snprintf(what, sizeof what, "action %s (rule %s) needs %s", a->id, rg_rule_names[a->rule],
 		         missing);
 		problem(c, an, "add the element; see docs/directive.md", what);
 	}
@@ -210,6 +211,15 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 	rg_status st = rg_read_file(&bytes, &len, path, limits.xml_size, diags);
 	if (st != RG_OK)
 		return st;
+	char digest[RG_SHA256_HEX];
+	struct rg_sha256 *h = rg_sha256_new();
+	if (!h) {
+		free(bytes);
+		return RG_EENV;
+	}
+	rg_sha256_update(h, bytes, len);
+	rg_sha256_final_hex(h, digest);
+	rg_sha256_free(h);
 	xmlDocPtr doc = rg_xml_parse(path, bytes, len, limits.xml_depth, diags);
 	free(bytes);
 	if (!doc)
@@ -232,6 +242,9 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 		return RG_EENV;
 	}
 	d->path = rg_arena_strdup(arena, path);
+	const char *slash = strrchr(path, '/');
+	d->file = rg_arena_strdup(arena, slash ? slash + 1 : path);
+	memcpy(d->sha256, digest, sizeof d->sha256);
 	d->id = attr(&c, root, "id");
 	d->version = attr(&c, root, "version");
 	d->issued = attr(&c, root, "issued");

@@ -22,8 +22,7 @@
 #include "core/diag.h"
 #include "core/status.h"
 #include "core/timefmt.h"
-
-enum rg_action_kind { RG_KIND_REQUIRED, RG_KIND_ADVISORY };
+#include "results/results.h"
 
 /* When an action applies (ed-24-02.md, Applicability). */
 enum rg_applies {
@@ -41,6 +40,9 @@ enum rg_rule {
 	RG_RULE_LOG_REVIEW,              /* RA-2b-ii: required log sources cover exposure */
 	RG_RULE_TIMELINE_EVENT,          /* RA-3a/3b/4: an event of a kind (with a reference) */
 };
+
+/* The rules as the directive file names them, indexed by enum rg_rule. */
+extern const char *const rg_rule_names[];
 
 struct rg_action_def {
 	const char *id;         /* "RA-1" */
@@ -86,6 +88,10 @@ struct rg_directive {
 	const char *source;    /* where the directive text comes from */
 	const char *numbering_note; /* why the action ids are the project's own */
 	const char *path;      /* file it was read from */
+	const char *file;      /* its file name, without the folder */
+	char sha256[RG_SHA256_HEX]; /* of the exact bytes read */
+	bool installed;        /* set by the caller (judge/run.c): the bytes are
+	                          those of the definition installed for this id */
 	struct rg_action_def *actions;
 	size_t n_actions;
 };

@@ -1,44 +1,55 @@
 /*
- * judge.c: the rules of ed-24-02.md over the evidence model (see judge.h).
+ * judge.c: the rules of docs/ed-24-02.md over the evidence model (see
+ * judge.h).
  *
  * One function per rule of the directive file (enum rg_rule); each takes
  * its parameters (deadline, window, accepted remediations, log-source
  * groups, evidence event) from the action definition, never from
- * constants here.  Every item gets a status, the evidence it rests on
- * (file:line), its late-by when late, and a reason a person can act on.
+ * constants here.  Every item gets a status, every row its verdict used
+ * (primary row first), its late-by when late, a reason a person can act on
+ * and the stable codes of that reason (docs/report-format.md lists them).
  *
- * Invariants: every action result holds at least one item; an action's
- * status is the worst of its items; late_by_ms > 0 exactly when the status
- * is RG_SATISFIED_LATE.
+ * Each action's judging state is its own: a directive may use a rule any
+ * number of times (two log-review actions with different sources, say),
+ * so nothing one action computes is kept on the judge for another.  The
+ * only state that outlives an action is a log-review action's account set,
+ * which the sign-in stream needs later; each action has its own.
+ *
+ * The results model it fills (results/results.h) points into neither the
+ * evidence nor the directive: whatever a view shows is copied into it.
+ * Counts, statuses and the overall result are derived by rg_results_finish.
  */
 #include "judge/judge.h"
 
 #include <assert.h>
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <stdarg.h>
 
 #include "core/str.h"
 #include "core/strmap.h"
 
-const char *const rg_verdict_names[] = {"not_satisfied", "insufficient_evidence", "satisfied_late",
-                                        "satisfied", "not_applicable", NULL};
-const char *const rg_verdict_words[] = {"Not satisfied", "Insufficient evidence", "Satisfied late",
-                                        "Satisfied", "Not applicable", NULL};
-const char *const rg_overall_names[] = {"compliant", "compliant_late", "non_compliant", NULL};
-const char *const rg_overall_words[] = {"Compliant", "Compliant, but late", "Not compliant", NULL};
-
 /* Exposure window of one account (RA-2b-ii) and its sign-in counters. */
 struct account {
 	const char *name;
-	const struct rg_secret *first_secret;
+	const struct rg_secret *first_secret; /* its first row in secrets.csv: the primary citation */
+	const struct rg_secret *start_secret; /* the secret whose email starts the window */
+	const struct rg_secret *end_secret;   /* the secret whose remediation ends it */
+	const struct rg_remediation *end_rem; /* that remediation, or NULL (the deadline) */
 	struct rg_time start, end;
 	struct rg_signin_obs *obs; /* in the results, or NULL */
 	struct rg_strmap ips;
-	const struct rg_log_review **reviews; /* this account's log reviews */
+	const struct rg_log_review **reviews; /* this account's log reviews, file order */
 	size_t n_reviews;
+};
+
+/* The accounts of one log-review action. */
+struct account_set {
+	struct account *v;
+	size_t n;
+	struct rg_strmap by_name; /* lowercased account -> struct account */
+	struct account_set *next;
 };
 
 struct rg_judge {
@@ -46,9 +57,7 @@ struct rg_judge {
 	const struct rg_directive *dir;
 	struct rg_arena *arena;
 	struct rg_results *res;
-	struct account *accounts;
-	size_t n_accounts;
-	struct rg_strmap by_name; /* lowercased account -> struct account */
+	struct account_set *sets; /* one per log-review action */
 	/* Remediations grouped by secret, so each rule looks at a secret's own
 	 * rows only (a scan of every row per secret is quadratic at the row
 	 * limits): those of secret k are rem_of[rem_at[k] .. rem_at[k + 1]). */
@@ -59,38 +68,104 @@ struct rg_judge {
 
 /* ---- items -------------------------------------------------------------- */
 
+/* The items of the action being judged, and the references of the item
+ * being built (copied into the arena when the item is complete). */
 struct items {
 	struct rg_judge *j;
 	struct rg_item *v;
 	size_t n, cap;
+	struct rg_evref *refs;
+	size_t n_refs, cap_refs;
 };
 
-static struct rg_item *add_item(struct items *it, enum rg_verdict st, const char *file,
-                                uint32_t line, const char *subject)
+static void *grow(struct rg_judge *j, void *v, size_t *cap, size_t need, size_t size)
 {
-	if (it->n == it->cap) {
-		size_t cap = it->cap ? it->cap * 2 : 8;
-		struct rg_item *v = realloc(it->v, cap * sizeof *v);
-		if (!v) {
-			it->j->oom = true;
-			return NULL;
-		}
-		it->v = v;
-		it->cap = cap;
+	if (need <= *cap)
+		return v;
+	size_t cap2 = *cap ? *cap * 2 : 8;
+	while (cap2 < need)
+		cap2 *= 2;
+	void *w = realloc(v, cap2 * size);
+	if (!w) {
+		j->oom = true;
+		return NULL;
 	}
+	*cap = cap2;
+	return w;
+}
+
+/* Starts an item citing its primary row. */
+static struct rg_item *add_item(struct items *it, enum rg_verdict st, enum rg_subject_kind kind,
+                                const char *ref, const char *file, uint32_t line)
+{
+	struct rg_item *v = grow(it->j, it->v, &it->cap, it->n + 1, sizeof *v);
+	if (!v)
+		return NULL;
+	it->v = v;
 	struct rg_item *i = &it->v[it->n++];
 	memset(i, 0, sizeof *i);
 	i->status = st;
-	i->file = file;
-	i->line = line;
-	i->subject = subject;
+	i->subject_kind = kind;
+	i->subject_ref = ref;
 	i->reason = "";
+	i->reason_codes = "";
+	it->n_refs = 0;
+	struct rg_evref *r = grow(it->j, it->refs, &it->cap_refs, 1, sizeof *r);
+	if (!r)
+		return NULL;
+	it->refs = r;
+	it->refs[it->n_refs++] = (struct rg_evref){file, line};
 	return i;
 }
 
-static void reason(struct items *it, struct rg_item *i, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void reason(struct items *it, struct rg_item *i, const char *fmt, ...)
+/* Cites one more row of the current item (a row already cited is not
+ * repeated). */
+static void cite(struct items *it, const char *file, uint32_t line)
+{
+	for (size_t k = 0; k < it->n_refs; k++)
+		if (it->refs[k].line == line && strcmp(it->refs[k].file, file) == 0)
+			return;
+	struct rg_evref *r = grow(it->j, it->refs, &it->cap_refs, it->n_refs + 1, sizeof *r);
+	if (!r)
+		return;
+	it->refs = r;
+	it->refs[it->n_refs++] = (struct rg_evref){file, line};
+}
+
+/* Makes a row the primary citation of the current item (report.xml's
+ * @evidence), keeping the others after it. */
+static void primary(struct items *it, const char *file, uint32_t line)
+{
+	cite(it, file, line);
+	for (size_t k = 1; k < it->n_refs; k++) {
+		if (it->refs[k].line != line || strcmp(it->refs[k].file, file) != 0)
+			continue;
+		struct rg_evref r = it->refs[k];
+		memmove(&it->refs[1], &it->refs[0], k * sizeof *it->refs);
+		it->refs[0] = r;
+		break;
+	}
+}
+
+/* Completes the current item: its references move into the arena. */
+static void close_item(struct items *it, struct rg_item *i)
+{
+	if (!i)
+		return;
+	struct rg_evref *e = rg_arena_alloc(it->j->arena, it->n_refs * sizeof *e);
+	if (!e) {
+		it->j->oom = true;
+		return;
+	}
+	memcpy(e, it->refs, it->n_refs * sizeof *e);
+	i->evidence = e;
+	i->n_evidence = it->n_refs;
+}
+
+/* The reason: its stable codes and the sentence. */
+static void reason(struct items *it, struct rg_item *i, const char *codes, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void reason(struct items *it, struct rg_item *i, const char *codes, const char *fmt, ...)
 {
 	if (!i)
 		return;
@@ -99,9 +174,11 @@ static void reason(struct items *it, struct rg_item *i, const char *fmt, ...)
 	char *s = rg_vasprintf(fmt, ap);
 	va_end(ap);
 	i->reason = s ? rg_arena_strdup(it->j->arena, s) : NULL;
+	i->reason_codes = rg_arena_strdup(it->j->arena, codes);
 	free(s);
-	if (!i->reason) {
+	if (!i->reason || !i->reason_codes) {
 		i->reason = "";
+		i->reason_codes = "";
 		it->j->oom = true;
 	}
 }
@@ -120,14 +197,6 @@ static void judge_time(struct rg_item *i, struct rg_time when, int64_t due_ms)
 	} else {
 		i->status = RG_SATISFIED;
 	}
-}
-
-static const char *subject(struct rg_judge *j, const char *what, const char *id)
-{
-	const char *s = rg_arena_printf(j->arena, "%s %s", what, id);
-	if (!s)
-		j->oom = true;
-	return s ? s : what;
 }
 
 /* "a reset, rotation, revocation or confirmed expiry" from a bit set. */
@@ -211,11 +280,6 @@ static const struct rg_event *find_event(const struct rg_evidence *ev,
 	return best;
 }
 
-static void fmt_time(char *buf, struct rg_time t)
-{
-	rg_time_format(buf, t);
-}
-
 /* ---- rules -------------------------------------------------------------- */
 
 /* An event of the definition's kind; `none` is the verdict when absent. */
@@ -227,37 +291,42 @@ static void judge_event(struct rg_judge *j, const struct rg_action_def *a, struc
 	const struct rg_event *any;
 	const struct rg_event *e = find_event(ev, a, &any);
 	if (!e) {
-		struct rg_item *i = add_item(it, none, RG_F_TIMELINE, any ? any->line : 0, kind);
+		struct rg_item *i =
+		    add_item(it, none, RG_SUBJ_EVENT, kind, RG_F_TIMELINE, any ? any->line : 0);
 		if (any && a->event_needs_attachment)
-			reason(it, i, "%s event on line %u does not reference a document under attachments/; add the document to the bundle and cite it",
+			reason(it, i, "event-no-attachment",
+			       "%s event on line %u does not reference a document under attachments/; add the document to the bundle and cite it",
 			       kind, any->line);
 		else if (any)
-			reason(it, i, "%s event on line %u has no reference; record the submission or ticket id",
+			reason(it, i, "event-no-reference",
+			       "%s event on line %u has no reference; record the submission or ticket id",
 			       kind, any->line);
 		else
-			reason(it, i, "no %s event in timeline.csv%s", kind,
+			reason(it, i, "event-missing", "no %s event in timeline.csv%s", kind,
 			       a->event_needs_attachment ? " citing a document under attachments/" : "");
+		close_item(it, i);
 		return;
 	}
-	struct rg_item *i = add_item(it, RG_SATISFIED, RG_F_TIMELINE, e->line, kind);
+	struct rg_item *i = add_item(it, RG_SATISFIED, RG_SUBJ_EVENT, kind, RG_F_TIMELINE, e->line);
 	char when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
-	fmt_time(when, e->at);
+	rg_time_format(when, e->at);
 	if (a->has_deadline) {
 		judge_time(i, e->at, a->deadline.ms);
-		fmt_time(due, a->deadline);
+		rg_time_format(due, a->deadline);
 		if (i && i->status == RG_SATISFIED_LATE)
-			reason(it, i, "%s at %s, %s after the deadline %s", kind, when,
+			reason(it, i, "event-late", "%s at %s, %s after the deadline %s", kind, when,
 			       rg_duration_format(late, i->late_by_ms), due);
 		else
-			reason(it, i, "%s at %s, by the deadline %s", kind, when, due);
+			reason(it, i, "event-on-time", "%s at %s, by the deadline %s", kind, when, due);
 	} else {
 		if (i) {
 			i->has_when = true;
 			i->when = e->at;
 		}
-		reason(it, i, "%s at %s%s%s", kind, when, e->reference ? ", reference " : "",
-		       e->reference ? e->reference : "");
+		reason(it, i, "event-recorded", "%s at %s%s%s", kind, when,
+		       e->reference ? ", reference " : "", e->reference ? e->reference : "");
 	}
+	close_item(it, i);
 }
 
 static void rule_correspondence(struct rg_judge *j, const struct rg_action_def *a,
@@ -266,26 +335,33 @@ static void rule_correspondence(struct rg_judge *j, const struct rg_action_def *
 	const struct rg_evidence *ev = j->ev;
 	char when[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
 	if (!ev->has_findings || ev->n_findings == 0) {
-		struct rg_item *i = add_item(it, RG_INSUFFICIENT_EVIDENCE, RG_F_FINDINGS, 0, "findings");
-		reason(it, i, ev->has_findings
-		                  ? "findings.csv lists no reviewed emails; list every exfiltrated email the agency reviewed"
-		                  : "findings.csv is missing; add it with every exfiltrated email the agency reviewed");
+		struct rg_item *i = add_item(it, RG_INSUFFICIENT_EVIDENCE, RG_SUBJ_FILE, RG_F_FINDINGS,
+		                             RG_F_FINDINGS, 0);
+		if (ev->has_findings)
+			reason(it, i, "findings-empty",
+			       "findings.csv lists no reviewed emails; list every exfiltrated email the agency reviewed");
+		else
+			reason(it, i, "findings-missing",
+			       "findings.csv is missing; add it with every exfiltrated email the agency reviewed");
+		close_item(it, i);
 	}
 	for (size_t k = 0; k < ev->n_findings; k++) {
 		const struct rg_finding *f = &ev->findings[k];
-		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_F_FINDINGS, f->line,
-		                             subject(j, "email", f->email_id));
+		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_SUBJ_EMAIL, f->email_id,
+		                             RG_F_FINDINGS, f->line);
 		if (!f->reviewed) {
-			reason(it, i, "email %s: not reviewed (reviewed_at is empty)", f->email_id);
-			continue;
+			reason(it, i, "not-reviewed", "email %s: not reviewed (reviewed_at is empty)",
+			       f->email_id);
+		} else {
+			judge_time(i, f->reviewed_at, a->deadline.ms);
+			rg_time_format(when, f->reviewed_at);
+			if (i && i->status == RG_SATISFIED_LATE)
+				reason(it, i, "reviewed-late", "email %s: reviewed at %s, %s after the deadline",
+				       f->email_id, when, rg_duration_format(late, i->late_by_ms));
+			else
+				reason(it, i, "reviewed", "email %s: reviewed at %s", f->email_id, when);
 		}
-		judge_time(i, f->reviewed_at, a->deadline.ms);
-		fmt_time(when, f->reviewed_at);
-		if (i && i->status == RG_SATISFIED_LATE)
-			reason(it, i, "email %s: reviewed at %s, %s after the deadline", f->email_id, when,
-			       rg_duration_format(late, i->late_by_ms));
-		else
-			reason(it, i, "email %s: reviewed at %s", f->email_id, when);
+		close_item(it, i);
 	}
 	judge_event(j, a, it, RG_INSUFFICIENT_EVIDENCE);
 }
@@ -298,22 +374,33 @@ static void rule_immediate(struct rg_judge *j, const struct rg_action_def *a, st
 	for (size_t k = 0; k < ev->n_secrets; k++) {
 		const struct rg_secret *s = &ev->secrets[k];
 		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
-		const char *subj = subject(j, "secret", s->secret_id);
+		/* The secret's row gives identified_at, which starts the window. */
+		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_SUBJ_SECRET, s->secret_id,
+		                             RG_F_SECRETS, s->line);
+		if (i) {
+			i->has_due = true;
+			i->due.ms = s->identified_at.ms + a->window_ms;
+			i->due.offset = s->identified_at.offset;
+		}
 		if (!r) {
-			struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_F_SECRETS, s->line, subj);
-			reason(it, i, "secret %s: no %s recorded", s->secret_id, accepted);
+			reason(it, i, "no-remediation", "secret %s: no %s recorded", s->secret_id, accepted);
+			close_item(it, i);
 			continue;
 		}
-		struct rg_item *i = add_item(it, RG_SATISFIED, RG_F_REMEDIATIONS, r->line, subj);
+		/* Done: the remediation is what was judged, the secret's row
+		 * what it was judged against. */
+		primary(it, RG_F_REMEDIATIONS, r->line);
 		judge_time(i, r->performed_at, s->identified_at.ms + a->window_ms);
-		fmt_time(when, r->performed_at);
+		rg_time_format(when, r->performed_at);
 		if (i && i->status == RG_SATISFIED_LATE)
-			reason(it, i, "secret %s: first %s at %s, %s later than the %s window after it was identified",
+			reason(it, i, "remediated-late",
+			       "secret %s: first %s at %s, %s later than the %s window after it was identified",
 			       s->secret_id, rg_action_names[r->action], when,
 			       rg_duration_format(late, i->late_by_ms), a->window_text);
 		else
-			reason(it, i, "secret %s: %s at %s, within %s of being identified", s->secret_id,
-			       rg_action_names[r->action], when, a->window_text);
+			reason(it, i, "remediated", "secret %s: %s at %s, within %s of being identified",
+			       s->secret_id, rg_action_names[r->action], when, a->window_text);
+		close_item(it, i);
 	}
 }
 
@@ -324,36 +411,43 @@ static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct
 	describe_actions(accepted, sizeof accepted, a->accepted_actions);
 	for (size_t k = 0; k < ev->n_secrets; k++) {
 		const struct rg_secret *s = &ev->secrets[k];
-		const char *subj = subject(j, "secret", s->secret_id);
 		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
 		bool needs_deactivation = s->application_in_use == 0 && a->deactivation_action >= 0;
 		const struct rg_remediation *d =
 		    needs_deactivation ? first_remediation(j, s, 1u << a->deactivation_action) : NULL;
-		if (!r || (needs_deactivation && !d)) {
-			/* What is missing has no row: cite the secret. */
-			struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_F_SECRETS, s->line, subj);
-			if (!r && needs_deactivation && !d)
-				reason(it, i, "secret %s: no %s recorded, and application %s is not in use but was not deactivated",
-				       s->secret_id, accepted, s->application ? s->application : "(unnamed)");
-			else if (!r)
-				reason(it, i, "secret %s: no %s recorded", s->secret_id, accepted);
+		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_SUBJ_SECRET, s->secret_id,
+		                             RG_F_SECRETS, s->line);
+		if (r)
+			cite(it, RG_F_REMEDIATIONS, r->line);
+		if (d)
+			cite(it, RG_F_REMEDIATIONS, d->line);
+		const char *app = s->application ? s->application : "(unnamed)";
+		if (!r && needs_deactivation && !d) {
+			reason(it, i, "no-remediation not-deactivated",
+			       "secret %s: no %s recorded, and application %s is not in use but was not deactivated",
+			       s->secret_id, accepted, app);
+		} else if (!r) {
+			reason(it, i, "no-remediation", "secret %s: no %s recorded", s->secret_id, accepted);
+		} else if (needs_deactivation && !d) {
+			reason(it, i, "not-deactivated",
+			       "secret %s: application %s is not in use (application_in_use=no) but no %s is recorded",
+			       s->secret_id, app, rg_action_names[a->deactivation_action]);
+		} else {
+			/* Both parts done: the later one decides the timing. */
+			const struct rg_remediation *last =
+			    d && d->performed_at.ms > r->performed_at.ms ? d : r;
+			primary(it, RG_F_REMEDIATIONS, last->line);
+			judge_time(i, last->performed_at, a->deadline.ms);
+			rg_time_format(when, last->performed_at);
+			if (i && i->status == RG_SATISFIED_LATE)
+				reason(it, i, "remediated-late", "secret %s: %s at %s, %s after the deadline",
+				       s->secret_id, rg_action_names[last->action], when,
+				       rg_duration_format(late, i->late_by_ms));
 			else
-				reason(it, i, "secret %s: application %s is not in use (application_in_use=no) but no %s is recorded",
-				       s->secret_id, s->application ? s->application : "(unnamed)",
-				       rg_action_names[a->deactivation_action]);
-			continue;
+				reason(it, i, "remediated", "secret %s: %s at %s%s", s->secret_id,
+				       rg_action_names[r->action], when, d ? ", application deactivated" : "");
 		}
-		/* Both parts done: the later one decides the timing. */
-		const struct rg_remediation *last = d && d->performed_at.ms > r->performed_at.ms ? d : r;
-		struct rg_item *i = add_item(it, RG_SATISFIED, RG_F_REMEDIATIONS, last->line, subj);
-		judge_time(i, last->performed_at, a->deadline.ms);
-		fmt_time(when, last->performed_at);
-		if (i && i->status == RG_SATISFIED_LATE)
-			reason(it, i, "secret %s: %s at %s, %s after the deadline", s->secret_id,
-			       rg_action_names[last->action], when, rg_duration_format(late, i->late_by_ms));
-		else
-			reason(it, i, "secret %s: %s at %s%s", s->secret_id, rg_action_names[r->action], when,
-			       d ? ", application deactivated" : "");
+		close_item(it, i);
 	}
 }
 
@@ -366,70 +460,78 @@ static char *lower_dup(struct rg_arena *a, const char *s)
 	return d;
 }
 
-/* Exposure windows of ed-24-02.md RA-2b-ii, one per distinct account in
- * secrets.csv, in order of first appearance. */
-static bool build_accounts(struct rg_judge *j, const struct rg_action_def *a)
+/* Exposure windows of docs/ed-24-02.md RA-2b-ii, one per distinct account
+ * in secrets.csv, in order of first appearance, with each account's log
+ * reviews.  The set is this action's own. */
+static struct account_set *build_accounts(struct rg_judge *j, const struct rg_action_def *a)
 {
 	const struct rg_evidence *ev = j->ev;
-	j->accounts = rg_arena_alloc(j->arena, (ev->n_secrets + 1) * sizeof *j->accounts);
-	if (!j->accounts)
-		return false;
+	struct account_set *set = rg_arena_alloc(j->arena, sizeof *set);
+	if (!set)
+		return NULL;
+	rg_strmap_init(&set->by_name);
+	set->next = j->sets; /* linked first, so rg_judge_end frees it whatever happens */
+	j->sets = set;
+	set->v = rg_arena_alloc(j->arena, (ev->n_secrets + 1) * sizeof *set->v);
+	if (!set->v)
+		return NULL;
 	for (size_t k = 0; k < ev->n_secrets; k++) {
 		const struct rg_secret *s = &ev->secrets[k];
 		char *key = lower_dup(j->arena, s->account);
 		if (!key)
-			return false;
-		struct account *acc = rg_strmap_get(&j->by_name, key, strlen(key));
+			return NULL;
+		struct account *acc = rg_strmap_get(&set->by_name, key, strlen(key));
 		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
 		struct rg_time end = r ? r->performed_at : a->deadline;
 		struct rg_time start = s->finding ? s->finding->sent_at : s->identified_at;
 		if (!acc) {
-			acc = &j->accounts[j->n_accounts++];
+			acc = &set->v[set->n++];
 			acc->name = s->account;
-			acc->first_secret = s;
+			acc->first_secret = acc->start_secret = acc->end_secret = s;
+			acc->end_rem = r;
 			acc->start = start;
 			acc->end = end;
 			rg_strmap_init(&acc->ips);
-			if (!rg_strmap_put(&j->by_name, key, strlen(key), acc, NULL))
-				return false;
+			if (!rg_strmap_put(&set->by_name, key, strlen(key), acc, NULL))
+				return NULL;
 		} else {
-			if (start.ms < acc->start.ms)
+			if (start.ms < acc->start.ms) {
 				acc->start = start;
-			if (end.ms > acc->end.ms)
+				acc->start_secret = s;
+			}
+			if (end.ms > acc->end.ms) {
 				acc->end = end;
+				acc->end_secret = s;
+				acc->end_rem = r;
+			}
 		}
 	}
-	for (size_t k = 0; k < j->n_accounts; k++)
-		if (j->accounts[k].end.ms < j->accounts[k].start.ms)
-			j->accounts[k].end = j->accounts[k].start; /* remediated before the email: empty window */
+	for (size_t k = 0; k < set->n; k++)
+		if (set->v[k].end.ms < set->v[k].start.ms)
+			set->v[k].end = set->v[k].start; /* remediated before the email: empty window */
 	/* Each account's log reviews, in file order (two passes: count, fill). */
 	struct account **owner = calloc(ev->n_log_reviews + 1, sizeof *owner);
 	if (!owner)
-		return false;
-	for (size_t r = 0; r < ev->n_log_reviews; r++) {
+		return NULL;
+	bool ok = true;
+	for (size_t r = 0; r < ev->n_log_reviews && ok; r++) {
 		char *key = lower_dup(j->arena, ev->log_reviews[r].account);
-		if (!key) {
-			free(owner);
-			return false;
-		}
-		owner[r] = rg_strmap_get(&j->by_name, key, strlen(key));
+		ok = key != NULL;
+		owner[r] = key ? rg_strmap_get(&set->by_name, key, strlen(key)) : NULL;
 		if (owner[r])
 			owner[r]->n_reviews++;
 	}
-	for (size_t k = 0; k < j->n_accounts; k++) {
-		struct account *acc = &j->accounts[k];
+	for (size_t k = 0; k < set->n && ok; k++) {
+		struct account *acc = &set->v[k];
 		acc->reviews = rg_arena_alloc(j->arena, (acc->n_reviews + 1) * sizeof *acc->reviews);
-		if (!acc->reviews) {
-			free(owner);
-			return false;
-		}
+		ok = acc->reviews != NULL;
 		acc->n_reviews = 0;
 	}
-	for (size_t r = 0; r < ev->n_log_reviews; r++)
+	for (size_t r = 0; r < ev->n_log_reviews && ok; r++)
 		if (owner[r])
 			owner[r]->reviews[owner[r]->n_reviews++] = &ev->log_reviews[r];
 	free(owner);
-	return true;
+	return ok ? set : NULL;
 }
 
 static int cmp_interval(const void *x, const void *y)
@@ -471,11 +573,22 @@ static void group_name(char *buf, size_t size, unsigned group)
 			                         rg_log_source_names[k]);
 }
 
+/* Appends a code to a space-separated list (each code once). */
+static void add_code(char *codes, size_t size, const char *code)
+{
+	size_t n = strlen(code), used = strlen(codes);
+	for (const char *p = codes; (p = strstr(p, code)) != NULL; p += n)
+		if ((p == codes || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return;
+	snprintf(codes + used, size - used, "%s%s", used ? " " : "", code);
+}
+
 static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, struct items *it,
                             struct rg_action_result *ar)
 {
 	const struct rg_evidence *ev = j->ev;
-	if (!build_accounts(j, a)) {
+	struct account_set *set = build_accounts(j, a);
+	if (!set) {
 		j->oom = true;
 		return;
 	}
@@ -485,16 +598,25 @@ static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, s
 		return;
 	}
 	if (ev->has_signins) {
-		ar->signins = rg_arena_alloc(j->arena, (j->n_accounts + 1) * sizeof *ar->signins);
+		ar->signins = rg_arena_alloc(j->arena, (set->n + 1) * sizeof *ar->signins);
 		if (!ar->signins)
 			j->oom = true;
 	}
-	for (size_t k = 0; k < j->n_accounts && !j->oom; k++) {
-		struct account *acc = &j->accounts[k];
-		struct rg_item *i = add_item(it, RG_SATISFIED, RG_F_SECRETS, acc->first_secret->line,
-		                             subject(j, "account", acc->name));
+	for (size_t k = 0; k < set->n && !j->oom; k++) {
+		struct account *acc = &set->v[k];
+		struct rg_item *i = add_item(it, RG_SATISFIED, RG_SUBJ_ACCOUNT, acc->name, RG_F_SECRETS,
+		                             acc->first_secret->line);
+		/* The rows that define the window: the secret (and its email)
+		 * that start it, the secret (and its remediation) that end it. */
+		cite(it, RG_F_SECRETS, acc->start_secret->line);
+		if (acc->start_secret->finding)
+			cite(it, RG_F_FINDINGS, acc->start_secret->finding->line);
+		cite(it, RG_F_SECRETS, acc->end_secret->line);
+		if (acc->end_rem)
+			cite(it, RG_F_REMEDIATIONS, acc->end_rem->line);
 		struct rg_buf problems;
 		rg_buf_init(&problems, 4096);
+		char codes[128] = "";
 		char from[RG_TIME_BUFSZ], to[RG_TIME_BUFSZ], g[80];
 		const struct rg_log_review *latest = NULL;
 		for (size_t gi = 0; gi < a->n_log_groups; gi++) {
@@ -513,8 +635,10 @@ static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, s
 			group_name(g, sizeof g, group);
 			int64_t gf, gt;
 			if (n == 0) {
+				add_code(codes, sizeof codes, "missing-log-source");
 				rg_buf_printf(&problems, "%sno %s log review", problems.len ? "; " : "", g);
 			} else if (first_gap(iv, n, acc->start.ms, acc->end.ms, &gf, &gt)) {
+				add_code(codes, sizeof codes, "window-gap");
 				rg_time_format_utc(from, gf);
 				rg_time_format_utc(to, gt);
 				rg_buf_printf(&problems, "%s%s reviews leave %s to %s uncovered",
@@ -523,28 +647,35 @@ static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, s
 		}
 		for (size_t r = 0; r < acc->n_reviews; r++) {
 			const struct rg_log_review *lr = acc->reviews[r];
-			if (lr->result != RG_REVIEW_NO_MALICIOUS &&
-			    !lr->incident_id)
+			cite(it, RG_F_LOG_REVIEWS, lr->line);
+			if (lr->result != RG_REVIEW_NO_MALICIOUS && !lr->incident_id) {
+				add_code(codes, sizeof codes, "incident-id-missing");
 				rg_buf_printf(&problems, "%slog-reviews.csv line %u found %s activity but gives no incident_id",
 				              problems.len ? "; " : "", lr->line,
 				              rg_review_result_names[lr->result]);
+			}
 		}
 		rg_time_format(from, acc->start);
 		rg_time_format(to, acc->end);
 		if (problems.len) {
 			if (i)
 				i->status = RG_NOT_SATISFIED;
-			reason(it, i, "account %s (exposed %s to %s): %s", acc->name, from, to, problems.data);
+			reason(it, i, codes, "account %s (exposed %s to %s): %s", acc->name, from, to,
+			       problems.data);
 		} else {
+			assert(latest); /* every group had a review */
 			judge_time(i, latest->reviewed_at, a->deadline.ms);
 			char late[RG_DURATION_BUFSZ];
 			if (i && i->status == RG_SATISFIED_LATE)
-				reason(it, i, "account %s: logs reviewed for %s to %s, last review %s after the deadline",
+				reason(it, i, "reviewed-late",
+				       "account %s: logs reviewed for %s to %s, last review %s after the deadline",
 				       acc->name, from, to, rg_duration_format(late, i->late_by_ms));
 			else
-				reason(it, i, "account %s: logs reviewed for %s to %s", acc->name, from, to);
+				reason(it, i, "reviewed", "account %s: logs reviewed for %s to %s", acc->name,
+				       from, to);
 		}
 		rg_buf_free(&problems);
+		close_item(it, i);
 		if (ar->signins) {
 			struct rg_signin_obs *o = &ar->signins[ar->n_signins++];
 			o->account = acc->name;
@@ -558,18 +689,20 @@ static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, s
 
 /* ---- driver ------------------------------------------------------------- */
 
-static void not_applicable(struct rg_judge *j, const struct rg_action_def *a, struct items *it)
+static void not_applicable(struct rg_judge *j, struct items *it)
 {
 	const struct rg_evidence *ev = j->ev;
+	struct rg_item *i;
 	if (!ev->notified) {
-		struct rg_item *i = add_item(it, RG_NOT_APPLICABLE, RG_F_MANIFEST, 0, "agency");
-		reason(it, i, "the agency was not notified (manifest.xml notification status not-notified)");
+		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_AGENCY, ev->agency_id, RG_F_MANIFEST, 0);
+		reason(it, i, "not-notified",
+		       "the agency was not notified (manifest.xml notification status not-notified)");
 	} else {
-		struct rg_item *i = add_item(it, RG_NOT_APPLICABLE, RG_F_SECRETS, 0, "secrets");
-		reason(it, i, "no authentication compromise detected: secrets.csv %s",
+		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_FILE, RG_F_SECRETS, RG_F_SECRETS, 0);
+		reason(it, i, "no-compromise", "no authentication compromise detected: secrets.csv %s",
 		       ev->has_secrets ? "has no rows" : "is absent");
 	}
-	(void)a;
+	close_item(it, i);
 }
 
 static bool applies(const struct rg_evidence *ev, const struct rg_action_def *a)
@@ -583,24 +716,77 @@ static void finish_action(struct rg_judge *j, struct rg_action_result *ar, struc
 {
 	ar->n_items = it->n;
 	ar->items = it->n ? rg_arena_alloc(j->arena, it->n * sizeof *ar->items) : NULL;
-	if (it->n && !ar->items) {
+	if (it->n && !ar->items)
 		j->oom = true;
-		free(it->v);
-		return;
-	}
-	if (it->n)
+	else if (it->n)
 		memcpy(ar->items, it->v, it->n * sizeof *ar->items);
 	free(it->v);
-	ar->status = RG_NOT_APPLICABLE;
-	for (size_t k = 0; k < ar->n_items; k++) {
-		const struct rg_item *i = &ar->items[k];
-		assert((i->late_by_ms > 0) == (i->status == RG_SATISFIED_LATE));
-		ar->counts[i->status]++;
-		if (!ar->worst || i->status < ar->worst->status)
-			ar->worst = i;
-		ar->status = rg_verdict_worst(ar->status, i->status);
-	}
+	free(it->refs);
 	assert(ar->n_items > 0 || j->oom);
+}
+
+/* The definition as judged, copied into the results. */
+static void copy_definition(struct rg_action_result *ar, const struct rg_action_def *a)
+{
+	ar->id = a->id;
+	ar->title = a->title;
+	ar->wording = a->wording;
+	ar->wording_source = a->source;
+	ar->interpretation = a->note;
+	ar->rule = rg_rule_names[a->rule];
+	ar->applies = a->applies == RG_APPLIES_COMPROMISE_DETECTED ? "compromise-detected"
+	                                                           : "notified";
+	ar->kind = a->kind;
+	ar->has_deadline = a->has_deadline;
+	ar->deadline = a->deadline;
+	ar->has_window = a->has_window;
+	ar->window_ms = a->window_ms;
+	ar->window_text = a->window_text;
+}
+
+static void copy_bundle(struct rg_judge *j)
+{
+	const struct rg_evidence *ev = j->ev;
+	struct rg_results *res = j->res;
+	struct rg_bundle_info *b = &res->bundle;
+	b->name = ev->bundle_name;
+	memcpy(b->sha256, ev->bundle_sha256, sizeof b->sha256);
+	b->directive = ev->directive;
+	b->created = ev->created;
+	b->agency_id = ev->agency_id;
+	b->agency_name = ev->agency_name;
+	b->agency_component = ev->agency_component;
+	b->contact_name = ev->contact_name;
+	b->contact_role = ev->contact_role;
+	b->contact_email = ev->contact_email;
+	b->notified = ev->notified;
+	b->notification_received = ev->notification_received;
+	b->notification_source = ev->notification_source;
+	b->notification_reference = ev->notification_reference;
+	struct rg_file_info *f = rg_arena_alloc(j->arena, (ev->n_members + 1) * sizeof *f);
+	if (!f) {
+		j->oom = true;
+		return;
+	}
+	for (size_t k = 0; k < ev->n_members; k++) {
+		f[k].path = ev->members[k].path;
+		memcpy(f[k].sha256, ev->members[k].sha256, sizeof f[k].sha256);
+		f[k].size = ev->members[k].size;
+	}
+	res->files = f;
+	res->n_files = ev->n_members;
+
+	const struct rg_directive *dir = j->dir;
+	struct rg_directive_info *d = &res->directive;
+	d->id = dir->id;
+	d->version = dir->version;
+	d->title = dir->title;
+	d->issued = dir->issued;
+	d->source = dir->source;
+	d->numbering_note = dir->numbering_note;
+	d->file = dir->file;
+	memcpy(d->sha256, dir->sha256, sizeof d->sha256);
+	d->installed = dir->installed;
 }
 
 static void headline(struct rg_judge *j)
@@ -612,32 +798,50 @@ static void headline(struct rg_judge *j)
 	for (size_t k = 0; k < ev->n_findings; k++)
 		h->emails_reviewed += ev->findings[k].reviewed;
 	h->secrets_found = ev->n_secrets;
-	h->accounts_total = j->n_accounts;
+	/* The accounts of the first log-review action and the secrets of the
+	 * first immediate-remediation action: a later action of the same rule
+	 * judges the same accounts or secrets again, by other parameters. */
+	bool accounts_counted = false, secrets_counted = false;
 	for (size_t a = 0; a < res->n_actions; a++) {
 		const struct rg_action_result *ar = &res->actions[a];
+		enum rg_rule rule = j->dir->actions[a].rule;
 		if (ar->status == RG_NOT_APPLICABLE)
 			continue;
+		bool count_accounts = rule == RG_RULE_LOG_REVIEW && !accounts_counted;
+		bool count_secrets = rule == RG_RULE_IMMEDIATE_REMEDIATION && !secrets_counted;
+		accounts_counted |= count_accounts;
+		secrets_counted |= count_secrets;
+		if (count_accounts)
+			h->accounts_total = ar->n_items;
 		for (size_t k = 0; k < ar->n_items; k++) {
 			enum rg_verdict st = ar->items[k].status;
 			bool done = st == RG_SATISFIED || st == RG_SATISFIED_LATE;
 			/* Late and open items count the required actions only,
 			 * like the overall result. */
-			if (ar->def->kind == RG_KIND_REQUIRED) {
+			if (ar->kind == RG_KIND_REQUIRED) {
 				h->items_late += st == RG_SATISFIED_LATE;
-				h->items_open += st == RG_NOT_SATISFIED || st == RG_INSUFFICIENT_EVIDENCE;
+				h->items_open += rg_verdict_is_open(st);
 			}
-			if (ar->def->rule == RG_RULE_LOG_REVIEW)
-				h->accounts_reviewed += done;
-			/* Remediated: any accepted remediation, however late
-			 * (the immediate-remediation rule judges each secret's). */
-			if (ar->def->rule == RG_RULE_IMMEDIATE_REMEDIATION)
-				h->secrets_remediated += done;
+			h->accounts_reviewed += count_accounts && done;
+			/* Remediated: any accepted remediation, however late. */
+			h->secrets_remediated += count_secrets && done;
 		}
 	}
 }
 
+static void free_sets(struct rg_judge *j)
+{
+	for (struct account_set *s = j->sets; s; s = s->next) {
+		for (size_t k = 0; k < s->n; k++)
+			rg_strmap_free(&s->v[k].ips);
+		rg_strmap_free(&s->by_name);
+	}
+	j->sets = NULL;
+}
+
 struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_directive *dir,
-                                int64_t generated_ms, struct rg_arena *arena)
+                                int64_t generated_ms, const char *generator,
+                                struct rg_arena *arena)
 {
 	struct rg_judge *j = calloc(1, sizeof *j);
 	struct rg_results *res = rg_arena_alloc(arena, sizeof *res);
@@ -651,25 +855,20 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 	j->dir = dir;
 	j->arena = arena;
 	j->res = res;
-	rg_strmap_init(&j->by_name);
-	res->directive = dir;
-	res->evidence = ev;
 	res->actions = actions;
 	res->n_actions = dir->n_actions;
 	res->generated_ms = generated_ms;
-	res->overall = RG_COMPLIANT;
-	if (!group_remediations(j)) {
-		rg_strmap_free(&j->by_name);
-		free(j);
-		return NULL;
-	}
-	for (size_t k = 0; k < dir->n_actions; k++) {
+	res->generator = generator;
+	copy_bundle(j);
+	if (!group_remediations(j))
+		j->oom = true;
+	for (size_t k = 0; k < dir->n_actions && !j->oom; k++) {
 		const struct rg_action_def *a = &dir->actions[k];
 		struct rg_action_result *ar = &actions[k];
-		struct items it = {j, NULL, 0, 0};
-		ar->def = a;
+		struct items it = {.j = j};
+		copy_definition(ar, a);
 		if (!applies(ev, a)) {
-			not_applicable(j, a, &it);
+			not_applicable(j, &it);
 		} else {
 			switch (a->rule) {
 			case RG_RULE_CORRESPONDENCE_ANALYSIS:
@@ -690,16 +889,13 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 			}
 		}
 		finish_action(j, ar, &it);
-		if (a->kind == RG_KIND_REQUIRED) {
-			if (ar->status <= RG_INSUFFICIENT_EVIDENCE)
-				res->overall = RG_NON_COMPLIANT;
-			else if (ar->status == RG_SATISFIED_LATE && res->overall == RG_COMPLIANT)
-				res->overall = RG_COMPLIANT_LATE;
-		}
 	}
-	headline(j);
+	if (!j->oom) {
+		rg_results_finish(res);
+		headline(j);
+	}
 	if (j->oom) {
-		rg_strmap_free(&j->by_name);
+		free_sets(j);
 		free(j);
 		return NULL;
 	}
@@ -709,29 +905,29 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 void rg_judge_signin(void *judge, const struct rg_signin *s)
 {
 	struct rg_judge *j = judge;
-	if (!j->n_accounts)
-		return;
 	char key[512];
 	size_t n = strlen(s->user);
-	if (n >= sizeof key)
+	if (!j->sets || n >= sizeof key)
 		return;
 	for (size_t k = 0; k <= n; k++)
 		key[k] = (char)tolower((unsigned char)s->user[k]);
-	struct account *acc = rg_strmap_get(&j->by_name, key, n);
-	if (!acc || !acc->obs || s->at.ms < acc->start.ms || s->at.ms > acc->end.ms)
-		return;
-	struct rg_signin_obs *o = acc->obs;
-	if (!o->any || s->at.ms < o->first.ms)
-		o->first = s->at;
-	if (!o->any || s->at.ms > o->last.ms)
-		o->last = s->at;
-	o->any = true;
-	o->successes++;
-	size_t iplen = strlen(s->ip);
-	if (iplen && !rg_strmap_has(&acc->ips, s->ip, iplen)) {
-		const char *copy = rg_arena_strndup(j->arena, s->ip, iplen);
-		if (copy && rg_strmap_put(&acc->ips, copy, iplen, (void *)1, NULL))
-			o->distinct_ips++;
+	for (struct account_set *set = j->sets; set; set = set->next) {
+		struct account *acc = rg_strmap_get(&set->by_name, key, n);
+		if (!acc || !acc->obs || s->at.ms < acc->start.ms || s->at.ms > acc->end.ms)
+			continue;
+		struct rg_signin_obs *o = acc->obs;
+		if (!o->any || s->at.ms < o->first.ms)
+			o->first = s->at;
+		if (!o->any || s->at.ms > o->last.ms)
+			o->last = s->at;
+		o->any = true;
+		o->successes++;
+		size_t iplen = strlen(s->ip);
+		if (iplen && !rg_strmap_has(&acc->ips, s->ip, iplen)) {
+			const char *copy = rg_arena_strndup(j->arena, s->ip, iplen);
+			if (copy && rg_strmap_put(&acc->ips, copy, iplen, (void *)1, NULL))
+				o->distinct_ips++;
+		}
 	}
 }
 
@@ -740,9 +936,7 @@ struct rg_results *rg_judge_end(struct rg_judge *j)
 	if (!j)
 		return NULL;
 	struct rg_results *res = j->res;
-	for (size_t k = 0; k < j->n_accounts; k++)
-		rg_strmap_free(&j->accounts[k].ips);
-	rg_strmap_free(&j->by_name);
+	free_sets(j);
 	free(j);
 	return res;
 }

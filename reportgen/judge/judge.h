@@ -1,8 +1,8 @@
 /*
- * judge.h: judges evidence against a directive (ed-24-02.md).
+ * judge.h: judges evidence against a directive (docs/ed-24-02.md).
  *
  * In: the evidence model and the directive definition.  Out: the results
- * model (results.h).  The judge never reports input errors (the reader
+ * model (results/results.h).  The judge never reports input errors (the reader
  * already refused a bundle with any); everything it says is a verdict.
  *
  * Sign-in observations need the exposure windows before signins.csv is
@@ -16,13 +16,16 @@
 #define RG_JUDGE_H
 
 #include "bundle/bundle.h"
-#include "judge/results.h"
+#include "directive/directive.h"
+#include "results/results.h"
 
 struct rg_judge;
 
 /* NULL only when out of memory.  Everything is allocated in arena. */
+/* generator ("reportgen 0.2.0") must live as long as the arena. */
 struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_directive *dir,
-                                int64_t generated_ms, struct rg_arena *arena);
+                                int64_t generated_ms, const char *generator,
+                                struct rg_arena *arena);
 /* An rg_signin_fn: pass the judge as ctx. */
 void rg_judge_signin(void *judge, const struct rg_signin *s);
 /* The finished results (in the arena); frees the judge's scratch state. */

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "bundle/bundle.h"
+#include "core/digest.h"
 #include "judge/judge.h"
+#include "rg_config.h"
 
 rg_status rg_generation_time(int64_t *out_ms, struct rg_diags *diags)
 {
@@ -37,6 +39,18 @@ rg_status rg_generation_time(int64_t *out_ms, struct rg_diags *diags)
 	/* Whole seconds: reports show times to the second. */
 	*out_ms = (int64_t)ts.tv_sec * 1000;
 	return RG_OK;
+}
+
+/* Are the bytes judged those of the definition installed for this id?  A
+ * --directive copy of it counts as installed; an edited one does not. */
+static bool is_installed(const struct rg_directive *dir)
+{
+	char *installed = dir->id ? rg_directive_path_for(dir->id) : NULL;
+	char digest[RG_SHA256_HEX];
+	bool same = installed && rg_sha256_file(installed, digest) &&
+	            strcmp(digest, dir->sha256) == 0;
+	free(installed);
+	return same;
 }
 
 rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
@@ -79,9 +93,11 @@ rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
 		}
 		free(path);
 	}
+	if (dir)
+		dir->installed = is_installed(dir);
 	struct rg_judge *j = NULL;
 	if (st == RG_OK) {
-		j = rg_judge_begin(ev, dir, opt->generated_ms, arena);
+		j = rg_judge_begin(ev, dir, opt->generated_ms, "reportgen " RG_VERSION, arena);
 		if (!j) {
 			rg_diag_err(diags, "env.nomem", zip_path, 0, NULL, NULL, "out of memory while judging");
 			st = RG_EENV;

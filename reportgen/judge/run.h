@@ -10,7 +10,7 @@
 
 #include "bundle/bundle.h"
 #include "bundle/limits.h"
-#include "judge/results.h"
+#include "results/results.h"
 
 struct rg_run_options {
 	const char *directive_path; /* NULL: the installed one named by the manifest */

@@ -4,7 +4,7 @@
  * Drawn with cairo, laid out with pango, with the fonts of fonts/ only
  * (loaded through a private fontconfig configuration), and the words, page
  * size, colours and section order of a template from templates/.  Both
- * documents read only the results model (judge/results.h): they never
+ * documents read only the results model (results/results.h): they never
  * recompute a verdict.
  *
  * The files written are complete, unsigned PDFs; signing appends an
@@ -17,7 +17,7 @@
 #include "core/arena.h"
 #include "core/diag.h"
 #include "core/status.h"
-#include "judge/results.h"
+#include "results/results.h"
 
 struct rg_template;
 

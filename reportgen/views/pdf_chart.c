@@ -26,13 +26,25 @@
 #define DAY_MS (86400000LL)
 #define MAX_BINS 1024
 
-static const enum rg_tpl_key lane_key[] = {
-	[RG_RULE_CORRESPONDENCE_ANALYSIS] = RG_T_LANE_CORRESPONDENCE,
-	[RG_RULE_IMMEDIATE_REMEDIATION] = RG_T_LANE_IMMEDIATE,
-	[RG_RULE_CREDENTIAL_RESET] = RG_T_LANE_CREDENTIAL,
-	[RG_RULE_LOG_REVIEW] = RG_T_LANE_LOG_REVIEW,
-	[RG_RULE_TIMELINE_EVENT] = RG_T_LANE_EVENT,
+/* The row label of each rule of the directive file; a rule not listed
+ * (a future one) is labelled as an event. */
+static const struct {
+	const char *rule;
+	enum rg_tpl_key key;
+} lanes[] = {
+	{"correspondence-analysis", RG_T_LANE_CORRESPONDENCE},
+	{"immediate-remediation", RG_T_LANE_IMMEDIATE},
+	{"credential-reset", RG_T_LANE_CREDENTIAL},
+	{"log-review", RG_T_LANE_LOG_REVIEW},
 };
+
+static enum rg_tpl_key lane_key(const char *rule)
+{
+	for (size_t i = 0; rule && i < sizeof lanes / sizeof lanes[0]; i++)
+		if (strcmp(rule, lanes[i].rule) == 0)
+			return lanes[i].key;
+	return RG_T_LANE_EVENT;
+}
 
 struct range {
 	int64_t lo, hi;
@@ -70,12 +82,12 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 
 	/* The time range: every dated item, deadline and the notification. */
 	struct range rg = {0, 0, false};
-	if (r->evidence->notified)
-		widen(&rg, r->evidence->notification_received.ms);
+	if (r->bundle.notified)
+		widen(&rg, r->bundle.notification_received.ms);
 	for (size_t k = 0; k < r->n_actions; k++) {
 		const struct rg_action_result *a = &r->actions[k];
-		if (a->def->has_deadline)
-			widen(&rg, a->def->deadline.ms);
+		if (a->has_deadline)
+			widen(&rg, a->deadline.ms);
 		for (size_t i = 0; i < a->n_items; i++)
 			if (a->items[i].has_when)
 				widen(&rg, a->items[i].when.ms);
@@ -123,9 +135,7 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 			cairo_fill(cr);
 		}
 		char label[160];
-		snprintf(label, sizeof label, "%s %s", a->def->id,
-		         d->t->text[lane_key[a->def->rule <= RG_RULE_TIMELINE_EVENT ? a->def->rule
-		                                                                     : RG_RULE_TIMELINE_EVENT]]);
+		snprintf(label, sizeof label, "%s %s", a->id, d->t->text[lane_key(a->rule)]);
 		rg_pdoc_draw_text(d, d->x0 + 2, ly + (lane_h - d->t->font_size * 1.2) / 2, label_w - 4,
 		                  RG_F_SMALL, RG_C_TEXT, RG_A_LEFT, true, label);
 		if (a->status == RG_NOT_APPLICABLE) {
@@ -164,8 +174,8 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 					              (enum rg_verdict)pass);
 				}
 		/* The deadline last, so no item hides it. */
-		if (a->def->has_deadline) {
-			double x = XOF(a->def->deadline.ms);
+		if (a->has_deadline) {
+			double x = XOF(a->deadline.ms);
 			rg_pdoc_colour(d, RG_C_TEXT);
 			cairo_set_line_width(cr, 1.6);
 			line(cr, x, ly + 1, x, ly + lane_h - 1);
@@ -186,8 +196,8 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 	cairo_set_line_width(cr, 0.6);
 	cairo_rectangle(cr, px0, top, pw, bottom - top);
 	cairo_stroke(cr);
-	if (r->evidence->notified) {
-		double x = XOF(r->evidence->notification_received.ms);
+	if (r->bundle.notified) {
+		double x = XOF(r->bundle.notification_received.ms);
 		static const double dash[] = {2.0, 2.0};
 		rg_pdoc_colour(d, RG_C_ACCENT);
 		cairo_set_line_width(cr, 1.0);
@@ -248,7 +258,7 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 	rg_pdoc_draw_text(d, lx + 7, ly - 1, 90, RG_F_SMALL, RG_C_TEXT, RG_A_LEFT, true,
 	                  d->t->text[RG_T_LEGEND_DEADLINE]);
 	lx += 7 + rg_pdoc_text_width(d, RG_F_SMALL, d->t->text[RG_T_LEGEND_DEADLINE]) + 14;
-	if (r->evidence->notified) {
+	if (r->bundle.notified) {
 		static const double dash[] = {2.0, 2.0};
 		rg_pdoc_colour(d, RG_C_ACCENT);
 		cairo_set_line_width(cr, 1.0);

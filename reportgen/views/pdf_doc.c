@@ -199,21 +199,30 @@ static const enum rg_tpl_key overall_key[] = {
 static void doc_vars(struct rg_pdoc *d)
 {
 	const struct rg_results *r = d->r;
-	const struct rg_evidence *e = r->evidence;
+	const struct rg_bundle_info *e = &r->bundle;
+	const struct rg_directive_info *dir = &r->directive;
 	const struct rg_headline *h = &r->headline;
 	char tb[RG_TIME_BUFSZ];
 	const char *agency = e->agency_name ? e->agency_name : nz(e->agency_id);
 	add_var(d, "agency", rg_asprintf("%s", agency));
 	add_var(d, "agency_id", rg_asprintf("%s", nz(e->agency_id)));
 	add_var(d, "component", rg_asprintf("%s", nz(e->agency_component)));
-	add_var(d, "directive", rg_asprintf("%s", r->directive ? nz(r->directive->id)
-	                                                        : nz(e->directive)));
-	add_var(d, "directive_title", rg_asprintf("%s", r->directive ? nz(r->directive->title) : ""));
-	add_var(d, "directive_version",
-	        rg_asprintf("%s", r->directive ? nz(r->directive->version) : ""));
+	add_var(d, "directive", rg_asprintf("%s", nz(dir->id)));
+	add_var(d, "directive_title", rg_asprintf("%s", nz(dir->title)));
+	add_var(d, "directive_version", rg_asprintf("%s", nz(dir->version)));
+	add_var(d, "directive_file", rg_asprintf("%s", nz(dir->file)));
+	add_var(d, "directive_sha256", rg_asprintf("%s", dir->sha256));
+	add_var(d, "directive_digest16", rg_asprintf("%.16s", dir->sha256));
+	add_var(d, "generator", rg_asprintf("%s", nz(r->generator)));
+	/* Said wherever the definition is named: the verdicts come from a
+	 * definition that is not the installed one. */
+	add_var(d, "definition_note",
+	        dir->installed ? rg_asprintf("%s", "")
+	                       : rg_tpl_expand(d->t->text[RG_T_DEFINITION_MODIFIED], d->vars,
+	                                       d->n_vars, NULL, 0));
 	add_var(d, "generated", rg_asprintf("%s", rg_time_format_utc(tb, r->generated_ms)));
-	add_var(d, "bundle", rg_asprintf("%s", nz(e->bundle_name)));
-	add_var(d, "bundle_sha256", rg_asprintf("%s", e->bundle_sha256));
+	add_var(d, "bundle", rg_asprintf("%s", nz(e->name)));
+	add_var(d, "bundle_sha256", rg_asprintf("%s", e->sha256));
 	add_var(d, "notified", rg_asprintf("%s", e->notified ? rg_time_format(tb,
 	                                                   e->notification_received) : ""));
 	add_var(d, "emails_reviewed", rg_asprintf("%zu", h->emails_reviewed));
@@ -839,8 +848,8 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	 * SOURCE_DATE_EPOCH must give the same bytes. */
 	int64_t secs = r->generated_ms - ((r->generated_ms % 1000) + 1000) % 1000;
 	rg_time_format_utc(date, secs);
-	const char *agency = r->evidence->agency_name ? r->evidence->agency_name
-	                                               : nz(r->evidence->agency_id);
+	const char *agency = r->bundle.agency_name ? r->bundle.agency_name
+	                                            : nz(r->bundle.agency_id);
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_AUTHOR, agency);
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_SUBJECT, subject);

@@ -30,7 +30,7 @@
 
 #include "core/diag.h"
 #include "core/status.h"
-#include "judge/results.h"
+#include "results/results.h"
 #include "views/pdf.h"
 #include "views/template.h"
 

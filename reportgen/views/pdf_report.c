@@ -31,10 +31,26 @@ static void section(struct rg_pdoc *d, enum rg_tpl_key k, const char *dest, doub
 	d->outline_parent = rg_pdoc_outline(d, CAIRO_PDF_OUTLINE_ROOT, s, dest, true);
 }
 
+/* Which definition the verdicts come from, and what made the report: on
+ * the cover and again in the signer block, where an auditor checks it. */
+static void definition_fields(struct rg_pdoc *d)
+{
+	const struct rg_directive_info *dir = &d->r->directive;
+	char *dv = rg_asprintf("%s (definition %s)", dir->id ? dir->id : "",
+	                       dir->version ? dir->version : "-");
+	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_DIRECTIVE, NULL, 0), LABEL_W, RG_F_BODY,
+	              dv ? dv : "", -1);
+	free(dv);
+	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_DEFINITION, NULL, 0), LABEL_W, RG_F_BODY,
+	              rg_pdoc_text(d, RG_T_COVER_DEFINITION_VALUE, NULL, 0), -1);
+	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_GENERATOR, NULL, 0), LABEL_W, RG_F_BODY,
+	              rg_pdoc_var(d, "generator"), -1);
+}
+
 static void cover(struct rg_pdoc *d)
 {
 	const struct rg_results *r = d->r;
-	const struct rg_evidence *e = r->evidence;
+	const struct rg_bundle_info *e = &r->bundle;
 	char tb[RG_TIME_BUFSZ + 4];
 	rg_pdoc_need(d, 1);
 	d->y += 40;
@@ -50,8 +66,8 @@ static void cover(struct rg_pdoc *d)
 	rg_pdoc_untag(d, "H1");
 	rg_pdoc_outline(d, CAIRO_PDF_OUTLINE_ROOT, title, "cover", true);
 	d->y += h + 6;
-	if (r->directive && r->directive->title)
-		rg_pdoc_para(d, RG_F_BIG, RG_C_TEXT, r->directive->title);
+	if (r->directive.title)
+		rg_pdoc_para(d, RG_F_BIG, RG_C_TEXT, r->directive.title);
 	d->y += 24;
 
 	/* The overall result first and largest. */
@@ -79,17 +95,7 @@ static void cover(struct rg_pdoc *d)
 		              c ? c : "", -1);
 		free(c);
 	}
-	if (r->directive) {
-		/* The definition's file name only: where it is installed is not
-		 * part of the result, and would make reports differ by machine. */
-		const char *file = r->directive->path ? strrchr(r->directive->path, '/') : NULL;
-		file = file ? file + 1 : r->directive->path ? r->directive->path : "";
-		char *dv = rg_asprintf("%s (definition %s, %s)", r->directive->id,
-		                       r->directive->version ? r->directive->version : "-", file);
-		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_DIRECTIVE, NULL, 0), LABEL_W, RG_F_BODY,
-		              dv ? dv : "", -1);
-		free(dv);
-	}
+	definition_fields(d);
 	struct rg_tpl_var nv = {"date", e->notified ? rg_pdoc_time(tb, e->notification_received)
 	                                            : ""};
 	const char *notif = rg_pdoc_text(d, e->notified ? RG_T_COVER_NOTIFIED : RG_T_COVER_NOT_NOTIFIED,
@@ -103,9 +109,9 @@ static void cover(struct rg_pdoc *d)
 	              n2 ? n2 : notif, -1);
 	free(n2);
 	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_BUNDLE, NULL, 0), LABEL_W, RG_F_BODY,
-	              e->bundle_name ? e->bundle_name : "", -1);
+	              e->name ? e->name : "", -1);
 	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_DIGEST, NULL, 0), LABEL_W, RG_F_MONO,
-	              e->bundle_sha256, -1);
+	              e->sha256, -1);
 	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_GENERATED, NULL, 0), LABEL_W, RG_F_BODY,
 	              rg_pdoc_var(d, "generated"), -1);
 
@@ -126,7 +132,7 @@ static void cover(struct rg_pdoc *d)
 	d->y = d->bottom + 1;
 }
 
-static void deadline_text(char *buf, size_t n, const struct rg_action_def *def,
+static void deadline_text(char *buf, size_t n, const struct rg_action_result *def,
                           const struct rg_pdoc *d)
 {
 	char tb[RG_TIME_BUFSZ + 4];
@@ -137,11 +143,6 @@ static void deadline_text(char *buf, size_t n, const struct rg_action_def *def,
 		                                        : rg_duration_format(tb, def->window_ms));
 	else
 		snprintf(buf, n, "%s", d->t->text[RG_T_NO_DEADLINE]);
-}
-
-static size_t open_count(const struct rg_action_result *a)
-{
-	return a->counts[RG_NOT_SATISFIED] + a->counts[RG_INSUFFICIENT_EVIDENCE];
 }
 
 static void actions_table(struct rg_pdoc *d)
@@ -166,16 +167,16 @@ static void actions_table(struct rg_pdoc *d)
 	for (size_t k = 0; k < r->n_actions; k++) {
 		const struct rg_action_result *a = &r->actions[k];
 		char dl[64], items[24], late[24], open[24];
-		deadline_text(dl, sizeof dl, a->def, d);
+		deadline_text(dl, sizeof dl, a, d);
 		snprintf(items, sizeof items, "%zu", a->n_items);
 		snprintf(late, sizeof late, "%zu", a->counts[RG_SATISFIED_LATE]);
-		snprintf(open, sizeof open, "%zu", open_count(a));
-		char *dest = rg_pdoc_dest_name("act-", a->def->id);
+		snprintf(open, sizeof open, "%zu", rg_action_open(a));
+		char *dest = rg_pdoc_dest_name("act-", a->id);
 		char *link = dest ? rg_asprintf("dest='%s'", dest) : NULL;
 		struct rg_pcell c[8] = {
-			{a->def->id, -1, link},
-			{a->def->title ? a->def->title : "", -1, NULL},
-			{d->t->text[a->def->kind == RG_KIND_ADVISORY ? RG_T_KIND_ADVISORY : RG_T_KIND_REQUIRED],
+			{a->id, -1, link},
+			{a->title ? a->title : "", -1, NULL},
+			{d->t->text[a->kind == RG_KIND_ADVISORY ? RG_T_KIND_ADVISORY : RG_T_KIND_REQUIRED],
 			 -1, NULL},
 			{rg_pdoc_status_word(d, a->status), (int)a->status, NULL},
 			{dl, -1, NULL},
@@ -239,7 +240,7 @@ static void signins(struct rg_pdoc *d, const struct rg_action_result *a)
 
 static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 {
-	const struct rg_action_def *def = a->def;
+	const struct rg_action_result *def = a;
 	struct rg_tpl_var hv[] = {{"id", def->id}, {"title", def->title ? def->title : ""}};
 	char *heading = rg_asprintf("%s", rg_pdoc_text(d, RG_T_ACTION_HEADING, hv, 2));
 	char *dest = rg_pdoc_dest_name("act-", def->id);
@@ -257,7 +258,7 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 	char items[24], late[24], open[24], dl[64];
 	snprintf(items, sizeof items, "%zu", a->n_items);
 	snprintf(late, sizeof late, "%zu", a->counts[RG_SATISFIED_LATE]);
-	snprintf(open, sizeof open, "%zu", open_count(a));
+	snprintf(open, sizeof open, "%zu", rg_action_open(a));
 	struct rg_tpl_var cv[] = {{"items", items}, {"late", late}, {"open", open}};
 	char *status = rg_asprintf("%s. %s", rg_pdoc_status_word(d, a->status),
 	                           rg_pdoc_text(d, RG_T_ACTION_COUNTS, cv, 3));
@@ -278,12 +279,12 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 	if (def->wording)
 		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_WORDING, NULL, 0), LABEL_W, RG_F_BODY,
 		              def->wording, -1);
-	if (def->source)
+	if (def->wording_source)
 		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_SOURCE, NULL, 0), LABEL_W, RG_F_SMALL,
-		              def->source, -1);
-	if (def->note)
+		              def->wording_source, -1);
+	if (def->interpretation)
 		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_NOTE, NULL, 0), LABEL_W, RG_F_SMALL,
-		              def->note, -1);
+		              def->interpretation, -1);
 	d->y += 4;
 
 	if (a->n_items == 0) {
@@ -304,28 +305,30 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 		rg_pdoc_table_begin(d, &tb, 2);
 		for (size_t i = 0; i < a->n_items; i++) {
 			const struct rg_item *it = &a->items[i];
-			char num[24], ev[600], lb[RG_DURATION_BUFSZ];
+			char num[24], lb[RG_DURATION_BUFSZ];
 			snprintf(num, sizeof num, "%zu", i + 1);
-			if (it->line)
-				snprintf(ev, sizeof ev, "%s:%" PRIu32, it->file ? it->file : "", it->line);
-			else
-				snprintf(ev, sizeof ev, "%s", it->file ? it->file : "");
+			char *ev = rg_item_evidence_list(it);
+			char *subject = rg_item_subject(it);
+			if (!ev || !subject)
+				d->oom = true;
 			lb[0] = '\0';
 			if (it->status == RG_SATISFIED_LATE && it->late_by_ms > 0)
 				rg_duration_format(lb, it->late_by_ms);
 			struct rg_pcell c[6] = {
 				{num, -1, NULL},
-				{it->subject ? it->subject : "", -1, NULL},
+				{subject ? subject : "", -1, NULL},
 				{rg_pdoc_status_word(d, it->status), (int)it->status, NULL},
-				{ev, -1, NULL},
+				{ev ? ev : "", -1, NULL},
 				{lb, -1, NULL},
-				{it->reason ? it->reason : "", -1, NULL},
+				{it->reason, -1, NULL},
 			};
 			rg_pdoc_table_row(d, &tb, c);
+			free(ev);
+			free(subject);
 		}
 		rg_pdoc_table_end(d, &tb);
 	}
-	if (def->rule == RG_RULE_LOG_REVIEW && a->n_signins)
+	if (a->n_signins)
 		signins(d, a);
 	free(heading);
 	free(dest);
@@ -347,7 +350,7 @@ static void details(struct rg_pdoc *d)
 
 static void evidence(struct rg_pdoc *d)
 {
-	const struct rg_evidence *e = d->r->evidence;
+	const struct rg_results *r = d->r;
 	section(d, RG_T_EVIDENCE_HEADING, "sec-evidence", 90);
 	rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, RG_T_EVIDENCE_INTRO, NULL, 0));
 	static const struct rg_pcol cols[] = {
@@ -360,11 +363,11 @@ static void evidence(struct rg_pdoc *d)
 	struct rg_ptable tb = {.cols = cols, .n = 3, .head = head,
 	                       .caption = d->t->text[RG_T_EVIDENCE_HEADING]};
 	rg_pdoc_table_begin(d, &tb, 2);
-	for (size_t i = 0; i < e->n_members; i++) {
+	for (size_t i = 0; i < r->n_files; i++) {
 		char size[32];
-		snprintf(size, sizeof size, "%" PRIu64, e->members[i].size);
-		struct rg_pcell c[3] = {{e->members[i].path, -1, NULL}, {size, -1, NULL},
-		                        {e->members[i].sha256, -1, NULL}};
+		snprintf(size, sizeof size, "%" PRIu64, r->files[i].size);
+		struct rg_pcell c[3] = {{r->files[i].path, -1, NULL}, {size, -1, NULL},
+		                        {r->files[i].sha256, -1, NULL}};
 		rg_pdoc_table_row(d, &tb, c);
 	}
 	rg_pdoc_table_end(d, &tb);
@@ -375,6 +378,8 @@ static void signer(struct rg_pdoc *d)
 {
 	section(d, RG_T_SIGNER_HEADING, "sec-signer", 40);
 	const struct rg_pdf_signer *s = d->signer;
+	definition_fields(d);
+	d->y += 6;
 	if (!s) {
 		rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, d->t->text[RG_T_SIGNER_NONE]);
 		return;

@@ -80,8 +80,7 @@ static void actions(struct rg_pdoc *d)
 		char items[24], late[24], open[24];
 		snprintf(items, sizeof items, "%zu", a->n_items);
 		snprintf(late, sizeof late, "%zu", a->counts[RG_SATISFIED_LATE]);
-		snprintf(open, sizeof open, "%zu",
-		         a->counts[RG_NOT_SATISFIED] + a->counts[RG_INSUFFICIENT_EVIDENCE]);
+		snprintf(open, sizeof open, "%zu", rg_action_open(a));
 		struct rg_tpl_var cv[] = {{"items", items}, {"late", late}, {"open", open}};
 		char *counts = rg_asprintf("%s", rg_pdoc_text(d, RG_T_ACTION_COUNTS, cv, 3));
 		/* Where the action's section starts in the full report, in
@@ -96,8 +95,8 @@ static void actions(struct rg_pdoc *d)
 		char *link = page > 0 ? rg_asprintf("uri='" RG_PDF_GOTO_SCHEME "report.pdf#%d'", page)
 		                      : NULL;
 		struct rg_pcell c[5] = {
-			{a->def->id, -1, NULL},
-			{a->def->title ? a->def->title : "", -1, NULL},
+			{a->id, -1, NULL},
+			{a->title ? a->title : "", -1, NULL},
 			{rg_pdoc_status_word(d, a->status), (int)a->status, NULL},
 			{counts ? counts : "", -1, NULL},
 			{where ? where : "", -1, link},
@@ -125,19 +124,13 @@ static void chart(struct rg_pdoc *d)
 	rg_pdf_chart(d, true);
 }
 
-static bool is_open(enum rg_verdict v)
-{
-	return v == RG_NOT_SATISFIED || v == RG_INSUFFICIENT_EVIDENCE;
-}
-
 static void items(struct rg_pdoc *d)
 {
 	const struct rg_results *r = d->r;
 	size_t total = 0;
 	for (size_t k = 0; k < r->n_actions; k++) {
 		const struct rg_action_result *a = &r->actions[k];
-		total += a->counts[RG_NOT_SATISFIED] + a->counts[RG_INSUFFICIENT_EVIDENCE] +
-		         a->counts[RG_SATISFIED_LATE];
+		total += rg_action_open(a) + a->counts[RG_SATISFIED_LATE];
 	}
 	if (d->page > MAX_PAGES - 1 && d->y + 80 > d->bottom) {
 		/* No room left for even the heading: the count alone must show. */
@@ -173,34 +166,35 @@ static void items(struct rg_pdoc *d)
 			size_t nth = 0;
 			for (size_t i = 0; i < a->n_items && !full; i++) {
 				const struct rg_item *it = &a->items[i];
-				if (want_open ? !is_open(it->status) : it->status != RG_SATISFIED_LATE)
+				if (want_open ? !rg_verdict_is_open(it->status) : it->status != RG_SATISFIED_LATE)
 					continue;
 				nth++;
 				if (head_only && nth > HEAD_ITEMS)
 					break;
 				if (!head_only && nth <= HEAD_ITEMS)
 					continue;
-				char ev[600];
-				if (it->line)
-					snprintf(ev, sizeof ev, "%s:%" PRIu32, it->file ? it->file : "",
-					         it->line);
-				else
-					snprintf(ev, sizeof ev, "%s", it->file ? it->file : "");
+				char ev[RG_EVREF_BUFSZ];
+				rg_evref_format(ev, sizeof ev, &it->evidence[0]);
+				char *subject = rg_item_subject(it);
+				if (!subject)
+					d->oom = true;
 				struct rg_pcell c[5] = {
-					{a->def->id, -1, NULL},
-					{it->subject ? it->subject : "", -1, NULL},
+					{a->id, -1, NULL},
+					{subject ? subject : "", -1, NULL},
 					{rg_pdoc_status_word(d, it->status), (int)it->status, NULL},
 					{ev, -1, NULL},
-					{it->reason ? it->reason : "", -1, NULL},
+					{it->reason, -1, NULL},
 				};
 				double rh = rg_pdoc_table_row_height(d, &tb, c);
 				bool last = shown + 1 == total;
 				bool fits_here = d->y + rh + (last ? 0 : more_h) <= d->bottom;
 				if (!fits_here && d->page >= MAX_PAGES) {
+					free(subject);
 					full = true;
 					break;
 				}
 				rg_pdoc_table_row(d, &tb, c);
+				free(subject);
 				shown++;
 			}
 		}

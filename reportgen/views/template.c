@@ -16,7 +16,6 @@
 #include <libxml/tree.h>
 
 #include "core/paths.h"
-#include "bundle/limits.h"
 #include "core/str.h"
 #include "core/xml.h"
 #include "views/pdf.h"
@@ -55,6 +54,7 @@ static const char *const key_ids[RG_T_COUNT] = {
 	"count.emails", "count.secrets", "count.accounts", "count.late-open",
 	"summary.items", "summary.no-items", "summary.more", "summary.chart",
 	"summary.signed", "summary.link", "summary.section", "continued",
+	"cover.definition", "cover.definition-value", "cover.generator", "definition.modified",
 };
 
 static const char *const colour_ids[RG_C_COUNT] = {
@@ -75,6 +75,7 @@ static const char *const var_names[] = {
 	"accounts_reviewed", "accounts_total", "items_late", "items_open", "actions",
 	"page", "pages", "n", "id", "title", "status", "deadline", "window", "start", "end",
 	"items", "late", "open", "contact", "contact_role", "contact_email", "date",
+	"directive_file", "directive_sha256", "directive_digest16", "generator", "definition_note",
 	NULL,
 };
 
@@ -397,14 +398,12 @@ rg_status rg_template_load(struct rg_template **out, const char *name_or_path,
 
 	/* Through the one safe XML reader (core/xml.h): it also keeps the
 	 * process-wide entity loader, which refuses every file, out of the way. */
-	struct rg_limits limits;
-	rg_limits_default(&limits);
 	char *bytes;
 	size_t nbytes;
-	rg_status st = rg_read_file(&bytes, &nbytes, apath, limits.xml_size, diags);
+	rg_status st = rg_read_file(&bytes, &nbytes, apath, RG_XML_DEFAULT_MAX_BYTES, diags);
 	if (st != RG_OK)
 		return st == RG_EENV && access(apath, F_OK) != 0 ? RG_EINPUT : st;
-	xmlDoc *doc = rg_xml_parse(apath, bytes, nbytes, limits.xml_depth, diags);
+	xmlDoc *doc = rg_xml_parse(apath, bytes, nbytes, RG_XML_DEFAULT_MAX_DEPTH, diags);
 	free(bytes);
 	if (!doc) {
 		st = RG_EINPUT;

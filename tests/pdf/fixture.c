@@ -22,20 +22,6 @@ static struct rg_time at(int month, int day, int hour, int minute)
 	return t;
 }
 
-static void finish_action(struct rg_action_result *a)
-{
-	a->status = RG_NOT_APPLICABLE;
-	memset(a->counts, 0, sizeof a->counts);
-	a->worst = NULL;
-	for (size_t i = 0; i < a->n_items; i++) {
-		a->counts[a->items[i].status]++;
-		if (!a->worst || a->items[i].status < a->worst->status)
-			a->worst = &a->items[i];
-	}
-	if (a->worst)
-		a->status = a->worst->status;
-}
-
 static void late(struct rg_item *it, struct rg_time when, struct rg_time deadline)
 {
 	it->has_when = true;
@@ -45,93 +31,106 @@ static void late(struct rg_item *it, struct rg_time when, struct rg_time deadlin
 		it->late_by_ms = when.ms - deadline.ms;
 	} else {
 		it->status = RG_SATISFIED;
+		it->late_by_ms = 0;
 	}
+}
+
+/* An item citing one row. */
+static bool item(struct rg_arena *a, struct rg_item *it, enum rg_subject_kind kind,
+                 const char *ref, const char *file, uint32_t line, const char *codes,
+                 const char *reason)
+{
+	struct rg_evref *e = rg_arena_alloc(a, sizeof *e);
+	if (!e || !ref)
+		return false;
+	*e = (struct rg_evref){file, line};
+	it->subject_kind = kind;
+	it->subject_ref = ref;
+	it->evidence = e;
+	it->n_evidence = 1;
+	it->reason_codes = codes;
+	it->reason = reason;
+	return true;
 }
 
 const char *rg_fx_ref(char *buf, size_t n, const struct rg_item *it)
 {
-	if (it->line)
-		snprintf(buf, n, "%s:%u", it->file, it->line);
-	else
-		snprintf(buf, n, "%s", it->file);
-	return buf;
+	return rg_evref_format(buf, n, &it->evidence[0]);
 }
 
 struct rg_results *rg_fx_build(struct rg_arena *a, enum rg_fx_kind kind, size_t n_findings)
 {
 	struct rg_results *r = rg_arena_alloc(a, sizeof *r);
-	struct rg_directive *dir = rg_arena_alloc(a, sizeof *dir);
-	struct rg_evidence *e = rg_arena_alloc(a, sizeof *e);
-	if (!r || !dir || !e)
+	if (!r)
 		return NULL;
-	r->directive = dir;
-	r->evidence = e;
 	r->generated_ms = 1714644000000LL; /* 2024-05-02T10:00:00Z */
+	r->generator = "reportgen test";
 
+	struct rg_directive_info *dir = &r->directive;
 	dir->id = "ED-24-02";
 	dir->version = "2024-04-11.1";
 	dir->title = "Mitigating the Significant Risk from Nation-State Compromise of Microsoft "
 	             "Corporate Email System";
 	dir->issued = "2024-04-02";
-	dir->path = "directives/ed-24-02.xml";
-	dir->n_actions = 7;
-	dir->actions = rg_arena_alloc(a, 7 * sizeof *dir->actions);
-	if (!dir->actions)
+	dir->file = "ed-24-02.xml";
+	dir->installed = true;
+	snprintf(dir->sha256, sizeof dir->sha256, "%s",
+	         "5f2b0c8d4e6a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c");
+	r->n_actions = 7;
+	r->actions = rg_arena_alloc(a, 7 * sizeof *r->actions);
+	if (!r->actions)
 		return NULL;
 	struct rg_time d0408 = at(4, 8, 23, 59), d0430 = at(4, 30, 23, 59), d0501 = at(5, 1, 23, 59);
 	d0408.ms += 59000;
 	d0430.ms += 59000;
-	struct rg_action_def *ad = dir->actions;
-	ad[0] = (struct rg_action_def){
+	struct rg_action_result *ad = r->actions;
+	ad[0] = (struct rg_action_result){
 		.id = "RA-1", .title = "Analyse the exfiltrated correspondence",
 		.wording = "Identify the full content of the agency's correspondence with compromised "
 		           "Microsoft accounts and perform a cybersecurity impact analysis.",
-		.source = "ED 24-02, Required Actions, 1", .kind = RG_KIND_REQUIRED,
-		.rule = RG_RULE_CORRESPONDENCE_ANALYSIS, .has_deadline = true, .deadline = d0430,
-		.event = RG_EV_IMPACT_ANALYSIS_COMPLETED, .event_needs_attachment = true};
-	ad[1] = (struct rg_action_def){
+		.wording_source = "ED 24-02, Required Actions, 1", .kind = RG_KIND_REQUIRED,
+		.rule = "correspondence-analysis", .applies = "notified", .has_deadline = true,
+		.deadline = d0430};
+	ad[1] = (struct rg_action_result){
 		.id = "RA-2a", .title = "Remediate exposed secrets immediately",
 		.wording = "Take immediate remediation actions for authentication secrets identified.",
-		.source = "ED 24-02, Required Actions, 2.a",
-		.note = "\"Immediately\" is read as within 48 hours of the secret being identified.",
-		.kind = RG_KIND_REQUIRED, .applies = RG_APPLIES_COMPROMISE_DETECTED,
-		.rule = RG_RULE_IMMEDIATE_REMEDIATION, .has_window = true, .window_ms = 48 * H,
+		.wording_source = "ED 24-02, Required Actions, 2.a",
+		.interpretation = "\"Immediately\" is read as within 48 hours of the secret being identified.",
+		.kind = RG_KIND_REQUIRED, .applies = "compromise-detected",
+		.rule = "immediate-remediation", .has_window = true, .window_ms = 48 * H,
 		.window_text = "PT48H"};
-	ad[2] = (struct rg_action_def){
+	ad[2] = (struct rg_action_result){
 		.id = "RA-2b-i", .title = "Reset credentials in associated applications; deactivate unused ones",
 		.wording = "Reset credentials in associated applications and deactivate associated "
 		           "applications no longer of use to the agency.",
-		.source = "ED 24-02, Required Actions, 2.b.i", .kind = RG_KIND_REQUIRED,
-		.applies = RG_APPLIES_COMPROMISE_DETECTED, .rule = RG_RULE_CREDENTIAL_RESET,
+		.wording_source = "ED 24-02, Required Actions, 2.b.i", .kind = RG_KIND_REQUIRED,
+		.applies = "compromise-detected", .rule = "credential-reset",
 		.has_deadline = true, .deadline = d0430};
-	ad[3] = (struct rg_action_def){
+	ad[3] = (struct rg_action_result){
 		.id = "RA-2b-ii", .title = "Review sign-in, token-issuance and account-activity logs",
 		.wording = "Review sign-in, token issuance, and other account activity logs for users "
 		           "and service accounts whose credentials were suspected to have been "
 		           "compromised for potential malicious activity.",
-		.source = "ED 24-02, Required Actions, 2.b.ii", .kind = RG_KIND_REQUIRED,
-		.applies = RG_APPLIES_COMPROMISE_DETECTED, .rule = RG_RULE_LOG_REVIEW,
+		.wording_source = "ED 24-02, Required Actions, 2.b.ii", .kind = RG_KIND_REQUIRED,
+		.applies = "compromise-detected", .rule = "log-review",
 		.has_deadline = true, .deadline = d0430};
-	ad[4] = (struct rg_action_def){
+	ad[4] = (struct rg_action_result){
 		.id = "RA-3a", .title = "Initial report to CISA",
 		.wording = "Report to CISA the status of the actions of this directive.",
-		.source = "ED 24-02, Required Actions, 3", .kind = RG_KIND_REQUIRED,
-		.rule = RG_RULE_TIMELINE_EVENT, .has_deadline = true, .deadline = d0408,
-		.event = RG_EV_INITIAL_REPORT_SUBMITTED};
-	ad[5] = (struct rg_action_def){
+		.wording_source = "ED 24-02, Required Actions, 3", .kind = RG_KIND_REQUIRED,
+		.rule = "timeline-event", .applies = "notified", .has_deadline = true, .deadline = d0408};
+	ad[5] = (struct rg_action_result){
 		.id = "RA-3b", .title = "Status report to CISA",
 		.wording = "Report to CISA the status of the actions of this directive, again.",
-		.source = "ED 24-02, Required Actions, 3", .kind = RG_KIND_REQUIRED,
-		.rule = RG_RULE_TIMELINE_EVENT, .has_deadline = true, .deadline = d0501,
-		.event = RG_EV_STATUS_REPORT_SUBMITTED};
-	ad[6] = (struct rg_action_def){
+		.wording_source = "ED 24-02, Required Actions, 3", .kind = RG_KIND_REQUIRED,
+		.rule = "timeline-event", .applies = "notified", .has_deadline = true, .deadline = d0501};
+	ad[6] = (struct rg_action_result){
 		.id = "RA-4", .title = "Secure authentication for privileged Azure accounts",
 		.wording = "Review and secure authentication for privileged Microsoft Azure accounts.",
-		.source = "ED 24-02, Required Actions, 4", .kind = RG_KIND_ADVISORY,
-		.rule = RG_RULE_TIMELINE_EVENT, .event = RG_EV_PRIVILEGED_ACCESS_REVIEW_COMPLETED,
-		.event_needs_reference = true};
+		.wording_source = "ED 24-02, Required Actions, 4", .kind = RG_KIND_ADVISORY,
+		.rule = "timeline-event", .applies = "notified"};
 
-	e->format = 1;
+	struct rg_bundle_info *e = &r->bundle;
 	e->directive = "ED-24-02";
 	e->created = at(5, 1, 17, 30);
 	e->agency_id = "EXA";
@@ -142,44 +141,37 @@ struct rg_results *rg_fx_build(struct rg_arena *a, enum rg_fx_kind kind, size_t 
 	e->contact_email = "ciso@example.gov";
 	e->notified = kind != RG_FX_NOT_NOTIFIED;
 	e->notification_received = at(4, 2, 15, 10);
-	e->bundle_name = kind == RG_FX_GAPS ? "exa-gaps.zip" : "exa.zip";
-	snprintf(e->bundle_sha256, sizeof e->bundle_sha256, "%s",
+	e->notification_source = e->notified ? "microsoft" : NULL;
+	e->name = kind == RG_FX_GAPS ? "exa-gaps.zip" : "exa.zip";
+	snprintf(e->sha256, sizeof e->sha256, "%s",
 	         kind == RG_FX_GAPS ? "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 	                            : "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752");
 	static const char *const files[] = {"manifest.xml", "findings.csv", "secrets.csv",
 	                                    "remediations.csv", "log-reviews.csv", "timeline.csv",
 	                                    "signins.csv", "attachments/impact-analysis.pdf"};
-	e->n_members = 8;
-	e->members = rg_arena_alloc(a, e->n_members * sizeof *e->members);
-	if (!e->members)
+	r->n_files = 8;
+	struct rg_file_info *fi = rg_arena_alloc(a, r->n_files * sizeof *fi);
+	if (!fi)
 		return NULL;
-	for (size_t i = 0; i < e->n_members; i++) {
-		e->members[i].path = files[i];
+	r->files = fi;
+	for (size_t i = 0; i < r->n_files; i++) {
+		fi[i].path = files[i];
 		for (int k = 0; k < 64; k++)
-			e->members[i].sha256[k] = "0123456789abcdef"[(i * 7 + (size_t)k * 13) % 16];
-		e->members[i].size = 1000 + i * 3217;
+			fi[i].sha256[k] = "0123456789abcdef"[(i * 7 + (size_t)k * 13) % 16];
+		fi[i].size = 1000 + i * 3217;
 	}
-
-	r->n_actions = 7;
-	r->actions = rg_arena_alloc(a, 7 * sizeof *r->actions);
-	if (!r->actions)
-		return NULL;
-	for (size_t i = 0; i < 7; i++)
-		r->actions[i].def = &ad[i];
 
 	if (kind == RG_FX_NOT_NOTIFIED) {
 		for (size_t i = 0; i < 7; i++) {
 			struct rg_item *it = rg_arena_alloc(a, sizeof *it);
-			if (!it)
+			if (!it || !item(a, it, RG_SUBJ_AGENCY, "EXA", "manifest.xml", 0, "not-notified",
+			                 "the agency was not notified"))
 				return NULL;
-			*it = (struct rg_item){.status = RG_NOT_APPLICABLE, .subject = "applicability",
-			                       .file = "manifest.xml",
-			                       .reason = "the agency was not notified"};
+			it->status = RG_NOT_APPLICABLE;
 			r->actions[i].items = it;
 			r->actions[i].n_items = 1;
-			finish_action(&r->actions[i]);
 		}
-		r->overall = RG_COMPLIANT;
+		rg_results_finish(r);
 		return r;
 	}
 
@@ -192,32 +184,36 @@ struct rg_results *rg_fx_build(struct rg_arena *a, enum rg_fx_kind kind, size_t 
 		return NULL;
 	for (size_t i = 0; i < n_findings; i++) {
 		struct rg_item *it = &ra1->items[i];
-		it->subject = rg_arena_printf(a, "finding E-%zu", i + 1);
-		it->file = RG_F_FINDINGS;
-		it->line = (uint32_t)(i + 2);
+		if (!item(a, it, RG_SUBJ_EMAIL, rg_arena_printf(a, "E-%zu", i + 1), "findings.csv",
+		          (uint32_t)(i + 2), "reviewed", "reviewed on time"))
+			return NULL;
 		int day = 3 + (int)(i % 27);
 		late(it, at(4, day, 9 + (int)(i % 8), (int)(i % 60)), d0430);
-		it->reason = "reviewed on time";
 		if (gaps && i % 7 == 3) {
 			late(it, at(5, 1 + (int)(i % 3), 11, 5), d0430);
-			it->reason = rg_arena_printf(a, "finding E-%zu reviewed after the deadline", i + 1);
+			it->reason_codes = "reviewed-late";
+			it->reason = rg_arena_printf(a, "email E-%zu reviewed after the deadline", i + 1);
 		} else if (gaps && i % 11 == 5) {
 			it->status = RG_NOT_SATISFIED;
 			it->has_when = false;
-			it->reason = rg_arena_printf(a, "finding E-%zu has no reviewed_at: review the email "
+			it->late_by_ms = 0;
+			it->reason_codes = "not-reviewed";
+			it->reason = rg_arena_printf(a, "email E-%zu has no reviewed_at: review the email "
 			                             "and record when",
 			                             i + 1);
 		}
-		if (!it->subject)
+		if (!it->reason)
 			return NULL;
 	}
 	struct rg_item *ia = &ra1->items[n_findings];
-	ia->subject = "impact analysis";
-	ia->file = RG_F_TIMELINE;
-	ia->line = 4;
+	if (!item(a, ia, RG_SUBJ_EVENT, "impact_analysis_completed", "timeline.csv", 4,
+	          "event-on-time", "impact analysis attachments/impact-analysis.pdf"))
+		return NULL;
 	late(ia, gaps ? at(5, 1, 9, 0) : at(4, 29, 16, 0), d0430);
-	ia->reason = gaps ? "impact analysis completed after the deadline"
-	                  : "impact analysis attachments/impact-analysis.pdf";
+	if (gaps) {
+		ia->reason_codes = "event-late";
+		ia->reason = "impact analysis completed after the deadline";
+	}
 
 	/* Secrets: RA-2a and RA-2b-i, one item each. */
 	size_t n_secrets = gaps ? 5 : 3;
@@ -229,30 +225,31 @@ struct rg_results *rg_fx_build(struct rg_arena *a, enum rg_fx_kind kind, size_t 
 			return NULL;
 		for (size_t i = 0; i < n_secrets; i++) {
 			struct rg_item *it = &ar->items[i];
-			it->subject = rg_arena_printf(a, "secret S-%zu", i + 1);
-			it->file = RG_F_REMEDIATIONS;
-			it->line = (uint32_t)(i + 2);
+			if (!item(a, it, RG_SUBJ_SECRET, rg_arena_printf(a, "S-%zu", i + 1),
+			          "remediations.csv", (uint32_t)(i + 2), "remediated", "rotated"))
+				return NULL;
 			struct rg_time ident = at(4, 5 + (int)i, 10, 0);
 			struct rg_time done = ident;
 			done.ms += (int64_t)(i + 1) * 12 * H;
 			struct rg_time due = ident;
 			due.ms += 48 * H;
 			late(it, done, k == 1 ? due : d0430);
-			it->reason = "rotated";
-			if (gaps && i == 3) {
+			if (it->status == RG_SATISFIED_LATE)
+				it->reason_codes = "remediated-late";
+			if (gaps && i >= 3) {
+				struct rg_evref *ref = (struct rg_evref *)it->evidence;
+				ref->file = "secrets.csv";
 				it->status = RG_NOT_SATISFIED;
 				it->has_when = false;
-				it->file = RG_F_SECRETS;
-				it->reason = "secret S-4: no reset, rotation or revocation recorded";
-			} else if (gaps && i == 4 && k == 2) {
-				it->status = RG_INSUFFICIENT_EVIDENCE;
-				it->has_when = false;
-				it->file = RG_F_SECRETS;
-				it->line = 6;
-				it->reason = "secret S-5: application_in_use is not given; say yes or no";
+				it->late_by_ms = 0;
+				it->reason_codes = "no-remediation";
+				it->reason = rg_arena_printf(a, "secret S-%zu: no reset, rotation or revocation recorded",
+				                             i + 1);
+				if (i == 4 && k == 2) {
+					it->status = RG_INSUFFICIENT_EVIDENCE;
+					ref->line = 6;
+				}
 			}
-			if (!it->subject)
-				return NULL;
 		}
 	}
 	/* RA-2b-ii: per account, with sign-in observations. */
@@ -266,13 +263,15 @@ struct rg_results *rg_fx_build(struct rg_arena *a, enum rg_fx_kind kind, size_t 
 	static const char *const accounts[] = {"svc-mail@exa.gov", "j.smith@exa.gov"};
 	for (size_t i = 0; i < 2; i++) {
 		struct rg_item *it = &lr->items[i];
-		it->subject = rg_arena_printf(a, "account %s", accounts[i]);
-		it->file = RG_F_LOG_REVIEWS;
-		it->line = (uint32_t)(2 + 3 * i);
+		if (!item(a, it, RG_SUBJ_ACCOUNT, accounts[i], "log-reviews.csv", (uint32_t)(2 + 3 * i),
+		          "reviewed",
+		          "sign_in, token_issuance and audit logs reviewed over the exposure window"))
+			return NULL;
 		late(it, at(4, 20 + (int)i, 14, 0), d0430);
-		it->reason = "sign_in, token_issuance and audit logs reviewed over the exposure window";
 		if (gaps && i == 1) {
 			it->status = RG_NOT_SATISFIED;
+			it->late_by_ms = 0;
+			it->reason_codes = "window-gap";
 			it->reason = "account j.smith@exa.gov: token_issuance logs not reviewed from "
 			             "2024-04-06T10:00:00Z to 2024-04-09T18:00:00Z";
 		}
@@ -287,64 +286,57 @@ struct rg_results *rg_fx_build(struct rg_arena *a, enum rg_fx_kind kind, size_t 
 		o->last = at(4, 6, 22, 41);
 	}
 	/* RA-3a, RA-3b and RA-4: one timeline event each. */
-	struct rg_action_result *ev = &r->actions[4];
-	ev->n_items = 1;
-	ev->items = rg_arena_alloc(a, sizeof *ev->items);
-	struct rg_action_result *sr = &r->actions[5];
-	sr->n_items = 1;
-	sr->items = rg_arena_alloc(a, sizeof *sr->items);
-	if (!sr->items)
-		return NULL;
-	sr->items[0] = (struct rg_item){.subject = "status report", .file = RG_F_TIMELINE,
-	                                .line = 7, .reason = "status report submitted"};
-	late(&sr->items[0], at(4, 30, 15, 0), d0501);
-	struct rg_action_result *pa = &r->actions[6];
-	pa->n_items = 1;
-	pa->items = rg_arena_alloc(a, sizeof *pa->items);
-	if (!ev->items || !pa->items)
-		return NULL;
-	ev->items[0] = (struct rg_item){.subject = "initial report", .file = RG_F_TIMELINE,
-	                                .line = 3, .reason = "initial report submitted"};
-	late(&ev->items[0], gaps ? at(4, 10, 12, 0) : at(4, 8, 12, 0), d0408);
-	if (gaps)
-		ev->items[0].reason = "initial report submitted 1 day 12 hours after the deadline";
-	pa->items[0] = (struct rg_item){.subject = "privileged access review", .file = RG_F_TIMELINE,
-	                                .line = 6, .reason = "privileged access review completed"};
-	late(&pa->items[0], at(4, 25, 10, 0), (struct rg_time){INT64_MAX / 2, 0});
+	static const struct {
+		const char *event, *reason;
+		uint32_t line;
+	} events[3] = {{"initial_report_submitted", "initial report submitted", 3},
+	               {"status_report_submitted", "status report submitted", 7},
+	               {"privileged_access_review_completed", "privileged access review completed", 6}};
+	for (int k = 0; k < 3; k++) {
+		struct rg_action_result *ar = &r->actions[4 + k];
+		ar->n_items = 1;
+		ar->items = rg_arena_alloc(a, sizeof *ar->items);
+		if (!ar->items || !item(a, ar->items, RG_SUBJ_EVENT, events[k].event, "timeline.csv",
+		                        events[k].line, "event-on-time", events[k].reason))
+			return NULL;
+	}
+	late(&r->actions[4].items[0], gaps ? at(4, 10, 12, 0) : at(4, 8, 12, 0), d0408);
 	if (gaps) {
-		pa->items[0] = (struct rg_item){.status = RG_NOT_SATISFIED, .subject = "privileged access review",
-		                                .file = RG_F_TIMELINE,
-		                                .reason = "no privileged_access_review_completed event "
-		                                          "in timeline.csv"};
+		r->actions[4].items[0].reason_codes = "event-late";
+		r->actions[4].items[0].reason = "initial report submitted 1 day 12 hours after the deadline";
+	}
+	late(&r->actions[5].items[0], at(4, 30, 15, 0), d0501);
+	struct rg_item *pa = &r->actions[6].items[0];
+	late(pa, at(4, 25, 10, 0), (struct rg_time){INT64_MAX / 2, 0});
+	pa->reason_codes = "event-recorded";
+	if (gaps) {
+		pa->status = RG_NOT_SATISFIED;
+		pa->has_when = false;
+		pa->reason_codes = "event-missing";
+		pa->reason = "no privileged_access_review_completed event in timeline.csv";
+		((struct rg_evref *)pa->evidence)->line = 0;
 	}
 
+	rg_results_finish(r);
 	struct rg_headline *h = &r->headline;
 	h->emails_total = n_findings;
 	h->secrets_found = n_secrets;
 	h->accounts_total = 2;
-	r->overall = RG_COMPLIANT;
 	for (size_t k = 0; k < 7; k++) {
 		struct rg_action_result *ar = &r->actions[k];
-		finish_action(ar);
 		for (size_t i = 0; i < ar->n_items; i++) {
 			enum rg_verdict v = ar->items[i].status;
-			if (v == RG_SATISFIED_LATE)
-				h->items_late++;
-			if (v == RG_NOT_SATISFIED || v == RG_INSUFFICIENT_EVIDENCE)
-				h->items_open++;
 			bool done = v == RG_SATISFIED || v == RG_SATISFIED_LATE;
+			if (ar->kind == RG_KIND_REQUIRED) {
+				h->items_late += v == RG_SATISFIED_LATE;
+				h->items_open += rg_verdict_is_open(v);
+			}
 			if (k == 0 && i < n_findings && done)
 				h->emails_reviewed++;
 			if (k == 1 && done)
 				h->secrets_remediated++;
 			if (k == 3 && done)
 				h->accounts_reviewed++;
-		}
-		if (ar->def->kind == RG_KIND_REQUIRED) {
-			if (ar->status <= RG_INSUFFICIENT_EVIDENCE)
-				r->overall = RG_NON_COMPLIANT;
-			else if (ar->status == RG_SATISFIED_LATE && r->overall == RG_COMPLIANT)
-				r->overall = RG_COMPLIANT_LATE;
 		}
 	}
 	return r;

@@ -1,7 +1,7 @@
 /*
  * fixture.h: results models filled by hand for the PDF view tests.
  *
- * The PDF views read only struct rg_results (judge/results.h), so they can
+ * The PDF views read only struct rg_results (results/results.h), so they can
  * be tested without bundles or the judge: each fixture is a believable ED
  * 24-02 outcome (a directive with its six actions, evidence, items) built
  * in an arena.  Everything lives in the arena passed in.
@@ -10,7 +10,7 @@
 #define RG_TEST_PDF_FIXTURE_H
 
 #include "core/arena.h"
-#include "judge/results.h"
+#include "results/results.h"
 
 enum rg_fx_kind {
 	RG_FX_GAPS,      /* notified, late and open items, sign-in observations */

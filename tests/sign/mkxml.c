@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "../pdf/fixture.h"
-#include "views/xml_report.h"
+#include "results/report_xml.h"
 
 int main(int argc, char **argv)
 {
@@ -23,7 +23,7 @@ int main(int argc, char **argv)
 	rg_diags_init(&diags);
 	struct rg_results *r = rg_fx_build(&arena, RG_FX_GAPS, (size_t)strtoul(argv[2], NULL, 10));
 	FILE *f = fopen(argv[1], "wb");
-	rg_status st = r && f ? rg_xml_report_write(r, f, &diags) : RG_EENV;
+	rg_status st = r && f ? rg_report_xml_write(r, f, argv[1], &diags) : RG_EENV;
 	if (f && fclose(f) != 0)
 		st = RG_EENV;
 	rg_diags_print(stderr, &diags);
