@@ -26,12 +26,8 @@ size_t rg_cli_add_limit_options(struct option *opts, size_t n)
 	return n;
 }
 
-bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value)
+bool rg_cli_parse_size(const char *option, const char *value, uint64_t *out)
 {
-	size_t i = (size_t)(opt - RG_CLI_LIMIT_BASE);
-	if (i >= rg_limit_count)
-		return false;
-	const struct rg_limit_info *li = &rg_limit_table[i];
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(value, &end, 10);
@@ -44,11 +40,20 @@ bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value)
 		mult = 1024ULL * 1024 * 1024, end++;
 	if (errno || *end || value[0] == '-' || !value[0] || v == 0 || v > UINT64_MAX / mult) {
 		fprintf(stderr, "reportgen: %s: \"%s\" is not a positive number (suffixes K, M, G allowed)\n",
-		        li->option, value);
+		        option, value);
 		return false;
 	}
-	*(uint64_t *)((char *)l + li->offset) = v * mult;
+	*out = v * mult;
 	return true;
+}
+
+bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value)
+{
+	size_t i = (size_t)(opt - RG_CLI_LIMIT_BASE);
+	if (i >= rg_limit_count)
+		return false;
+	const struct rg_limit_info *li = &rg_limit_table[i];
+	return rg_cli_parse_size(li->option, value, (uint64_t *)((char *)l + li->offset));
 }
 
 void rg_cli_print_limit_help(FILE *out)

@@ -31,6 +31,7 @@ struct render_opts {
 	const char *outdir;
 	const char *from;      /* --from report.xml, or NULL */
 	const char *ca;        /* --ca: verify --from's signature first */
+	uint64_t max_report;   /* --max-report-size */
 	const struct rg_template *tpl;
 	bool force, no_sign, batch;
 	struct rg_signer_options sign;
@@ -55,6 +56,8 @@ static void help(FILE *out)
 	        "  --from FILE             render the PDFs from this report.xml\n"
 	        "  --ca FILE               with --from: first check report.xml's signature against\n"
 	        "                          these trust anchors, and refuse it if it does not verify\n"
+	        "  --max-report-size N     with --from: refuse a report.xml larger than N bytes\n"
+	        "                          (suffixes K, M, G; default 1G)\n"
 	        "  --key FILE              PEM private key of the signer (if encrypted, the passphrase\n"
 	        "                          comes from $REPORTGEN_KEY_PASSPHRASE or --passphrase-file)\n"
 	        "  --cert FILE             PEM certificate of the signer\n"
@@ -128,7 +131,7 @@ static int render_from(const struct render_opts *o)
 	}
 	struct rg_results *res = NULL;
 	if (st == RG_OK)
-		st = rg_report_xml_read(&res, o->from, RG_REPORT_MAX_BYTES, &arena, &diags);
+		st = rg_report_xml_read(&res, o->from, o->max_report, &arena, &diags);
 	struct rg_output_request req = {res, o->tpl, o->signer, RG_VIEWS_PDF, o->force};
 	if (st == RG_OK)
 		st = rg_outputs_write(&req, o->outdir, &diags);
@@ -181,12 +184,12 @@ static rg_status plan_dirs(struct render_opts *o, char **bundles, size_t n,
 
 int rg_cmd_render(int argc, char **argv)
 {
-	struct render_opts o = {0};
+	struct render_opts o = {.max_report = RG_REPORT_MAX_BYTES};
 	rg_limits_default(&o.run.limits);
 	const char *template_name = "default", *page_size = NULL;
 	int jobs = 0;
 	enum { O_KEY = 300, O_CERT, O_CHAIN, O_PASS, O_NOSIGN, O_TEMPLATE, O_PAGE, O_DIRECTIVE,
-	       O_FORCE, O_FROM, O_CA };
+	       O_FORCE, O_FROM, O_CA, O_MAX_REPORT };
 	struct option longopts[16 + 32] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"key", required_argument, NULL, O_KEY},
@@ -200,10 +203,11 @@ int rg_cmd_render(int argc, char **argv)
 	    {"force", no_argument, NULL, O_FORCE},
 	    {"from", required_argument, NULL, O_FROM},
 	    {"ca", required_argument, NULL, O_CA},
+	    {"max-report-size", required_argument, NULL, O_MAX_REPORT},
 	    {"jobs", required_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	};
-	rg_cli_add_limit_options(longopts, 14);
+	rg_cli_add_limit_options(longopts, 15);
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "ho:j:", longopts, NULL)) != -1) {
@@ -223,6 +227,10 @@ int rg_cmd_render(int argc, char **argv)
 		case O_FORCE: o.force = true; break;
 		case O_FROM: o.from = optarg; break;
 		case O_CA: o.ca = optarg; break;
+		case O_MAX_REPORT:
+			if (!rg_cli_parse_size("--max-report-size", optarg, &o.max_report))
+				return 2;
+			break;
 		case 'j':
 			if (!rg_cli_parse_jobs(optarg, &jobs))
 				return rg_cli_usage_error("render", "-j wants a positive number, not \"%s\"", optarg);
