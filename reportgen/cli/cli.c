@@ -26,12 +26,8 @@ size_t rg_cli_add_limit_options(struct option *opts, size_t n)
 	return n;
 }
 
-bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value)
+bool rg_cli_parse_size(const char *value, uint64_t *out)
 {
-	size_t i = (size_t)(opt - RG_CLI_LIMIT_BASE);
-	if (i >= rg_limit_count)
-		return false;
-	const struct rg_limit_info *li = &rg_limit_table[i];
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(value, &end, 10);
@@ -42,12 +38,25 @@ bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value)
 		mult = 1024ULL * 1024, end++;
 	else if (*end == 'G' || *end == 'g')
 		mult = 1024ULL * 1024 * 1024, end++;
-	if (errno || *end || value[0] == '-' || !value[0] || v == 0 || v > UINT64_MAX / mult) {
+	if (errno || *end || value[0] == '-' || !value[0] || v == 0 || v > UINT64_MAX / mult)
+		return false;
+	*out = v * mult;
+	return true;
+}
+
+bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value)
+{
+	size_t i = (size_t)(opt - RG_CLI_LIMIT_BASE);
+	if (i >= rg_limit_count)
+		return false;
+	const struct rg_limit_info *li = &rg_limit_table[i];
+	uint64_t v;
+	if (!rg_cli_parse_size(value, &v)) {
 		fprintf(stderr, "reportgen: %s: \"%s\" is not a positive number (suffixes K, M, G allowed)\n",
 		        li->option, value);
 		return false;
 	}
-	*(uint64_t *)((char *)l + li->offset) = v * mult;
+	*(uint64_t *)((char *)l + li->offset) = v;
 	return true;
 }
 

@@ -13,5 +13,7 @@ int rg_cmd_check(int argc, char **argv);
 int rg_cmd_render(int argc, char **argv);
 int rg_cmd_verify(int argc, char **argv);
 int rg_cmd_pack(int argc, char **argv);
+int rg_cmd_init(int argc, char **argv);
+int rg_cmd_import(int argc, char **argv);
 
 #endif
