@@ -113,7 +113,7 @@ int rg_cmd_import(int argc, char **argv)
 	rg_status st = rg_outfile_open(&of, output, force, &diags);
 	if (st == RG_OK)
 		st = rg_importer_new(&imp, &opt, of.fp, &diags);
-	for (int i = optind; i < argc && st != RG_EENV; i++)
+	for (int i = optind; i < argc && imp && st != RG_EENV; i++)
 		st = rg_status_worst(st, rg_import_file(imp, argv[i]));
 	if (st == RG_OK && diags.errors)
 		st = RG_EINPUT;
@@ -123,7 +123,7 @@ int rg_cmd_import(int argc, char **argv)
 	rg_importer_free(imp);
 	if (st == RG_OK)
 		st = rg_outfile_commit(&of, &diags);
-	else
+	else if (of.tmp_path)
 		rg_outfile_abort(&of);
 	rg_cli_print_diags("import", &diags);
 	if (st == RG_OK) {

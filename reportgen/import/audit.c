@@ -442,7 +442,9 @@ void rg_imp_audit_csv(struct rg_importer *imp, uint32_t line, const struct rg_cs
 		enum json_tokener_error e = json_tokener_get_error(imp->cell_tok);
 		rg_imp_err(imp, line, "AuditData", "the cell must hold one JSON object; export it again",
 		           "is not valid JSON: %s (at byte %zu of the cell)",
-		           o ? "text after the object" : json_tokener_error_desc(e),
+		           o ? "text after the object"
+		             : e == json_tokener_continue ? "it ends before the JSON is complete"
+		                                          : json_tokener_error_desc(e),
 		           json_tokener_get_parse_end(imp->cell_tok) + 1);
 		json_object_put(o);
 		return;

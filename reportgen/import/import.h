@@ -80,6 +80,11 @@ rg_status rg_importer_new(struct rg_importer **out_imp, const struct rg_import_o
 rg_status rg_import_file(struct rg_importer *imp, const char *path);
 /* The same for bytes in memory, cited as `label`. */
 rg_status rg_import_buffer(struct rg_importer *imp, const char *label, const char *p, size_t n);
+/* The same in pieces of any size (as a pipe delivers them): begin, feed
+ * any number of times, end (which returns what rg_import_buffer would). */
+void rg_import_begin(struct rg_importer *imp, const char *label);
+void rg_import_feed(struct rg_importer *imp, const char *p, size_t n);
+rg_status rg_import_end(struct rg_importer *imp);
 void rg_importer_stats(const struct rg_importer *imp, struct rg_import_stats *st);
 /* NULL is fine. */
 void rg_importer_free(struct rg_importer *imp);

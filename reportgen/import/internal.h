@@ -42,6 +42,7 @@ struct rg_importer {
 	struct rg_diags *diags;
 	FILE *out;
 	struct rg_import_stats st;
+	size_t errors_before; /* diagnostics count when the file began */
 	bool env_failed;     /* out of memory or the output failed: RG_EENV */
 
 	/* request-id digests seen (open addressing, 16 bytes each, 0 = empty) */
