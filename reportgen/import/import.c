@@ -108,6 +108,9 @@ static const char *const *columns(const struct rg_importer *imp)
 
 static void vdiag(struct rg_importer *imp, rg_severity sev, const char *code, uint32_t line,
                   const char *field, const char *hint, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+static void vdiag(struct rg_importer *imp, rg_severity sev, const char *code, uint32_t line,
+                  const char *field, const char *hint, const char *fmt, va_list ap)
 {
 	char msg[600];
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -479,6 +482,18 @@ static void json_feed(struct rg_importer *imp, const char *p, size_t n)
 			}
 			if (i == n)
 				return;
+			if (p[i] != '{' && p[i] != '[' && p[i] != '"') {
+				/* A record is an object; a bare string is the Goose
+				 * tool's failed page.  Anything else is refused here,
+				 * before json-c: a top-level number has no end of its
+				 * own, so how json-c reads one depends on where the
+				 * chunk ends. */
+				rg_diag_err(imp->diags, "import.json", imp->file, imp->lineno, NULL,
+				            "each record must be one JSON object (a JSON Lines file has one per line)",
+				            "is not a JSON record: the line does not start with { or [");
+				imp->skip_line = true;
+				continue;
+			}
 			imp->in_doc = true;
 			imp->doc_line = imp->lineno;
 			rg_buf_reset(&imp->doc);

@@ -144,8 +144,8 @@ class BadInput(Base):
     """Bad exports: exit 2, every problem as FILE:LINE, nothing written."""
 
     CASES = [
-        ("signins", "not-json.json", ["not-json.json:2: column 33: is not valid JSON",
-                                      "not-json.json:4: column 2: is not valid JSON"]),
+        ("signins", "not-json.json", ["not-json.json:2: column 33: is not valid JSON: unexpected character",
+                                      "not-json.json:4: is not a JSON record: the line does not start with { or ["]),
         ("signins", "truncated.json", ["truncated.json:3: the file ends inside the JSON value that starts on line 1"]),
         ("signins", "no-time.json", ["no-time.json:2: createdDateTime: is a record without a time"]),
         ("signins", "local-time.json", ["local-time.json:1: createdDateTime: time \"2024-04-03T14:02:11\" has no UTC offset"]),
