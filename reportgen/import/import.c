@@ -512,16 +512,18 @@ static void json_feed(struct rg_importer *imp, const char *p, size_t n)
 			imp->mode = MODE_DEAD;
 			return;
 		}
-		if (rg_buf_append(&imp->doc, p + i, chunk) != RG_BUF_OK) {
-			oom(imp);
-			return;
-		}
 		json_object *o = json_tokener_parse_ex(imp->tok, p + i, (int)chunk);
 		enum json_tokener_error e = json_tokener_get_error(imp->tok);
 		size_t used = json_tokener_get_parse_end(imp->tok);
+		/* Keep only what belongs to the document (appending the whole
+		 * chunk for every line of JSON Lines would copy it once a line). */
+		if (rg_buf_append(&imp->doc, p + i, o || e != json_tokener_continue ? used : chunk) !=
+		    RG_BUF_OK) {
+			json_object_put(o);
+			oom(imp);
+			return;
+		}
 		if (o) {
-			imp->doc.len = before + used;
-			imp->doc.data[imp->doc.len] = '\0';
 			i += used;
 			imp->in_doc = false;
 			document(imp, o);
@@ -533,9 +535,7 @@ static void json_feed(struct rg_importer *imp, const char *p, size_t n)
 			i += chunk;
 			continue;
 		}
-		size_t pos = before + used;
-		if (pos > imp->doc.len)
-			pos = imp->doc.len;
+		size_t pos = imp->doc.len;
 		uint32_t el = imp->doc_line + count_lines(imp->doc.data, pos);
 		size_t col = pos;
 		for (size_t k = pos; k > 0; k--)
