@@ -225,18 +225,9 @@ static void finish(struct rg_importer *imp, uint32_t line, json_object *rec, boo
 		return;
 	}
 	char tbuf[RG_TIME_BUFSZ];
-	const char *why = NULL, *t = NULL;
-	bool ok = true;
-	if (!e->at_n) {
-		rg_imp_err(imp, line, e->at_field, "every audit record needs the time it happened",
-		           "is a record without a time (%s)", e->at_field);
-		ok = false;
-	} else if (!(t = rg_imp_time(tbuf, e->at, e->at_n, e->utc, e->us_form, &why))) {
-		rg_imp_err(imp, line, e->at_field,
-		           "export the time as RFC 3339 with Z or an offset (2024-04-29T16:05:00Z)",
-		           "time \"%.64s\" %s", e->at, why);
-		ok = false;
-	}
+	const char *t = rg_imp_record_time(imp, line, e->at_field, "a record", tbuf, e->at, e->at_n,
+	                                   e->utc, e->us_form);
+	bool ok = t != NULL;
 	if (!e->target_n) {
 		rg_imp_err(imp, line, ual ? "ObjectId" : "targetResources",
 		           "the record must name the user or application the operation was done to",

@@ -119,3 +119,18 @@ const char *rg_imp_time(char out[RG_TIME_BUFSZ], const char *s, size_t n, bool u
 	}
 	return rg_time_format(out, t);
 }
+
+const char *rg_imp_record_time(struct rg_importer *imp, uint32_t line, const char *field,
+                               const char *what, char out[RG_TIME_BUFSZ], const char *s,
+                               size_t n, bool utc, bool us_form)
+{
+	const char *why = NULL, *t = NULL;
+	if (!s || !n)
+		rg_imp_err(imp, line, field, "every record needs the time it happened",
+		           "is %s without a time (%s)", what, field);
+	else if (!(t = rg_imp_time(out, s, n, utc, us_form, &why)))
+		rg_imp_err(imp, line, field,
+		           "export the time as RFC 3339 with Z or an offset (2024-04-29T16:05:00Z)",
+		           "time \"%.*s\" %s", (int)(n < 64 ? n : 64), s, why);
+	return t;
+}

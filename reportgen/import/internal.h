@@ -120,6 +120,12 @@ bool rg_imp_jcode(json_object *o, const char *path, long long *code);
 const char *rg_imp_time(char out[RG_TIME_BUFSZ], const char *s, size_t n, bool utc, bool us_form,
                         const char **why);
 
+/* rg_imp_time for the time of a record, diagnosing an absent or refused
+ * time as an error about `field` at line ("every <what> needs ..."). */
+const char *rg_imp_record_time(struct rg_importer *imp, uint32_t line, const char *field,
+                               const char *what, char out[RG_TIME_BUFSZ], const char *s,
+                               size_t n, bool utc, bool us_form);
+
 /* An IP address as the bundle wants it: a port (203.0.113.7:443,
  * [2001:db8::7]:443) is dropped; NULL when s is not an address.  out holds
  * at least 64 bytes. */

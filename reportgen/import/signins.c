@@ -69,18 +69,10 @@ const char *rg_imp_ip(char *out, size_t size, const char *s, size_t n)
 static void finish(struct rg_importer *imp, uint32_t line, const struct in *in)
 {
 	char tbuf[RG_TIME_BUFSZ], ipbuf[96];
-	const char *why = NULL, *t = NULL, *ip = NULL;
-	bool ok = true;
-	if (!in->time || !in->time_n) {
-		rg_imp_err(imp, line, in->time_field, "every sign-in needs the time it happened",
-		           "is a record without a time (%s)", in->time_field);
-		ok = false;
-	} else if (!(t = rg_imp_time(tbuf, in->time, in->time_n, in->utc, in->us_form, &why))) {
-		rg_imp_err(imp, line, in->time_field,
-		           "export the time as RFC 3339 with Z or an offset (2024-04-29T16:05:00Z)",
-		           "time \"%.64s\" %s", in->time, why);
-		ok = false;
-	}
+	const char *ip = NULL;
+	const char *t = rg_imp_record_time(imp, line, in->time_field, "a record", tbuf, in->time,
+	                                   in->time_n, in->utc, in->us_form);
+	bool ok = t != NULL;
 	if (!in->user_n) {
 		rg_imp_err(imp, line, "userPrincipalName",
 		           "the record must name the user or service principal that signed in",
