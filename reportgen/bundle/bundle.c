@@ -442,6 +442,8 @@ static void resolve(struct rg_bundle *b)
 	ev->findings = rg_table_steal(tf, &ev->n_findings);
 	ev->log_reviews = rg_table_steal(&b->tables[RG_TABLE_LOG_REVIEWS], &ev->n_log_reviews);
 	ev->events = rg_table_steal(&b->tables[RG_TABLE_TIMELINE], &ev->n_events);
+	ev->audit_events = rg_table_steal(&b->tables[RG_TABLE_AUDIT_EVENTS], &ev->n_audit_events);
+	ev->has_audit_events = b->present[RG_TABLE_AUDIT_EVENTS];
 	ev->has_findings = b->present[RG_TABLE_FINDINGS];
 	ev->has_secrets = b->present[RG_TABLE_SECRETS];
 	ev->has_remediations = b->present[RG_TABLE_REMEDIATIONS];

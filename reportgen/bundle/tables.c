@@ -43,7 +43,7 @@ enum coltype {
 	COL_TIME,   /* struct rg_time; optional ones set a bool at flag_offset */
 	COL_BOOL,   /* bool */
 	COL_TRI,    /* int: 1 yes, 0 no, -1 empty */
-	COL_ENUM,   /* int index into names */
+	COL_ENUM,   /* int index into names; -1 when optional and empty */
 	COL_IP,     /* an IPv4 or IPv6 address (inet_pton): const char * */
 	COL_IGNORE, /* read, checked for UTF-8 only */
 };
@@ -122,6 +122,20 @@ static const struct colspec timeline_cols[] = {
 };
 #undef E
 
+#define A(field) offsetof(struct rg_audit_event, field)
+static const struct colspec audit_events_cols[] = {
+	{"at", true, COL_TIME, A(at), NULL, 0, false},
+	{"operation", true, COL_TEXT, A(operation), NULL, 0, false},
+	{"target", true, COL_TEXT, A(target), NULL, 0, false},
+	{"actor", false, COL_TEXT, A(actor), NULL, 0, false},
+	{"action", false, COL_ENUM, A(action), rg_action_names, 0, false},
+	{"correlation_id", false, COL_TEXT, A(correlation_id), NULL, 0, false},
+	{"request_id", false, COL_TEXT, A(request_id), NULL, 0, false},
+	{"source", false, COL_TEXT, A(source), NULL, 0, false},
+	{NULL, false, 0, 0, NULL, 0, false},
+};
+#undef A
+
 /* signins.csv rows are converted into this scratch row, handed to the
  * observer and forgotten. */
 struct signin_row {
@@ -153,12 +167,26 @@ static const struct {
 	[RG_TABLE_LOG_REVIEWS] = {RG_F_LOG_REVIEWS, log_reviews_cols, sizeof(struct rg_log_review)},
 	[RG_TABLE_TIMELINE] = {RG_F_TIMELINE, timeline_cols, sizeof(struct rg_event)},
 	[RG_TABLE_SIGNINS] = {RG_F_SIGNINS, signins_cols, sizeof(struct signin_row)},
+	[RG_TABLE_AUDIT_EVENTS] = {RG_F_AUDIT_EVENTS, audit_events_cols,
+	                           sizeof(struct rg_audit_event)},
 };
 
 const char *rg_table_file(enum rg_table_kind k)
 {
 	assert(k < RG_TABLE_COUNT);
 	return kinds[k].file;
+}
+
+const char *rg_table_column(enum rg_table_kind k, size_t i, bool *required)
+{
+	assert(k < RG_TABLE_COUNT);
+	const struct colspec *cols = kinds[k].cols;
+	for (size_t c = 0; c < i; c++)
+		if (!cols[c].name)
+			return NULL;
+	if (required && cols[i].name)
+		*required = cols[i].required;
+	return cols[i].name;
 }
 
 enum rg_table_kind rg_table_kind_of(const char *name)
@@ -291,7 +319,7 @@ static bool convert(struct rg_table *t, uint32_t line, const struct colspec *c,
 			            "is empty");
 			return false;
 		}
-		if (c->type == COL_TRI)
+		if (c->type == COL_TRI || c->type == COL_ENUM)
 			*(int *)at = -1;
 		return true; /* optional and empty: zeroed row means absent/NULL */
 	}
@@ -395,11 +423,13 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 		struct rg_log_review d;
 		struct rg_event e;
 		struct signin_row g;
+		struct rg_audit_event h;
 	} row;
 	memset(&row, 0, sizeof row);
-	/* Optional yes/no columns absent from the header still mean "not given". */
+	/* Optional yes/no columns and enumerations absent from the header still
+	 * mean "not given" (-1). */
 	for (int c = 0; cols[c].name; c++)
-		if (cols[c].type == COL_TRI)
+		if (cols[c].type == COL_TRI || (cols[c].type == COL_ENUM && !cols[c].required))
 			*(int *)((char *)&row + cols[c].offset) = -1;
 	bool ok = true;
 	const char *id = NULL;

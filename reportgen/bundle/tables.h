@@ -31,7 +31,7 @@ struct rg_remediation_row {
 
 enum rg_table_kind {
 	RG_TABLE_FINDINGS, RG_TABLE_SECRETS, RG_TABLE_REMEDIATIONS, RG_TABLE_LOG_REVIEWS,
-	RG_TABLE_TIMELINE, RG_TABLE_SIGNINS, RG_TABLE_COUNT
+	RG_TABLE_TIMELINE, RG_TABLE_SIGNINS, RG_TABLE_AUDIT_EVENTS, RG_TABLE_COUNT
 };
 
 struct rg_table {
@@ -58,6 +58,9 @@ struct rg_table {
 
 /* The member name of a table kind ("findings.csv"). */
 const char *rg_table_file(enum rg_table_kind k);
+/* The name of column i of a table kind, in the spec's order, or NULL past
+ * the last; *required (when not NULL) says whether it must be present. */
+const char *rg_table_column(enum rg_table_kind k, size_t i, bool *required);
 /* The table kind of a member name, or RG_TABLE_COUNT. */
 enum rg_table_kind rg_table_kind_of(const char *name);
 

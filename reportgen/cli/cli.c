@@ -26,7 +26,7 @@ size_t rg_cli_add_limit_options(struct option *opts, size_t n)
 	return n;
 }
 
-bool rg_cli_parse_size(const char *option, const char *value, uint64_t *out)
+bool rg_cli_parse_size(const char *value, uint64_t *out)
 {
 	char *end;
 	errno = 0;
@@ -38,11 +38,8 @@ bool rg_cli_parse_size(const char *option, const char *value, uint64_t *out)
 		mult = 1024ULL * 1024, end++;
 	else if (*end == 'G' || *end == 'g')
 		mult = 1024ULL * 1024 * 1024, end++;
-	if (errno || *end || value[0] == '-' || !value[0] || v == 0 || v > UINT64_MAX / mult) {
-		fprintf(stderr, "reportgen: %s: \"%s\" is not a positive number (suffixes K, M, G allowed)\n",
-		        option, value);
+	if (errno || *end || value[0] == '-' || !value[0] || v == 0 || v > UINT64_MAX / mult)
 		return false;
-	}
 	*out = v * mult;
 	return true;
 }
@@ -53,8 +50,16 @@ bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value)
 	if (i >= rg_limit_count)
 		return false;
 	const struct rg_limit_info *li = &rg_limit_table[i];
-	return rg_cli_parse_size(li->option, value, (uint64_t *)((char *)l + li->offset));
+	uint64_t v;
+	if (!rg_cli_parse_size(value, &v)) {
+		fprintf(stderr, "reportgen: %s: \"%s\" is not a positive number (suffixes K, M, G allowed)\n",
+		        li->option, value);
+		return false;
+	}
+	*(uint64_t *)((char *)l + li->offset) = v;
+	return true;
 }
+
 
 void rg_cli_print_limit_help(FILE *out)
 {

@@ -26,9 +26,8 @@ size_t rg_cli_add_limit_options(struct option *opts, size_t n);
  * K, M, G suffixes (powers of 1024).  False (with a message) on a bad value. */
 bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value);
 
-/* A positive size with an optional K, M or G suffix; prints the problem
- * (naming option) and returns false when value is not one. */
-bool rg_cli_parse_size(const char *option, const char *value, uint64_t *out);
+/* A positive size with an optional K, M or G suffix (powers of 1024). */
+bool rg_cli_parse_size(const char *value, uint64_t *out);
 
 /* Prints the diagnostics (sorted) to stderr, prefixed by the command. */
 void rg_cli_print_diags(const char *cmd, struct rg_diags *d);

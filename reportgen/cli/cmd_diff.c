@@ -107,8 +107,8 @@ int rg_cmd_diff(int argc, char **argv)
 			force = true;
 			break;
 		case 'm':
-			if (!rg_cli_parse_size("--max-report-size", optarg, &max_report))
-				return 2;
+			if (!rg_cli_parse_size(optarg, &max_report))
+				return rg_cli_usage_error("diff", "--max-report-size wants a positive size (suffixes K, M, G), not \"%s\"", optarg);
 			break;
 		case 'h':
 			help(stdout);

@@ -228,8 +228,8 @@ int rg_cmd_render(int argc, char **argv)
 		case O_FROM: o.from = optarg; break;
 		case O_CA: o.ca = optarg; break;
 		case O_MAX_REPORT:
-			if (!rg_cli_parse_size("--max-report-size", optarg, &o.max_report))
-				return 2;
+			if (!rg_cli_parse_size(optarg, &o.max_report))
+				return rg_cli_usage_error("render", "--max-report-size wants a positive size (suffixes K, M, G), not \"%s\"", optarg);
 			break;
 		case 'j':
 			if (!rg_cli_parse_jobs(optarg, &jobs))

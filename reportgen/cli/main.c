@@ -19,6 +19,8 @@ static const struct {
 	{"render", rg_cmd_render, "judge a bundle and write signed report.xml, report.pdf, summary.pdf"},
 	{"verify", rg_cmd_verify, "check the signature of reports (PDF or XML)"},
 	{"pack", rg_cmd_pack, "assemble a bundle ZIP from a folder, writing the manifest's digests"},
+	{"init", rg_cmd_init, "write a bundle folder to fill in (manifest, CSV headers, README)"},
+	{"import", rg_cmd_import, "convert Microsoft sign-in and audit exports to bundle CSV files"},
 	{"diff", rg_cmd_diff, "compare two report.xml files: what changed, what regressed"},
 };
 
