@@ -87,6 +87,8 @@ struct rg_directive {
 	const char *issued;    /* date, as written */
 	const char *source;    /* where the directive text comes from */
 	const char *numbering_note; /* why the action ids are the project's own */
+	int64_t corroboration_ms;        /* <corroboration-window>, PT2H when absent */
+	const char *corroboration_text;  /* as written, "PT2H" */
 	const char *path;      /* file it was read from */
 	const char *file;      /* its file name, without the folder */
 	char sha256[RG_SHA256_HEX]; /* of the exact bytes read */

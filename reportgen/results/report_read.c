@@ -163,6 +163,7 @@ static void read_directive(struct rd *c, xmlNodePtr n, struct rg_results *r)
 	const char *inst = get(c, n, "installed");
 	d->installed = inst && strcmp(inst, "true") == 0;
 	d->issued = get(c, n, "issued");
+	d->corroboration_window = get(c, n, "corroboration-window");
 	for (xmlNodePtr k = n->children; k; k = k->next) {
 		if (is(k, "title"))
 			d->title = text_of(c, k);
@@ -183,6 +184,9 @@ static void read_headline(struct rd *c, xmlNodePtr n, struct rg_headline *h)
 	h->accounts_total = get_u64(c, n, "accounts-total");
 	h->items_late = get_u64(c, n, "items-late");
 	h->items_open = get_u64(c, n, "items-open");
+	h->audit_log = xmlHasProp(n, BAD_CAST "remediations-checked") != NULL;
+	h->remediations_checked = get_u64(c, n, "remediations-checked");
+	h->remediations_corroborated = get_u64(c, n, "remediations-corroborated");
 }
 
 /* "findings.csv:14 remediations.csv:8 manifest.xml" -> references. */
@@ -257,6 +261,10 @@ static void read_item(struct rd *c, xmlNodePtr n, struct rg_item *it)
 	it->has_when = get_time(c, n, "at", &it->when);
 	it->has_due = get_time(c, n, "due", &it->due);
 	it->reason_codes = get(c, n, "reason-code");
+	if (xmlHasProp(n, BAD_CAST "corroboration"))
+		it->corroboration =
+		    (enum rg_corroboration)get_enum(c, n, "corroboration", rg_corroboration_names);
+	it->corroborated_by = get(c, n, "corroborated-by");
 	it->reason = text_of(c, n);
 	if (!it->reason)
 		it->reason = "";

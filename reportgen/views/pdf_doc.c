@@ -233,6 +233,14 @@ static void doc_vars(struct rg_pdoc *d)
 	add_var(d, "accounts_total", rg_asprintf("%zu", h->accounts_total));
 	add_var(d, "items_late", rg_asprintf("%zu", h->items_late));
 	add_var(d, "items_open", rg_asprintf("%zu", h->items_open));
+	add_var(d, "remediations_checked", rg_asprintf("%zu", h->remediations_checked));
+	add_var(d, "remediations_corroborated", rg_asprintf("%zu", h->remediations_corroborated));
+	add_var(d, "corroborated_percent",
+	        rg_asprintf("%zu", h->remediations_checked
+	                               ? (h->remediations_corroborated * 100 + h->remediations_checked / 2) /
+	                                     h->remediations_checked
+	                               : 0));
+	add_var(d, "corroboration_window", rg_asprintf("%s", nz(dir->corroboration_window)));
 	add_var(d, "actions", rg_asprintf("%zu", r->n_actions));
 	add_var(d, "contact", rg_asprintf("%s", nz(e->contact_name)));
 	add_var(d, "contact_role", rg_asprintf("%s", nz(e->contact_role)));

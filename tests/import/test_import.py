@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import xml.etree.ElementTree as ET
 import zipfile
 
 ARGS = None
@@ -316,6 +317,44 @@ class SampleBundle(Base):
         self.assertEqual(rc, 0, err)
         for f in ("report.xml", "report.pdf", "summary.pdf"):
             self.assertTrue(os.path.getsize(self.path("out", f)) > 0)
+        self.check_corroboration()
+
+    def check_corroboration(self):
+        """Each claimed remediation is matched against the audit log: an
+        observation per item, with the audit event's source, and a share in
+        the summary.  DEXA-S-05's reset has only a failed reset in the log."""
+        ns = {"r": "urn:reportgen:report:1"}
+        root = ET.parse(self.path("out", "report.xml")).getroot()
+        h = root.find("r:headline", ns)
+        self.assertEqual((h.get("remediations-checked"), h.get("remediations-corroborated")),
+                         ("8", "5"))
+        items = {}
+        for a in root.findall("r:action", ns):
+            for i in a.findall("r:item", ns):
+                items[(a.get("id"), i.get("subject-ref"))] = i
+        s05 = items[("RA-2a", "DEXA-S-05")]
+        self.assertEqual(s05.get("corroboration"), "not-corroborated")
+        self.assertEqual(s05.get("status"), "satisfied", "corroboration is not a status")
+        s01 = items[("RA-2a", "DEXA-S-01")]
+        self.assertEqual(s01.get("corroboration"), "corroborated")
+        self.assertIn("ual-purview-export.csv:2", s01.get("corroborated-by"))
+        self.assertTrue(any(r.startswith("audit-events.csv:") for r in s01.get("evidence-all").split()))
+        # Items that rest on no audited remediation say nothing.
+        self.assertIsNone(items[("RA-3a", "initial_report_submitted")].get("corroboration"))
+        rep = subprocess.run(["pdftotext", self.path("out", "report.pdf"), "-"],
+                             capture_output=True, text=True).stdout
+        self.assertIn("Audit log: NOT corroborated", rep)
+        self.assertIn("Audit log: corroborated", rep)
+        summ = subprocess.run(["pdftotext", self.path("out", "summary.pdf"), "-"],
+                              capture_output=True, text=True).stdout
+        self.assertIn("audit log corroborates: 5 of 8 (63%)", summ)
+        # The results document holds it all: the PDFs again from report.xml.
+        rc, _, err = run("render", "--from", self.path("out", "report.xml"), "-o",
+                         self.path("again"), "--no-sign")
+        self.assertEqual(rc, 0, err)
+        for f in ("report.pdf", "summary.pdf"):
+            with open(self.path("out", f), "rb") as a, open(self.path("again", f), "rb") as b:
+                self.assertEqual(a.read(), b.read(), f)
 
     def test_bad_audit_events_csv_is_refused_by_pack(self):
         d = self.path("bundle")
