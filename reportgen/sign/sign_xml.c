@@ -11,15 +11,23 @@
  * into the signature: XML-DSig has none of its own, and the report's
  * @generated (covered by the signature) already says when.
  *
- * Verifying: the key is taken from the certificates of ds:X509Data only
- * (never from a ds:KeyValue), trying each until one verifies, so integrity
- * does not depend on trust; trust is then the same OpenSSL chain check as
- * for PDFs.  "Covers the whole file" means: the signature is the root's last
- * element, it has exactly one Reference, with URI="", enveloped-signature
- * and only canonicalisation transforms (no XPath or XSLT that could leave
- * parts out), and the unsigned XML declaration still says version 1.0, as
- * reportgen wrote it.  References to anything but the document itself are refused,
- * so verifying never opens a file or the network.
+ * Signing reads and parses report.xml exactly as verifying does (the
+ * project's safe parser), and refuses a document verify would refuse:
+ * comments, processing instructions, a signature already there.
+ *
+ * Verifying: the file must be exactly what signing writes.  The whole
+ * ds:Signature is checked element by element against what reportgen
+ * writes (the enveloped transform removes all of it before digesting, so
+ * anything else in it would be unsigned), comments and processing
+ * instructions are refused anywhere (exclusive C14N drops them), base64 must
+ * be canonical, and the file must be byte for byte libxml2's serialisation
+ * of the tree it holds, which catches what canonicalisation hides (spacing
+ * in tags, quoting, the declaration).  The key is the first ds:X509Data
+ * certificate's, never a ds:KeyValue; xmlsec verifies with only the accepted
+ * algorithms enabled and no URI but the document itself, so verifying never
+ * opens a file or the network.  The report's @generated, which the
+ * signature covers, is the signing time the chain is checked at
+ * (x509util.c).
  *
  * xmlsec and its error callback are set up once per process; xmlsec's
  * messages go into a per-call buffer, never to stderr.

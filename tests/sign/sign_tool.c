@@ -209,6 +209,24 @@ static char *slurp(const char *path, size_t *n)
 	return d;
 }
 
+static EVP_PKEY *pem_key(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	EVP_PKEY *k = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	return k;
+}
+
+static X509 *pem_cert(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	return x;
+}
+
 struct forge_opts {
 	const char *md, *sigalg, *econtent;
 	const char *key2, *cert2; /* a second signer */
@@ -249,18 +267,8 @@ static int recms(const struct rg_signer *s, const char *path, const struct forge
 		return 3;
 	X509 *certs[2] = {s->cert, NULL};
 	EVP_PKEY *keys[2] = {s->key, NULL};
-	if (fo->key2) {
-		FILE *f = fopen(fo->key2, "rb");
-		keys[1] = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
-		if (f)
-			fclose(f);
-		f = fopen(fo->cert2, "rb");
-		certs[1] = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
-		if (f)
-			fclose(f);
-		if (!keys[1] || !certs[1])
-			return 3;
-	}
+	if (fo->key2 && (!(keys[1] = pem_key(fo->key2)) || !(certs[1] = pem_cert(fo->cert2))))
+		return 3;
 	for (int k = 0; k < (fo->key2 ? 2 : 1); k++) {
 		CMS_SignerInfo *si = CMS_add1_signer(cms, certs[k], keys[k], md, flags);
 		if (!si)
@@ -377,14 +385,9 @@ static int forge(int argc, char **argv, bool re)
 	if (optind != argc - 1 || !key || !cert)
 		return 2;
 	const char *file = argv[optind];
-	FILE *f = fopen(key, "rb");
-	s.key = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
-	if (f)
-		fclose(f);
-	f = fopen(cert, "rb");
-	s.cert = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
-	if (f)
-		fclose(f);
+	s.key = pem_key(key);
+	s.cert = pem_cert(cert);
+	FILE *f;
 	s.chain = sk_X509_new_null();
 	if (chain && (f = fopen(chain, "rb")) != NULL) {
 		X509 *x;
