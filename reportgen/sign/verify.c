@@ -242,20 +242,29 @@ static const EVP_MD *check_algorithms(struct rg_verify_result *res, CMS_SignerIn
 	return EVP_get_digestbynid(dnid);
 }
 
-/* When the signature names its certificate (ESS signing-certificate-v2,
- * RFC 5035, which PAdES requires), the embedded certificate must be it. */
-static bool ess_ok(ASN1_TYPE *t, X509 *signer)
+/* The ESS signing-certificate-v2 attribute (RFC 5035, which PAdES
+ * requires) names the signer certificate by its hash, so it cannot be
+ * swapped in the unsigned certificate set.  It must be exactly the
+ * attribute OpenSSL makes for this certificate with SHA-256, -384 or -512
+ * (with or without issuerSerial): that both checks the hash and keeps
+ * weaker hash algorithms and extra fields out. */
+static bool ess_ok(const ASN1_TYPE *t, X509 *signer)
 {
-	ESS_SIGNING_CERT_V2 *v2 = NULL;
-	if (t && t->type == V_ASN1_SEQUENCE) {
-		const unsigned char *p = t->value.sequence->data;
-		v2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, t->value.sequence->length);
-	}
-	STACK_OF(X509) *chain = sk_X509_new_null();
-	bool ok = chain && v2 && sk_X509_push(chain, signer) &&
-	          OSSL_ESS_check_signing_certs(NULL, v2, chain, 1) == 1;
-	sk_X509_free(chain);
-	ESS_SIGNING_CERT_V2_free(v2);
+	if (!t || t->type != V_ASN1_SEQUENCE)
+		return false;
+	const EVP_MD *mds[] = {EVP_sha256(), EVP_sha384(), EVP_sha512()};
+	bool ok = false;
+	for (size_t i = 0; i < 3 && !ok; i++)
+		for (int iss = 0; iss < 2 && !ok; iss++) {
+			ESS_SIGNING_CERT_V2 *v2 =
+			    OSSL_ESS_signing_cert_v2_new_init(mds[i], signer, NULL, iss);
+			unsigned char *der = NULL;
+			int n = v2 ? i2d_ESS_SIGNING_CERT_V2(v2, &der) : -1;
+			ok = n > 0 && n == t->value.sequence->length &&
+			     memcmp(der, t->value.sequence->data, (size_t)n) == 0;
+			OPENSSL_free(der);
+			ESS_SIGNING_CERT_V2_free(v2);
+		}
 	ERR_clear_error();
 	return ok;
 }
