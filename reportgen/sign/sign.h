@@ -25,7 +25,6 @@
 
 #include "core/diag.h"
 #include "core/status.h"
-#include "views/pdf.h"
 
 struct rg_signer;
 
@@ -45,8 +44,16 @@ rg_status rg_signer_load(struct rg_signer **out, const struct rg_signer_options 
                          struct rg_diags *diags);
 void rg_signer_free(struct rg_signer *s);
 
-/* What the PDF's signer block shows (strings owned by the signer). */
-const struct rg_pdf_signer *rg_signer_info(const struct rg_signer *s);
+/* Who signs, as the reports show it (strings owned by the signer). */
+struct rg_signer_identity {
+	const char *subject;    /* RFC 2253 one line */
+	const char *issuer;
+	const char *serial;     /* hex */
+	const char *not_before; /* RFC 3339 UTC */
+	const char *not_after;
+	int64_t signing_time_ms;
+};
+const struct rg_signer_identity *rg_signer_identity(const struct rg_signer *s);
 
 /* Appends the signature to the complete PDF at path (in place; the caller
  * works on a temporary and renames it afterwards). */

@@ -33,8 +33,8 @@ struct rg_signer {
 	X509 *cert;
 	STACK_OF(X509) * chain; /* intermediates, maybe empty, never NULL */
 	int64_t signing_time_ms;
-	struct rg_pdf_signer info; /* strings below */
-	char *subject, *issuer, *serial, *not_after;
+	struct rg_signer_identity info; /* strings below */
+	char *subject, *issuer, *serial, *not_before, *not_after;
 };
 
 struct rg_trust {

@@ -253,11 +253,15 @@ static bool fill_info(struct rg_signer *s)
 	BN_free(bn);
 	if (rg_x509_time_rfc3339(buf, sizeof buf, X509_get0_notAfter(s->cert)))
 		s->not_after = strdup(buf);
+	if (rg_x509_time_rfc3339(buf, sizeof buf, X509_get0_notBefore(s->cert)))
+		s->not_before = strdup(buf);
 	s->info.subject = s->subject;
 	s->info.issuer = s->issuer;
 	s->info.serial = s->serial;
+	s->info.not_before = s->not_before;
 	s->info.not_after = s->not_after;
-	return s->subject && s->issuer && s->serial && s->not_after;
+	s->info.signing_time_ms = s->signing_time_ms;
+	return s->subject && s->issuer && s->serial && s->not_before && s->not_after;
 }
 
 rg_status rg_signer_load(struct rg_signer **out, const struct rg_signer_options *opt,
@@ -310,11 +314,12 @@ void rg_signer_free(struct rg_signer *s)
 	free(s->subject);
 	free(s->issuer);
 	free(s->serial);
+	free(s->not_before);
 	free(s->not_after);
 	free(s);
 }
 
-const struct rg_pdf_signer *rg_signer_info(const struct rg_signer *s)
+const struct rg_signer_identity *rg_signer_identity(const struct rg_signer *s)
 {
 	return s ? &s->info : NULL;
 }

@@ -183,7 +183,7 @@ static int sign(int argc, char **argv)
 		size_t n = strlen(file);
 		bool xml = n > 4 && strcmp(file + n - 4, ".xml") == 0;
 		st = xml ? rg_sign_xml(s, file, &diags) : rg_sign_pdf(s, file, &diags);
-		printf("signer: %s\n", rg_signer_info(s)->subject);
+		printf("signer: %s\n", rg_signer_identity(s)->subject);
 	}
 	rg_diags_print(stderr, &diags);
 	rg_diags_free(&diags);

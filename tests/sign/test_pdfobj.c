@@ -210,7 +210,7 @@ Test(signer, the_demo_signer_loads_and_names_itself)
 	struct rg_signer *s = NULL;
 	rg_diags_init(&d);
 	cr_assert_eq(rg_signer_load(&s, &o, &d), RG_OK);
-	const struct rg_pdf_signer *i = rg_signer_info(s);
+	const struct rg_signer_identity *i = rg_signer_identity(s);
 	cr_assert(strstr(i->subject, "CN=reportgen DEMO Report Signer"), "%s", i->subject);
 	cr_assert(strstr(i->issuer, "Intermediate CA"), "%s", i->issuer);
 	cr_assert_str_eq(i->not_after, "2037-01-01T00:00:00Z");
