@@ -40,7 +40,7 @@
 #include "core/text.h"
 
 #define CHUNK 65536
-#define RATIO_FLOOR (1024 * 1024) /* ratio limit applies to entries over 1 MiB */
+#define RATIO_FLOOR (1024 * 1024) /* the ratio limit applies to entries and bundles over 1 MiB */
 
 enum entry_role { ROLE_SKIP, ROLE_MANIFEST, ROLE_TABLE, ROLE_SIGNINS, ROLE_ATTACHMENT };
 
@@ -104,10 +104,7 @@ static void limit_error(struct rg_bundle *b, const char *file, size_t offset, co
  * (core/diag.c), and report.xml is never written for a refused bundle. */
 static const char *printable(struct rg_bundle *b, const char *raw)
 {
-	size_t n = strnlen(raw, 200);
-	while (raw[n] && n > 0 && ((unsigned char)raw[n] & 0xC0) == 0x80)
-		n--;
-	char *s = rg_arena_strndup(b->arena, raw, n);
+	char *s = rg_arena_strndup(b->arena, raw, rg_text_clip(raw, strlen(raw), 200));
 	return s ? s : "?";
 }
 

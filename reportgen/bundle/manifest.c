@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/paths.h"
+#include "core/text.h"
 #include "core/xml.h"
 
 #define BUNDLE_NS "urn:reportgen:bundle:1"
@@ -20,6 +21,18 @@ static const char *keep(struct rg_arena *a, xmlNodePtr n, const char *name)
 	const char *copy = rg_arena_strdup(a, v);
 	xmlFree(v);
 	return copy;
+}
+
+/* An identifier attribute: held to the identifier character rules
+ * (core/text.h), as the CSV identifiers are.  False with a diagnostic. */
+static bool check_id(xmlNodePtr n, const char *name, const char *v, struct rg_diags *d)
+{
+	if (!v)
+		return true;
+	char col[80];
+	snprintf(col, sizeof col, "<%s> @%s", (const char *)n->name, name);
+	return rg_text_check_id(d, RG_F_MANIFEST, (unsigned long)xmlGetLineNo(n), col, "identifier",
+	                        v, strlen(v));
 }
 
 static bool get_time(struct rg_time *out, xmlNodePtr n, const char *name, struct rg_diags *d)
@@ -78,6 +91,7 @@ rg_status rg_manifest_read(struct rg_manifest *out, struct rg_evidence *ev, cons
 	bool ok = get_time(&ev->created, root, "created", diags);
 	xmlNodePtr agency = child(root, "agency");
 	ev->agency_id = keep(arena, agency, "id");
+	ok = check_id(agency, "id", ev->agency_id, diags) && ok;
 	ev->agency_name = keep(arena, agency, "name");
 	ev->agency_component = keep(arena, agency, "component");
 	xmlNodePtr contact = child(root, "contact");
@@ -113,6 +127,7 @@ rg_status rg_manifest_read(struct rg_manifest *out, struct rg_evidence *ev, cons
 		ok = get_time(&ev->notification_received, note, "received", diags) && ok;
 		ev->notification_source = keep(arena, note, "source");
 		ev->notification_reference = keep(arena, note, "reference");
+		ok = check_id(note, "reference", ev->notification_reference, diags) && ok;
 	}
 	xmlNodePtr files = child(root, "files");
 	size_t count = 0;

@@ -45,6 +45,7 @@ struct rg_table {
 	size_t n, cap;
 	size_t row_size;
 	struct rg_strmap ids; /* id -> row index + 1 (for uniqueness and lookups) */
+	struct rg_strmap looks; /* confusable skeleton of an id -> its first line and text */
 
 	int map[64];       /* CSV column index -> spec column, -1 unknown */
 	size_t ncols;

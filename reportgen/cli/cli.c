@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/str.h"
+#include "core/text.h"
 #include "judge/run.h"
 
 size_t rg_cli_add_limit_options(struct option *opts, size_t n)
@@ -72,14 +74,30 @@ static size_t done_count(const struct rg_action_result *ar)
 	return ar->counts[RG_SATISFIED] + ar->counts[RG_SATISFIED_LATE];
 }
 
+/* One line of the table: bundle text (names, ids, reasons) is shown with
+ * every control, bidi and invisible character as <U+XXXX>, as in the
+ * diagnostics, so a bundle cannot rewrite the terminal. */
+__attribute__((format(printf, 2, 3))) static void put_line(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = rg_vasprintf(fmt, ap);
+	va_end(ap);
+	char *shown = s ? rg_text_visible(s, strlen(s), 0) : NULL;
+	fprintf(out, "%s\n", shown ? shown : "(out of memory)");
+	free(shown);
+	free(s);
+}
+
 void rg_cli_print_table(FILE *out, const struct rg_results *r)
 {
 	const struct rg_evidence *ev = r->evidence;
-	fprintf(out, "%s: %s (%s), directive %s (definition %s)\n", ev->bundle_name,
-	        ev->agency_name, ev->agency_id, r->directive->id, r->directive->version);
-	fprintf(out, "bundle sha256 %s\n\n", ev->bundle_sha256);
-	fprintf(out, "%-9s %-8s %-21s %5s %5s %5s %5s  %s\n", "ACTION", "KIND", "STATUS", "ITEMS",
-	        "DONE", "LATE", "OPEN", "WORST");
+	put_line(out, "%s: %s (%s), directive %s (definition %s)", ev->bundle_name, ev->agency_name,
+	         ev->agency_id, r->directive->id, r->directive->version);
+	put_line(out, "bundle sha256 %s", ev->bundle_sha256);
+	fputc('\n', out);
+	put_line(out, "%-9s %-8s %-21s %5s %5s %5s %5s  %s", "ACTION", "KIND", "STATUS", "ITEMS",
+	         "DONE", "LATE", "OPEN", "WORST");
 	for (size_t a = 0; a < r->n_actions; a++) {
 		const struct rg_action_result *ar = &r->actions[a];
 		size_t open = ar->counts[RG_NOT_SATISFIED] + ar->counts[RG_INSUFFICIENT_EVIDENCE];
@@ -92,11 +110,11 @@ void rg_cli_print_table(FILE *out, const struct rg_results *r)
 			else
 				snprintf(where, sizeof where, "%s: ", ar->worst->file);
 		}
-		fprintf(out, "%-9s %-8s %-21s %5zu %5zu %5zu %5zu  %s%s\n", ar->def->id,
-		        ar->def->kind == RG_KIND_REQUIRED ? "required" : "advisory",
-		        rg_verdict_names[ar->status], ar->n_items, done_count(ar),
-		        ar->counts[RG_SATISFIED_LATE], open, where,
-		        ar->worst && ar->worst->status != RG_SATISFIED ? ar->worst->reason : "");
+		put_line(out, "%-9s %-8s %-21s %5zu %5zu %5zu %5zu  %s%s", ar->def->id,
+		         ar->def->kind == RG_KIND_REQUIRED ? "required" : "advisory",
+		         rg_verdict_names[ar->status], ar->n_items, done_count(ar),
+		         ar->counts[RG_SATISFIED_LATE], open, where,
+		         ar->worst && ar->worst->status != RG_SATISFIED ? ar->worst->reason : "");
 	}
 	fprintf(out, "\noverall: %s\n", rg_overall_names[r->overall]);
 }

@@ -139,9 +139,7 @@ size_t rg_text_find_c0(const char *str, size_t n)
 	return n;
 }
 
-/* The length of at most max bytes of s that does not end inside a UTF-8
- * sequence, for quoting a value in a message. */
-static size_t clip(const char *s, size_t n, size_t max)
+size_t rg_text_clip(const char *s, size_t n, size_t max)
 {
 	if (n <= max)
 		return n;
@@ -214,7 +212,7 @@ bool rg_text_check_id(struct rg_diags *d, const char *file, unsigned long line,
 	const uint8_t *s = (const uint8_t *)str;
 	int32_t n = len > INT32_MAX ? INT32_MAX : (int32_t)len;
 	bool ascii = true;
-	size_t shown = clip(str, len, 80);
+	size_t shown = rg_text_clip(str, len, 80);
 	const char *more = shown < len ? "..." : "";
 	long index = 0;
 	for (int32_t i = 0; i < n;) {

@@ -57,6 +57,10 @@ char *rg_text_visible(const char *s, size_t n, unsigned flags);
  * so the CSV reader refuses them in every field. */
 size_t rg_text_find_c0(const char *s, size_t n);
 
+/* The length of at most max bytes of s[0..n) that does not end inside a
+ * UTF-8 sequence, for quoting part of a value in a message. */
+size_t rg_text_clip(const char *s, size_t n, size_t max);
+
 /* Checks an identifier (valid UTF-8): no code point of a class other than
  * PLAIN, and in Unicode NFC.  On a problem appends one error naming file,
  * line, column, the code point and its position (1-based, in characters)

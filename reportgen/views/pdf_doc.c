@@ -20,6 +20,7 @@
 
 #include "core/paths.h"
 #include "core/str.h"
+#include "core/text.h"
 #include "core/timefmt.h"
 
 #define PAD 3.0
@@ -379,14 +380,19 @@ static void set_layout(struct rg_pdoc *d, PangoLayout *l, enum rg_pfont f, doubl
 	}
 	/* The bundle reader only lets valid UTF-8 through; should anything
 	 * else reach a view, show it with replacement characters rather than
-	 * let pango complain on standard error. */
-	if (!g_utf8_validate(s, -1, NULL)) {
-		char *v = g_utf8_make_valid(s, -1);
-		pango_layout_set_text(l, v, -1);
-		g_free(v);
-		return;
-	}
-	pango_layout_set_text(l, s, -1);
+	 * let pango complain on standard error.  Then text from the bundle is
+	 * shown as what it is: control, bidi and invisible characters as
+	 * <U+XXXX> (line ends and tabs kept), so that a U+202E cannot turn a
+	 * line around and a U+200B cannot make two identifiers look the same.
+	 * report.xml keeps the text exactly. */
+	char *valid = g_utf8_validate(s, -1, NULL) ? NULL : g_utf8_make_valid(s, -1);
+	const char *t = valid ? valid : s;
+	char *v = rg_text_visible(t, strlen(t), RG_TEXT_KEEP_LINES);
+	g_free(valid);
+	if (!v)
+		d->oom = true;
+	pango_layout_set_text(l, v ? v : "", -1);
+	free(v);
 }
 
 static double layout_height(PangoLayout *l)
