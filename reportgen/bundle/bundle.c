@@ -550,7 +550,8 @@ static void resolve(struct rg_bundle *b)
 		ev->secrets[i] = row->s;
 		size_t idx = (size_t)rg_strmap_get(&tf->ids, row->email_id, strlen(row->email_id));
 		if (!idx) {
-			if (b->complete[RG_TABLE_FINDINGS] || !b->present[RG_TABLE_FINDINGS]) {
+			if ((b->complete[RG_TABLE_FINDINGS] || !b->present[RG_TABLE_FINDINGS]) &&
+			    !rg_strmap_has(&tf->refused, row->email_id, strlen(row->email_id))) {
 				rg_diag_err(b->diags, "ref.email", RG_F_SECRETS, row->s.line, "email_id",
 				            "add the email to findings.csv, or correct the id",
 				            "\"%s\" is not an email_id of findings.csv", row->email_id);
@@ -573,7 +574,9 @@ static void resolve(struct rg_bundle *b)
 	}
 	if (b->complete[RG_TABLE_SECRETS] || !b->present[RG_TABLE_SECRETS]) {
 		for (size_t i = 0; i < ev->n_findings; i++) {
-			if (ev->findings[i].contains_secret && !has_secret[i]) {
+			const char *email = ev->findings[i].email_id;
+			if (ev->findings[i].contains_secret && !has_secret[i] &&
+			    !rg_strmap_has(&ts->refused_keys, email, strlen(email))) {
 				rg_diag_err(b->diags, "ref.secret-missing", RG_F_FINDINGS, ev->findings[i].line,
 				            "contains_secret",
 				            "list the secret(s) found in this email in secrets.csv, or set contains_secret=no",
@@ -596,7 +599,8 @@ static void resolve(struct rg_bundle *b)
 		ev->remediations[i] = row->r;
 		size_t idx = (size_t)rg_strmap_get(&ts->ids, row->secret_id, strlen(row->secret_id));
 		if (!idx) {
-			if (b->complete[RG_TABLE_SECRETS] || !b->present[RG_TABLE_SECRETS]) {
+			if ((b->complete[RG_TABLE_SECRETS] || !b->present[RG_TABLE_SECRETS]) &&
+			    !rg_strmap_has(&ts->refused, row->secret_id, strlen(row->secret_id))) {
 				rg_diag_err(b->diags, "ref.secret", RG_F_REMEDIATIONS, row->r.line, "secret_id",
 				            "add the secret to secrets.csv, or correct the id",
 				            "\"%s\" is not a secret_id of secrets.csv", row->secret_id);
@@ -614,7 +618,8 @@ static void resolve(struct rg_bundle *b)
 		              NULL);
 	for (size_t i = 0; i < ev->n_log_reviews; i++) {
 		const struct rg_log_review *r = &ev->log_reviews[i];
-		if (!rg_strmap_has(&accounts, r->account, strlen(r->account)))
+		if (!rg_strmap_has(&accounts, r->account, strlen(r->account)) &&
+		    !rg_strmap_has(&ts->refused_keys, r->account, strlen(r->account)))
 			rg_diag_warn(b->diags, "ref.account", RG_F_LOG_REVIEWS, r->line, "account",
 			             "check the spelling against secrets.csv; the review is not used",
 			             "\"%s\" is not an account of secrets.csv", r->account);

@@ -184,6 +184,8 @@ void rg_table_init(struct rg_table *t, enum rg_table_kind kind, struct rg_arena 
 	t->diags = diags;
 	rg_strmap_init(&t->ids);
 	rg_strmap_init(&t->looks);
+	rg_strmap_init(&t->refused);
+	rg_strmap_init(&t->refused_keys);
 }
 
 void rg_table_free(struct rg_table *t)
@@ -193,6 +195,8 @@ void rg_table_free(struct rg_table *t)
 	free(t->rows);
 	rg_strmap_free(&t->ids);
 	rg_strmap_free(&t->looks);
+	rg_strmap_free(&t->refused);
+	rg_strmap_free(&t->refused_keys);
 	t->rows = NULL;
 	t->n = t->cap = 0;
 }
@@ -492,8 +496,22 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 	}
 	if (ok && id && !look_alike(t, line, cols[id_col].name, id, id_len))
 		return false;
-	if (!ok)
-		return true; /* diagnosed; keep reading to report every problem */
+	if (!ok) {
+		/* Diagnosed; keep reading to report every problem.  The row's
+		 * id was valid: remember it, so that rows citing it are not
+		 * told it does not exist (one error per cause). */
+		const char *copy = id ? rg_arena_strndup(t->arena, id, id_len) : NULL;
+		if (id && (!copy || !rg_strmap_put(&t->refused, copy, id_len, (void *)1, NULL)))
+			return false;
+		for (int c = 0; cols[c].name; c++) {
+			const char *ref = cols[c].type == COL_REF || cols[c].type == COL_ACCOUNT
+			                      ? *(const char **)((char *)&row + cols[c].offset)
+			                      : NULL; /* the arena copy, when it converted */
+			if (ref && !rg_strmap_put(&t->refused_keys, ref, strlen(ref), (void *)1, NULL))
+				return false;
+		}
+		return true;
+	}
 	if (!grow(t)) {
 		rg_diag_err(t->diags, "env.nomem", t->file, line, NULL, NULL, "out of memory");
 		return false;

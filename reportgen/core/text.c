@@ -275,55 +275,74 @@ static void open_spoof(void)
 		spoof = NULL;
 }
 
+enum step { FOLD, SKELETON };
+
+/* One ICU step into a malloc'd buffer (sized by a first call); NULL when
+ * out of memory or when ICU fails. */
+static UChar *step(enum step k, const UChar *in, int32_t n, int32_t *out_len)
+{
+	int32_t cap = n * 2 + 16;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		UChar *out = malloc((size_t)cap * sizeof *out);
+		if (!out)
+			return NULL;
+		UErrorCode e = U_ZERO_ERROR;
+		int32_t len = k == FOLD ? u_strFoldCase(out, cap, in, n, U_FOLD_CASE_DEFAULT, &e)
+		                        : uspoof_getSkeleton(spoof, 0, in, n, out, cap, &e);
+		if (U_SUCCESS(e) && len < cap) {
+			*out_len = len;
+			return out;
+		}
+		free(out);
+		if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+			return NULL;
+		cap = len + 1;
+	}
+	return NULL;
+}
+
 const char *rg_text_skeleton(struct rg_arena *a, const char *s, size_t n, size_t *len)
 {
 	pthread_once(&spoof_once, open_spoof);
 	if (!spoof)
 		return NULL;
-	UChar stack[512], *heap, fold[512], skel[1024];
-	UChar *foldp = fold, *skelp = skel;
+	UChar stack[512], *heap;
 	int32_t ulen;
 	UChar *u = to_utf16(s, n, stack, 512, &ulen, &heap);
-	const char *out = NULL;
 	if (!u)
 		return NULL;
+	/* skeleton, fold, skeleton: TR39 maps digit zero to capital O and
+	 * "m" to "rn", so folding on only one side of the skeleton would miss
+	 * "MSG-0002" / "msg-ooo2" pairs; the skeleton is idempotent. */
+	static const enum step steps[] = {SKELETON, FOLD, SKELETON};
+	UChar *cur = NULL;
+	int32_t cur_len = ulen;
+	const UChar *in = u;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		UChar *next = step(steps[i], in, cur_len, &cur_len);
+		free(cur);
+		cur = next;
+		in = next;
+		if (!next)
+			break;
+	}
+	free(heap);
+	const char *out = NULL;
 	UErrorCode e = U_ZERO_ERROR;
-	int32_t flen = u_strFoldCase(fold, 512, u, ulen, U_FOLD_CASE_DEFAULT, &e);
-	if (e == U_BUFFER_OVERFLOW_ERROR) {
-		foldp = malloc(((size_t)flen + 1) * sizeof *foldp);
-		e = U_ZERO_ERROR;
-		if (foldp)
-			flen = u_strFoldCase(foldp, flen + 1, u, ulen, U_FOLD_CASE_DEFAULT, &e);
-	}
-	if (!foldp || U_FAILURE(e))
-		goto done;
-	int32_t slen = uspoof_getSkeleton(spoof, 0, foldp, flen, skel, 1024, &e);
-	if (e == U_BUFFER_OVERFLOW_ERROR) {
-		skelp = malloc(((size_t)slen + 1) * sizeof *skelp);
-		e = U_ZERO_ERROR;
-		if (skelp)
-			slen = uspoof_getSkeleton(spoof, 0, foldp, flen, skelp, slen + 1, &e);
-	}
-	if (!skelp || U_FAILURE(e))
-		goto done;
 	int32_t blen = 0;
-	u_strToUTF8(NULL, 0, &blen, skelp, slen, &e);
-	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
-		goto done;
-	char *buf = rg_arena_alloc(a, (size_t)blen + 1);
-	e = U_ZERO_ERROR;
-	if (buf) {
-		u_strToUTF8(buf, blen + 1, NULL, skelp, slen, &e);
-		if (U_SUCCESS(e)) {
-			*len = (size_t)blen;
-			out = buf;
+	if (cur)
+		u_strToUTF8(NULL, 0, &blen, cur, cur_len, &e);
+	if (cur && (e == U_BUFFER_OVERFLOW_ERROR || U_SUCCESS(e))) {
+		char *buf = rg_arena_alloc(a, (size_t)blen + 1);
+		e = U_ZERO_ERROR;
+		if (buf) {
+			u_strToUTF8(buf, blen + 1, NULL, cur, cur_len, &e);
+			if (U_SUCCESS(e)) {
+				*len = (size_t)blen;
+				out = buf;
+			}
 		}
 	}
-done:
-	if (skelp != skel)
-		free(skelp);
-	if (foldp != fold)
-		free(foldp);
-	free(heap);
+	free(cur);
 	return out;
 }
