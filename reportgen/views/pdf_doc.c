@@ -757,14 +757,16 @@ void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb)
 /* ------------------------------------------------------------------ */
 /* The two passes */
 
+/* A failed write is recorded and reported once the document is finished,
+ * and what follows is discarded: cairo 1.16 told of a write error in the
+ * middle of a tagged PDF later fails an assertion (cairo-array.c,
+ * _cairo_array_index_const) and aborts, leaving the temporaries behind
+ * (found under ulimit -f, issue 15). */
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
 {
 	struct rg_pdoc *d = closure;
-	if (len && fwrite(data, 1, len, d->fp) != len) {
-		if (!d->write_errno)
-			d->write_errno = errno ? errno : EIO;
-		return CAIRO_STATUS_WRITE_ERROR;
-	}
+	if (!d->write_errno && len && fwrite(data, 1, len, d->fp) != len)
+		d->write_errno = errno ? errno : EIO;
 	return CAIRO_STATUS_SUCCESS;
 }
 
