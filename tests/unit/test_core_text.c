@@ -1,0 +1,155 @@
+/*
+ * test_core_text.c: core/text.h, the rules that keep a bundle from
+ * spoofing what its readers see (docs/security.md, "Spoofed display").
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+
+Test(text, classes_follow_unicode_properties)
+{
+	cr_expect_eq(rg_text_class_of('a'), RG_TEXT_PLAIN);
+	cr_expect_eq(rg_text_class_of(0x00E9), RG_TEXT_PLAIN);   /* é */
+	cr_expect_eq(rg_text_class_of(0x0430), RG_TEXT_PLAIN);   /* Cyrillic а */
+	cr_expect_eq(rg_text_class_of(0x0600), RG_TEXT_PLAIN);   /* ARABIC NUMBER SIGN: drawn */
+	cr_expect_eq(rg_text_class_of(0x1B), RG_TEXT_CONTROL);   /* ESC */
+	cr_expect_eq(rg_text_class_of('\n'), RG_TEXT_CONTROL);
+	cr_expect_eq(rg_text_class_of(0x7F), RG_TEXT_CONTROL);   /* DEL */
+	cr_expect_eq(rg_text_class_of(0x9B), RG_TEXT_CONTROL);   /* C1 CSI */
+	static const uint32_t bidi[] = {0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C,
+	                                0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069};
+	for (size_t i = 0; i < sizeof bidi / sizeof bidi[0]; i++)
+		cr_expect_eq(rg_text_class_of(bidi[i]), RG_TEXT_BIDI, "U+%04X", bidi[i]);
+	static const uint32_t invisible[] = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD,
+	                                     0x2028, 0x2029, 0x034F, 0x115F, 0xE0041};
+	for (size_t i = 0; i < sizeof invisible / sizeof invisible[0]; i++)
+		cr_expect_eq(rg_text_class_of(invisible[i]), RG_TEXT_INVISIBLE, "U+%04X",
+		             invisible[i]);
+	cr_expect_eq(rg_text_class_of(0xFE0F), RG_TEXT_SELECTOR);
+}
+
+Test(text, describe_names_the_code_point)
+{
+	char buf[128];
+	rg_text_describe(buf, sizeof buf, 0x202E);
+	cr_expect_str_eq(buf, "U+202E RIGHT-TO-LEFT OVERRIDE");
+	rg_text_describe(buf, sizeof buf, 0x200B);
+	cr_expect_str_eq(buf, "U+200B ZERO WIDTH SPACE");
+	rg_text_describe(buf, sizeof buf, 0x1B);
+	cr_expect_str_eq(buf, "U+001B (a control character)");
+	rg_text_describe(buf, 12, 0x202E); /* always terminated */
+	cr_expect_eq(strlen(buf), 11);
+}
+
+static void expect_visible(const char *in, size_t n, unsigned flags, const char *want)
+{
+	char *got = rg_text_visible(in, n, flags);
+	cr_assert_not_null(got);
+	cr_expect_str_eq(got, want);
+	free(got);
+}
+
+Test(text, visible_escapes_what_would_act_or_hide)
+{
+	const char *s = "NON-\xE2\x80\xAE" "TNAILPMOC"; /* U+202E */
+	expect_visible(s, strlen(s), 0, "NON-<U+202E>TNAILPMOC");
+	s = "\x1B[2J\x1B[31mok";
+	expect_visible(s, strlen(s), 0, "<U+001B>[2J<U+001B>[31mok");
+	s = "a\nb\tc\rd";
+	expect_visible(s, strlen(s), 0, "a<U+000A>b<U+0009>c<U+000D>d");
+	expect_visible(s, strlen(s), RG_TEXT_KEEP_LINES, "a\nb\tc<U+000D>d");
+	s = "S-\xE2\x80\x8B" "1\xC2\x9B"; /* ZWSP, C1 CSI */
+	expect_visible(s, strlen(s), 0, "S-<U+200B>1<U+009B>");
+	s = "caf\xC3\xA9 \xE2\x9D\xA4\xEF\xB8\x8F \xD0\xB0"; /* é, heart + VS16, Cyrillic а */
+	expect_visible(s, strlen(s), 0, s);
+	expect_visible("bad \xFF\xC3 end", 10, 0, "bad <0xFF><0xC3> end");
+	expect_visible("nul\0x", 5, 0, "nul<U+0000>x");
+	expect_visible("", 0, 0, "");
+}
+
+Test(text, find_c0_allows_only_tab_and_line_ends)
+{
+	const char *plain = "plain text, long enough for the fast path";
+	cr_expect_eq(rg_text_find_c0(plain, strlen(plain)), strlen(plain));
+	const char *lines = "tab\there\r\nand more text";
+	cr_expect_eq(rg_text_find_c0(lines, strlen(lines)), strlen(lines));
+	cr_expect_eq(rg_text_find_c0("0123456789abcdef\x1B[0m", 20), 16);
+	cr_expect_eq(rg_text_find_c0("01234567\x7F", 9), 8);
+	cr_expect_eq(rg_text_find_c0("\x01", 1), 0);
+	const char *c1 = "\xC2\x9B UTF-8 C1 is not C0";
+	cr_expect_eq(rg_text_find_c0(c1, strlen(c1)), strlen(c1));
+}
+
+static const struct rg_diag *check(struct rg_diags *d, const char *s, bool want)
+{
+	rg_diags_free(d);
+	rg_diags_init(d);
+	cr_expect_eq(rg_text_check_id(d, "findings.csv", 3, "email_id", "identifier", s, strlen(s)),
+	             want, "%s", s);
+	return d->n ? &d->v[0] : NULL;
+}
+
+Test(text, identifiers_refuse_hidden_characters_and_non_nfc)
+{
+	struct rg_diags d;
+	rg_diags_init(&d);
+	cr_expect_null(check(&d, "MSG-0001", true));
+	cr_expect_null(check(&d, "caf\xC3\xA9-\xD0\xB0", true)); /* NFC, non-ASCII */
+	const struct rg_diag *g = check(&d, "MSG-\xE2\x80\xAE" "0002", false);
+	cr_assert_not_null(g);
+	cr_expect_str_eq(g->code, "text.bidi");
+	cr_expect_str_eq(g->file, "findings.csv");
+	cr_expect_eq(g->line, 3);
+	cr_expect_str_eq(g->column, "email_id");
+	cr_expect(strstr(g->message, "U+202E RIGHT-TO-LEFT OVERRIDE at character 5"), "%s",
+	          g->message);
+	g = check(&d, "S-\xE2\x80\x8B" "2", false);
+	cr_assert_not_null(g);
+	cr_expect_str_eq(g->code, "text.invisible");
+	cr_expect(strstr(g->message, "U+200B ZERO WIDTH SPACE at character 3"), "%s", g->message);
+	g = check(&d, "x\xC2\x85", false); /* C1 NEXT LINE */
+	cr_assert_not_null(g);
+	cr_expect_str_eq(g->code, "text.control");
+	g = check(&d, "cafe\xCC\x81", false); /* e + COMBINING ACUTE: NFD */
+	cr_assert_not_null(g);
+	cr_expect_str_eq(g->code, "text.nfc");
+	cr_expect(strstr(g->message, "from character 4"), "%s", g->message);
+	g = check(&d, "bad\xFF", false);
+	cr_assert_not_null(g);
+	cr_expect_str_eq(g->code, "text.utf8");
+	rg_diags_free(&d);
+}
+
+static const char *skel(struct rg_arena *a, const char *s)
+{
+	size_t n;
+	const char *k = rg_text_skeleton(a, s, strlen(s), &n);
+	cr_assert_not_null(k, "%s", s);
+	cr_assert_eq(strlen(k), n);
+	return k;
+}
+
+Test(text, skeletons_match_look_alikes_and_case)
+{
+	struct rg_arena a;
+	rg_arena_init(&a);
+	cr_expect_str_eq(skel(&a, "MSG-a"), skel(&a, "MSG-\xD0\xB0"));  /* Latin a, Cyrillic а */
+	cr_expect_str_eq(skel(&a, "S-1"), skel(&a, "S-l"));
+	cr_expect_str_eq(skel(&a, "S-1"), skel(&a, "s-I"));
+	cr_expect_str_eq(skel(&a, "MSG-0002"), skel(&a, "msg-OOO2"));
+	cr_expect_str_eq(skel(&a, "paypal"), skel(&a, "PAYPAL"));
+	cr_expect_str_neq(skel(&a, "S-1"), skel(&a, "S-2"));
+	cr_expect_str_neq(skel(&a, "MSG-0001"), skel(&a, "MSG-0007"));
+	rg_arena_free(&a);
+}
+
+Test(text, clip_keeps_whole_characters)
+{
+	const char *s = "ab\xE2\x80\xAE" "cd"; /* a b U+202E c d */
+	cr_expect_eq(rg_text_clip(s, strlen(s), 100), strlen(s));
+	cr_expect_eq(rg_text_clip(s, strlen(s), 3), 2);
+	cr_expect_eq(rg_text_clip(s, strlen(s), 4), 2);
+	cr_expect_eq(rg_text_clip(s, strlen(s), 5), 5);
+}
