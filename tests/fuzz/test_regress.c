@@ -170,6 +170,78 @@ Test(regress, bundle_lying_entry_size)
 	rg_arena_free(&arena);
 }
 
+/* Runs rg_run_judge on corpus/bundle/NAME with the default limits; the
+ * diagnostics are left in *diags (caller frees). */
+static rg_status judge_corpus(const char *name, struct rg_arena *arena, struct rg_diags *diags)
+{
+	char path[512];
+	corpus_path(path, sizeof path, "bundle", name);
+	struct rg_run_options opt = {0};
+	rg_limits_default(&opt.limits);
+	rg_arena_init(arena);
+	rg_diags_init(diags);
+	struct rg_results *res = NULL;
+	rg_status st = rg_run_judge(&res, path, &opt, arena, diags);
+	cr_expect(st != RG_OK || res, "%s", name);
+	return st;
+}
+
+/* Issue 15: Fifield's overlapping-entry bomb (each entry's data runs on into
+ * the next) and its simplest form (every central record on one local
+ * file).  They inflated gigabytes before being refused; now one error from
+ * the directory, naming the first two entries. */
+Test(regress, bundle_overlapping_entries)
+{
+	const char *names[] = {"regress-overlap.zip", "regress-shared-local.zip"};
+	for (size_t i = 0; i < 2; i++) {
+		struct rg_arena arena;
+		struct rg_diags diags;
+		cr_expect_eq(judge_corpus(names[i], &arena, &diags), RG_EINPUT, "%s", names[i]);
+		cr_assert_eq(diags.n, 1, "%s: %zu diagnostics", names[i], diags.n);
+		cr_expect_str_eq(diags.v[0].code, "zip.overlap");
+		cr_expect(strstr(diags.v[0].message, "19 entries overlap another"), "%s",
+		          diags.v[0].message);
+		cr_expect(strstr(diags.v[0].column, "attachments/scan-00001-"), "%s",
+		          diags.v[0].column);
+		rg_diags_free(&diags);
+		rg_arena_free(&arena);
+	}
+}
+
+/* Issue 15: entries of exactly 1 MiB of zeros, each under the per-entry
+ * ratio floor: the ratio of the whole bundle refuses them, once. */
+Test(regress, bundle_ratio_of_the_whole)
+{
+	struct rg_arena arena;
+	struct rg_diags diags;
+	cr_expect_eq(judge_corpus("regress-bundle-ratio.zip", &arena, &diags), RG_EINPUT);
+	cr_assert_eq(diags.n, 1, "%zu diagnostics", diags.n);
+	cr_expect_str_eq(diags.v[0].code, "limit.zip");
+	cr_expect(strstr(diags.v[0].message, "as a whole"), "%s", diags.v[0].message);
+	cr_expect(strstr(diags.v[0].hint, "--max-ratio"), "%s", diags.v[0].hint);
+	rg_diags_free(&diags);
+	rg_arena_free(&arena);
+}
+
+/* Issue 15: U+202E in an identifier is refused (file, line, column, code
+ * point); the one in free text (the agency name) is no error: display
+ * escapes it, report.xml keeps it. */
+Test(regress, bundle_bidi_in_identifier)
+{
+	struct rg_arena arena;
+	struct rg_diags diags;
+	cr_expect_eq(judge_corpus("regress-rlo-id.zip", &arena, &diags), RG_EINPUT);
+	cr_assert_eq(diags.n, 1, "%zu diagnostics", diags.n);
+	cr_expect_str_eq(diags.v[0].code, "text.bidi");
+	cr_expect_str_eq(diags.v[0].file, "findings.csv");
+	cr_expect_eq(diags.v[0].line, 3);
+	cr_expect_str_eq(diags.v[0].column, "email_id");
+	cr_expect(strstr(diags.v[0].message, "U+202E RIGHT-TO-LEFT OVERRIDE"), "%s",
+	          diags.v[0].message);
+	rg_diags_free(&diags);
+	rg_arena_free(&arena);
+}
+
 /* Review for issue 5 (hash flooding): with the public FNV-1a hash, keys
  * chosen so that their low 20 hash bits agree (a Joux multicollision: 17
  * steps, each a pair of 4-byte blocks taking one state to the same next
