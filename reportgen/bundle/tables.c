@@ -384,43 +384,36 @@ static bool convert(struct rg_table *t, uint32_t line, const struct colspec *c,
 	return false;
 }
 
-/* An identifier seen, by its confusable skeleton. */
-struct look {
-	uint32_t line;
-	const char *id;
-};
-
-/* Warns when id looks like (TR39 skeleton, case folded) a different
- * identifier earlier in the file: "S-1" and "S-l", Latin "a" and Cyrillic
- * "а", "MSG-A" and "msg-a".  Identifiers stay case-sensitive and distinct;
- * the warning names both lines so that a reader of the PDF, where the two
- * look the same, is not misled.  False only when out of memory. */
-static bool look_alike(struct rg_table *t, uint32_t line, const char *column, const char *id,
-                       size_t id_len)
+/* Warns when row `index`'s id looks like (TR39 skeleton, case folded) a
+ * different identifier earlier in the file: "S-1" and "S-l", Latin "a"
+ * and Cyrillic "а", "MSG-A" and "msg-a".  Identifiers stay case-sensitive
+ * and distinct; the warning names both lines so that a reader of the PDF,
+ * where the two look the same, is not misled.  The map holds the skeleton
+ * and the row index, nothing else.  False only when out of memory. */
+static bool look_alike(struct rg_table *t, const struct colspec *col, size_t index)
 {
+	const void *row = rg_table_row(t, index);
+	const char *id = *(const char *const *)((const char *)row + col->offset);
+	const uint32_t line = *(const uint32_t *)row;
 	size_t klen;
-	const char *key = rg_text_skeleton(t->arena, id, id_len, &klen);
+	const char *key = rg_text_skeleton(t->arena, id, strlen(id), &klen);
 	if (!key)
 		return true; /* ICU refused the string: no warning, nothing lost */
-	const struct look *first = rg_strmap_get(&t->looks, key, klen);
-	if (first) {
-		if (strcmp(first->id, id) != 0) {
-			char hint[120];
-			snprintf(hint, sizeof hint,
-			         "rename one of them if they are different things; the other is on line %u",
-			         first->line);
-			rg_diag_warn(t->diags, "csv.look-alike", t->file, line, column, hint,
-			             "\"%.*s\" looks like \"%s\" on line %u (they differ only in look-alike "
-			             "characters or case)",
-			             (int)rg_text_clip(id, id_len, 80), id, first->id, first->line);
-		}
-		return true;
-	}
-	struct look *l = rg_arena_alloc(t->arena, sizeof *l);
-	if (!l || !(l->id = rg_arena_strndup(t->arena, id, id_len)))
-		return false;
-	l->line = line;
-	return rg_strmap_put(&t->looks, key, klen, l, NULL);
+	size_t first = (size_t)rg_strmap_get(&t->looks, key, klen);
+	if (!first)
+		return rg_strmap_put(&t->looks, key, klen, (void *)(index + 1), NULL);
+	const void *other = rg_table_row(t, first - 1);
+	const char *other_id = *(const char *const *)((const char *)other + col->offset);
+	const uint32_t other_line = *(const uint32_t *)other;
+	char hint[120];
+	snprintf(hint, sizeof hint,
+	         "rename one of them if they are different things; the other is on line %u",
+	         other_line);
+	rg_diag_warn(t->diags, "csv.look-alike", t->file, line, col->name, hint,
+	             "\"%s\" looks like \"%s\" on line %u (they differ only in look-alike "
+	             "characters or case)",
+	             id, other_id, other_line);
+	return true;
 }
 
 bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, size_t n)
@@ -494,14 +487,12 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 		            "\"%.64s\" appears more than once", id);
 		ok = false;
 	}
-	if (ok && id && !look_alike(t, line, cols[id_col].name, id, id_len))
-		return false;
 	if (!ok) {
 		/* Diagnosed; keep reading to report every problem.  The row's
 		 * id was valid: remember it, so that rows citing it are not
 		 * told it does not exist (one error per cause). */
-		const char *copy = id ? rg_arena_strndup(t->arena, id, id_len) : NULL;
-		if (id && (!copy || !rg_strmap_put(&t->refused, copy, id_len, (void *)1, NULL)))
+		const char *copy = id ? *(const char **)((char *)&row + cols[id_col].offset) : NULL;
+		if (copy && !rg_strmap_put(&t->refused, copy, id_len, (void *)1, NULL))
 			return false;
 		for (int c = 0; cols[c].name; c++) {
 			const char *ref = cols[c].type == COL_REF || cols[c].type == COL_ACCOUNT
@@ -523,7 +514,8 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 	if (id) {
 		/* The key must outlive the map: use the arena copy in the row. */
 		const char *key = *(const char **)((char *)rg_table_row(t, t->n - 1) + cols[id_col].offset);
-		if (!rg_strmap_put(&t->ids, key, id_len, (void *)t->n, NULL)) {
+		if (!rg_strmap_put(&t->ids, key, id_len, (void *)t->n, NULL) ||
+		    !look_alike(t, &cols[id_col], t->n - 1)) {
 			rg_diag_err(t->diags, "env.nomem", t->file, line, NULL, NULL, "out of memory");
 			return false;
 		}

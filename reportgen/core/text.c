@@ -264,17 +264,6 @@ bool rg_text_check_id(struct rg_diags *d, const char *file, unsigned long line,
 static USpoofChecker *spoof;
 static pthread_once_t spoof_once = PTHREAD_ONCE_INIT;
 
-/* One checker for the process, opened on first use and never changed
- * afterwards (ICU allows concurrent use of an unmodified checker).  It
- * lives until the process ends, like ICU's own data. */
-static void open_spoof(void)
-{
-	UErrorCode e = U_ZERO_ERROR;
-	spoof = uspoof_open(&e);
-	if (U_FAILURE(e))
-		spoof = NULL;
-}
-
 enum step { FOLD, SKELETON };
 
 /* One ICU step into a malloc'd buffer (sized by a first call); NULL when
@@ -301,48 +290,125 @@ static UChar *step(enum step k, const UChar *in, int32_t n, int32_t *out_len)
 	return NULL;
 }
 
+/* The key of u: skeleton, fold, skeleton.  TR39 maps digit zero to
+ * capital O and "m" to "rn", so folding on only one side of the skeleton
+ * would miss "MSG-0002" / "msg-ooo2"; the skeleton is idempotent.
+ * malloc'd UTF-16, or NULL. */
+static UChar *icu_key(const UChar *u, int32_t len, int32_t *out_len)
+{
+	static const enum step steps[] = {SKELETON, FOLD, SKELETON};
+	UChar *cur = NULL;
+	const UChar *in = u;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		UChar *next = step(steps[i], in, len, &len);
+		free(cur);
+		cur = next;
+		in = next;
+		if (!next)
+			return NULL;
+	}
+	*out_len = len;
+	return cur;
+}
+
+/* The key of each printable ASCII character, taken from ICU once: for an
+ * ASCII identifier whose characters all have ASCII keys, the key is their
+ * concatenation (NFD is the identity on ASCII, and TR39 maps single code
+ * points), computed without ICU.  Identifiers are mostly ASCII and there
+ * are up to --max-rows of them per file; the ICU path costs about 3 us an
+ * identifier.  NULL entries (a key that is not ASCII) take the ICU path. */
+static char *ascii_key[128];
+static uint8_t ascii_key_len[128];
+
+/* One checker for the process, opened on first use and never changed
+ * afterwards (ICU allows concurrent use of an unmodified checker).  It
+ * and the ASCII keys live until the process ends, like ICU's own data. */
+static void open_spoof(void)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	spoof = uspoof_open(&e);
+	if (U_FAILURE(e)) {
+		spoof = NULL;
+		return;
+	}
+	for (UChar c = 0x20; c < 0x7F; c++) {
+		/* Concatenation holds when both the first skeleton and the key
+		 * of the character are ASCII (no normalisation can then act
+		 * across the boundary of two characters' parts). */
+		int32_t n, n1;
+		UChar *k1 = step(SKELETON, &c, 1, &n1);
+		bool ascii = k1 != NULL;
+		for (int32_t i = 0; ascii && i < n1; i++)
+			ascii = k1[i] >= 0x20 && k1[i] < 0x7F;
+		free(k1);
+		UChar *k = ascii ? icu_key(&c, 1, &n) : NULL;
+		ascii = k && n > 0 && n < 16;
+		for (int32_t i = 0; ascii && i < n; i++)
+			ascii = k[i] >= 0x20 && k[i] < 0x7F;
+		if (ascii && (ascii_key[c] = malloc((size_t)n))) {
+			for (int32_t i = 0; i < n; i++)
+				ascii_key[c][i] = (char)k[i];
+			ascii_key_len[c] = (uint8_t)n;
+		}
+		free(k);
+	}
+}
+
+/* The key of an ASCII identifier from the table, or NULL (then ICU). */
+static const char *ascii_skeleton(struct rg_arena *a, const char *s, size_t n, size_t *len)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80 || !ascii_key[c])
+			return NULL;
+		total += ascii_key_len[c];
+	}
+	char *out = rg_arena_alloc(a, total + 1);
+	if (!out)
+		return NULL;
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		memcpy(out + at, ascii_key[c], ascii_key_len[c]);
+		at += ascii_key_len[c];
+	}
+	*len = total;
+	return out;
+}
+
 const char *rg_text_skeleton(struct rg_arena *a, const char *s, size_t n, size_t *len)
 {
 	pthread_once(&spoof_once, open_spoof);
 	if (!spoof)
 		return NULL;
+	const char *fast = ascii_skeleton(a, s, n, len);
+	if (fast)
+		return fast;
 	UChar stack[512], *heap;
 	int32_t ulen;
 	UChar *u = to_utf16(s, n, stack, 512, &ulen, &heap);
 	if (!u)
 		return NULL;
-	/* skeleton, fold, skeleton: TR39 maps digit zero to capital O and
-	 * "m" to "rn", so folding on only one side of the skeleton would miss
-	 * "MSG-0002" / "msg-ooo2" pairs; the skeleton is idempotent. */
-	static const enum step steps[] = {SKELETON, FOLD, SKELETON};
-	UChar *cur = NULL;
-	int32_t cur_len = ulen;
-	const UChar *in = u;
-	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-		UChar *next = step(steps[i], in, cur_len, &cur_len);
-		free(cur);
-		cur = next;
-		in = next;
-		if (!next)
-			break;
-	}
+	int32_t klen = 0;
+	UChar *k = icu_key(u, ulen, &klen);
 	free(heap);
 	const char *out = NULL;
 	UErrorCode e = U_ZERO_ERROR;
 	int32_t blen = 0;
-	if (cur)
-		u_strToUTF8(NULL, 0, &blen, cur, cur_len, &e);
-	if (cur && (e == U_BUFFER_OVERFLOW_ERROR || U_SUCCESS(e))) {
+	if (k)
+		u_strToUTF8(NULL, 0, &blen, k, klen, &e);
+	if (k && (e == U_BUFFER_OVERFLOW_ERROR || U_SUCCESS(e))) {
 		char *buf = rg_arena_alloc(a, (size_t)blen + 1);
 		e = U_ZERO_ERROR;
 		if (buf) {
-			u_strToUTF8(buf, blen + 1, NULL, cur, cur_len, &e);
+			u_strToUTF8(buf, blen + 1, NULL, k, klen, &e);
 			if (U_SUCCESS(e)) {
 				*len = (size_t)blen;
 				out = buf;
 			}
 		}
 	}
-	free(cur);
+	free(k);
 	return out;
 }

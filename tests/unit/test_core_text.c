@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uspoof.h>
+#include <unicode/ustring.h>
+
 #include "core/text.h"
 
 Test(text, classes_follow_unicode_properties)
@@ -143,6 +146,44 @@ Test(text, skeletons_match_look_alikes_and_case)
 	cr_expect_str_neq(skel(&a, "S-1"), skel(&a, "S-2"));
 	cr_expect_str_neq(skel(&a, "MSG-0001"), skel(&a, "MSG-0007"));
 	rg_arena_free(&a);
+}
+
+/* ASCII identifiers take a table built from ICU once; the key must be what
+ * ICU's own pipeline (skeleton, fold, skeleton) gives for the whole string. */
+static void icu_reference(USpoofChecker *sc, const char *s, char *out, size_t cap)
+{
+	UChar u[256], a[1024], b[1024], c[1024];
+	int32_t n;
+	UErrorCode e = U_ZERO_ERROR;
+	u_strFromUTF8(u, 256, &n, s, -1, &e);
+	n = uspoof_getSkeleton(sc, 0, u, n, a, 1024, &e);
+	n = u_strFoldCase(b, 1024, a, n, U_FOLD_CASE_DEFAULT, &e);
+	n = uspoof_getSkeleton(sc, 0, b, n, c, 1024, &e);
+	u_strToUTF8(out, (int32_t)cap, NULL, c, n, &e);
+	cr_assert(U_SUCCESS(e), "%s: %s", s, u_errorName(e));
+}
+
+Test(text, ascii_skeletons_agree_with_icu)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	USpoofChecker *sc = uspoof_open(&e);
+	cr_assert(U_SUCCESS(e));
+	struct rg_arena a;
+	rg_arena_init(&a);
+	char s[8], want[4096];
+	for (int x = 0x20; x < 0x7F; x++)
+		for (int y = 0x20; y < 0x7F; y++) {
+			s[0] = (char)x, s[1] = (char)y, s[2] = '\0';
+			icu_reference(sc, s, want, sizeof want);
+			cr_assert_str_eq(skel(&a, s), want, "\"%s\"", s);
+		}
+	static const char *const ids[] = {"MSG-0001", "S-1", "rn-m", "paypal.com", "A|l1I", "`~^"};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		icu_reference(sc, ids[i], want, sizeof want);
+		cr_expect_str_eq(skel(&a, ids[i]), want, "%s", ids[i]);
+	}
+	rg_arena_free(&a);
+	uspoof_close(sc);
 }
 
 Test(text, clip_keeps_whole_characters)
