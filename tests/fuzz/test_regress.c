@@ -186,6 +186,19 @@ static rg_status judge_corpus(const char *name, struct rg_arena *arena, struct r
 	return st;
 }
 
+/* The one diagnostic of a refused corpus bundle, which has this code and
+ * whose message holds needle. */
+static const struct rg_diag *only_error(const char *name, struct rg_arena *arena,
+                                        struct rg_diags *diags, const char *code,
+                                        const char *needle)
+{
+	cr_expect_eq(judge_corpus(name, arena, diags), RG_EINPUT, "%s", name);
+	cr_assert_eq(diags->n, 1, "%s: %zu diagnostics", name, diags->n);
+	cr_expect_str_eq(diags->v[0].code, code, "%s", name);
+	cr_expect(strstr(diags->v[0].message, needle), "%s: %s", name, diags->v[0].message);
+	return &diags->v[0];
+}
+
 /* Issue 15: Fifield's overlapping-entry bomb (each entry's data runs on into
  * the next) and its simplest form (every central record on one local
  * file).  They inflated gigabytes before being refused; now one error from
@@ -196,13 +209,9 @@ Test(regress, bundle_overlapping_entries)
 	for (size_t i = 0; i < 2; i++) {
 		struct rg_arena arena;
 		struct rg_diags diags;
-		cr_expect_eq(judge_corpus(names[i], &arena, &diags), RG_EINPUT, "%s", names[i]);
-		cr_assert_eq(diags.n, 1, "%s: %zu diagnostics", names[i], diags.n);
-		cr_expect_str_eq(diags.v[0].code, "zip.overlap");
-		cr_expect(strstr(diags.v[0].message, "19 entries overlap another"), "%s",
-		          diags.v[0].message);
-		cr_expect(strstr(diags.v[0].column, "attachments/scan-00001-"), "%s",
-		          diags.v[0].column);
+		const struct rg_diag *g = only_error(names[i], &arena, &diags, "zip.overlap",
+		                                     "19 entries overlap another");
+		cr_expect(strstr(g->column, "attachments/scan-00001-"), "%s", g->column);
 		rg_diags_free(&diags);
 		rg_arena_free(&arena);
 	}
@@ -214,11 +223,9 @@ Test(regress, bundle_ratio_of_the_whole)
 {
 	struct rg_arena arena;
 	struct rg_diags diags;
-	cr_expect_eq(judge_corpus("regress-bundle-ratio.zip", &arena, &diags), RG_EINPUT);
-	cr_assert_eq(diags.n, 1, "%zu diagnostics", diags.n);
-	cr_expect_str_eq(diags.v[0].code, "limit.zip");
-	cr_expect(strstr(diags.v[0].message, "as a whole"), "%s", diags.v[0].message);
-	cr_expect(strstr(diags.v[0].hint, "--max-ratio"), "%s", diags.v[0].hint);
+	const struct rg_diag *g =
+	    only_error("regress-bundle-ratio.zip", &arena, &diags, "limit.zip", "as a whole");
+	cr_expect(strstr(g->hint, "--max-ratio"), "%s", g->hint);
 	rg_diags_free(&diags);
 	rg_arena_free(&arena);
 }
@@ -230,14 +237,11 @@ Test(regress, bundle_bidi_in_identifier)
 {
 	struct rg_arena arena;
 	struct rg_diags diags;
-	cr_expect_eq(judge_corpus("regress-rlo-id.zip", &arena, &diags), RG_EINPUT);
-	cr_assert_eq(diags.n, 1, "%zu diagnostics", diags.n);
-	cr_expect_str_eq(diags.v[0].code, "text.bidi");
-	cr_expect_str_eq(diags.v[0].file, "findings.csv");
-	cr_expect_eq(diags.v[0].line, 3);
-	cr_expect_str_eq(diags.v[0].column, "email_id");
-	cr_expect(strstr(diags.v[0].message, "U+202E RIGHT-TO-LEFT OVERRIDE"), "%s",
-	          diags.v[0].message);
+	const struct rg_diag *g = only_error("regress-rlo-id.zip", &arena, &diags, "text.bidi",
+	                                     "U+202E RIGHT-TO-LEFT OVERRIDE");
+	cr_expect_str_eq(g->file, "findings.csv");
+	cr_expect_eq(g->line, 3);
+	cr_expect_str_eq(g->column, "email_id");
 	rg_diags_free(&diags);
 	rg_arena_free(&arena);
 }
