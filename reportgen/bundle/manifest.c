@@ -35,6 +35,37 @@ static bool check_id(xmlNodePtr n, const char *name, const char *v, struct rg_di
 	                        v, strlen(v));
 }
 
+/* Every attribute value of n and its descendants may hold only what the
+ * reports can: libxml2 already refuses C0 controls and U+FFFE/F, which
+ * leaves the other noncharacters (U+FDD0-FDEF, U+1FFFE...), which cairo
+ * cannot draw (core/text.h).  Depth is bounded by --max-xml-depth. */
+static bool check_attributes(xmlNodePtr n, struct rg_diags *d)
+{
+	bool ok = true;
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (xmlAttrPtr a = n->properties; a; a = a->next) {
+			char *v = rg_xml_attr(n, (const char *)a->name);
+			uint32_t cp;
+			size_t len = v ? strlen(v) : 0;
+			if (v && rg_text_find_unstorable(v, len, &cp) < len) {
+				char col[80], desc[160];
+				snprintf(col, sizeof col, "<%s> @%s", (const char *)n->name,
+				         (const char *)a->name);
+				rg_text_describe(desc, sizeof desc, cp);
+				rg_diag_err(d, "manifest.nonchar", RG_F_MANIFEST,
+				            (unsigned long)xmlGetLineNo(n), col,
+				            "remove it: noncharacters are not text", "holds %s", desc);
+				ok = false;
+			}
+			xmlFree(v);
+		}
+		ok = check_attributes(n->children, d) && ok;
+	}
+	return ok;
+}
+
 static bool get_time(struct rg_time *out, xmlNodePtr n, const char *name, struct rg_diags *d)
 {
 	char *v = rg_xml_attr(n, name);
@@ -86,9 +117,10 @@ rg_status rg_manifest_read(struct rg_manifest *out, struct rg_evidence *ev, cons
 		return st;
 	}
 	/* Valid against the schema: every element and required attribute below exists. */
+	bool ok = check_attributes(root, diags);
 	ev->format = 1;
 	ev->directive = keep(arena, root, "directive");
-	bool ok = get_time(&ev->created, root, "created", diags);
+	ok = get_time(&ev->created, root, "created", diags) && ok;
 	xmlNodePtr agency = child(root, "agency");
 	ev->agency_id = keep(arena, agency, "id");
 	ok = check_id(agency, "id", ev->agency_id, diags) && ok;

@@ -15,7 +15,8 @@
  * it keeps the rules consistent.  UTF-8 is decoded with ICU's U8_NEXT.
  *
  * The ASCII fast paths matter: every field of signins.csv (millions of
- * rows) passes rg_text_find_c0, and every account name rg_text_check_id.
+ * rows) passes rg_text_find_unstorable, and every account name
+ * rg_text_check_id.
  */
 #include "core/text.h"
 
@@ -50,7 +51,7 @@ enum rg_text_class rg_text_class_of(uint32_t cp)
 	if (u_hasBinaryProperty(c, UCHAR_PREPENDED_CONCATENATION_MARK))
 		return RG_TEXT_PLAIN;
 	if (type == U_FORMAT_CHAR || type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR ||
-	    u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+	    u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || U_IS_UNICODE_NONCHAR(c))
 		return RG_TEXT_INVISIBLE;
 	return RG_TEXT_PLAIN;
 }
@@ -117,25 +118,44 @@ char *rg_text_visible(const char *str, size_t len, unsigned flags)
 	return out.data;
 }
 
-size_t rg_text_find_c0(const char *str, size_t n)
+size_t rg_text_find_unstorable(const char *str, size_t n, uint32_t *cp)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const uint8_t *s = (const uint8_t *)str;
 	size_t i = 0;
-	/* Eight bytes at a time: none below 0x20 and none equal to 0x7F
-	 * (bytes of 0x80 and over are never controls in UTF-8 text). */
-	while (i + 8 <= n) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		uint64_t low = (w - 0x2020202020202020ULL) & ~w & 0x8080808080808080ULL;
-		uint64_t del = w ^ 0x7F7F7F7F7F7F7F7FULL;
-		del = (del - 0x0101010101010101ULL) & ~del & 0x8080808080808080ULL;
-		if (low | del)
+	while (i < n) {
+		/* Eight bytes at a time: all ASCII, none below 0x20, none 0x7F. */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			uint64_t high = w & 0x8080808080808080ULL;
+			uint64_t low = (w - 0x2020202020202020ULL) & ~w & 0x8080808080808080ULL;
+			uint64_t del = w ^ 0x7F7F7F7F7F7F7F7FULL;
+			del = (del - 0x0101010101010101ULL) & ~del & 0x8080808080808080ULL;
+			if (high | low | del)
+				break;
+			i += 8;
+		}
+		if (i >= n)
 			break;
-		i += 8;
+		size_t start = i;
+		if (s[i] < 0x80) {
+			i++;
+			if ((s[start] < 0x20 && s[start] != '\t' && s[start] != '\n' && s[start] != '\r') ||
+			    s[start] == 0x7F) {
+				*cp = s[start];
+				return start;
+			}
+			continue;
+		}
+		int32_t j = (int32_t)i, m = n - i > INT32_MAX ? INT32_MAX : (int32_t)n;
+		UChar32 c;
+		U8_NEXT(s, j, m, c);
+		i = (size_t)j;
+		if (c >= 0 && U_IS_UNICODE_NONCHAR(c)) {
+			*cp = (uint32_t)c;
+			return start;
+		}
 	}
-	for (; i < n; i++)
-		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') || s[i] == 0x7F)
-			return i;
 	return n;
 }
 

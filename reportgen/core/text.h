@@ -31,7 +31,8 @@ enum rg_text_class {
 	RG_TEXT_CONTROL,   /* C0 and C1 controls and DEL (general category Cc) */
 	RG_TEXT_BIDI,      /* Bidi_Control: U+061C, U+200E/F, U+202A-202E, U+2066-2069 */
 	RG_TEXT_INVISIBLE, /* other format characters (Cf: U+200B-200D, U+2060, U+FEFF...),
-	                      line/paragraph separators and other default-ignorables */
+	                      line/paragraph separators, other default-ignorables and
+	                      noncharacters (U+FDD0-FDEF, U+xxFFFE/F) */
 	RG_TEXT_SELECTOR,  /* variation selectors: invisible, but they only pick the
 	                      glyph of the character before them (emoji) */
 };
@@ -52,10 +53,13 @@ enum {
  * NULL only when out of memory. */
 char *rg_text_visible(const char *s, size_t n, unsigned flags);
 
-/* The first byte of s[0..n) that is a C0 control other than TAB, LF and CR,
- * or DEL; n when there is none.  Such bytes cannot be written to XML 1.0,
- * so the CSV reader refuses them in every field. */
-size_t rg_text_find_c0(const char *s, size_t n);
+/* The offset of the first code point of s[0..n) (valid UTF-8) that the
+ * reports cannot hold, and the code point in *cp; n when there is none:
+ * C0 controls other than TAB, LF and CR, and DEL (XML 1.0 cannot hold C0
+ * controls), and the Unicode noncharacters U+FDD0-FDEF and U+xxFFFE/F
+ * (XML 1.0 cannot hold U+FFFE and U+FFFF, cairo refuses all of them).  The
+ * bundle reader refuses them in every CSV field and manifest attribute. */
+size_t rg_text_find_unstorable(const char *s, size_t n, uint32_t *cp);
 
 /* The length of at most max bytes of s[0..n) that does not end inside a
  * UTF-8 sequence, for quoting part of a value in a message. */

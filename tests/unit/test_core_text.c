@@ -72,17 +72,32 @@ Test(text, visible_escapes_what_would_act_or_hide)
 	expect_visible("", 0, 0, "");
 }
 
-Test(text, find_c0_allows_only_tab_and_line_ends)
+static size_t unstorable(const char *s, uint32_t *cp)
 {
+	*cp = 0;
+	return rg_text_find_unstorable(s, strlen(s), cp);
+}
+
+Test(text, unstorable_is_c0_del_and_noncharacters)
+{
+	uint32_t cp;
 	const char *plain = "plain text, long enough for the fast path";
-	cr_expect_eq(rg_text_find_c0(plain, strlen(plain)), strlen(plain));
+	cr_expect_eq(unstorable(plain, &cp), strlen(plain));
 	const char *lines = "tab\there\r\nand more text";
-	cr_expect_eq(rg_text_find_c0(lines, strlen(lines)), strlen(lines));
-	cr_expect_eq(rg_text_find_c0("0123456789abcdef\x1B[0m", 20), 16);
-	cr_expect_eq(rg_text_find_c0("01234567\x7F", 9), 8);
-	cr_expect_eq(rg_text_find_c0("\x01", 1), 0);
-	const char *c1 = "\xC2\x9B UTF-8 C1 is not C0";
-	cr_expect_eq(rg_text_find_c0(c1, strlen(c1)), strlen(c1));
+	cr_expect_eq(unstorable(lines, &cp), strlen(lines));
+	cr_expect_eq(unstorable("0123456789abcdef\x1B[0m", &cp), 16);
+	cr_expect_eq(cp, 0x1B);
+	cr_expect_eq(unstorable("01234567\x7F", &cp), 8);
+	cr_expect_eq(cp, 0x7F);
+	cr_expect_eq(unstorable("\x01", &cp), 0);
+	const char *c1 = "\xC2\x9B UTF-8 C1 is not C0, \xE2\x80\xAE bidi neither";
+	cr_expect_eq(unstorable(c1, &cp), strlen(c1));
+	cr_expect_eq(unstorable("CHG-\xEF\xBF\xBF" "140", &cp), 4); /* U+FFFF */
+	cr_expect_eq(cp, 0xFFFF);
+	cr_expect_eq(unstorable("\xC3\xA9\xEF\xB7\x90", &cp), 2); /* é U+FDD0 */
+	cr_expect_eq(cp, 0xFDD0);
+	cr_expect_eq(unstorable("x\xF0\x9F\xBF\xBE", &cp), 1); /* U+1FFFE */
+	cr_expect_eq(cp, 0x1FFFE);
 }
 
 static const struct rg_diag *check(struct rg_diags *d, const char *s, bool want)
