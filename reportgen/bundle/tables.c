@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "core/text.h"
 
 const char *const rg_impact_names[] = {"none", "low", "moderate", "high", NULL};
 const char *const rg_secret_kind_names[] = {"password", "api_key", "client_secret", "certificate",
@@ -39,6 +40,8 @@ static const char *const signin_status_names[] = {"success", "failure", NULL};
 enum coltype {
 	COL_ID,     /* non-empty, <= 256 bytes, unique in the file: const char * */
 	COL_REF,    /* non-empty identifier of another row: const char * */
+	COL_ACCOUNT, /* an account, compared across files: text held to the character
+	                rules of identifiers (core/text.h), any length: const char * */
 	COL_TEXT,   /* const char *, NULL when empty */
 	COL_TIME,   /* struct rg_time; optional ones set a bool at flag_offset */
 	COL_BOOL,   /* bool */
@@ -80,7 +83,7 @@ static const struct colspec secrets_cols[] = {
 	{"secret_id", true, COL_ID, S(secret_id), NULL, 0, false},
 	{"email_id", true, COL_REF, offsetof(struct rg_secret_row, email_id), NULL, 0, false},
 	{"kind", true, COL_ENUM, S(kind), rg_secret_kind_names, 0, false},
-	{"account", true, COL_TEXT, S(account), NULL, 0, false},
+	{"account", true, COL_ACCOUNT, S(account), NULL, 0, false},
 	{"application", false, COL_TEXT, S(application), NULL, 0, false},
 	{"application_in_use", false, COL_TRI, S(application_in_use), yes_no, 0, false},
 	{"identified_at", true, COL_TIME, S(identified_at), NULL, 0, false},
@@ -100,7 +103,7 @@ static const struct colspec remediations_cols[] = {
 #undef R
 #define L(field) offsetof(struct rg_log_review, field)
 static const struct colspec log_reviews_cols[] = {
-	{"account", true, COL_TEXT, L(account), NULL, 0, false},
+	{"account", true, COL_ACCOUNT, L(account), NULL, 0, false},
 	{"log_source", true, COL_ENUM, L(source), rg_log_source_names, 0, false},
 	{"window_start", true, COL_TIME, L(window_start), NULL, 0, false},
 	{"window_end", true, COL_TIME, L(window_end), NULL, 0, false},
@@ -146,7 +149,7 @@ struct signin_row {
 #define G(field) offsetof(struct signin_row, field)
 static const struct colspec signins_cols[] = {
 	{"created_at", true, COL_TIME, G(created_at), NULL, 0, false},
-	{"user_principal_name", true, COL_TEXT, G(user), NULL, 0, false},
+	{"user_principal_name", true, COL_ACCOUNT, G(user), NULL, 0, false},
 	{"app_display_name", false, COL_TEXT, G(app), NULL, 0, false},
 	{"ip_address", true, COL_IP, G(ip), NULL, 0, false},
 	{"status", true, COL_ENUM, G(status), signin_status_names, 0, false},
@@ -208,6 +211,9 @@ void rg_table_init(struct rg_table *t, enum rg_table_kind kind, struct rg_arena 
 	t->limits = limits;
 	t->diags = diags;
 	rg_strmap_init(&t->ids);
+	rg_strmap_init(&t->looks);
+	rg_strmap_init(&t->refused);
+	rg_strmap_init(&t->refused_keys);
 }
 
 void rg_table_free(struct rg_table *t)
@@ -216,6 +222,9 @@ void rg_table_free(struct rg_table *t)
 		return;
 	free(t->rows);
 	rg_strmap_free(&t->ids);
+	rg_strmap_free(&t->looks);
+	rg_strmap_free(&t->refused);
+	rg_strmap_free(&t->refused_keys);
 	t->rows = NULL;
 	t->n = t->cap = 0;
 }
@@ -333,6 +342,13 @@ static bool convert(struct rg_table *t, uint32_t line, const struct colspec *c,
 			return false;
 		}
 		/* fall through */
+	case COL_ACCOUNT:
+		/* Compared byte for byte and shown in the reports: no control,
+		 * bidi or invisible code point, and NFC (docs/security.md). */
+		if (!rg_text_check_id(t->diags, t->file, line, c->name,
+		                      c->type == COL_ACCOUNT ? "account" : "identifier", f->s, f->n))
+			return false;
+		/* fall through */
 	case COL_TEXT:
 		if (t->kind == RG_TABLE_SIGNINS) {
 			*(const char **)at = f->s; /* streamed: valid during the record */
@@ -394,6 +410,38 @@ static bool convert(struct rg_table *t, uint32_t line, const struct colspec *c,
 		return true;
 	}
 	return false;
+}
+
+/* Warns when row `index`'s id looks like (TR39 skeleton, case folded) a
+ * different identifier earlier in the file: "S-1" and "S-l", Latin "a"
+ * and Cyrillic "а", "MSG-A" and "msg-a".  Identifiers stay case-sensitive
+ * and distinct; the warning names both lines so that a reader of the PDF,
+ * where the two look the same, is not misled.  The map holds the skeleton
+ * and the row index, nothing else.  False only when out of memory. */
+static bool look_alike(struct rg_table *t, const struct colspec *col, size_t index)
+{
+	const void *row = rg_table_row(t, index);
+	const char *id = *(const char *const *)((const char *)row + col->offset);
+	const uint32_t line = *(const uint32_t *)row;
+	size_t klen;
+	const char *key = rg_text_skeleton(t->arena, id, strlen(id), &klen);
+	if (!key)
+		return true; /* ICU refused the string: no warning, nothing lost */
+	size_t first = (size_t)rg_strmap_get(&t->looks, key, klen);
+	if (!first)
+		return rg_strmap_put(&t->looks, key, klen, (void *)(index + 1), NULL);
+	const void *other = rg_table_row(t, first - 1);
+	const char *other_id = *(const char *const *)((const char *)other + col->offset);
+	const uint32_t other_line = *(const uint32_t *)other;
+	char hint[120];
+	snprintf(hint, sizeof hint,
+	         "rename one of them if they are different things; the other is on line %u",
+	         other_line);
+	rg_diag_warn(t->diags, "csv.look-alike", t->file, line, col->name, hint,
+	             "\"%s\" looks like \"%s\" on line %u (they differ only in look-alike "
+	             "characters or case)",
+	             id, other_id, other_line);
+	return true;
 }
 
 bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, size_t n)
@@ -469,8 +517,22 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 		            "\"%.64s\" appears more than once", id);
 		ok = false;
 	}
-	if (!ok)
-		return true; /* diagnosed; keep reading to report every problem */
+	if (!ok) {
+		/* Diagnosed; keep reading to report every problem.  The row's
+		 * id was valid: remember it, so that rows citing it are not
+		 * told it does not exist (one error per cause). */
+		const char *copy = id ? *(const char **)((char *)&row + cols[id_col].offset) : NULL;
+		if (copy && !rg_strmap_put(&t->refused, copy, id_len, (void *)1, NULL))
+			return false;
+		for (int c = 0; cols[c].name; c++) {
+			const char *ref = cols[c].type == COL_REF || cols[c].type == COL_ACCOUNT
+			                      ? *(const char **)((char *)&row + cols[c].offset)
+			                      : NULL; /* the arena copy, when it converted */
+			if (ref && !rg_strmap_put(&t->refused_keys, ref, strlen(ref), (void *)1, NULL))
+				return false;
+		}
+		return true;
+	}
 	if (!grow(t)) {
 		rg_diag_err(t->diags, "env.nomem", t->file, line, NULL, NULL, "out of memory");
 		return false;
@@ -482,7 +544,8 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 	if (id) {
 		/* The key must outlive the map: use the arena copy in the row. */
 		const char *key = *(const char **)((char *)rg_table_row(t, t->n - 1) + cols[id_col].offset);
-		if (!rg_strmap_put(&t->ids, key, id_len, (void *)t->n, NULL)) {
+		if (!rg_strmap_put(&t->ids, key, id_len, (void *)t->n, NULL) ||
+		    !look_alike(t, &cols[id_col], t->n - 1)) {
 			rg_diag_err(t->diags, "env.nomem", t->file, line, NULL, NULL, "out of memory");
 			return false;
 		}

@@ -45,6 +45,11 @@ struct rg_table {
 	size_t n, cap;
 	size_t row_size;
 	struct rg_strmap ids; /* id -> row index + 1 (for uniqueness and lookups) */
+	struct rg_strmap looks; /* confusable skeleton of an id -> its first row index + 1 */
+	struct rg_strmap refused; /* ids of rows refused for another field: a reference
+	                             to one is not reported again as dangling */
+	struct rg_strmap refused_keys; /* references and accounts of refused rows: what
+	                                  they match is not reported as unmatched */
 
 	int map[64];       /* CSV column index -> spec column, -1 unknown */
 	size_t ncols;

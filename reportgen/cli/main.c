@@ -3,7 +3,14 @@
  *
  * Everything else lives in the library (reportgen/) and the command files
  * beside this one; main only dispatches and answers --help and --version.
+ *
+ * SIGXFSZ is ignored before anything else: by default a write past the
+ * file-size limit (ulimit -f, RLIMIT_FSIZE) kills the process with no
+ * message and leaves its temporaries behind.  Ignored, the write fails
+ * with EFBIG, which the writers report as an ordinary write error (exit 3)
+ * and clean up after, as they do for a full disk.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +45,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
