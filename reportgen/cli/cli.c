@@ -82,7 +82,7 @@ void rg_cli_print_diags(const char *cmd, struct rg_diags *d)
 /* One line of the table: bundle text (names, ids, reasons) is shown with
  * every control, bidi and invisible character as <U+XXXX>, as in the
  * diagnostics, so a bundle cannot rewrite the terminal. */
-__attribute__((format(printf, 2, 3))) static void put_line(FILE *out, const char *fmt, ...)
+void rg_cli_put_line(FILE *out, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -97,14 +97,14 @@ __attribute__((format(printf, 2, 3))) static void put_line(FILE *out, const char
 void rg_cli_print_table(FILE *out, const struct rg_results *r)
 {
 	const struct rg_bundle_info *b = &r->bundle;
-	put_line(out, "%s: %s (%s), directive %s (definition %s, %s%s)", b->name,
+	rg_cli_put_line(out, "%s: %s (%s), directive %s (definition %s, %s%s)", b->name,
 	         b->agency_name ? b->agency_name : "", b->agency_id, r->directive.id,
 	         r->directive.version, r->directive.file,
 	         r->directive.installed ? "" : ", MODIFIED: not the installed definition");
-	put_line(out, "bundle sha256 %s", b->sha256);
-	put_line(out, "definition sha256 %s", r->directive.sha256);
+	rg_cli_put_line(out, "bundle sha256 %s", b->sha256);
+	rg_cli_put_line(out, "definition sha256 %s", r->directive.sha256);
 	fputc('\n', out);
-	put_line(out, "%-9s %-8s %-21s %5s %5s %5s %5s  %s", "ACTION", "KIND", "STATUS", "ITEMS",
+	rg_cli_put_line(out, "%-9s %-8s %-21s %5s %5s %5s %5s  %s", "ACTION", "KIND", "STATUS", "ITEMS",
 	         "DONE", "LATE", "OPEN", "WORST");
 	for (size_t a = 0; a < r->n_actions; a++) {
 		const struct rg_action_result *ar = &r->actions[a];
@@ -113,7 +113,7 @@ void rg_cli_print_table(FILE *out, const struct rg_results *r)
 		    ar->worst->status != RG_NOT_APPLICABLE)
 			snprintf(where, sizeof where, "%s: ",
 			         rg_evref_format(ref, sizeof ref, &ar->worst->evidence[0]));
-		put_line(out, "%-9s %-8s %-21s %5zu %5zu %5zu %5zu  %s%s", ar->id,
+		rg_cli_put_line(out, "%-9s %-8s %-21s %5zu %5zu %5zu %5zu  %s%s", ar->id,
 		         rg_action_kind_names[ar->kind], rg_verdict_names[ar->status], ar->n_items,
 		         rg_action_done(ar), ar->counts[RG_SATISFIED_LATE], rg_action_open(ar), where,
 		         ar->worst && ar->worst->status != RG_SATISFIED ? ar->worst->reason : "");

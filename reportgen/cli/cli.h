@@ -35,6 +35,12 @@ void rg_cli_print_diags(const char *cmd, struct rg_diags *d);
 /* Prints the per-action table and the overall result. */
 void rg_cli_print_table(FILE *out, const struct rg_results *r);
 
+/* Prints one formatted line (a newline is added) with every control, bidi
+ * and invisible character shown as <U+XXXX>: any line that carries text
+ * from a bundle or a report goes through it, so that text cannot rewrite
+ * the terminal. */
+void rg_cli_put_line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* 0 compliant, 1 compliant_late or non_compliant. */
 int rg_cli_exit_for(const struct rg_results *r);
 
