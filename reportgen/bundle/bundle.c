@@ -117,7 +117,7 @@ static bool name_error(struct rg_bundle *b, const char *raw, const char *what, c
 	return false;
 }
 
-/* evidence-bundle.md, Layout: names are relative, use '/', and never hold
+/* docs/bundle-format.md, Layout: names are relative, use '/', and never hold
  * "..", a leading '/', a drive letter, a backslash or a NUL. */
 static bool check_name(struct rg_bundle *b, const char *raw)
 {
@@ -276,7 +276,7 @@ static void scan_directory(struct rg_bundle *b)
 		if (e->role == ROLE_SKIP) {
 			rg_diag_err(b->diags, "zip.unknown", e->name, 0, NULL,
 			            "remove it, or move supporting documents under attachments/",
-			            "is not a file of the bundle format (evidence-bundle.md, Layout)");
+			            "is not a file of the bundle format (docs/bundle-format.md, Layout)");
 			fail(b, RG_EINPUT);
 			continue;
 		}
@@ -439,7 +439,7 @@ static void read_table(struct rg_bundle *b, struct entry *e)
 	bool read = stream_entry(b, e, csv, NULL, m->sha256, &m->size);
 	if (read && !t->ncols)
 		rg_diag_err(b->diags, "csv.empty-file", t->file, 0, NULL,
-		            "the first line must be the header (see evidence-bundle.md)",
+		            "the first line must be the header (see docs/bundle-format.md)",
 		            "is empty: it has no header line");
 	b->complete[k] = read && t->ncols && t->header_ok && !rg_csv_stopped(csv);
 	if (b->diags->errors > errors_before)
@@ -471,7 +471,7 @@ static void read_manifest(struct rg_bundle *b)
 	struct entry *e = find_role(b, ROLE_MANIFEST);
 	if (!e) {
 		rg_diag_err(b->diags, "bundle.no-manifest", RG_F_MANIFEST, 0, NULL,
-		            "add manifest.xml at the root of the ZIP (see evidence-bundle.md)",
+		            "add manifest.xml at the root of the ZIP (see docs/bundle-format.md)",
 		            "is missing from the bundle");
 		fail(b, RG_EINPUT);
 		return;

@@ -3,7 +3,7 @@
  *
  * In: a path to a .zip, limits, a diagnostics list.  Out: a struct
  * rg_evidence (evidence.h) in the caller's arena.  The reader checks
- * everything evidence-bundle.md requires: entry names, encryption,
+ * everything docs/bundle-format.md requires: entry names, encryption,
  * symbolic links, the limits, the manifest against templates/bundle.xsd,
  * every digest, every CSV value, and the cross-references.  Problems are
  * appended to diags, one error per cause; RG_EINPUT means at least one

@@ -2,7 +2,7 @@
  * evidence.h: the evidence model, what a bundle says once it is read.
  *
  * Produced by the bundle reader (bundle.h) from manifest.xml and the CSV
- * files of evidence-bundle.md; consumed by the judge.  Every row keeps the
+ * files of docs/bundle-format.md; consumed by the judge.  Every row keeps the
  * 1-based line of the file it came from (the header is line 1), so each
  * verdict can cite "file:line".  Cross-references are resolved into
  * pointers by the reader; a bundle with a dangling reference never reaches
@@ -150,7 +150,7 @@ struct rg_evidence {
 	const char *notification_source, *notification_reference;
 
 	/* Which optional files were present (an absent file and an empty one
-	 * are judged differently: see ed-24-02.md RA-1). */
+	 * are judged differently: see docs/ed-24-02.md RA-1). */
 	bool has_findings, has_secrets, has_remediations, has_log_reviews, has_signins;
 	bool has_audit_events;
 

@@ -1,5 +1,5 @@
 /*
- * tables.c: the column tables of evidence-bundle.md and the typed row
+ * tables.c: the column tables of docs/bundle-format.md and the typed row
  * reader (see tables.h).
  *
  * A column spec says where a converted value is stored in the row struct
@@ -279,13 +279,13 @@ static bool header(struct rg_table *t, const struct rg_csv_field *f, size_t n)
 		}
 		if (t->map[i] < 0 && t->kind != RG_TABLE_SIGNINS)
 			rg_diag_warn(t->diags, "csv.unknown-column", t->file, 1, f[i].s,
-			             "check its spelling against evidence-bundle.md; it is ignored",
+			             "check its spelling against docs/bundle-format.md; it is ignored",
 			             "is not a column of %s", t->file);
 	}
 	for (int c = 0; cols[c].name; c++) {
 		if (cols[c].required && !seen[c]) {
 			rg_diag_err(t->diags, "csv.missing-column", t->file, 1, cols[c].name,
-			            "add the column to the header line (see evidence-bundle.md)",
+			            "add the column to the header line (see docs/bundle-format.md)",
 			            "required column is missing");
 			ok = false;
 		}

@@ -1,5 +1,5 @@
 /*
- * tables.h: typed rows of the bundle's CSV files (evidence-bundle.md).
+ * tables.h: typed rows of the bundle's CSV files (docs/bundle-format.md).
  *
  * Each CSV file has a column table (name, required, type, where the value
  * goes in the row struct).  A table reader sits behind the CSV parser: it

@@ -121,7 +121,7 @@ static void walk(const char *root, const char *rel, struct file_list *l, struct 
 		} else {
 			rg_diag_err(d, "pack.unknown", r, 0, NULL,
 			            "remove it, or move supporting documents under attachments/",
-			            "is not a file of the bundle format (evidence-bundle.md, Layout)");
+			            "is not a file of the bundle format (docs/bundle-format.md, Layout)");
 		}
 		free(r);
 		free(full);
@@ -149,7 +149,7 @@ static rg_status build_manifest(xmlChar **out, int *out_len, const char *root,
 	if (st != RG_OK) {
 		if (st == RG_EENV)
 			rg_diag_err(d, "pack.no-manifest", RG_F_MANIFEST, 0, NULL,
-			            "write manifest.xml with the bundle, agency, contact and notification elements (see evidence-bundle.md); pack adds the file list",
+			            "write manifest.xml with the bundle, agency, contact and notification elements (see docs/bundle-format.md); pack adds the file list",
 			            "the folder needs one");
 		return RG_EINPUT;
 	}

@@ -6,7 +6,7 @@
  * signature covers and which anchor it reached.  The checking is
  * sign/verify.c's; this file parses options, loads the trust anchors once
  * (--ca, repeatable, or else the trust store $REPORTGEN_CA names), prints,
- * and turns verdicts into the exit status of cli-and-reports.md: 0 every
+ * and turns verdicts into the exit status of docs/cli.md: 0 every
  * file valid, whole and trusted; 1 any signature missing, invalid, partial
  * or untrusted (without anchors no signer is trusted); 2 usage (also
  * anchors that hold no usable certificate); 3 a file or the anchors could

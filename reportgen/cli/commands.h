@@ -2,7 +2,7 @@
  * commands.h: the command table of the reportgen executable.
  *
  * main.c hands argv to one of these; each returns the process exit status
- * of cli-and-reports.md (0, 1, 2 usage/bad input, 3 environment).  argv[0]
+ * of docs/cli.md (0, 1, 2 usage/bad input, 3 environment).  argv[0]
  * is the command name.  Commands print results on stdout and diagnostics on
  * stderr; the library underneath never prints.
  */

@@ -4,7 +4,7 @@
  * A stage before the bundle reader: it turns what an agency actually holds
  * (Entra ID sign-in exports, Entra directory audits, the unified audit log;
  * docs/importers.md) into signins.csv or audit-events.csv as
- * evidence-bundle.md and docs/importers.md define them, each row carrying the
+ * docs/bundle-format.md and docs/importers.md define them, each row carrying the
  * `source` FILE:LINE of the record it came from.
  *
  * In: files (or buffers), each detected by content unless a format is

@@ -6,7 +6,7 @@
  * SHA-256, signer certificate and chain embedded) over the /ByteRange.
  * XML: an enveloped XML-DSig signature (xmlsec1, exclusive C14N, SHA-256,
  * the certificate in ds:KeyInfo) as the last child of the root.
- * cli-and-reports.md, section Signing, is the contract.  Verifying fails
+ * docs/cli.md, section Signing, is the contract.  Verifying fails
  * closed: a report is valid only when intact, covering every byte of the
  * file, made with accepted algorithms by a certificate allowed to sign, and
  * chained to a trust anchor at its signing time (docs/signing.md).

@@ -33,7 +33,7 @@ import casezip  # noqa: E402
 
 NS = "{urn:reportgen:report:1}"
 STATUSES = ["not_satisfied", "insufficient_evidence", "satisfied_late",
-            "satisfied", "not_applicable"]  # worst first (ed-24-02.md)
+            "satisfied", "not_applicable"]  # worst first (docs/ed-24-02.md)
 OVERALLS = ["compliant", "compliant_late", "non_compliant"]
 DURATION_RE = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 TIMEOUT = 600
@@ -186,7 +186,7 @@ def raw_control(c):
 
 
 def contract_checks(root):
-    """Rules every report.xml obeys (cli-and-reports.md, ed-24-02.md)."""
+    """Rules every report.xml obeys (docs/cli.md, docs/ed-24-02.md)."""
     fails = []
     if root.tag != NS + "compliance-report":
         return ["root element is %s, not {urn:reportgen:report:1}compliance-report" % root.tag]
@@ -194,7 +194,7 @@ def contract_checks(root):
     for act in root.findall(NS + "action"):
         aid, st = act.get("id"), act.get("status")
         if st not in STATUSES:
-            fails.append("action %s: status %r is not a status of ed-24-02.md" % (aid, st))
+            fails.append("action %s: status %r is not a status of docs/ed-24-02.md" % (aid, st))
             continue
         if act.get("kind") not in ("required", "advisory"):
             fails.append("action %s: kind %r is neither required nor advisory" % (aid, act.get("kind")))
