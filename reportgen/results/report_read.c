@@ -319,6 +319,17 @@ static void read_action(struct rd *c, xmlNodePtr n, struct rg_action_result *a)
 	}
 }
 
+/* The index of an attribute's value in names (0 when absent or unknown:
+ * the schema has already refused unknown values). */
+static int attr_index(xmlNodePtr n, const char *name, const char *const *names)
+{
+	int idx = 0;
+	char *v = rg_xml_attr(n, name);
+	rg_str_in(v ? v : "", names, &idx);
+	xmlFree(v);
+	return idx;
+}
+
 /* The statuses and counts the file states must be those its items give. */
 static void check_derived(struct rd *c, xmlNodePtr root, const struct rg_results *r)
 {
@@ -327,10 +338,7 @@ static void check_derived(struct rd *c, xmlNodePtr root, const struct rg_results
 		if (!is(n, "action"))
 			continue;
 		const struct rg_action_result *a = &r->actions[k++];
-		int st = 0;
-		char *s = rg_xml_attr(n, "status");
-		rg_str_in(s ? s : "", rg_verdict_names, &st);
-		xmlFree(s);
+		int st = attr_index(n, "status", rg_verdict_names);
 		if ((enum rg_verdict)st != a->status)
 			bad(c, n, "status", "render the report again from its bundle",
 			    "action %s says %s but its items give %s", a->id, rg_verdict_names[st],
@@ -351,10 +359,7 @@ static void check_derived(struct rd *c, xmlNodePtr root, const struct rg_results
 			xmlFree(v);
 		}
 	}
-	int ov = 0;
-	char *s = rg_xml_attr(root, "overall");
-	rg_str_in(s ? s : "", rg_overall_names, &ov);
-	xmlFree(s);
+	int ov = attr_index(root, "overall", rg_overall_names);
 	if ((enum rg_overall)ov != r->overall)
 		bad(c, root, "overall", "render the report again from its bundle",
 		    "says %s but its required actions give %s", rg_overall_names[ov],
