@@ -6,7 +6,10 @@ The PDFs and report.xml are two views of one set of results: every action's
 status and item count, every item's evidence reference and the bundle digest
 that report.xml states must be readable (pdftotext) in report.pdf.  Also:
 qpdf --check, pdfinfo (title, author, Tagged: yes), the summary at most two
-pages, and two runs with SOURCE_DATE_EPOCH byte-identical.
+pages, and two runs with SOURCE_DATE_EPOCH byte-identical.  The PDF/UA-1
+structure of both (pdfua.py: one Document root, tables, headings, artifacts,
+links, XMP ...), and every evidence reference readable in report.pdf's
+tagged content, not only drawn.
 
 usage: check_sample.py --reportgen EXE --zip BUNDLE.zip --qpdf Q --pdfinfo I --pdftotext T
 """
@@ -17,6 +20,9 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pdfua  # noqa: E402  (next to this file)
 
 NS = "{urn:reportgen:report:1}"
 # The status words of templates/default.xml.
@@ -78,6 +84,9 @@ def main():
             pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
             if name == "summary.pdf":
                 check(1 <= pages <= 2, f"summary has {pages} pages")
+            for problem in pdfua.problems(path, args.pdfinfo, args.qpdf):
+                check(False, f"{name}: PDF/UA: {problem}")
+        tagged = pdfua.tagged_text(os.path.join(d1, "report.pdf"))
 
         rc, text, _ = run([args.pdftotext, "-layout", os.path.join(d1, "report.pdf"), "-"])
         check(digest in text, "report.pdf: bundle digest missing")
@@ -99,6 +108,8 @@ def main():
             for it in items:
                 ref = it.get("evidence")
                 check(re.search(re.escape(ref) + r"(?!\d)", text), f"{aid}: evidence {ref} missing")
+                check(re.search(re.escape(ref) + r"(?!\d)", tagged),
+                      f"{aid}: evidence {ref} not in the tagged content of report.pdf")
     if failures:
         print("\n".join(failures))
         return 1

@@ -3,8 +3,9 @@
  *
  * Each test renders a hand-built results model (fixture.h) through the
  * public interface (views/pdf.h) into a fresh temporary directory and asks
- * qpdf, pdfinfo, pdftotext and pdffonts what a reader would see: a valid
- * file, the title, the page count, "Tagged: yes", every action with its
+ * qpdf, pdfinfo, pdftotext, pdffonts and pikepdf (pdfua.py) what a reader
+ * would see: a valid file with the PDF/UA-1 structure, the title, the page
+ * count, "Tagged: yes", every action with its
  * status, every evidence reference, the bundle digest, a multi-page table
  * with its header on each page and each row once, byte-identical reruns.
  * The template tests cover the error paths of rg_template_load.
@@ -138,6 +139,11 @@ static void assert_valid(const char *pdf, const char *title)
 	cr_assert(strstr(info, "Subject:         Response of Example Agency"), "no subject");
 	free(want);
 	free(info);
+	/* The PDF/UA-1 structure, read with pikepdf and pdfinfo -struct. */
+	char *ua = run(&st, "%s %s --pdfinfo %s --qpdf %s '%s' 2>&1", PDF_PYTHON, PDFUA, PDFINFO,
+	               QPDF, pdf);
+	cr_assert_eq(st, 0, "PDF/UA structure of %s:\n%.3000s", pdf, ua);
+	free(ua);
 }
 
 static char *slurp(const char *path, size_t *n)
