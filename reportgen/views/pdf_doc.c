@@ -124,6 +124,18 @@ static rg_status load_fonts(struct rg_pdoc *d)
 	d->lay = pango_layout_new(d->pc);
 	for (int i = 0; i < RG_PTABLE_MAX_COLS; i++)
 		d->cell[i] = pango_layout_new(d->pc);
+	/* No hyphen where a line breaks inside a word (pango >= 1.44 inserts
+	 * one by default): most long words here are identifiers, digests,
+	 * paths and addresses, where an inserted hyphen reads exactly like a
+	 * real one.  They break between characters with no mark.  The list
+	 * covers any text (an attribute's range is the whole text by
+	 * default) and stays with the layout across pango_layout_set_text. */
+	PangoAttrList *attrs = pango_attr_list_new();
+	pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
+	pango_layout_set_attributes(d->lay, attrs);
+	for (int i = 0; i < RG_PTABLE_MAX_COLS; i++)
+		pango_layout_set_attributes(d->cell[i], attrs);
+	pango_attr_list_unref(attrs);
 
 	double s = d->t->font_size;
 	struct {

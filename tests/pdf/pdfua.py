@@ -40,6 +40,8 @@ PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "Tj", "TJ",
 NEWLINE = {"Td", "TD", "T*", "Tm", "'", '"'}
 # The operators the checks look at; qpdf drops the others before Python
 # sees them (a 3,000-row report has a million operators).
+LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
+             0xFB05: "st", 0xFB06: "st"}
 WANTED = " ".join(PAINT | NEWLINE | {"BDC", "BMC", "EMC", "Tf"})
 
 
@@ -92,15 +94,18 @@ class Decoder:
         return "".join(out)
 
 
-def page_texts(pdf):
+def page_texts(pdf, drawn=False):
     """For each page (0-based index): {mcid: text}, the artifact text and
-    the problems of its marked content."""
+    the problems of its marked content.  drawn: the glyphs as drawn (each
+    through its font's ToUnicode), ignoring /ActualText, which cairo wraps
+    around the glyphs pango adds, such as an inserted hyphen: the text a
+    reader sees rather than the text a screen reader reads."""
     result = []
     for pno, page in enumerate(pdf.pages):
         dec = Decoder(page)
         # Stack of (kind, mcid or ActualText); kind: tag, artifact, other.
         marks = []
-        mcid_text, artifact_text, problems = {}, [], []
+        mcid_text, artifact_text, problems, untagged = {}, [], [], []
         sink, actual = None, False  # where text goes; inside an ActualText span
 
         def recompute():
@@ -115,7 +120,7 @@ def page_texts(pdf):
                 if m[0] == "artifact":
                     out = artifact_text
                     break
-            return out, any(m[0] == "other" and m[1] is not None for m in marks)
+            return out, not drawn and any(m[0] == "other" and m[1] is not None for m in marks)
 
         for operands, op in pikepdf.parse_content_stream(page, WANTED):
             op = str(op)
@@ -132,7 +137,7 @@ def page_texts(pdf):
                         at = str(props.ActualText)
                     marks.append(("other", at))
                 sink, actual = recompute()
-                if at is not None and sink is not None:
+                if at is not None and sink is not None and not drawn:
                     sink.append(at)
                 continue
             if op == "EMC":
@@ -144,21 +149,24 @@ def page_texts(pdf):
                 continue
             if op == "Tf":
                 dec.select(operands[0])
-            if sink is None:
+            target = sink
+            if target is None:
                 if op in PAINT:
                     problems.append(f"page {pno + 1}: '{op}' drawn outside any tagged content "
                                     "or artifact")
-                continue
+                if not drawn:
+                    continue
+                target = untagged
             if op in NEWLINE:
-                sink.append("\n")
+                target.append("\n")
             if actual:
                 continue
             if op in ("Tj", "'", '"'):
-                sink.append(dec.text(bytes(operands[-1])))
+                target.append(dec.text(bytes(operands[-1])))
             elif op == "TJ":
                 for x in operands[0]:
                     if isinstance(x, pikepdf.String):
-                        sink.append(dec.text(bytes(x)))
+                        target.append(dec.text(bytes(x)))
         if marks:
             problems.append(f"page {pno + 1}: marked content left open")
         result.append(({k: "".join(v) for k, v in mcid_text.items()}, "".join(artifact_text),
@@ -372,6 +380,16 @@ def tagged_text(path):
     """Everything the structure tree reads, page by page, joined."""
     pdf = pikepdf.open(path)
     return "\n".join("\n".join(mc[k] for k in sorted(mc)) for mc, _, _ in page_texts(pdf))
+
+
+def drawn_text(path):
+    """The glyphs drawn in content elements, as a reader sees them (see
+    page_texts), page by page: an inserted hyphen shows here."""
+    pdf = pikepdf.open(path)
+    text = "\n".join("\n".join(mc[k] for k in sorted(mc))
+                     for mc, _, _ in page_texts(pdf, drawn=True))
+    # A ligature glyph (fi, fl ...) is its letters, as a reader sees it.
+    return text.translate(LIGATURES)
 
 
 def main():
