@@ -455,7 +455,7 @@ struct post {
 	unsigned char *kind; /* [doc->size] */
 	long *annot;         /* link annotations, in page order */
 	size_t n_annot, cap_annot;
-	size_t *new_off;     /* [doc->size + 1] offsets in the new file, 0: not written */
+	uint32_t *new_off;   /* [doc->size + 1] offsets in the new file, 0: not written */
 	long pending_len;    /* length object of the content stream just written */
 	size_t pending_val;
 	const char *why;     /* what is wrong, for the diagnostic */
@@ -726,13 +726,12 @@ static void put_xmp(struct out *o, const struct rg_pdf_post *in)
 	           "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
 }
 
-static bool write_object(struct post *ps, struct out *o, long num, long xmp_num)
+static bool write_object(struct post *ps, struct out *o, long num, const struct obj *obp,
+                         long xmp_num)
 {
 	const struct rg_pdfdoc *doc = ps->doc;
 	const struct rg_pdf_post *in = ps->info;
-	struct obj ob;
-	if (!get_obj(doc, num, &ob))
-		return (ps->why = "an object is damaged"), false;
+	const struct obj ob = *obp;
 	struct rg_span d = ob.value;
 	bool is_dict = d.n >= 4 && d.p[0] == '<' && d.p[1] == '<';
 	switch (ps->kind[num]) {
@@ -799,15 +798,18 @@ static bool write_object(struct post *ps, struct out *o, long num, long xmp_num)
 	return true;
 }
 
-struct placed {
-	size_t off;
-	long num;
-};
+#define RELEASE_STEP ((size_t)1 << 20)
 
-static int by_offset(const void *a, const void *b)
+/* Drops the mapped pages before offset upto (all of them for 0) from the
+ * process; returns the page-aligned offset released.  Only advice: the
+ * bytes stay readable (a later look-up faults them in again). */
+static size_t release(char *map, size_t size, size_t upto)
 {
-	const struct placed *x = a, *y = b;
-	return (x->off > y->off) - (x->off < y->off);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t n = upto ? upto / page * page : size;
+	if (n)
+		madvise(map, n, MADV_DONTNEED);
+	return n;
 }
 
 /* Moves the new file (at base, n bytes) to the start and cuts the rest. */
@@ -855,6 +857,9 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 		return io_fail(diags, path, errno);
 	if (sb.st_size < 64)
 		return fail(diags, path, "the file is too short to be a PDF");
+	/* Offsets are kept in 32 bits; the signer stops at 1 GiB anyway. */
+	if ((uint64_t)sb.st_size > UINT32_MAX / 2)
+		return fail(diags, path, "the file is larger than 2 GiB");
 	size_t size = (size_t)sb.st_size;
 	char *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
@@ -865,7 +870,6 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 	struct rg_pdfdoc doc;
 	struct post ps = {.doc = &doc, .info = in};
 	struct out o = {.fd = fd, .base = (off_t)size};
-	struct placed *order = NULL;
 	rg_buf_init(&o.b, 0);
 	if (!rg_pdfdoc_open(&doc, map, size, err, sizeof err)) {
 		st = fail(diags, path, err);
@@ -877,9 +881,8 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 	}
 	ps.kind = calloc((size_t)doc.size + 1, 1);
 	ps.new_off = calloc((size_t)doc.size + 1, sizeof *ps.new_off);
-	order = malloc(((size_t)doc.size + 1) * sizeof *order);
 	o.h = rg_sha256_new();
-	if (!ps.kind || !ps.new_off || !order || !o.h) {
+	if (!ps.kind || !ps.new_off || !o.h) {
 		st = RG_EENV;
 		goto done;
 	}
@@ -897,20 +900,47 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 		goto done;
 	}
 
-	/* Every object, in the order cairo wrote them. */
-	size_t n_order = 0;
+	/* Every object, in the order cairo wrote them: one after the other
+	 * from the first to the cross-reference table, each the live one of
+	 * its number. */
+	size_t first = doc.startxref;
 	for (long num = 1; num < doc.size; num++)
-		if (doc.off[num] != 0 && doc.off[num] != SIZE_MAX)
-			order[n_order++] = (struct placed){doc.off[num], num};
-	qsort(order, n_order, sizeof *order, by_offset);
-	size_t first = n_order ? order[0].off : size;
-
+		if (doc.off[num] != 0 && doc.off[num] != SIZE_MAX && doc.off[num] < first)
+			first = doc.off[num];
 	long xmp_num = doc.size;
 	out_span(&o, map, map + first); /* %PDF-1.x and the binary comment */
-	for (size_t i = 0; i < n_order && !o.err; i++) {
-		ps.new_off[order[i].num] = o.pos;
-		if (!write_object(&ps, &o, order[i].num, xmp_num)) {
+	/* The mapping is read front to back (with a few look-ups of earlier
+	 * objects): hand the pages already copied back to the page cache, so
+	 * that reading the file does not add its size to the peak RSS. */
+	release(map, size, 0);
+	size_t released = 0;
+	const char *p = map + first, *xref = map + doc.startxref;
+	while (p < xref && !o.err) {
+		size_t at = (size_t)(p - map);
+		if (at - released >= RELEASE_STEP)
+			released = release(map, size, at);
+		char *end;
+		long num = strtol(p, &end, 10);
+		struct obj ob;
+		if (end == p || num <= 0 || num >= doc.size || doc.off[num] != at ||
+		    !get_obj(&doc, num, &ob)) {
+			st = fail(diags, path, "an object is not where the cross-reference table says");
+			goto done;
+		}
+		ps.new_off[num] = (uint32_t)o.pos;
+		if (!write_object(&ps, &o, num, &ob, xmp_num)) {
 			st = fail(diags, path, ps.why ? ps.why : "an object is damaged");
+			goto done;
+		}
+		p = rg_pdf_skip_ws(ob.end, xref);
+	}
+	if (p != xref && !o.err) {
+		st = fail(diags, path, "the last object runs into the cross-reference table");
+		goto done;
+	}
+	for (long num = 1; num < doc.size; num++) {
+		if (doc.off[num] != 0 && doc.off[num] != SIZE_MAX && !ps.new_off[num]) {
+			st = fail(diags, path, "an object of the cross-reference table is missing");
 			goto done;
 		}
 	}
@@ -922,7 +952,7 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 	struct out measure = {.fd = -1};
 	rg_buf_init(&measure.b, 0);
 	put_xmp(&measure, in);
-	ps.new_off[xmp_num] = o.pos;
+	ps.new_off[xmp_num] = (uint32_t)o.pos;
 	out_printf(&o, "%ld 0 obj\n<< /Type /Metadata\n   /Subtype /XML\n   /Length %zu\n>>\nstream\n",
 	           xmp_num, measure.b.len);
 	out_put(&o, measure.b.data, measure.b.len);
@@ -942,7 +972,7 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 	out_printf(&o, "xref\n0 %ld\n0000000000 65535 f \n", xmp_num + 1);
 	for (long num = 1; num <= xmp_num; num++) {
 		if (ps.new_off[num])
-			out_printf(&o, "%010zu 00000 n \n", ps.new_off[num]);
+			out_printf(&o, "%010" PRIu32 " 00000 n \n", ps.new_off[num]);
 		else
 			out_str(&o, "0000000000 00001 f \n");
 	}
@@ -972,6 +1002,5 @@ done:
 	free(ps.kind);
 	free(ps.new_off);
 	free(ps.annot);
-	free(order);
 	return st;
 }
