@@ -449,11 +449,17 @@ static struct rg_span dict_of(const struct rg_pdfdoc *doc, struct rg_span ref_va
 /* What the rewrite does with an object. */
 enum kind { K_COPY, K_PAGE, K_CONTENT, K_LENGTH };
 
+/* A link annotation and its place in reading order (page by page, each
+ * page's /Annots in order: the order the views drew the links in). */
+struct annot {
+	long num, index;
+};
+
 struct post {
 	const struct rg_pdfdoc *doc;
 	const struct rg_pdf_post *info;
 	unsigned char *kind; /* [doc->size] */
-	long *annot;         /* link annotations, in page order */
+	struct annot *annot; /* link annotations; by number once the pages are walked */
 	size_t n_annot, cap_annot;
 	uint32_t *new_off;   /* [doc->size + 1] offsets in the new file, 0: not written */
 	long pending_len;    /* length object of the content stream just written */
@@ -465,14 +471,21 @@ static bool add_annot(struct post *ps, long num)
 {
 	if (ps->n_annot == ps->cap_annot) {
 		size_t cap = ps->cap_annot ? 2 * ps->cap_annot : 32;
-		long *v = realloc(ps->annot, cap * sizeof *v);
+		struct annot *v = realloc(ps->annot, cap * sizeof *v);
 		if (!v)
 			return false;
 		ps->annot = v;
 		ps->cap_annot = cap;
 	}
-	ps->annot[ps->n_annot++] = num;
+	ps->annot[ps->n_annot] = (struct annot){num, (long)ps->n_annot};
+	ps->n_annot++;
 	return true;
+}
+
+static int by_num(const void *a, const void *b)
+{
+	const struct annot *x = a, *y = b;
+	return (x->num > y->num) - (x->num < y->num);
 }
 
 static bool valid_num(const struct post *ps, long num)
@@ -493,7 +506,7 @@ static bool walk_pages(struct post *ps, struct rg_span node_ref, int depth)
 		const char *pos = NULL;
 		if (!rg_pdf_dict_get(node, "/Kids", &v))
 			return (ps->why = "page tree node without /Kids"), false;
-		ps->kind[ref.num] = K_PAGE; /* visited; written unchanged below */
+		ps->kind[ref.num] = K_PAGE; /* being visited: a loop back to it fails */
 		while (rg_pdf_array_next(v, &pos, &kid))
 			if (!walk_pages(ps, kid, depth + 1))
 				return false;
@@ -534,10 +547,9 @@ static bool walk_pages(struct post *ps, struct rg_span node_ref, int depth)
 /* The position of link annotation num in reading order, or -1. */
 static long annot_index(const struct post *ps, long num)
 {
-	for (size_t i = 0; i < ps->n_annot; i++)
-		if (ps->annot[i] == num)
-			return (long)i;
-	return -1;
+	struct annot key = {num, 0};
+	const struct annot *a = bsearch(&key, ps->annot, ps->n_annot, sizeof key, by_num);
+	return a ? a->index : -1;
 }
 
 /* Opens the rewritten object num: "N 0 obj\n" and its dictionary without
@@ -895,6 +907,8 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 		st = fail(diags, path, ps.why);
 		goto done;
 	}
+	if (ps.n_annot)
+		qsort(ps.annot, ps.n_annot, sizeof *ps.annot, by_num);
 	if (ps.n_annot != in->n_links) {
 		st = fail(diags, path, "the link annotations are not the links drawn");
 		goto done;

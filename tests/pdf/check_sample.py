@@ -154,6 +154,16 @@ def main():
         rc, summary, _ = run([args.pdftotext, "-layout", os.path.join(d1, "summary.pdf"), "-"])
         check(digest in summary, "summary.pdf: bundle digest missing")
 
+        # Each link says where it goes: the section of its action.
+        actions = [(a.get("id"), a.get("title")) for a in xml.iter(NS + "action")]
+        links = pdfua.link_contents(os.path.join(d1, "report.pdf"))
+        check(links == [f"{i} {t}" for i, t in actions],
+              f"report.pdf: link descriptions {links[:3]}... are not the actions' headings")
+        links = pdfua.link_contents(os.path.join(d1, "summary.pdf"))
+        check(len(links) == len(actions) and
+              all(c.startswith(f"{i} {t} (report.pdf, page ") for c, (i, t) in zip(links, actions)),
+              f"summary.pdf: link descriptions {links[:3]}... do not name the actions' sections")
+
         at = 0
         for action in xml.iter(NS + "action"):
             aid, status = action.get("id"), action.get("status")

@@ -376,6 +376,13 @@ def problems(path, pdfinfo="pdfinfo", qpdf="qpdf"):
     return out
 
 
+def link_contents(path):
+    """The /Contents of the link annotations, page by page in /Annots order."""
+    pdf = pikepdf.open(path)
+    return [str(a.get("/Contents", "")) for page in pdf.pages
+            for a in page.obj.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+
+
 def tagged_text(path):
     """Everything the structure tree reads, page by page, joined."""
     pdf = pikepdf.open(path)
