@@ -195,11 +195,6 @@ static void put_text_string(struct out *o, const char *s)
 /* ------------------------------------------------------------------ */
 /* Artifacts in a content stream */
 
-static bool is_ws(char c)
-{
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
-}
-
 static bool is_delim(char c)
 {
 	return strchr("()<>[]{}/%", c) != NULL;
@@ -235,73 +230,33 @@ static const char *mark_artifacts(const char *in, size_t n, struct rg_buf *out)
 {
 	const char *p = in, *end = in + n, *copied = in;
 	const char *ops_at = NULL; /* first operand of the operator being read */
-	bool mcid = false;         /* an /MCID among those operands */
+	bool mcid = false;         /* the last operand is a dictionary with /MCID */
 	int depth = 0;             /* marked-content nesting (cairo's own) */
 	long q = 0, art_q = 0;     /* q nesting; at the artifact's start */
 	bool art = false, text = false;
 	int rc = RG_BUF_OK;
 #define EMIT_UPTO(at) (rc |= rg_buf_append(out, copied, (size_t)((at) - copied)), copied = (at))
-	while (p < end) {
-		if (is_ws(*p)) {
-			p++;
-			continue;
-		}
-		if (*p == '%') {
-			while (p < end && *p != '\n' && *p != '\r')
-				p++;
-			continue;
-		}
+	while ((p = rg_pdf_skip_ws(p, end)) < end) {
 		const char *tok = p;
 		if (!ops_at)
 			ops_at = tok;
-		if (*p == '/') {
-			for (p++; p < end && !is_ws(*p) && !is_delim(*p); p++)
-				;
-			if (op_is(tok, (size_t)(p - tok), "/MCID"))
-				mcid = true;
+		/* Operands are PDF objects, read with the object reader (strings,
+		 * dictionaries and arrays whole, whatever they hold); an operator
+		 * is a bare word that is not a number or a keyword operand. */
+		bool word = !is_delim(*p) && !strchr("0123456789+-.", *p);
+		const char *e = p;
+		while (word && e < end && !is_delim(*e) && !strchr(" \n\r\t\f", *e) && *e)
+			e++;
+		size_t len = (size_t)(e - p);
+		if (!word || op_is(tok, len, "true") || op_is(tok, len, "false") ||
+		    op_is(tok, len, "null")) {
+			if (!(p = rg_pdf_skip_object(p, end)))
+				return "a malformed operand";
+			struct rg_span operand = {tok, (size_t)(p - tok)}, v;
+			mcid = *tok == '<' && rg_pdf_dict_get(operand, "/MCID", &v);
 			continue;
 		}
-		if (*p == '(') {
-			int nest = 0;
-			for (p++; p < end; p++) {
-				if (*p == '\\')
-					p++;
-				else if (*p == '(')
-					nest++;
-				else if (*p == ')' && nest-- == 0)
-					break;
-			}
-			if (p >= end)
-				return "unterminated string";
-			p++;
-			continue;
-		}
-		if (*p == '<' || *p == '>') {
-			if (p + 1 < end && p[1] == *p) {
-				p += 2;
-				continue;
-			}
-			if (*p == '>')
-				return "stray '>'";
-			while (p < end && *p != '>')
-				p++;
-			if (p >= end)
-				return "unterminated hex string";
-			p++;
-			continue;
-		}
-		if (strchr("[]{}", *p)) {
-			p++;
-			continue;
-		}
-		if (*p == ')')
-			return "stray ')'";
-		for (; p < end && !is_ws(*p) && !is_delim(*p); p++)
-			;
-		size_t len = (size_t)(p - tok);
-		if (strchr("0123456789+-.", *tok) || op_is(tok, len, "true") ||
-		    op_is(tok, len, "false") || op_is(tok, len, "null"))
-			continue; /* an operand */
+		p = e;
 
 		/* An operator; its operands start at ops_at. */
 		const char *at = ops_at;
