@@ -36,7 +36,7 @@
 #include <openssl/ess.h>
 
 #include "core/str.h"
-#include "sign/pdfobj.h"
+#include "core/pdfobj.h"
 
 /* ECDSA signatures vary by a few bytes from run to run (the DER integers r
  * and s lose or gain a leading byte); RSA ones never do, so for RSA the

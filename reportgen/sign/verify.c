@@ -44,7 +44,7 @@
 #include <openssl/ess.h>
 #include <openssl/pkcs7.h>
 
-#include "sign/pdfobj.h"
+#include "core/pdfobj.h"
 
 /* How far before its /ByteRange a signature dictionary may start (a
  * /Contents string placed first, holding a large CMS). */

@@ -3,9 +3,11 @@
  *
  * Invariants: in the dry pass nothing touches cairo (d->cr is NULL); both
  * passes compute every height with the same PangoContext, so page breaks
- * agree; every tag opened is closed on the same page; a table row is never
- * split (a row is moved whole to the next page, and a cell is capped at
- * MAX_CELL_LINES lines so a row always fits on an empty page).
+ * agree; every content element (a leaf of the structure tree: P, H1-H3,
+ * TH, TD, Link, Figure) is opened and closed on one page, while grouping
+ * elements (Document, Table, THead, TBody, TR) may span pages; a table row
+ * is never split (a row is moved whole to the next page, and a cell is
+ * capped at MAX_CELL_LINES lines so a row always fits on an empty page).
  */
 #include "views/pdf_doc.h"
 
@@ -14,6 +16,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <fontconfig/fontconfig.h>
 #include <pango/pangofc-fontmap.h>
@@ -123,6 +129,18 @@ static rg_status load_fonts(struct rg_pdoc *d)
 	d->lay = pango_layout_new(d->pc);
 	for (int i = 0; i < RG_PTABLE_MAX_COLS; i++)
 		d->cell[i] = pango_layout_new(d->pc);
+	/* No hyphen where a line breaks inside a word (pango >= 1.44 inserts
+	 * one by default): most long words here are identifiers, digests,
+	 * paths and addresses, where an inserted hyphen reads exactly like a
+	 * real one.  They break between characters with no mark.  The list
+	 * covers any text (an attribute's range is the whole text by
+	 * default) and stays with the layout across pango_layout_set_text. */
+	PangoAttrList *attrs = pango_attr_list_new();
+	pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
+	pango_layout_set_attributes(d->lay, attrs);
+	for (int i = 0; i < RG_PTABLE_MAX_COLS; i++)
+		pango_layout_set_attributes(d->cell[i], attrs);
+	pango_attr_list_unref(attrs);
 
 	double s = d->t->font_size;
 	struct {
@@ -354,10 +372,23 @@ void rg_pdoc_colour(struct rg_pdoc *d, enum rg_tpl_colour c)
 	cairo_set_source_rgb(d->cr, k.r, k.g, k.b);
 }
 
+/* Ends the label/value table of the fields drawn last. */
+static void close_fields(struct rg_pdoc *d)
+{
+	if (d->fields_open)
+		cairo_tag_end(d->cr, "Table");
+	d->fields_open = false;
+}
+
 void rg_pdoc_tag(struct rg_pdoc *d, const char *name, const char *attrs)
 {
-	if (!d->dry)
-		cairo_tag_begin(d->cr, name, attrs);
+	if (d->dry)
+		return;
+	/* Any element but a field's own ends a run of fields: the fields'
+	 * table holds them and nothing else. */
+	if (!d->in_field)
+		close_fields(d);
+	cairo_tag_begin(d->cr, name, attrs);
 }
 
 void rg_pdoc_untag(struct rg_pdoc *d, const char *name)
@@ -601,14 +632,27 @@ void rg_pdoc_field(struct rg_pdoc *d, const char *label, double label_w, enum rg
 	double base = (double)pango_layout_get_baseline(d->lay) / PANGO_SCALE;
 	double h = lh > vh ? lh : vh;
 	rg_pdoc_need(d, h);
-	rg_pdoc_tag(d, "P", NULL);
+	if (!d->dry && !d->fields_open) {
+		rg_pdoc_tag(d, "Table", NULL);
+		d->fields_open = true;
+	}
+	/* A row of the fields' table: the label is its row header.  The badge
+	 * is drawn outside both cells (an artifact): the value says the
+	 * status in words. */
+	d->in_field = true;
+	rg_pdoc_tag(d, "TR", NULL);
+	rg_pdoc_tag(d, "TH", NULL);
 	rg_pdoc_draw_text(d, d->x0, d->y, label_w - 6, RG_F_BOLD, RG_C_MUTED, RG_A_LEFT, false,
 	                  label);
+	rg_pdoc_untag(d, "TH");
 	if (status >= 0)
 		rg_pdoc_badge(d, d->x0 + label_w, d->y + base - BADGE + 0.5, BADGE,
 		              (enum rg_verdict)status);
+	rg_pdoc_tag(d, "TD", NULL);
 	rg_pdoc_draw_text(d, vx, d->y, vw, f, RG_C_TEXT, RG_A_LEFT, false, value);
-	rg_pdoc_untag(d, "P");
+	rg_pdoc_untag(d, "TD");
+	rg_pdoc_untag(d, "TR");
+	d->in_field = false;
 	d->y += h + 3;
 }
 
@@ -626,7 +670,10 @@ static double header_height(struct rg_pdoc *d, struct rg_ptable *tb)
 	return hh + 2 * PAD;
 }
 
-static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
+/* The header row.  tagged: the table's THead, drawn once where the table
+ * starts; otherwise the repetition on a continuation page, outside any
+ * element (an artifact: a screen reader hears the header once). */
+static void table_header(struct rg_pdoc *d, struct rg_ptable *tb, bool tagged)
 {
 	double hh = header_height(d, tb);
 	if (!d->dry) {
@@ -634,16 +681,54 @@ static void table_header(struct rg_pdoc *d, struct rg_ptable *tb)
 		cairo_rectangle(d->cr, d->x0, d->y, d->x1 - d->x0, hh);
 		cairo_fill(d->cr);
 	}
-	rg_pdoc_tag(d, "TR", NULL);
+	if (tagged) {
+		rg_pdoc_tag(d, "THead", NULL);
+		rg_pdoc_tag(d, "TR", NULL);
+	}
 	for (size_t i = 0; i < tb->n; i++) {
-		rg_pdoc_tag(d, "TH", NULL);
+		if (tagged)
+			rg_pdoc_tag(d, "TH", NULL);
 		rg_pdoc_draw_text(d, tb->x[i] + PAD, d->y + PAD, tb->w[i] - 2 * PAD, RG_F_SMALL_BOLD,
 		                  RG_C_TEXT, tb->cols[i].align, false, tb->head[i]);
-		rg_pdoc_untag(d, "TH");
+		if (tagged)
+			rg_pdoc_untag(d, "TH");
 	}
-	rg_pdoc_untag(d, "TR");
+	if (tagged) {
+		rg_pdoc_untag(d, "TR");
+		rg_pdoc_untag(d, "THead");
+	}
 	d->y += hh;
 	tb->rows_on_page = 0;
+}
+
+/* Opens the table's element with its header row. */
+static void table_open(struct rg_pdoc *d, struct rg_ptable *tb)
+{
+	rg_pdoc_tag(d, "Table", NULL);
+	tb->tag_open = true;
+	table_header(d, tb, true);
+	tb->header_pending = false;
+}
+
+/* Records what a link leads to, for its annotation's /Contents. */
+static void add_link_alt(struct rg_pdoc *d, const char *alt)
+{
+	if (d->n_links == d->cap_links) {
+		size_t cap = d->cap_links ? 2 * d->cap_links : 16;
+		char **v = realloc(d->link_alt, cap * sizeof *v);
+		if (!v) {
+			d->oom = true;
+			return;
+		}
+		d->link_alt = v;
+		d->cap_links = cap;
+	}
+	char *s = rg_asprintf("%s", alt);
+	if (!s) {
+		d->oom = true;
+		return;
+	}
+	d->link_alt[d->n_links++] = s;
 }
 
 void rg_pdoc_table_begin(struct rg_pdoc *d, struct rg_ptable *tb, double min_rows)
@@ -702,21 +787,23 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 	rh += 2 * PAD;
 	if (tb->header_pending) {
 		rg_pdoc_need(d, header_height(d, tb) + rh);
-		rg_pdoc_tag(d, "Table", NULL);
-		tb->tag_open = true;
-		table_header(d, tb);
-		tb->header_pending = false;
+		table_open(d, tb);
+		rg_pdoc_tag(d, "TBody", NULL);
+		tb->body_open = true;
 	} else if (d->y + rh > d->bottom) {
-		/* Continue on the next page: close this page's table, reopen it
-		 * with a caption and the header repeated. */
-		rg_pdoc_untag(d, "Table");
+		/* Continue on the next page, in the same Table element, under a
+		 * caption and the header repeated for the eye only: both are
+		 * drawn outside any element (artifacts). */
 		rg_pdoc_new_page(d);
 		if (tb->caption) {
 			struct rg_tpl_var v = {"title", tb->caption};
-			rg_pdoc_para(d, RG_F_SMALL, RG_C_MUTED, rg_pdoc_text(d, RG_T_CONTINUED, &v, 1));
+			const char *s = rg_pdoc_text(d, RG_T_CONTINUED, &v, 1);
+			double w = d->x1 - d->x0;
+			double h = rg_pdoc_text_height(d, RG_F_SMALL, w, s);
+			rg_pdoc_draw_text(d, d->x0, d->y, w, RG_F_SMALL, RG_C_MUTED, RG_A_LEFT, false, s);
+			d->y += h + 4;
 		}
-		rg_pdoc_tag(d, "Table", NULL);
-		table_header(d, tb);
+		table_header(d, tb, false);
 	}
 	if (!d->dry) {
 		if (tb->rows_on_page % 2 == 1) {
@@ -733,19 +820,29 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 		for (size_t i = 0; i < tb->n; i++) {
 			PangoLayout *l = d->cell[i];
 			double tx = tb->x[i] + PAD;
-			rg_pdoc_tag(d, "TD", NULL);
-			if (cells[i].link)
-				rg_pdoc_tag(d, CAIRO_TAG_LINK, cells[i].link);
+			/* A link needs something drawn to have an area: none on
+			 * an empty cell. */
+			const struct rg_plink *link = cells[i].text && *cells[i].text && cells[i].link &&
+			                                      cells[i].link->attrs
+			                                  ? cells[i].link
+			                                  : NULL;
+			/* The badge before the cell's element: an artifact, the
+			 * status word next to it is the content. */
 			if (cells[i].status >= 0) {
 				double base = (double)pango_layout_get_baseline(l) / PANGO_SCALE;
 				rg_pdoc_badge(d, tx, d->y + PAD + base - BADGE + 0.5, BADGE,
 				              (enum rg_verdict)cells[i].status);
 				tx += BADGE + 3;
 			}
-			rg_pdoc_colour(d, cells[i].link ? RG_C_ACCENT : RG_C_TEXT);
+			rg_pdoc_tag(d, "TD", NULL);
+			if (link) {
+				rg_pdoc_tag(d, CAIRO_TAG_LINK, link->attrs);
+				add_link_alt(d, link->alt ? link->alt : cells[i].text);
+			}
+			rg_pdoc_colour(d, link ? RG_C_ACCENT : RG_C_TEXT);
 			cairo_move_to(d->cr, tx, d->y + PAD);
 			pango_cairo_show_layout(d->cr, l);
-			if (cells[i].link)
+			if (link)
 				rg_pdoc_untag(d, CAIRO_TAG_LINK);
 			rg_pdoc_untag(d, "TD");
 		}
@@ -760,14 +857,13 @@ void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb)
 	if (tb->header_pending) {
 		/* No rows: the header alone still says what would be there. */
 		rg_pdoc_need(d, header_height(d, tb));
-		rg_pdoc_tag(d, "Table", NULL);
-		tb->tag_open = true;
-		table_header(d, tb);
-		tb->header_pending = false;
+		table_open(d, tb);
 	}
+	if (tb->body_open)
+		rg_pdoc_untag(d, "TBody");
 	if (tb->tag_open)
 		rg_pdoc_untag(d, "Table");
-	tb->tag_open = false;
+	tb->tag_open = tb->body_open = false;
 	d->y += 8;
 }
 
@@ -874,7 +970,14 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_MOD_DATE, date);
 	d.cr = cairo_create(d.surf);
 	start_pass(&d, false);
+	/* One Document element holds the whole structure tree (PDF/UA-1
+	 * 7.1); it also has cairo mark the file /Marked. */
+	cairo_tag_begin(d.cr, "Document", NULL);
 	body(&d);
+	/* Closed before the last page is shown: a tag after it would belong
+	 * to a page of its own. */
+	close_fields(&d);
+	cairo_tag_end(d.cr, "Document");
 	end_page(&d);
 	/* Both passes run the same code on the same metrics. */
 	if (d.page != d.pages) {
@@ -890,6 +993,12 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 		cs = cairo_surface_status(d.surf);
 	cairo_surface_destroy(d.surf);
 	d.surf = NULL;
+#ifdef __GLIBC__
+	/* cairo has just freed the structure tree (about 1.5 KB a table row),
+	 * which glibc would keep: give it back before the post-processing
+	 * pass allocates, so that the pass does not add to the peak. */
+	malloc_trim(0);
+#endif
 	if (d.write_errno) {
 		rg_diag_err(diags, "pdf.write", path, 0, NULL, NULL, "cannot write the PDF: %s",
 		            strerror(d.write_errno));
@@ -901,8 +1010,14 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	}
 	if (st == RG_OK && d.oom)
 		st = RG_EENV;
-	if (st == RG_OK)
-		st = rg_pdf_mark_tagged(d.fp, path, t->lang, d.figure_alt, diags);
+	if (st == RG_OK) {
+		const struct rg_pdf_post post = {
+			.lang = t->lang, .title = title, .author = agency, .subject = subject,
+			.date = date, .figure_alt = d.figure_alt,
+			.link_alt = d.link_alt, .n_links = d.n_links,
+		};
+		st = rg_pdf_post_process(d.fp, path, &post, diags);
+	}
 	if (fclose(d.fp) != 0 && st == RG_OK) {
 		rg_diag_err(diags, "pdf.write", path, 0, NULL, NULL, "cannot write the PDF: %s",
 		            strerror(errno));
@@ -913,6 +1028,9 @@ out:
 	free(title);
 	free(subject);
 	free(d.figure_alt);
+	for (size_t i = 0; i < d.n_links; i++)
+		free(d.link_alt[i]);
+	free(d.link_alt);
 	ring_free(&d);
 	free_vars(&d);
 	free_fonts(&d);

@@ -11,9 +11,15 @@
  * page when it is shown, and a table of 50 000 rows costs what one row
  * costs, apart from what cairo keeps for the structure tree.
  *
- * Every structure tag is opened and closed on one page: a table that runs
- * past a page is closed and reopened on the next with its header row
- * repeated, so no marked-content sequence straddles a page break.
+ * The structure tree (PDF/UA-1): one Document element holds everything;
+ * a table is one Table element however many pages it takes (THead with the
+ * header row once, TBody with the rows), its header row and "(continued)"
+ * caption repeated on later pages drawn outside any element; label/value
+ * pairs are two-column tables (TH label, TD value).  Content elements
+ * (P, H1-H3, TH, TD, Link, Figure) are the leaves and each is drawn on one
+ * page, so no marked-content sequence straddles a page break.  Whatever is
+ * drawn outside a leaf (footers, rules, shading, badges next to a status
+ * word, repeated headers) is made an /Artifact by pdf_post.c.
  *
  * Fonts come only from <datadir>/fonts through a private fontconfig
  * configuration; the machine's fonts are never consulted.
@@ -46,7 +52,7 @@ enum rg_palign { RG_A_LEFT, RG_A_RIGHT, RG_A_CENTER };
 #define RG_PTABLE_MAX_COLS 8
 #define RG_PDOC_RING 16
 /* A link to page N of another PDF is written as the URI
- * "reportgen-goto:FILE#N" and made a GoToR action by rg_pdf_mark_tagged. */
+ * "reportgen-goto:FILE#N" and made a GoToR action by rg_pdf_post_process. */
 #define RG_PDF_GOTO_SCHEME "reportgen-goto:"
 
 struct rg_pdoc {
@@ -86,6 +92,12 @@ struct rg_pdoc {
 	int section_page;         /* page of the last action heading */
 	int *record_pages;        /* measuring: page of each action's section */
 	const int *report_pages;  /* summary: those pages, for links into report.pdf */
+
+	/* Drawing pass only. */
+	bool fields_open; /* a label/value table is open (rg_pdoc_field) */
+	bool in_field;    /* rg_pdoc_field is tagging its own row */
+	char **link_alt;  /* /Contents of each link annotation, in drawing order */
+	size_t n_links, cap_links;
 };
 
 /* One column of a table: share of the width, font, alignment. */
@@ -95,11 +107,17 @@ struct rg_pcol {
 	enum rg_palign align;
 };
 
+/* A link in a cell. */
+struct rg_plink {
+	const char *attrs; /* cairo link attributes ("dest='x'") */
+	const char *alt;   /* where it leads, in words (its /Contents); NULL: the cell's text */
+};
+
 /* One cell: text, and optionally a status badge before it and a link. */
 struct rg_pcell {
 	const char *text;
-	int status;        /* enum rg_verdict, or -1 for none */
-	const char *link;  /* cairo link attributes ("dest='x'"), or NULL */
+	int status;                  /* enum rg_verdict, or -1 for none */
+	const struct rg_plink *link; /* or NULL */
 };
 
 struct rg_ptable {
@@ -108,7 +126,8 @@ struct rg_ptable {
 	const char *const *head;
 	const char *caption; /* repeated above the header on continuation pages */
 	double x[RG_PTABLE_MAX_COLS], w[RG_PTABLE_MAX_COLS];
-	bool tag_open;
+	bool tag_open;       /* the Table element */
+	bool body_open;      /* its TBody */
 	bool header_pending; /* begun, header not drawn yet (drawn with row 1) */
 	size_t rows_on_page;
 };
@@ -121,8 +140,8 @@ enum rg_verdict rg_pdoc_overall_verdict(enum rg_overall o);
 /* The value of a template placeholder of this document ("" when unknown). */
 const char *rg_pdoc_var(struct rg_pdoc *d, const char *name);
 
-/* Runs body twice (measure, draw) and writes the PDF at path, then adds
- * /Lang and /MarkInfo (rg_pdf_mark_tagged).  title_key names the template
+/* Runs body twice (measure, draw) and writes the PDF at path, then
+ * completes it for PDF/UA (rg_pdf_post_process).  title_key names the template
  * text used as the document title and in the footer.  record_pages (or
  * NULL) receives, from the measuring pass, what rg_pdoc_measure would. */
 rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t,
@@ -140,14 +159,30 @@ rg_status rg_pdoc_measure(const struct rg_results *r, const struct rg_template *
 /* The body of report.pdf (pdf_report.c). */
 void rg_pdf_report_body(struct rg_pdoc *d);
 
-/* Appends an incremental update to the finished PDF open in fp (read and
- * write) that gives the catalog /Lang (lang) and /MarkInfo << /Marked true >>
- * and, when cairo wrote none, a trailer /ID derived from the file's bytes;
- * every Figure structure element gets figure_alt as /Alt (cairo 1.16 has
- * no way to set it; both documents have one figure, the chart).
- * Reads only the trailer, one xref entry and the catalog object. */
-rg_status rg_pdf_mark_tagged(FILE *fp, const char *path, const char *lang,
-                             const char *figure_alt, struct rg_diags *diags);
+/* What rg_pdf_post_process writes that cairo 1.16 cannot.  Borrowed. */
+struct rg_pdf_post {
+	const char *lang;       /* BCP 47: catalog /Lang, XMP dc:language */
+	const char *title;      /* XMP dc:title (cairo writes the Info /Title) */
+	const char *author;     /* XMP dc:creator */
+	const char *subject;    /* XMP dc:description */
+	const char *date;       /* XMP dates: "YYYY-MM-DDThh:mm:ssZ" */
+	const char *figure_alt; /* /Alt of every Figure element; NULL: none */
+	char *const *link_alt;  /* /Contents of the link annotations, in order */
+	size_t n_links;
+};
+
+/* Rewrites the finished PDF that cairo wrote to fp (open for reading and
+ * writing; path for messages) into one new revision with what PDF/UA-1
+ * asks and cairo 1.16 cannot say (pdf_post.c): every drawing outside a
+ * content element marked as an artifact; TH elements with /Scope; Figure
+ * /Alt; link /Contents (and links into another file as GoToR actions);
+ * /Tabs /S on every page; in the catalog /Lang, /MarkInfo,
+ * /ViewerPreferences << /DisplayDocTitle true >> and an XMP /Metadata
+ * stream (dc:title, dc:language, pdfuaid:part 1); a trailer /ID from the
+ * bytes.  RG_EENV with a diagnostic when the file is not as cairo writes
+ * it or cannot be written. */
+rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_post *info,
+                              struct rg_diags *diags);
 
 /* Template text with the document's placeholders (and extra ones)
  * expanded; owned by the document until the end of the pass. */
@@ -174,6 +209,10 @@ double rg_pdoc_draw_text(struct rg_pdoc *d, double x, double y, double width, en
 void rg_pdoc_heading(struct rg_pdoc *d, int level, const char *s, const char *dest,
                      double keep_with_next);
 void rg_pdoc_para(struct rg_pdoc *d, enum rg_pfont f, enum rg_tpl_colour c, const char *s);
+/* A label and its value on one line (the value wraps), with an optional
+ * status badge between them.  Consecutive fields form one two-column
+ * table (TH label, TD value); it ends at the next element that is not a
+ * field. */
 void rg_pdoc_field(struct rg_pdoc *d, const char *label, double label_w, enum rg_pfont f,
                    const char *value, int status);
 void rg_pdoc_space(struct rg_pdoc *d, double h);

@@ -173,8 +173,11 @@ static void actions_table(struct rg_pdoc *d)
 		snprintf(open, sizeof open, "%zu", rg_action_open(a));
 		char *dest = rg_pdoc_dest_name("act-", a->id);
 		char *link = dest ? rg_asprintf("dest='%s'", dest) : NULL;
+		/* The link says where it goes: the heading of the section. */
+		struct rg_tpl_var hv[] = {{"id", a->id}, {"title", a->title ? a->title : ""}};
+		struct rg_plink lk = {link, rg_pdoc_text(d, RG_T_ACTION_HEADING, hv, 2)};
 		struct rg_pcell c[8] = {
-			{a->id, -1, link},
+			{a->id, -1, &lk},
 			{a->title ? a->title : "", -1, NULL},
 			{d->t->text[a->kind == RG_KIND_ADVISORY ? RG_T_KIND_ADVISORY : RG_T_KIND_REQUIRED],
 			 -1, NULL},

@@ -94,17 +94,24 @@ static void actions(struct rg_pdoc *d)
 		                       : NULL;
 		char *link = page > 0 ? rg_asprintf("uri='" RG_PDF_GOTO_SCHEME "report.pdf#%d'", page)
 		                      : NULL;
+		/* What the link opens, for its /Contents. */
+		struct rg_tpl_var hv[] = {{"id", a->id}, {"title", a->title ? a->title : ""}};
+		char *alt = where ? rg_asprintf("%s (report.pdf, %s)",
+		                                rg_pdoc_text(d, RG_T_ACTION_HEADING, hv, 2), where)
+		                  : NULL;
+		struct rg_plink lk = {link, alt};
 		struct rg_pcell c[5] = {
 			{a->id, -1, NULL},
 			{a->title ? a->title : "", -1, NULL},
 			{rg_pdoc_status_word(d, a->status), (int)a->status, NULL},
 			{counts ? counts : "", -1, NULL},
-			{where ? where : "", -1, link},
+			{where ? where : "", -1, &lk},
 		};
 		rg_pdoc_table_row(d, &tb, c);
 		free(counts);
 		free(where);
 		free(link);
+		free(alt);
 	}
 	rg_pdoc_table_end(d, &tb);
 }

@@ -6,17 +6,29 @@ The PDFs and report.xml are two views of one set of results: every action's
 status and item count, every item's evidence reference and the bundle digest
 that report.xml states must be readable (pdftotext) in report.pdf.  Also:
 qpdf --check, pdfinfo (title, author, Tagged: yes), the summary at most two
-pages, and two runs with SOURCE_DATE_EPOCH byte-identical.
+pages, and two runs with SOURCE_DATE_EPOCH byte-identical.  The PDF/UA-1
+structure of both (pdfua.py: one Document root, tables, headings, artifacts,
+links, XMP ...), and every evidence reference readable in report.pdf's
+tagged content, not only drawn.  Identifiers as drawn: every identifier of
+the bundle's CSVs that either PDF shows is shown whole, with no character
+the evidence does not have (an inserted hyphen where a line breaks inside
+it), and every item's subject is shown whole in report.pdf.
 
 usage: check_sample.py --reportgen EXE --zip BUNDLE.zip --qpdf Q --pdfinfo I --pdftotext T
 """
 import argparse
+import csv
+import io
 import os
 import re
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pdfua  # noqa: E402  (next to this file)
 
 NS = "{urn:reportgen:report:1}"
 # The status words of templates/default.xml.
@@ -46,6 +58,53 @@ def render(args, outdir):
     rc, out, err = run([args.reportgen, "render", args.zip, "-o", outdir, "--no-sign"], env)
     if rc not in (0, 1):
         sys.exit(f"render failed ({rc}): {err}")
+
+
+def bundle_ids(zip_path):
+    """The identifiers of the bundle's CSVs: every field without blanks of
+    six characters or more that is not a number, a date or a time."""
+    ids = set()
+    with zipfile.ZipFile(zip_path) as z:
+        for name in z.namelist():
+            if not name.endswith(".csv"):
+                continue
+            text = z.read(name).decode("utf-8-sig", "replace")
+            for row in csv.reader(io.StringIO(text)):
+                for v in row:
+                    if len(v) >= 6 and not re.search(r"\s", v) and \
+                            not re.fullmatch(r"[0-9.+-]+|\d{4}-\d\d-\d\d.*|P[0-9DTHMS.]+", v):
+                        ids.add(v)
+    return ids
+
+
+PREFIX = 6
+
+
+def common(a, b):
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def mangled_ids(text, ids):
+    """The identifiers that text (drawn lines joined) shows with a character
+    added: their start, then a character they do not have there, then
+    their continuation (what a hyphen inserted at a line break makes)."""
+    by_prefix = {}
+    for i in ids:
+        by_prefix.setdefault(i[:PREFIX], []).append(i)
+    bad = set()
+    for prefix, group in by_prefix.items():
+        at = text.find(prefix)
+        while at >= 0:
+            for i in group:
+                n = common(text[at:at + len(i)], i)
+                k = min(8, len(i) - n)
+                if n < len(i) and text[at + n + 1:at + n + 1 + k] == i[n:n + k]:
+                    bad.add(f"{i} shown as {text[at:at + len(i) + 1]!r}")
+            at = text.find(prefix, at + 1)
+    return sorted(bad)
 
 
 def main():
@@ -78,11 +137,32 @@ def main():
             pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
             if name == "summary.pdf":
                 check(1 <= pages <= 2, f"summary has {pages} pages")
+            for problem in pdfua.problems(path, args.pdfinfo, args.qpdf):
+                check(False, f"{name}: PDF/UA: {problem}")
+        tagged = pdfua.tagged_text(os.path.join(d1, "report.pdf"))
+        ids = bundle_ids(args.zip)
+        drawn = {}
+        for name in pdfs:
+            # Lines joined: a line may break inside an identifier, but it
+            # may not add to it.
+            drawn[name] = pdfua.drawn_text(os.path.join(d1, name)).replace("\n", "")
+            for m in mangled_ids(drawn[name], ids):
+                check(False, f"{name}: identifier {m}")
 
         rc, text, _ = run([args.pdftotext, "-layout", os.path.join(d1, "report.pdf"), "-"])
         check(digest in text, "report.pdf: bundle digest missing")
         rc, summary, _ = run([args.pdftotext, "-layout", os.path.join(d1, "summary.pdf"), "-"])
         check(digest in summary, "summary.pdf: bundle digest missing")
+
+        # Each link says where it goes: the section of its action.
+        actions = [(a.get("id"), a.get("title")) for a in xml.iter(NS + "action")]
+        links = pdfua.link_contents(os.path.join(d1, "report.pdf"))
+        check(links == [f"{i} {t}" for i, t in actions],
+              f"report.pdf: link descriptions {links[:3]}... are not the actions' headings")
+        links = pdfua.link_contents(os.path.join(d1, "summary.pdf"))
+        check(len(links) == len(actions) and
+              all(c.startswith(f"{i} {t} (report.pdf, page ") for c, (i, t) in zip(links, actions)),
+              f"summary.pdf: link descriptions {links[:3]}... do not name the actions' sections")
 
         at = 0
         for action in xml.iter(NS + "action"):
@@ -97,8 +177,13 @@ def main():
             check(re.search(rf"(?m)^{re.escape(aid)}\s.*{WORDS[status].split()[0]}", summary),
                   f"summary.pdf: {aid} without its status")
             for it in items:
+                subject = (it.get("subject") or "").split(" ", 1)[-1]
+                check(subject in drawn["report.pdf"],
+                      f"{aid}: subject {subject} not shown whole in report.pdf")
                 ref = it.get("evidence")
                 check(re.search(re.escape(ref) + r"(?!\d)", text), f"{aid}: evidence {ref} missing")
+                check(re.search(re.escape(ref) + r"(?!\d)", tagged),
+                      f"{aid}: evidence {ref} not in the tagged content of report.pdf")
     if failures:
         print("\n".join(failures))
         return 1

@@ -3,8 +3,9 @@
  *
  * Each test renders a hand-built results model (fixture.h) through the
  * public interface (views/pdf.h) into a fresh temporary directory and asks
- * qpdf, pdfinfo, pdftotext and pdffonts what a reader would see: a valid
- * file, the title, the page count, "Tagged: yes", every action with its
+ * qpdf, pdfinfo, pdftotext, pdffonts and pikepdf (pdfua.py) what a reader
+ * would see: a valid file with the PDF/UA-1 structure, the title, the page
+ * count, "Tagged: yes", every action with its
  * status, every evidence reference, the bundle digest, a multi-page table
  * with its header on each page and each row once, byte-identical reruns.
  * The template tests cover the error paths of rg_template_load.
@@ -24,7 +25,10 @@
 #include "core/str.h"
 #include "fixture.h"
 #include "views/pdf.h"
+#include "views/pdf_doc.h"
 #include "views/template.h"
+
+#include <zlib.h>
 
 struct out {
 	char dir[64];
@@ -138,6 +142,11 @@ static void assert_valid(const char *pdf, const char *title)
 	cr_assert(strstr(info, "Subject:         Response of Example Agency"), "no subject");
 	free(want);
 	free(info);
+	/* The PDF/UA-1 structure, read with pikepdf and pdfinfo -struct. */
+	char *ua = run(&st, "%s %s --pdfinfo %s --qpdf %s '%s' 2>&1", PDF_PYTHON, PDFUA, PDFINFO,
+	               QPDF, pdf);
+	cr_assert_eq(st, 0, "PDF/UA structure of %s:\n%.3000s", pdf, ua);
+	free(ua);
 }
 
 static char *slurp(const char *path, size_t *n)
@@ -659,4 +668,150 @@ Test(template, unknown_name_and_page_size_option)
 	cr_assert_str_eq(t->page_name, "a4");
 	rg_diags_free(&d);
 	rg_arena_free(&a);
+}
+
+/* ------------------------------------------------------------------ */
+/* The post-processing pass on hand-made input (cairo's shape, one page) */
+
+/* Writes a one-page PDF whose page content (compressed) is content, with a
+ * link annotation into report.pdf when link. */
+static void handmade_pdf(const char *path, const char *content, bool link)
+{
+	uLongf zn = compressBound((uLong)strlen(content));
+	unsigned char *z = malloc(zn);
+	cr_assert_eq(compress(z, &zn, (const Bytef *)content, (uLong)strlen(content)), Z_OK);
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	long off[8] = {0};
+	fputs("%PDF-1.5\n%\xb5\xed\xae\xfb\n", f);
+	off[4] = ftell(f);
+	fputs("4 0 obj\n<< /Length 5 0 R\n   /Filter /FlateDecode\n>>\nstream\n", f);
+	fwrite(z, 1, zn, f);
+	fputs("\nendstream\nendobj\n", f);
+	off[5] = ftell(f);
+	fprintf(f, "5 0 obj\n   %lu\nendobj\n", (unsigned long)zn);
+	off[6] = ftell(f);
+	fputs("6 0 obj\n<< /Type /Annot\n   /Subtype /Link\n   /Rect [ 0 0 10 10 ]\n"
+	      "   /A << /Type /Action /S /URI /URI (reportgen-goto:report.pdf#2) >>\n>>\nendobj\n",
+	      f);
+	off[3] = ftell(f);
+	fprintf(f, "3 0 obj\n<< /Type /Page %% 1\n   /Parent 2 0 R\n   /MediaBox [ 0 0 100 100 ]\n"
+	           "   /Contents 4 0 R\n   /Resources << >>\n%s>>\nendobj\n",
+	        link ? "   /Annots [ 6 0 R ]\n" : "");
+	off[2] = ftell(f);
+	fputs("2 0 obj\n<< /Type /Pages\n   /Kids [ 3 0 R ]\n   /Count 1\n>>\nendobj\n", f);
+	off[1] = ftell(f);
+	fputs("1 0 obj\n<< /Type /Catalog\n   /Pages 2 0 R\n>>\nendobj\n", f);
+	off[7] = ftell(f);
+	fputs("7 0 obj\n<< /Title (hand made) >>\nendobj\n", f);
+	long xref = ftell(f);
+	fputs("xref\n0 8\n0000000000 65535 f \n", f);
+	for (int i = 1; i < 8; i++)
+		fprintf(f, "%010ld 00000 n \n", off[i]);
+	fprintf(f, "trailer\n<< /Size 8\n   /Root 1 0 R\n   /Info 7 0 R\n>>\nstartxref\n%ld\n%%%%EOF\n",
+	        xref);
+	fclose(f);
+	free(z);
+}
+
+static rg_status post(const char *path, size_t n_links, struct rg_diags *diags)
+{
+	char *alt[] = {(char *)"RA-1 Analyse the exfiltrated correspondence (report.pdf, page 2)"};
+	const struct rg_pdf_post info = {.lang = "en-US", .title = "A <title> & more",
+	                                 .author = "Agency", .subject = "Subject",
+	                                 .date = "2024-05-02T10:00:00Z", .link_alt = alt,
+	                                 .n_links = n_links};
+	FILE *fp = fopen(path, "r+b");
+	cr_assert_not_null(fp);
+	rg_status st = rg_pdf_post_process(fp, path, &info, diags);
+	fclose(fp);
+	return st;
+}
+
+Test(post, untagged_drawing_becomes_artifacts_tagged_content_stays)
+{
+	char dir[] = "/tmp/rg-post-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char *pdf = rg_asprintf("%s/a.pdf", dir), *qdf = rg_asprintf("%s/q.pdf", dir);
+	/* A rule, a tagged text whose string looks like marked-content
+	 * operators, a box, a footer; cairo's page prologue first. */
+	handmade_pdf(pdf,
+	             "1 0 0 -1 0 100 cm\nq\n0.5 w 0 0 m 10 10 l S\n"
+	             "/P << /MCID 0 >> BDC\nBT\n/f-0-0 1 Tf\n(EMC \\) BDC\\() Tj\nET\nEMC\n"
+	             "0 0 5 5 re f\nq 1 0 0 1 0 0 cm BT (footer) Tj ET Q\nQ\n",
+	             true);
+	struct rg_diags d;
+	rg_diags_init(&d);
+	cr_assert_eq(post(pdf, 1, &d), RG_OK);
+	int st;
+	char *out = run(&st, "%s --check '%s' 2>&1", QPDF, pdf);
+	cr_assert_eq(st, 0, "%s", out);
+	free(out);
+	out = run(&st, "%s --qdf --object-streams=disable '%s' '%s' && cat '%s'", QPDF, pdf, qdf, qdf);
+	cr_assert_eq(st, 0);
+	/* The rule, then the box and the footer (one run, q/Q balanced in it):
+	 * two artifacts; the tagged text untouched, its string too. */
+	const char *content[] = {
+		"q\n0.5 w /Artifact BMC\n0 0 m 10 10 l S\nEMC\n/P << /MCID 0 >> BDC",
+		"(EMC \\) BDC\\() Tj\nET\nEMC\n/Artifact BMC\n0 0 5 5 re f\nq 1 0 0 1 0 0 cm BT (footer) Tj "
+		"ET Q\nEMC\nQ"};
+	for (size_t i = 0; i < sizeof content / sizeof content[0]; i++)
+		cr_assert(strstr(out, content[i]), "no \"%s\" in:\n%.4000s", content[i], out);
+	free(out);
+	/* The dictionaries as the pass writes them. */
+	size_t n;
+	char *raw = slurp(pdf, &n);
+	const char *want[] = {"/Tabs /S", "/DisplayDocTitle true", "/Lang (en-US)",
+	                      "/MarkInfo << /Marked true >>", "/Type /Metadata",
+	                      "A &lt;title&gt; &amp; more", "<pdfuaid:part>1</pdfuaid:part>",
+	                      "/S /GoToR /F (report.pdf) /D [1 /Fit]",
+	                      "/Contents (RA-1 Analyse the exfiltrated", "/ID [<"};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		cr_assert(has_bytes(raw, n, want[i]), "no \"%s\"", want[i]);
+	cr_assert(!has_bytes(raw, n, "reportgen-goto:"));
+	/* One revision: the file is rewritten, not updated. */
+	cr_assert(!has_bytes(raw, n, "/Prev"));
+	free(raw);
+	rg_diags_free(&d);
+	out = run(&st, "rm -rf '%s'", dir);
+	free(out);
+	free(pdf);
+	free(qdf);
+}
+
+/* Input the pass refuses: RG_EENV with a pdf.post diagnostic. */
+static void assert_refused(const char *content, bool link, size_t n_links, const char *what)
+{
+	char dir[] = "/tmp/rg-post-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char *pdf = rg_asprintf("%s/a.pdf", dir);
+	if (content)
+		handmade_pdf(pdf, content, link);
+	else {
+		FILE *f = fopen(pdf, "wb");
+		cr_assert_not_null(f);
+		fputs("not a PDF at all, but long enough to be read as one by a careless reader\n", f);
+		fclose(f);
+	}
+	struct rg_diags d;
+	rg_diags_init(&d);
+	cr_assert_eq(post(pdf, n_links, &d), RG_EENV, "%s accepted", what);
+	cr_assert_eq(d.n, 1);
+	cr_assert_str_eq(d.v[0].code, "pdf.post", "%s: %s", what, d.v[0].code);
+	rg_diags_free(&d);
+	int st;
+	char *out = run(&st, "rm -rf '%s'", dir);
+	free(out);
+	free(pdf);
+}
+
+Test(post, unexpected_input_is_an_environment_failure)
+{
+	assert_refused(NULL, false, 0, "not a PDF");
+	assert_refused("0 0 m 1 1 l S EMC\n", false, 0, "EMC without BDC");
+	assert_refused("/P << /MCID 0 >> BDC\n0 0 m 1 1 l S\n", false, 0, "marked content left open");
+	assert_refused("BI /W 1 /H 1 /BPC 8 /CS /G ID x EI\n", false, 0, "an inline image");
+	assert_refused("BT (unterminated Tj ET\n", false, 0, "an unterminated string");
+	assert_refused("0 0 m 1 1 l S\n", true, 0, "a link annotation nobody drew");
+	assert_refused("0 0 m 1 1 l S\n", false, 1, "a drawn link without its annotation");
 }

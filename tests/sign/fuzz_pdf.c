@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sign/pdfobj.h"
+#include "core/pdfobj.h"
 #include "sign/sign_internal.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);

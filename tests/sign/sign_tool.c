@@ -42,7 +42,7 @@
 
 #include "cli/commands.h"
 #include "core/str.h"
-#include "sign/pdfobj.h"
+#include "core/pdfobj.h"
 #include "sign/sign.h"
 #include "sign/sign_internal.h"
 

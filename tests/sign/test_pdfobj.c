@@ -9,7 +9,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "sign/pdfobj.h"
+#include "core/pdfobj.h"
 #include "sign/sign.h"
 
 static struct rg_span S(const char *s) {

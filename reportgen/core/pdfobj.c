@@ -9,7 +9,7 @@
  * strangers.
  */
 #include "core/str.h"
-#include "sign/pdfobj.h"
+#include "core/pdfobj.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,9 @@
 /*
  * pdfobj.h: a minimal reader of the PDF object syntax, enough to append a
- * signature to a PDF that cairo wrote (ISO 32000-1 section 7).
+ * signature to a PDF that cairo wrote, and to rewrite cairo's output with
+ * the structure cairo cannot write (ISO 32000-1 section 7).  In core/
+ * because two stages read PDFs: sign/ (signing, verify) and views/
+ * (pdf_post.c).
  *
  * It reads classic cross-reference tables and their trailers, following
  * /Prev through earlier incremental updates (newest entry wins), finds an
