@@ -47,6 +47,19 @@ bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t);
 bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) * untrusted, const char *ca_path, char *why,
                       size_t why_size, bool *ca_unreadable);
 
+/* The bytes a signature covers, in up to three pieces (a PDF's two
+ * ranges around the update; a detached signature's whole file). */
+struct rg_cms_pieces {
+	const unsigned char *p[3];
+	size_t n[3];
+};
+
+/* A detached CMS SignedData over the pieces, DER-encoded into *der
+ * (OPENSSL_free): SHA-256, our signingTime, ESS signing-certificate-v2,
+ * the chain embedded (sign_pdf.c; sign_detached.c uses it too). */
+bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
+                 unsigned char **der, int *der_len);
+
 /* The PDF half of rg_verify_file (verify.c), on the file's bytes; res must
  * be zeroed by the caller.  Exposed for the fuzz target. */
 void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t len,
