@@ -14,5 +14,7 @@ int rg_cmd_render(int argc, char **argv);
 int rg_cmd_verify(int argc, char **argv);
 int rg_cmd_pack(int argc, char **argv);
 int rg_cmd_diff(int argc, char **argv);
+int rg_cmd_export(int argc, char **argv);
+int rg_cmd_rollup(int argc, char **argv);
 
 #endif

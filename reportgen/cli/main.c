@@ -20,6 +20,8 @@ static const struct {
 	{"verify", rg_cmd_verify, "check the signature of reports (PDF or XML)"},
 	{"pack", rg_cmd_pack, "assemble a bundle ZIP from a folder, writing the manifest's digests"},
 	{"diff", rg_cmd_diff, "compare two report.xml files: what changed, what regressed"},
+	{"export", rg_cmd_export, "write a report.xml as OSCAL assessment results, POA&M or an action plan"},
+	{"rollup", rg_cmd_rollup, "roll up many agencies' signed report.xml into rollup.pdf and rollup.csv"},
 };
 
 static void usage(FILE *out)
