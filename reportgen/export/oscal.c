@@ -61,6 +61,7 @@ struct doc {
 	unsigned ring_at;
 	struct rg_buf key;
 	struct rg_strmap paths;   /* file path -> index + 1 in r->files */
+	struct rg_strmap bad_times; /* times already diagnosed (keys owned) */
 	char (*res_uuid)[RG_UUID_BUFSZ]; /* back-matter resource of each file */
 	size_t **occ;             /* per action, per item: the occurrence of its subject */
 };
@@ -278,9 +279,17 @@ static const char *otime(struct doc *d, struct rg_time t, const char *what)
 	bool year_ok = strlen(buf) > 4 && buf[4] == '-' &&
 	               ((buf[0] == '1' && buf[1] == '9') || buf[0] == '2');
 	if (!year_ok) {
-		rg_diag_err(d->diags, "export.oscal-time", d->src->name, 0, what,
-		            "OSCAL times are in the years 1900 to 2999; export a report whose times are",
-		            "%s cannot be written in OSCAL", buf);
+		/* Said once per time, however many elements carry it. */
+		bool seen = rg_strmap_has(&d->bad_times, buf, strlen(buf));
+		char *k = seen ? NULL : strdup(buf);
+		if (!seen && (!k || !rg_strmap_put(&d->bad_times, k, strlen(k), k, NULL))) {
+			free(k);
+			d->fail = true;
+		} else if (!seen) {
+			rg_diag_err(d->diags, "export.oscal-time", d->src->name, 0, what,
+			            "correct the time in the evidence and render the report again",
+			            "%s is outside the years 1900 to 2999 that OSCAL times can hold", buf);
+		}
 		d->st = RG_EINPUT;
 		return NULL;
 	}
@@ -304,6 +313,8 @@ static struct rg_time utc(int64_t ms)
  * when the first segment has a ':' (it would read as a scheme). */
 static const char *uri_path(struct doc *d, const char *path)
 {
+	if (!*path)
+		path = "unnamed"; /* an empty href is no URI reference */
 	struct rg_buf b;
 	rg_buf_init(&b, 0);
 	int rc = RG_BUF_OK;
@@ -700,6 +711,7 @@ static void prepare(struct doc *d)
 	const struct rg_results *r = d->r;
 	rg_buf_init(&d->key, 0);
 	rg_strmap_init(&d->paths);
+	rg_strmap_init(&d->bad_times);
 	d->res_uuid = calloc(r->n_files + 1, sizeof *d->res_uuid);
 	d->occ = calloc(r->n_actions + 1, sizeof *d->occ);
 	if (!d->res_uuid || !d->occ) {
@@ -750,8 +762,10 @@ static void prepare(struct doc *d)
 		for (size_t i = 0; offs && i < a->n_items; i++) {
 			const struct rg_item *it = &a->items[i];
 			offs[i] = key.len;
-			if (rg_buf_printf(&key, "%s" SEP "%s%c", rg_subject_kind_names[it->subject_kind],
-			                  it->subject_ref ? it->subject_ref : "", '\0') != RG_BUF_OK)
+			/* Each key ends with its NUL: the next starts after it. */
+			if (rg_buf_printf(&key, "%s" SEP "%s", rg_subject_kind_names[it->subject_kind],
+			                  it->subject_ref ? it->subject_ref : "") != RG_BUF_OK ||
+			    rg_buf_append(&key, "", 1) != RG_BUF_OK)
 				d->fail = true;
 		}
 		for (size_t i = 0; offs && !d->fail && i < a->n_items; i++) {
@@ -782,6 +796,9 @@ static void release(struct doc *d)
 	free(d->occ);
 	free(d->res_uuid);
 	rg_strmap_free(&d->paths);
+	for (size_t i = 0; i < d->bad_times.cap; i++)
+		free(d->bad_times.slots[i].value);
+	rg_strmap_free(&d->bad_times);
 	rg_buf_free(&d->key);
 }
 

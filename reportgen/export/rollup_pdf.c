@@ -51,7 +51,7 @@ static const struct rg_rollup_report *agency(const struct rg_rollup *ru, size_t 
 static void h1(struct rg_pdoc *d, const char *s, const char *dest)
 {
 	rg_pdoc_heading(d, 1, s, dest, 40);
-	rg_pdoc_outline(d, CAIRO_PDF_OUTLINE_ROOT, s, dest, true);
+	d->outline_parent = rg_pdoc_outline(d, CAIRO_PDF_OUTLINE_ROOT, s, dest, true);
 }
 
 static void h2(struct rg_pdoc *d, const char *s, const char *dest)

@@ -603,6 +603,85 @@ class Refusals(Base):
         self.assertEqual(os.listdir(self.path("empty")), ["plan.csv"])
 
 
+# Reports a reader accepts that OSCAL makes hard (also the fuzz seeds of
+# tests/fuzz/corpus/export).
+def odd_offsets(t):
+    return t.replace("-04:00", "-04:30")
+
+
+def old_year(t):
+    return re.sub(r'(<bundle [^>]*created=")2024', r"\g<1>1850", t, count=1)
+
+
+def duplicate_subject(t):
+    """The first late item again, the counts raised to match."""
+    m = re.search(r'\n(    <item status="satisfied_late"[^\n]*)', t)
+    t = t[:m.end()] + "\n" + m.group(1) + t[m.end():]
+    aid = re.findall(r'<action id="([^"]+)"', t[:m.start()])[-1]
+    for attr in ("items", "late"):
+        t = re.sub(rf'(<action id="{aid}"[^>]*\b{attr}=")(\d+)',
+                   lambda x: x.group(1) + str(int(x.group(2)) + 1), t, count=1)
+    return re.sub(r'(items-late=")(\d+)', lambda x: x.group(1) + str(int(x.group(2)) + 1), t,
+                  count=1)
+
+
+def duplicate_action(t):
+    """Two actions whose ids differ only in case: one OSCAL control."""
+    ids = re.findall(r'<action id="([^"]+)"', t)
+    return t.replace(f'<action id="{ids[1]}"', f'<action id="{ids[0].lower()}"', 1)
+
+
+class Hostile(Base):
+    def edited(self, fn, sample="late-remediation"):
+        rc, _, err = run("render", os.path.join(ARGS.samples, sample + ".zip"), "-o",
+                         self.path("r"), "--no-sign")
+        self.assertIn(rc, (0, 1), err)
+        p = self.path("r", "report.xml")
+        with open(p, encoding="utf-8") as f:
+            text = f.read()
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(fn(text))
+        return p
+
+    def test_offsets_outside_the_schemas_list_are_written_in_utc(self):
+        p = self.edited(odd_offsets)
+        for kind in ("ar", "poam"):
+            out = self.path(kind + ".xml")
+            self.export("oscal-" + kind, p, out, "--no-sign")
+            self.assertEqual(xmllint(out, schema("v1.0.6", kind))[0], 0)
+            self.assertEqual(xmllint(out, schema("v1.2.1", kind))[0], 0)
+            with open(out, encoding="utf-8") as f:
+                text = f.read()
+            self.assertNotRegex(text, r">[0-9T:-]+-04:30<")
+
+    def test_a_time_oscal_cannot_hold_is_refused_once(self):
+        p = self.edited(old_year)
+        rc, so, se = run("export", "oscal-ar", p, "-o", self.path("ar.xml"), "--no-sign")
+        self.assertEqual(rc, 2, so + se)
+        self.assertEqual(se.count("outside the years 1900 to 2999"), 1, se)
+        self.assertFalse(os.path.exists(self.path("ar.xml")))
+
+    def test_a_repeated_subject_gets_its_own_uuids(self):
+        p = self.edited(duplicate_subject)
+        for kind in ("ar", "poam"):
+            out = self.path(kind + ".xml")
+            self.export("oscal-" + kind, p, out, "--no-sign")
+            self.assertEqual(xmllint(out, schema("v1.0.6", kind))[0], 0)
+            defined, refs = uuids_and_refs(ET.parse(out).getroot())
+            self.assertEqual(len(defined), len(set(defined)))
+            self.assertTrue(set(r for _, r in refs) <= set(defined))
+        self.assertEqual(len(ET.parse(self.path("poam.xml")).getroot().findall(O + "poam-item")),
+                         len(self.report_items(p)[1]))
+
+    def test_two_actions_that_would_be_one_control_are_refused(self):
+        p = self.edited(duplicate_action)
+        rc, so, se = run("export", "oscal-ar", p, "-o", self.path("ar.xml"), "--no-sign")
+        self.assertEqual(rc, 2, so + se)
+        self.assertIn("two actions would both be OSCAL control", se)
+        # The action plan has no controls: it is written.
+        self.export("action-plan", p, self.path("plan.csv"), "--no-sign")
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
