@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/signopts.h"
 #include "core/arena.h"
 #include "core/str.h"
 #include "export/export.h"
@@ -43,13 +44,9 @@ static void help(FILE *out)
 	        "                          anchors, and refuse it if it does not verify\n"
 	        "  --oscal-version V       the OSCAL version the document declares: 1.0.6\n"
 	        "                          (default) or 1.2.1; it validates against both\n"
-	        "  --max-report-size N     refuse a report.xml larger than N bytes (default 1G)\n"
-	        "  --key FILE              PEM private key of the signer (if encrypted, the passphrase\n"
-	        "                          comes from $REPORTGEN_KEY_PASSPHRASE or --passphrase-file)\n"
-	        "  --cert FILE             PEM certificate of the signer\n"
-	        "  --chain FILE            PEM intermediate certificates\n"
-	        "  --passphrase-file FILE  file holding the key's passphrase\n"
-	        "  --no-sign               write the export without a signature (said on stderr)\n"
+	        "  --max-report-size N     refuse a report.xml larger than N bytes (default 1G)\n");
+	rg_cli_sign_help(out, "the export");
+	fprintf(out,
 	        "  --force                 replace FILE (and FILE.sig)\n"
 	        "  -h, --help              this text\n\n"
 	        "Exit status: 0 written, 2 bad report or usage, 3 environment failure.\n");
@@ -57,14 +54,10 @@ static void help(FILE *out)
 
 int rg_cmd_export(int argc, char **argv)
 {
-	enum { O_KEY = 300, O_CERT, O_CHAIN, O_PASS, O_NOSIGN, O_FORCE, O_CA, O_MAX, O_OSCAL };
+	enum { O_FORCE = 300, O_CA, O_MAX, O_OSCAL };
 	static const struct option longopts[] = {
 	    {"output", required_argument, NULL, 'o'},
-	    {"key", required_argument, NULL, O_KEY},
-	    {"cert", required_argument, NULL, O_CERT},
-	    {"chain", required_argument, NULL, O_CHAIN},
-	    {"passphrase-file", required_argument, NULL, O_PASS},
-	    {"no-sign", no_argument, NULL, O_NOSIGN},
+	    RG_CLI_SIGN_OPTIONS,
 	    {"force", no_argument, NULL, O_FORCE},
 	    {"ca", required_argument, NULL, O_CA},
 	    {"max-report-size", required_argument, NULL, O_MAX},
@@ -72,10 +65,9 @@ int rg_cmd_export(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct rg_signer_options so = {0};
+	struct rg_cli_sign sign = {0};
 	struct rg_export_options eo = {.oscal_version = RG_OSCAL_VERSION_DEFAULT};
 	const char *out = NULL, *ca = NULL;
-	bool no_sign = false;
 	uint64_t max_report = RG_REPORT_MAX_BYTES;
 	optind = 1;
 	int c;
@@ -83,11 +75,6 @@ int rg_cmd_export(int argc, char **argv)
 		switch (c) {
 		case 'h': help(stdout); return 0;
 		case 'o': out = optarg; break;
-		case O_KEY: so.key_path = optarg; break;
-		case O_CERT: so.cert_path = optarg; break;
-		case O_CHAIN: so.chain_path = optarg; break;
-		case O_PASS: so.passphrase_file = optarg; break;
-		case O_NOSIGN: no_sign = true; break;
 		case O_FORCE: eo.force = true; break;
 		case O_CA: ca = optarg; break;
 		case O_MAX:
@@ -98,6 +85,8 @@ int rg_cmd_export(int argc, char **argv)
 			eo.oscal_version = optarg;
 			break;
 		default:
+			if (rg_cli_sign_option(&sign, c, optarg))
+				break;
 			return rg_cli_usage_error("export", "unknown option (see reportgen export --help)");
 		}
 	}
@@ -119,12 +108,8 @@ int rg_cmd_export(int argc, char **argv)
 		                          eo.oscal_version);
 	if (!out)
 		return rg_cli_usage_error("export", "give the file to write with -o FILE");
-	bool any_key = so.key_path || so.cert_path || so.chain_path || so.passphrase_file;
-	if (no_sign && any_key)
-		return rg_cli_usage_error("export", "--no-sign and signing options exclude each other");
-	if (!no_sign && (!so.key_path || !so.cert_path))
-		return rg_cli_usage_error("export", "give --key and --cert to sign the export, or "
-		                                    "--no-sign to write it unsigned");
+	if (rg_cli_sign_check(&sign, "export", "the export"))
+		return 2;
 
 	struct rg_arena arena;
 	struct rg_diags diags;
@@ -132,12 +117,10 @@ int rg_cmd_export(int argc, char **argv)
 	rg_diags_init(&diags);
 	struct rg_signer *signer = NULL;
 	struct rg_export_source src;
-	rg_status st = RG_OK;
-	if (!no_sign) {
-		st = rg_generation_time(&so.signing_time_ms, &diags);
-		if (st == RG_OK)
-			st = rg_signer_load(&signer, &so, &diags);
-	}
+	int64_t now = 0;
+	rg_status st = sign.no_sign ? RG_OK : rg_generation_time(&now, &diags);
+	if (st == RG_OK)
+		st = rg_cli_sign_load(&signer, &sign, now, &diags);
 	if (st == RG_OK)
 		st = rg_export_load(&src, report, max_report, ca, &arena, &diags);
 	eo.signer = signer;
@@ -145,7 +128,7 @@ int rg_cmd_export(int argc, char **argv)
 		st = rg_export_write(&src, &eo, out, &diags);
 	rg_cli_print_diags("export", &diags);
 	if (st == RG_OK) {
-		if (no_sign)
+		if (sign.no_sign)
 			fprintf(stderr, "reportgen export: --no-sign: the export is NOT signed\n");
 		if (signer)
 			printf("wrote %s and %s.sig (%s of %s, signed)\n", out, out,

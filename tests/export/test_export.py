@@ -28,7 +28,6 @@ What a user relies on:
 
 Usage: test_export.py --reportgen BIN --srcroot DIR --samples DIR
 """
-import argparse
 import csv
 import hashlib
 import os
@@ -42,31 +41,16 @@ import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 
+import rgtest
+from rgtest import SDE, demo_key, pki, run, sha256
+
 ARGS = None
-SDE = "1714644000"  # 2024-05-02T10:00:00Z
 R = "{urn:reportgen:report:1}"
 O = "{http://csrc.nist.gov/ns/oscal/1.0}"
 SAMPLES = ["compliant", "gaps", "late-remediation", "not-notified", "large"]
 NS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:reportgen:oscal:1")
 OPEN = {"not_satisfied", "insufficient_evidence"}
 LISTED = OPEN | {"satisfied_late"}
-
-
-def run(*args, env=None, timeout=300):
-    e = dict(os.environ)
-    e["SOURCE_DATE_EPOCH"] = SDE
-    e.update(env or {})
-    p = subprocess.run([ARGS.reportgen, *args], capture_output=True, text=True, env=e,
-                       timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
-
-
-def pki(name):
-    return os.path.join(ARGS.srcroot, "samples", "pki", name)
-
-
-def demo_key():
-    return ["--key", pki("signer.key"), "--cert", pki("signer.pem"), "--chain", pki("chain.pem")]
 
 
 def schema(version, kind):
@@ -78,11 +62,6 @@ def xmllint(path, xsd):
     p = subprocess.run(["xmllint", "--noout", "--nonet", "--schema", xsd, path],
                        capture_output=True, text=True)
     return p.returncode, p.stderr
-
-
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 class Base(unittest.TestCase):
@@ -684,12 +663,7 @@ class Hostile(Base):
 
 def main():
     global ARGS
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--reportgen", required=True)
-    ap.add_argument("--srcroot", required=True)
-    ap.add_argument("--samples", required=True)
-    ARGS, rest = ap.parse_known_args()
-    ARGS.reportgen = os.path.abspath(ARGS.reportgen)
+    ARGS, rest = rgtest.parse_args()
     try:
         unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
     finally:

@@ -23,10 +23,8 @@ What a user relies on:
 Usage: test_rollup.py --reportgen BIN --srcroot DIR --samples DIR
                       --genbundle BIN --agencies DIR
 """
-import argparse
 import csv
 import glob
-import hashlib
 import os
 import re
 import shutil
@@ -36,29 +34,14 @@ import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 
+import rgtest
+from rgtest import SDE, demo_key, pki, run, sha256
+
 ARGS = None
-SDE = "1714644000"
 R = "{urn:reportgen:report:1}"
 OPEN = {"not_satisfied", "insufficient_evidence"}
 WORDS = {"compliant": "Compliant", "compliant_late": "Compliant, but late",
          "non_compliant": "Not compliant"}
-
-
-def run(*args, env=None, timeout=300):
-    e = dict(os.environ)
-    e["SOURCE_DATE_EPOCH"] = SDE
-    e.update(env or {})
-    p = subprocess.run([ARGS.reportgen, *args], capture_output=True, text=True, env=e,
-                       timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
-
-
-def pki(name):
-    return os.path.join(ARGS.srcroot, "samples", "pki", name)
-
-
-def demo_key():
-    return ["--key", pki("signer.key"), "--cert", pki("signer.pem"), "--chain", pki("chain.pem")]
 
 
 def pdftext(path, page=None):
@@ -72,11 +55,6 @@ def pdftext(path, page=None):
 def pdfpages(path):
     out = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
-
-
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def summary(path):
@@ -311,15 +289,7 @@ class Refused(Base):
 
 def main():
     global ARGS
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--reportgen", required=True)
-    ap.add_argument("--srcroot", required=True)
-    ap.add_argument("--samples", required=True)
-    ap.add_argument("--genbundle", required=True)
-    ap.add_argument("--agencies", required=True)
-    ARGS, rest = ap.parse_known_args()
-    ARGS.reportgen = os.path.abspath(ARGS.reportgen)
-    ARGS.genbundle = os.path.abspath(ARGS.genbundle)
+    ARGS, rest = rgtest.parse_args("--genbundle", "--agencies")
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 
