@@ -12,7 +12,10 @@
 # largest of the runs, GNU time's %M), reports per second, and the ratio of
 # the peak RSS at the largest count to the smallest (flat memory: close to
 # 1).  Checks on the way that every report was counted, so a broken run is
-# not measured.  Nothing here asserts a timing.
+# not measured, and after the timing, at the largest count, that rollup.csv
+# has a row per agency and action, that rollup.pdf's overview states the
+# counts (pdftotext), and that one tampered report among them is rejected
+# and named.  Nothing here asserts a timing.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -74,6 +77,24 @@ for n in $counts; do
 		"$(awk -v k="$peak" 'BEGIN{print k/1024}')" >&2
 done
 
+# ---- checks at the largest count (not timed) ------------------------------------
+mapfile -t reports < <(printf '%s\n' "$agencies"/A*/report.xml | head -n "$max")
+actions=$(grep -c '<action ' "${reports[0]}")
+csv_rows=$(($(wc -l <"$work/rollup-$max/rollup.csv") - 1))
+[ "$csv_rows" -eq $((max * actions)) ] || { echo "rollup.sh: rollup.csv has $csv_rows rows, not $max x $actions" >&2; exit 1; }
+pdftotext -f 1 -l 1 "$work/rollup-$max/rollup.pdf" - | tr -s ' \n' ' ' | grep -q "$max reports given: $max counted" ||
+	{ echo "rollup.sh: rollup.pdf does not say $max counted" >&2; exit 1; }
+tampered=$work/tampered-A0001.xml
+sed '0,/reviewed at 2024-04-1/s//reviewed at 2024-04-2/' "${reports[0]}" >"$tampered"
+cmp -s "$tampered" "${reports[0]}" && { echo "rollup.sh: the tampering changed nothing" >&2; exit 1; }
+rc=0
+"$rg" rollup "$tampered" "${reports[@]:1}" -o "$work/rollup-tampered" --ca "$root/samples/pki/root.pem" \
+	--force >"$work/rollup-tampered.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] && grep -q "^REJECTED    $tampered: its signature does not check out" "$work/rollup-tampered.out" &&
+	grep -q "^$max reports: $((max - 1)) counted, 0 superseded, 1 rejected" "$work/rollup-tampered.out" ||
+	{ echo "rollup.sh: the tampered report was not rejected and named (exit $rc)" >&2; tail -5 "$work/rollup-tampered.out" >&2; exit 1; }
+checks="rollup.csv $csv_rows rows ($max agencies x $actions actions); rollup.pdf says $max counted; a tampered copy of A0001 rejected and named, $((max - 1)) counted"
+
 first=${counts%% *}
 {
 	echo "## reportgen rollup benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -89,6 +110,8 @@ first=${counts%% *}
 	done
 	echo
 	echo "Peak RSS at $max / at $first agencies: $(awk -v a="${RSS[$max]}" -v b="${RSS[$first]}" 'BEGIN{printf "%.3f", a/b}')"
+	echo
+	echo "Checked at $max: $checks."
 	echo
 	echo "- CPU: $(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo), $(nproc) cores"
 	echo "- memory: $(awk '/^MemTotal/{printf "%.1f GB", $2/1048576}' /proc/meminfo)"
