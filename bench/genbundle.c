@@ -5,7 +5,7 @@
  *   rg-genbundle --findings N --signins M --seed S -o OUT.zip
  *                [--agency-id ID --agency-name NAME] [--outcome mixed|late|compliant]
  *
- * The bundle follows shared/spec/evidence-bundle.md: manifest.xml with the
+ * The bundle follows docs/bundle-format.md: manifest.xml with the
  * SHA-256 of every other member, findings.csv (N rows, about 5% with a
  * secret), secrets.csv (one or two per such finding, accounts drawn from a
  * pool of 50), remediations.csv (most within the 48-hour window, some late,

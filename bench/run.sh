@@ -2,6 +2,7 @@
 # bench/run.sh: the performance benchmark of issue 6, in one command.
 #
 #   bench/run.sh [--quick] [--runs N] [--build DIR] [--work DIR] [--no-weasyprint]
+#                [--import-only | --no-import]
 #
 # Builds reportgen and the instruments in bench/ (meson build dir, default
 # `build`), generates bundles for the size ladder with rg-genbundle (cached in
@@ -14,7 +15,11 @@
 #     and cairo alone, untagged and with the report's structure tags) and WeasyPrint on the same table as HTML (1k and 2k
 #     rows; 1k only with --quick);
 #   - render of a ~1000-page report with and without signing (the demo key in
-#     samples/pki/), for the signing overhead.
+#     samples/pki/), for the signing overhead;
+#   - `reportgen import signins` of 1M generated Graph sign-in records
+#     (bench/import-gen.py; JSON Lines and concatenated pages of 1000) next to
+#     `jq -c . FILE > /dev/null` on the same file, and of 100k records, for
+#     the peak RSS at 1M against 100k (--import-only runs just these).
 # It prints a markdown table (median wall time, peak RSS as the maximum over
 # the runs, rows/s, pages/s; pages from pdfinfo), the ratios the issue's
 # targets are stated in, and the machine.  The same text goes to
@@ -33,6 +38,7 @@ quick=0
 build=build
 work=${TMPDIR:-/tmp}/reportgen-bench
 weasy=1
+sections=all
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -41,16 +47,18 @@ while [ $# -gt 0 ]; do
 	--build) build=$2; shift ;;
 	--work) work=$2; shift ;;
 	--no-weasyprint) weasy=0 ;;
-	-h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--import-only) sections=import ;;
+	--no-import) sections=noimport ;;
+	-h | --help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
 done
 case $build in /*) ;; *) build=$root/$build ;; esac
 
-for tool in /usr/bin/time pdfinfo unzip; do
+for tool in /usr/bin/time pdfinfo unzip jq; do
 	if [ ! -x "$(command -v "$tool" || true)" ]; then
-		echo "run.sh: $tool is missing (Debian packages time, poppler-utils, unzip)" >&2
+		echo "run.sh: $tool is missing (Debian packages time, poppler-utils, unzip, jq)" >&2
 		exit 3
 	fi
 done
@@ -141,6 +149,9 @@ k() { awk -v n="$1" 'BEGIN{ if (n>=1000000) printf "%gM", n/1e6; else if (n>=100
 
 echo "run.sh: $runs runs per measurement; work dir $work" >&2
 
+sign_note=""
+[ $sections = import ] && sign_note="signing overhead not measured (--import-only)"
+if [ $sections != import ]; then
 # ---- check vs the inflate floor -----------------------------------------------
 for s in 100000 1000000 5000000; do
 	zip=$(bundle 10000 $s)
@@ -183,7 +194,6 @@ fi
 
 # ---- signing overhead on a ~1000-page report ----------------------------------------
 key=$root/samples/pki/signer.key cert=$root/samples/pki/signer.pem chain=$root/samples/pki/chain.pem
-sign_note=""
 if [ -f "$key" ] && [ -f "$cert" ]; then
 	# Findings for ~1000 pages, from the pages the 10k render took.
 	p10=${PAGES["render 10k"]:-0}
@@ -203,6 +213,29 @@ if [ -f "$key" ] && [ -f "$cert" ]; then
 	PAGES["render ~1000 p, signed"]=$(pages_of "$work/out/sign-on/report.pdf")
 else
 	sign_note="signing overhead not measured: no demo key in samples/pki/"
+fi
+fi # sections != import
+
+# ---- import vs jq ----------------------------------------------------------------------
+# import_input N SHAPE -> path of N generated records; kept between runs.
+import_input() {
+	local f=$work/signins-$1.$2.json
+	if [ ! -f "$f" ] || [ "$here/import-gen.py" -nt "$f" ]; then
+		python3 "$here/import-gen.py" --records "$1" --shape "$2" -o "$f"
+	fi
+	echo "$f"
+}
+if [ $sections != noimport ]; then
+	for shape in jsonl pages; do
+		f=$(import_input 1000000 $shape)
+		measure "import signins 1M $shape" "1M records, $(du -m "$f" | cut -f1) MB" 1000000 '0' \
+			"$rg" import signins "$f" -o "$work/out/signins-$shape.csv" --force
+		measure "jq -c . 1M $shape" "1M records, $(du -m "$f" | cut -f1) MB" 1000000 '0' \
+			jq -c . "$f"
+	done
+	f=$(import_input 100000 jsonl)
+	measure "import signins 100k jsonl" "100k records, $(du -m "$f" | cut -f1) MB" 100000 '0' \
+		"$rg" import signins "$f" -o "$work/out/signins-100k.csv" --force
 fi
 
 # ---- report --------------------------------------------------------------------------
@@ -253,6 +286,10 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t=="FAILED" || t==0 || n=="") print
 		fi
 	done
 	echo "| render peak RSS, 50k findings (MB) | $(mb "${RSS["render 50k"]:-0}") | | < 64 |"
+	for shape in jsonl pages; do
+		echo "| import / jq -c ., 1M records, $shape | $(ratio "${WALL["import signins 1M $shape"]:-}" "${WALL["jq -c . 1M $shape"]:-}") | $(ratio "${CPU["import signins 1M $shape"]:-}" "${CPU["jq -c . 1M $shape"]:-}") | <= 1 (issue 13) |"
+	done
+	echo "| import peak RSS, 1M / 100k records (JSON Lines) | $(ratio "${RSS["import signins 1M jsonl"]:-}" "${RSS["import signins 100k jsonl"]:-}") | | flat but for the duplicate set |"
 	if [ -z "$sign_note" ]; then
 		echo "| signing overhead, ${PAGES["render ~1000 p, signed"]:-?}-page report | $(pct "${WALL["render ~1000 p, signed"]:-}" "${WALL["render ~1000 p, unsigned"]:-}") | $(pct "${CPU["render ~1000 p, signed"]:-}" "${CPU["render ~1000 p, unsigned"]:-}") | < 5% |"
 	else
@@ -266,7 +303,7 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t=="FAILED" || t==0 || n=="") print
 	echo "- memory: $(awk '/^MemTotal/{printf "%.1f GB", $2/1048576}' /proc/meminfo)"
 	echo "- system: $(uname -sr); $(. /etc/os-release && echo "$PRETTY_NAME")"
 	echo "- compiler: $(cc --version | head -1); build type $(meson introspect --buildoptions "$build" 2>/dev/null | python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="buildtype"))' 2>/dev/null || echo unknown)"
-	echo "- libraries: cairo $(pkg-config --modversion cairo), pango $(pkg-config --modversion pango), libzip $(pkg-config --modversion libzip), zlib $(pkg-config --modversion zlib 2>/dev/null || echo ?)"
+	echo "- libraries: cairo $(pkg-config --modversion cairo), pango $(pkg-config --modversion pango), libzip $(pkg-config --modversion libzip), zlib $(pkg-config --modversion zlib 2>/dev/null || echo ?), json-c $(pkg-config --modversion json-c 2>/dev/null || echo ?); $(jq --version 2>/dev/null || echo 'jq ?')"
 	[ $weasy = 1 ] && echo "- $(weasyprint --version 2>&1 | head -1)"
 	echo "- reportgen commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- 2>/dev/null || echo ' (with local changes)')"
 	echo "- load average (1/5/15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)"

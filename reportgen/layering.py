@@ -21,8 +21,7 @@ ALLOWED = {
     "directive": {"core", "bundle", "results"},
     "judge": {"core", "bundle", "directive", "results"},
     "views": {"core", "results"},
-    # sign/ still takes the PDF signer block's struct from views/pdf.h.
-    "sign": {"core", "views", "results"},
+    "sign": {"core"},
     "output": {"core", "results", "views", "sign"},
     "import": {"core", "bundle"},
     # export/ draws the roll-up PDF with the views' layout engine.

@@ -1,16 +1,30 @@
 /*
  * bundle.c: reads a bundle ZIP into the evidence model (see bundle.h).
  *
- * Order of work: the ZIP's central directory is checked first (names,
- * encryption, links, sizes, ratios, counts) without inflating anything;
- * then manifest.xml; then every other entry in ZIP order, each inflated in
- * 64 KiB chunks, hashed and (for CSV) parsed in the same pass; signins.csv
- * last, in rg_bundle_finish.  An entry that breaks a limit is never
- * inflated beyond the limit.  Cross-references are resolved once all
- * tables are read.
+ * Order of work (docs/security.md, "No work before the bundle is sane"):
+ *
+ *   1. the layout, read raw (zipdir.c) before libzip sees the file: names
+ *      with a NUL, duplicate names, entries whose bytes overlap another's
+ *      or run into the central directory.  Any of these ends the read.
+ *   2. the central directory through libzip: names, encryption, links,
+ *      sizes, the per-entry and whole-bundle ratio, the entry count.  The
+ *      first limit broken is reported and no other limit is checked.
+ *   3. manifest.xml, inflated up to --max-xml-size, and every entry name
+ *      against its file list.
+ *   4. every other entry in ZIP order, each inflated in 64 KiB chunks,
+ *      hashed and (for CSV) parsed in the same pass; signins.csv last, in
+ *      rg_bundle_finish.
+ *
+ * A problem in steps 1-3 means nothing more is inflated (`halted`); so does
+ * an entry that breaks a limit, lies about its size or cannot be inflated
+ * in step 4.  One error per cause: an entry that was refused or not read is
+ * never reported again as missing, as a digest mismatch (no digest was
+ * computed) or through the cross-references of rows that were not read.
+ * Cross-references are resolved once all tables are read.
  */
 #include "bundle/bundle.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +37,10 @@
 #include "core/digest.h"
 #include "core/str.h"
 #include "core/strmap.h"
+#include "core/text.h"
 
 #define CHUNK 65536
-#define RATIO_FLOOR (1024 * 1024) /* ratio limit applies to entries over 1 MiB */
+#define RATIO_FLOOR (1024 * 1024) /* the ratio limit applies to entries and bundles over 1 MiB */
 
 enum entry_role { ROLE_SKIP, ROLE_MANIFEST, ROLE_TABLE, ROLE_SIGNINS, ROLE_ATTACHMENT };
 
@@ -54,6 +69,8 @@ struct rg_bundle {
 	bool complete[RG_TABLE_COUNT]; /* read to the end with a usable header */
 	struct rg_strmap members;      /* member name -> struct rg_member index + 1 */
 	struct rg_strmap names;        /* every entry name of the ZIP */
+	bool halted;                   /* inflate nothing more (see the file comment) */
+	bool limit_broken;             /* a limit was reported: check no other */
 	char chunk[CHUNK];             /* inflate buffer */
 	struct rg_sha256 *hash;
 	rg_status status;
@@ -66,6 +83,9 @@ static void fail(struct rg_bundle *b, rg_status st)
 	b->status = rg_status_worst(b->status, st);
 }
 
+/* Reports a broken limit; nothing more is inflated and no other limit is
+ * checked (the first is enough to refuse the bundle, and a bomb would
+ * otherwise produce one line per entry). */
 static void limit_error(struct rg_bundle *b, const char *file, size_t offset, const char *what)
 {
 	const struct rg_limit_info *li = rg_limit_find(offset);
@@ -75,19 +95,17 @@ static void limit_error(struct rg_bundle *b, const char *file, size_t offset, co
 	            what, li->description,
 	            (unsigned long long)*(const uint64_t *)((const char *)b->limits + offset), li->unit);
 	fail(b, RG_EINPUT);
+	b->halted = true;
+	b->limit_broken = true;
 }
 
-/* A printable copy of an untrusted entry name for messages. */
+/* An untrusted entry name for messages, cut to 200 bytes (on a character
+ * boundary).  Not escaped here: every diagnostic is escaped when printed
+ * (core/diag.c), and report.xml is never written for a refused bundle. */
 static const char *printable(struct rg_bundle *b, const char *raw)
 {
-	size_t n = strnlen(raw, 200);
-	char *s = rg_arena_strndup(b->arena, raw, n);
-	if (!s)
-		return "?";
-	for (char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return s;
+	char *s = rg_arena_strndup(b->arena, raw, rg_text_clip(raw, strlen(raw), 200));
+	return s ? s : "?";
 }
 
 static bool name_error(struct rg_bundle *b, const char *raw, const char *what, const char *hint)
@@ -99,7 +117,7 @@ static bool name_error(struct rg_bundle *b, const char *raw, const char *what, c
 	return false;
 }
 
-/* evidence-bundle.md, Layout: names are relative, use '/', and never hold
+/* docs/bundle-format.md, Layout: names are relative, use '/', and never hold
  * "..", a leading '/', a drive letter, a backslash or a NUL. */
 static bool check_name(struct rg_bundle *b, const char *raw)
 {
@@ -117,6 +135,12 @@ static bool check_name(struct rg_bundle *b, const char *raw)
 			return name_error(b, raw, "contains a control character", "rename the file");
 	if (!rg_utf8_valid(raw, n))
 		return name_error(b, raw, "is not valid UTF-8", "rename the file");
+	char col[260];
+	snprintf(col, sizeof col, "entry \"%s\"", printable(b, raw));
+	if (!rg_text_check_id(b->diags, b->zip_label, 0, col, "entry name", raw, n)) {
+		fail(b, RG_EINPUT);
+		return false;
+	}
 	const char *seg = raw;
 	while (*seg) {
 		const char *end = strchr(seg, '/');
@@ -148,6 +172,30 @@ static enum entry_role role_of(const char *name, bool is_dir)
 	return ROLE_SKIP;
 }
 
+/* The size and ratio limits of one entry, on the sizes its central record
+ * declares (stream_entry holds it to them); false once a limit is broken. */
+static bool check_entry_limits(struct rg_bundle *b, const struct entry *e, uint64_t size,
+                               uint64_t comp)
+{
+	if (b->limit_broken)
+		return false;
+	size_t lim = e->role == ROLE_SIGNINS ? offsetof(struct rg_limits, signins_size)
+	                                     : offsetof(struct rg_limits, entry_size);
+	if (size > *(const uint64_t *)((const char *)b->limits + lim)) {
+		limit_error(b, e->name, lim, "declares a size over");
+		return false;
+	}
+	uint64_t ratio = size / (comp ? comp : 1);
+	if (size > RATIO_FLOOR && ratio > b->limits->ratio) {
+		char what[80];
+		snprintf(what, sizeof what, "is compressed %llu to 1, more than",
+		         (unsigned long long)ratio);
+		limit_error(b, e->name, offsetof(struct rg_limits, ratio), what);
+		return false;
+	}
+	return true;
+}
+
 /* Checks the central directory: nothing is inflated here. */
 static void scan_directory(struct rg_bundle *b)
 {
@@ -164,7 +212,7 @@ static void scan_directory(struct rg_bundle *b)
 		return;
 	}
 	struct rg_strmap *seen = &b->names;
-	uint64_t total = 0;
+	uint64_t total = 0, total_comp = 0;
 	for (zip_int64_t i = 0; i < n; i++) {
 		zip_stat_t st;
 		const char *raw = zip_get_name(b->za, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
@@ -182,17 +230,17 @@ static void scan_directory(struct rg_bundle *b)
 			fail(b, RG_EENV);
 			break;
 		}
-		if (!check_name(b, raw))
-			continue;
 		size_t len = strlen(raw);
-		bool is_dir = raw[len - 1] == '/';
-		char col[260];
-		snprintf(col, sizeof col, "entry \"%s\"", printable(b, raw));
 		bool existed = false;
 		if (!rg_strmap_put(seen, e->name, len, e, &existed)) {
 			fail(b, RG_EENV);
 			break;
 		}
+		if (!check_name(b, raw))
+			continue;
+		bool is_dir = raw[len - 1] == '/';
+		char col[260];
+		snprintf(col, sizeof col, "entry \"%s\"", printable(b, raw));
 		if (existed) {
 			rg_diag_err(b->diags, "zip.duplicate", b->zip_label, 0, col,
 			            "keep one entry of each name", "appears more than once in the ZIP");
@@ -228,33 +276,35 @@ static void scan_directory(struct rg_bundle *b)
 		if (e->role == ROLE_SKIP) {
 			rg_diag_err(b->diags, "zip.unknown", e->name, 0, NULL,
 			            "remove it, or move supporting documents under attachments/",
-			            "is not a file of the bundle format (evidence-bundle.md, Layout)");
+			            "is not a file of the bundle format (docs/bundle-format.md, Layout)");
 			fail(b, RG_EINPUT);
 			continue;
 		}
 		uint64_t size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
 		uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
-		size_t lim = e->role == ROLE_SIGNINS ? offsetof(struct rg_limits, signins_size)
-		                                     : offsetof(struct rg_limits, entry_size);
-		if (size > *(const uint64_t *)((const char *)b->limits + lim)) {
-			limit_error(b, e->name, lim, "declares a size over");
+		if (!check_entry_limits(b, e, size, comp))
 			continue;
-		}
-		if (size > RATIO_FLOOR && size / (comp ? comp : 1) > b->limits->ratio) {
-			limit_error(b, e->name, offsetof(struct rg_limits, ratio),
-			            "is compressed more than");
-			continue;
-		}
 		total += size;
+		total_comp += comp;
 		if (total > b->limits->total_size) {
 			limit_error(b, b->zip_label, offsetof(struct rg_limits, total_size),
 			            "declares a total size over");
-			break;
+			continue;
 		}
 		e->readable = true;
 		e->size = size;
 		if (e->role == ROLE_SIGNINS)
 			b->signins = e;
+	}
+	/* The ratio of the whole bundle: many entries each under the 1 MiB
+	 * floor of the per-entry ratio (9,990 entries of 1 MiB of zeros, 10 MB
+	 * declaring 10 GB) would otherwise pass every limit. */
+	uint64_t ratio = total / (total_comp ? total_comp : 1);
+	if (!b->limit_broken && total > RATIO_FLOOR && ratio > b->limits->ratio) {
+		char what[120];
+		snprintf(what, sizeof what, "declares %llu bytes compressed %llu to 1 as a whole, more than",
+		         (unsigned long long)total, (unsigned long long)ratio);
+		limit_error(b, b->zip_label, offsetof(struct rg_limits, ratio), what);
 	}
 }
 
@@ -279,6 +329,9 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
 		rg_diag_err(b->diags, "zip.damaged", e->name, 0, NULL, "rebuild the bundle",
 		            "cannot be opened: %s", zip_strerror(b->za));
 		fail(b, RG_EINPUT);
+		digest[0] = '\0';
+		*size = 0;
+		b->halted = true;
 		return false;
 	}
 	size_t lim = e->role == ROLE_SIGNINS ? offsetof(struct rg_limits, signins_size)
@@ -333,7 +386,13 @@ static bool stream_entry(struct rg_bundle *b, const struct entry *e, struct rg_c
 		b->progress(b->progress_ctx, e->name, total, total);
 	if (ok && csv)
 		rg_csv_end(csv);
+	/* A digest only of what was read whole: a damaged entry has none (its
+	 * message must not show the digest of the bytes that came out). */
 	rg_sha256_final_hex(b->hash, digest);
+	if (!ok) {
+		digest[0] = '\0';
+		b->halted = true; /* no more inflating after a lie, a limit or damage */
+	}
 	*size = total;
 	return ok;
 }
@@ -348,19 +407,13 @@ static struct rg_member *add_member(struct rg_bundle *b, const char *name)
 	return m;
 }
 
-/* Compares a member's digest with the manifest's. */
-static void check_listed(struct rg_bundle *b, const struct rg_member *m)
+/* Compares a member's digest, computed while it was read whole, with the
+ * manifest's (every name was found in the manifest before anything was
+ * inflated: check_listed_names). */
+static void check_digest(struct rg_bundle *b, const struct rg_member *m)
 {
-	if (!b->manifest_ok)
-		return;
 	struct rg_manifest_file *mf = rg_manifest_find(&b->manifest, m->path);
-	if (!mf) {
-		rg_diag_err(b->diags, "manifest.unlisted", m->path, 0, NULL,
-		            "list it under <files> in manifest.xml with its SHA-256 (reportgen pack does this)",
-		            "is in the ZIP but not listed in manifest.xml");
-		fail(b, RG_EINPUT);
-		return;
-	}
+	assert(mf && m->sha256[0]);
 	mf->seen = true;
 	if (strcmp(mf->sha256, m->sha256) != 0) {
 		rg_diag_err(b->diags, "manifest.digest", m->path, 0, NULL,
@@ -383,41 +436,47 @@ static void read_table(struct rg_bundle *b, struct entry *e)
 	}
 	struct rg_member *m = add_member(b, e->name);
 	size_t errors_before = b->diags->errors;
-	bool ok = stream_entry(b, e, csv, NULL, m->sha256, &m->size);
-	if (ok && !t->ncols) {
+	bool read = stream_entry(b, e, csv, NULL, m->sha256, &m->size);
+	if (read && !t->ncols)
 		rg_diag_err(b->diags, "csv.empty-file", t->file, 0, NULL,
-		            "the first line must be the header (see evidence-bundle.md)",
+		            "the first line must be the header (see docs/bundle-format.md)",
 		            "is empty: it has no header line");
-		ok = false;
-	}
-	b->complete[k] = ok && t->header_ok && !rg_csv_stopped(csv);
+	b->complete[k] = read && t->ncols && t->header_ok && !rg_csv_stopped(csv);
 	if (b->diags->errors > errors_before)
 		fail(b, RG_EINPUT);
 	rg_csv_free(csv);
-	check_listed(b, m);
+	if (read)
+		check_digest(b, m);
 }
 
 static void read_attachment(struct rg_bundle *b, struct entry *e)
 {
 	struct rg_member *m = add_member(b, e->name);
-	stream_entry(b, e, NULL, NULL, m->sha256, &m->size);
-	check_listed(b, m);
+	if (stream_entry(b, e, NULL, NULL, m->sha256, &m->size))
+		check_digest(b, m);
 }
 
+static struct entry *find_role(struct rg_bundle *b, enum entry_role role)
+{
+	for (size_t i = 0; i < b->n_entries; i++)
+		if (b->entries[i].role == role)
+			return &b->entries[i];
+	return NULL;
+}
+
+/* Reads manifest.xml; manifest_ok when its file list can be used.  The
+ * only entry inflated before every name is known to be listed. */
 static void read_manifest(struct rg_bundle *b)
 {
-	struct entry *e = NULL;
-	for (size_t i = 0; i < b->n_entries; i++)
-		if (b->entries[i].role == ROLE_MANIFEST)
-			e = &b->entries[i];
-	if (!e || !e->readable) {
-		if (!e)
-			rg_diag_err(b->diags, "bundle.no-manifest", RG_F_MANIFEST, 0, NULL,
-			            "add manifest.xml at the root of the ZIP (see evidence-bundle.md)",
-			            "is missing from the bundle");
+	struct entry *e = find_role(b, ROLE_MANIFEST);
+	if (!e) {
+		rg_diag_err(b->diags, "bundle.no-manifest", RG_F_MANIFEST, 0, NULL,
+		            "add manifest.xml at the root of the ZIP (see docs/bundle-format.md)",
+		            "is missing from the bundle");
 		fail(b, RG_EINPUT);
 		return;
 	}
+	assert(e->readable); /* else scan_directory reported it and halted */
 	struct rg_buf buf;
 	rg_buf_init(&buf, b->limits->xml_size);
 	struct rg_member *m = add_member(b, e->name);
@@ -432,6 +491,36 @@ static void read_manifest(struct rg_bundle *b)
 	rg_buf_free(&buf);
 }
 
+/* Every entry against the manifest's file list, and the list against the
+ * entries, from names alone.  An entry not listed is refused before it is
+ * inflated (a bundle of 10,000 unlisted entries costs a directory read, not
+ * ten gigabytes of inflating); a listed file that is not in the ZIP is
+ * reported here once, and never again as missing. */
+static void check_listed_names(struct rg_bundle *b)
+{
+	for (size_t i = 0; i < b->n_entries; i++) {
+		const struct entry *e = &b->entries[i];
+		if (!e->readable || e->role == ROLE_MANIFEST)
+			continue;
+		if (!rg_manifest_find(&b->manifest, e->name)) {
+			rg_diag_err(b->diags, "manifest.unlisted", e->name, 0, NULL,
+			            "list it under <files> in manifest.xml with its SHA-256 (reportgen pack does this)",
+			            "is in the ZIP but not listed in manifest.xml");
+			fail(b, RG_EINPUT);
+			b->halted = true;
+		}
+	}
+	for (size_t i = 0; i < b->manifest.n_files; i++) {
+		const struct rg_manifest_file *mf = &b->manifest.files[i];
+		if (rg_strmap_has(&b->names, mf->path, strlen(mf->path)))
+			continue;
+		rg_diag_err(b->diags, "manifest.missing", RG_F_MANIFEST, mf->line, "<file> @path",
+		            "add the file to the ZIP, or remove it from the list",
+		            "lists \"%s\", which is not in the bundle", mf->path);
+		fail(b, RG_EINPUT);
+	}
+}
+
 /* secrets -> findings, remediations -> secrets, timeline -> attachments. */
 static void resolve(struct rg_bundle *b)
 {
@@ -442,6 +531,8 @@ static void resolve(struct rg_bundle *b)
 	ev->findings = rg_table_steal(tf, &ev->n_findings);
 	ev->log_reviews = rg_table_steal(&b->tables[RG_TABLE_LOG_REVIEWS], &ev->n_log_reviews);
 	ev->events = rg_table_steal(&b->tables[RG_TABLE_TIMELINE], &ev->n_events);
+	ev->audit_events = rg_table_steal(&b->tables[RG_TABLE_AUDIT_EVENTS], &ev->n_audit_events);
+	ev->has_audit_events = b->present[RG_TABLE_AUDIT_EVENTS];
 	ev->has_findings = b->present[RG_TABLE_FINDINGS];
 	ev->has_secrets = b->present[RG_TABLE_SECRETS];
 	ev->has_remediations = b->present[RG_TABLE_REMEDIATIONS];
@@ -461,7 +552,8 @@ static void resolve(struct rg_bundle *b)
 		ev->secrets[i] = row->s;
 		size_t idx = (size_t)rg_strmap_get(&tf->ids, row->email_id, strlen(row->email_id));
 		if (!idx) {
-			if (b->complete[RG_TABLE_FINDINGS] || !b->present[RG_TABLE_FINDINGS]) {
+			if ((b->complete[RG_TABLE_FINDINGS] || !b->present[RG_TABLE_FINDINGS]) &&
+			    !rg_strmap_has(&tf->refused, row->email_id, strlen(row->email_id))) {
 				rg_diag_err(b->diags, "ref.email", RG_F_SECRETS, row->s.line, "email_id",
 				            "add the email to findings.csv, or correct the id",
 				            "\"%s\" is not an email_id of findings.csv", row->email_id);
@@ -484,7 +576,9 @@ static void resolve(struct rg_bundle *b)
 	}
 	if (b->complete[RG_TABLE_SECRETS] || !b->present[RG_TABLE_SECRETS]) {
 		for (size_t i = 0; i < ev->n_findings; i++) {
-			if (ev->findings[i].contains_secret && !has_secret[i]) {
+			const char *email = ev->findings[i].email_id;
+			if (ev->findings[i].contains_secret && !has_secret[i] &&
+			    !rg_strmap_has(&ts->refused_keys, email, strlen(email))) {
 				rg_diag_err(b->diags, "ref.secret-missing", RG_F_FINDINGS, ev->findings[i].line,
 				            "contains_secret",
 				            "list the secret(s) found in this email in secrets.csv, or set contains_secret=no",
@@ -507,7 +601,8 @@ static void resolve(struct rg_bundle *b)
 		ev->remediations[i] = row->r;
 		size_t idx = (size_t)rg_strmap_get(&ts->ids, row->secret_id, strlen(row->secret_id));
 		if (!idx) {
-			if (b->complete[RG_TABLE_SECRETS] || !b->present[RG_TABLE_SECRETS]) {
+			if ((b->complete[RG_TABLE_SECRETS] || !b->present[RG_TABLE_SECRETS]) &&
+			    !rg_strmap_has(&ts->refused, row->secret_id, strlen(row->secret_id))) {
 				rg_diag_err(b->diags, "ref.secret", RG_F_REMEDIATIONS, row->r.line, "secret_id",
 				            "add the secret to secrets.csv, or correct the id",
 				            "\"%s\" is not a secret_id of secrets.csv", row->secret_id);
@@ -525,7 +620,8 @@ static void resolve(struct rg_bundle *b)
 		              NULL);
 	for (size_t i = 0; i < ev->n_log_reviews; i++) {
 		const struct rg_log_review *r = &ev->log_reviews[i];
-		if (!rg_strmap_has(&accounts, r->account, strlen(r->account)))
+		if (!rg_strmap_has(&accounts, r->account, strlen(r->account)) &&
+		    !rg_strmap_has(&ts->refused_keys, r->account, strlen(r->account)))
 			rg_diag_warn(b->diags, "ref.account", RG_F_LOG_REVIEWS, r->line, "account",
 			             "check the spelling against secrets.csv; the review is not used",
 			             "\"%s\" is not an account of secrets.csv", r->account);
@@ -547,31 +643,70 @@ static void resolve(struct rg_bundle *b)
 	}
 }
 
-struct dup_ctx {
-	struct rg_bundle *b;
-	struct rg_strmap seen;
-};
-
-static void note_duplicate(void *ctx, const char *name, size_t len)
+/* A name of the raw directory (not NUL-terminated) for messages. */
+static const char *raw_name(struct rg_bundle *b, const struct rg_zipdir_entry *e)
 {
-	struct dup_ctx *dc = ctx;
-	const char *copy = rg_arena_strndup(dc->b->arena, name, len);
-	bool existed = false;
-	if (!copy || !rg_strmap_put(&dc->seen, copy, len, (void *)1, &existed) || !existed)
-		return;
-	char col[260];
-	snprintf(col, sizeof col, "entry \"%s\"", printable(dc->b, copy));
-	rg_diag_err(dc->b->diags, "zip.duplicate", dc->b->zip_label, 0, col,
-	            "keep one entry of each name", "appears more than once in the ZIP");
-	fail(dc->b, RG_EINPUT);
+	const char *copy = rg_arena_strndup(b->arena, e->name, e->name_len);
+	return copy ? printable(b, copy) : "?";
 }
 
-static void note_nul(void *ctx, const char *name, size_t len)
+/* Step 1 (file comment): the raw layout.  Names with a NUL (libzip would
+ * cut them short), duplicate names (libzip refuses them without naming
+ * them), entries that share bytes (the overlapping-entry bomb) or that are
+ * not where the directory says.  One error per cause: an overlap is one
+ * message naming the first two entries and the count. */
+static void check_layout(struct rg_bundle *b, const struct rg_zipdir *z)
 {
-	struct rg_bundle *b = ctx;
-	if (memchr(name, '\0', len))
-		name_error(b, name, "contains a NUL byte",
-		           "entries must have plain names; rebuild the bundle with reportgen pack");
+	struct rg_strmap seen;
+	rg_strmap_init(&seen);
+	for (size_t i = 0; i < z->n; i++) {
+		const struct rg_zipdir_entry *e = &z->v[i];
+		char col[260];
+		snprintf(col, sizeof col, "entry \"%s\"", raw_name(b, e));
+		if (memchr(e->name, '\0', e->name_len)) {
+			rg_diag_err(b->diags, "zip.name", b->zip_label, 0, col,
+			            "entries must have plain names; rebuild the bundle with reportgen pack",
+			            "contains a NUL byte");
+			fail(b, RG_EINPUT);
+		}
+		bool existed = false;
+		if (!rg_strmap_put(&seen, e->name, e->name_len, (void *)1, &existed)) {
+			fail(b, RG_EENV);
+			break;
+		}
+		if (existed) {
+			rg_diag_err(b->diags, "zip.duplicate", b->zip_label, 0, col,
+			            "keep one entry of each name", "appears more than once in the ZIP");
+			fail(b, RG_EINPUT);
+		}
+		if (e->place != RG_ZIPDIR_PLACED) {
+			rg_diag_err(b->diags, "zip.layout", b->zip_label, 0, col,
+			            "the ZIP is damaged or was crafted; rebuild the bundle with reportgen pack",
+			            e->place == RG_ZIPDIR_NO_LOCAL
+			                ? "has no local header at offset %llu, where the central directory places it"
+			                : "runs past the start of the central directory (its local header is at offset %llu)",
+			            (unsigned long long)e->start);
+			fail(b, RG_EINPUT);
+		}
+	}
+	rg_strmap_free(&seen);
+	struct rg_zipdir_overlap ov;
+	int found = rg_zipdir_find_overlap(z, &ov);
+	if (found < 0) {
+		fail(b, RG_EENV);
+	} else if (found) {
+		char col[260];
+		snprintf(col, sizeof col, "entry \"%s\"", raw_name(b, &z->v[ov.b]));
+		rg_diag_err(b->diags, "zip.overlap", b->zip_label, 0, col,
+		            "a ZIP's entries each have their own bytes; this is an overlapping-entry ZIP "
+		            "bomb or a damaged archive: rebuild the bundle with reportgen pack",
+		            "shares bytes with entry \"%s\" (its bytes %llu to %llu, that entry's %llu "
+		            "to %llu); %zu entr%s overlap another",
+		            raw_name(b, &z->v[ov.a]), (unsigned long long)z->v[ov.b].start,
+		            (unsigned long long)z->v[ov.b].end, (unsigned long long)z->v[ov.a].start,
+		            (unsigned long long)z->v[ov.a].end, ov.count, ov.count == 1 ? "y" : "ies");
+		fail(b, RG_EINPUT);
+	}
 }
 
 rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
@@ -601,29 +736,30 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 	b->zip_label = slash ? slash + 1 : zip_path;
 	ev->bundle_name = rg_arena_strdup(arena, b->zip_label);
 
-	if (!rg_sha256_file(zip_path, ev->bundle_sha256)) {
-		rg_diag_err(diags, "env.read", zip_path, 0, NULL, "check the path and its permissions",
-		            "cannot be read: %s", strerror(errno));
+	/* Step 1: the raw layout, before libzip.  Past its limit of entries
+	 * the directory is not read (scan_directory reports the limit); when
+	 * it cannot be read at all, libzip's error below says why. */
+	struct rg_zipdir dir;
+	enum rg_zipdir_result zr = rg_zipdir_read(&dir, zip_path, limits->entries);
+	if (zr == RG_ZIPDIR_NOMEM)
+		fail(b, RG_EENV);
+	else if (zr == RG_ZIPDIR_OK)
+		check_layout(b, &dir);
+	rg_zipdir_free(&dir);
+	if (b->status != RG_OK) {
+		rg_status st = b->status;
+		if (st == RG_EENV)
+			rg_diag_err(diags, "env.nomem", b->zip_label, 0, NULL, NULL, "out of memory");
 		rg_bundle_close(b);
-		return RG_EENV;
+		return st;
 	}
 	int zerr = 0;
 	b->za = zip_open(zip_path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
-	if (!b->za && zerr == ZIP_ER_EXISTS) {
-		/* libzip refuses duplicate names without naming them. */
-		struct dup_ctx dc = {b, {0}};
-		rg_strmap_init(&dc.seen);
-		rg_zipdir_names(zip_path, note_duplicate, &dc);
-		rg_strmap_free(&dc.seen);
-		if (b->status == RG_EINPUT) {
-			rg_bundle_close(b);
-			return RG_EINPUT;
-		}
-	}
 	if (!b->za) {
 		zip_error_t ze;
 		zip_error_init_with_code(&ze, zerr);
-		bool env = zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ || zerr == ZIP_ER_MEMORY;
+		bool env = zerr == ZIP_ER_OPEN || zerr == ZIP_ER_NOENT || zerr == ZIP_ER_READ ||
+		           zerr == ZIP_ER_MEMORY;
 		rg_diag_err(diags, env ? "env.read" : "zip.invalid", b->zip_label, 0, NULL,
 		            env ? "check the path and its permissions"
 		                : "an evidence bundle is a ZIP file; rebuild it with reportgen pack",
@@ -633,17 +769,33 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 		rg_bundle_close(b);
 		return st;
 	}
-	/* libzip hands names out as C strings, so a NUL inside a stored name
-	 * would go unseen: look at the raw central directory for those. */
-	rg_zipdir_names(zip_path, note_nul, b);
+	/* Step 2. */
 	scan_directory(b);
 	ev->members = rg_arena_alloc(arena, (b->n_entries + 1) * sizeof *ev->members);
 	if (!ev->members) {
 		rg_bundle_close(b);
 		return RG_EENV;
 	}
-	read_manifest(b);
-	for (size_t i = 0; i < b->n_entries && b->status != RG_EENV; i++) {
+	if (b->status != RG_OK)
+		b->halted = true;
+	/* The digest of the whole file, for the reports: not worth reading the
+	 * file for when the directory already refused it. */
+	if (!b->halted && !rg_sha256_file(zip_path, ev->bundle_sha256)) {
+		rg_diag_err(diags, "env.read", zip_path, 0, NULL, "check the path and its permissions",
+		            "cannot be read: %s", strerror(errno));
+		rg_bundle_close(b);
+		return RG_EENV;
+	}
+	/* Step 3. */
+	if (!b->halted) {
+		read_manifest(b);
+		if (b->manifest_ok)
+			check_listed_names(b);
+		else
+			b->halted = true; /* no file list: no name can be checked */
+	}
+	/* Step 4. */
+	for (size_t i = 0; i < b->n_entries && !b->halted && b->status != RG_EENV; i++) {
 		struct entry *e = &b->entries[i];
 		if (!e->readable)
 			continue;
@@ -652,13 +804,18 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 		else if (e->role == ROLE_ATTACHMENT)
 			read_attachment(b, e);
 	}
-	if (!b->present[RG_TABLE_TIMELINE] && b->status != RG_EENV) {
+	/* From the names, so that a timeline.csv refused or left unread is not
+	 * also called missing. */
+	if (!rg_strmap_has(&b->names, RG_F_TIMELINE, strlen(RG_F_TIMELINE)) &&
+	    b->status != RG_EENV) {
 		rg_diag_err(diags, "bundle.no-timeline", RG_F_TIMELINE, 0, NULL,
 		            "add timeline.csv with the dated events of the response",
 		            "is missing; every bundle needs one");
 		fail(b, RG_EINPUT);
 	}
-	if (b->status != RG_EENV)
+	/* Cross-references only between tables that were read: rows that were
+	 * never read cannot be "not found". */
+	if (!b->halted && b->status != RG_EENV)
 		resolve(b);
 	*out = b;
 	return b->status;
@@ -677,22 +834,11 @@ struct rg_evidence *rg_bundle_evidence(struct rg_bundle *b)
 
 rg_status rg_bundle_finish(struct rg_bundle *b, rg_signin_fn fn, void *ctx)
 {
-	if (b->signins && b->signins->readable && b->status != RG_EENV) {
+	if (b->signins && b->signins->readable && !b->halted && b->status != RG_EENV) {
 		struct rg_table *t = &b->tables[RG_TABLE_SIGNINS];
 		t->signin_fn = fn;
 		t->signin_ctx = ctx;
 		read_table(b, b->signins);
-	}
-	if (b->manifest_ok) {
-		for (size_t i = 0; i < b->manifest.n_files; i++) {
-			const struct rg_manifest_file *mf = &b->manifest.files[i];
-			if (mf->seen || rg_strmap_has(&b->names, mf->path, strlen(mf->path)))
-				continue;
-			rg_diag_err(b->diags, "manifest.missing", RG_F_MANIFEST, mf->line, "<file> @path",
-			            "add the file to the ZIP, or remove it from the list",
-			            "lists \"%s\", which is not in the bundle", mf->path);
-			fail(b, RG_EINPUT);
-		}
 	}
 	rg_status st = b->status;
 	rg_bundle_close(b);

@@ -3,10 +3,13 @@
  *
  * In: a path to a .zip, limits, a diagnostics list.  Out: a struct
  * rg_evidence (evidence.h) in the caller's arena.  The reader checks
- * everything evidence-bundle.md requires: entry names, encryption,
+ * everything docs/bundle-format.md requires: entry names, encryption,
  * symbolic links, the limits, the manifest against templates/bundle.xsd,
- * every digest, every CSV value, and the cross-references.  All problems
- * are appended to diags; RG_EINPUT means at least one error.
+ * every digest, every CSV value, and the cross-references.  Problems are
+ * appended to diags, one error per cause; RG_EINPUT means at least one
+ * error.  Nothing but the manifest is inflated until the ZIP's layout and
+ * central directory are sane and every name is listed (bundle.c), so a
+ * structural problem is reported without the contents' problems.
  *
  * signins.csv can hold millions of rows.  It is never held in memory: it is
  * streamed once, hashed and validated row by row, and each valid successful

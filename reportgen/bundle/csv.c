@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "core/text.h"
 
 enum state { FIELD_START, UNQUOTED, QUOTED, QUOTED_QUOTE, AFTER_CR };
 
@@ -204,6 +205,24 @@ static void end_record(struct rg_csv *c)
 				rg_diag_err(c->diags, "csv.utf8", c->file, line, col,
 				            "save the file as UTF-8",
 				            "is not valid UTF-8 text (or holds a NUL byte)");
+				ok = false;
+				break;
+			}
+			/* XML 1.0 cannot hold C0 controls or U+FFFE/F, cairo no
+			 * noncharacter, and report.xml keeps text exactly: refused
+			 * here, in every column. */
+			uint32_t cp;
+			size_t at = rg_text_find_unstorable(f[i].s, f[i].n, &cp);
+			if (at < f[i].n) {
+				char col[300], desc[160];
+				column_label(c, i, col, sizeof col);
+				rg_text_describe(desc, sizeof desc, cp);
+				rg_diag_err(c->diags, cp < 0x80 ? "csv.control" : "csv.nonchar", c->file, line,
+				            col,
+				            cp < 0x80 ? "remove it: only tab and line ends may appear in a field"
+				                      : "remove it: noncharacters are not text",
+				            "holds %s at byte %zu of the field: \"%.*s\"", desc, at + 1,
+				            (int)rg_text_clip(f[i].s, f[i].n, 80), f[i].s);
 				ok = false;
 				break;
 			}

@@ -2,7 +2,7 @@
  * evidence.h: the evidence model, what a bundle says once it is read.
  *
  * Produced by the bundle reader (bundle.h) from manifest.xml and the CSV
- * files of evidence-bundle.md; consumed by the judge.  Every row keeps the
+ * files of docs/bundle-format.md; consumed by the judge.  Every row keeps the
  * 1-based line of the file it came from (the header is line 1), so each
  * verdict can cite "file:line".  Cross-references are resolved into
  * pointers by the reader; a bundle with a dangling reference never reaches
@@ -30,6 +30,7 @@
 #define RG_F_LOG_REVIEWS "log-reviews.csv"
 #define RG_F_TIMELINE "timeline.csv"
 #define RG_F_SIGNINS "signins.csv"
+#define RG_F_AUDIT_EVENTS "audit-events.csv"
 
 enum rg_impact { RG_IMPACT_NONE, RG_IMPACT_LOW, RG_IMPACT_MODERATE, RG_IMPACT_HIGH };
 
@@ -115,6 +116,21 @@ struct rg_event {
 	bool reference_is_attachment; /* reference names an attachments/... member (which exists) */
 };
 
+/* One row of audit-events.csv: an event of the tenant's own audit log
+ * (Entra directory audits, the unified audit log), as `reportgen import
+ * audit` writes it (docs/importers.md).  It can corroborate a remediation
+ * claimed in remediations.csv; it is never one itself. */
+struct rg_audit_event {
+	uint32_t line;
+	struct rg_time at;
+	const char *operation;       /* as the log names it: "Reset user password." */
+	const char *target;          /* user principal name, or service principal / application id */
+	const char *actor;           /* who did it; NULL when not given */
+	int action;                  /* enum rg_remediation_action it proves, -1 none */
+	const char *correlation_id, *request_id;
+	const char *source;          /* FILE:LINE of the exported record; NULL when not given */
+};
+
 /* One member of the ZIP, with its digest as computed while reading. */
 struct rg_member {
 	const char *path;
@@ -134,14 +150,16 @@ struct rg_evidence {
 	const char *notification_source, *notification_reference;
 
 	/* Which optional files were present (an absent file and an empty one
-	 * are judged differently: see ed-24-02.md RA-1). */
+	 * are judged differently: see docs/ed-24-02.md RA-1). */
 	bool has_findings, has_secrets, has_remediations, has_log_reviews, has_signins;
+	bool has_audit_events;
 
 	struct rg_finding *findings;         size_t n_findings;
 	struct rg_secret *secrets;           size_t n_secrets;
 	struct rg_remediation *remediations; size_t n_remediations;
 	struct rg_log_review *log_reviews;   size_t n_log_reviews;
 	struct rg_event *events;             size_t n_events;
+	struct rg_audit_event *audit_events; size_t n_audit_events; /* in file order */
 
 	/* Every member of the bundle, manifest first, then in ZIP order. */
 	struct rg_member *members;           size_t n_members;

@@ -23,7 +23,7 @@ const struct rg_limit_info rg_limit_table[] = {
 	 offsetof(struct rg_limits, entry_size), 256 * MiB, "bytes"},
 	{"--max-signins-size", "uncompressed size of signins.csv",
 	 offsetof(struct rg_limits, signins_size), 16 * GiB, "bytes"},
-	{"--max-ratio", "compression ratio of one entry (uncompressed/compressed, entries over 1 MiB)",
+	{"--max-ratio", "compression ratio (uncompressed/compressed) of one entry over 1 MiB, and of the whole bundle",
 	 offsetof(struct rg_limits, ratio), 200, "to 1"},
 	{"--max-entries", "number of entries in the ZIP",
 	 offsetof(struct rg_limits, entries), 10000, "entries"},

@@ -1,5 +1,5 @@
 /*
- * limits.h: the limits a bundle must stay within (evidence-bundle.md,
+ * limits.h: the limits a bundle must stay within (docs/bundle-format.md,
  * "Limits and hostile input"; docs/security.md).
  *
  * Each limit has a documented default and a command-line option that raises

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/paths.h"
+#include "core/text.h"
 #include "core/xml.h"
 
 #define BUNDLE_NS "urn:reportgen:bundle:1"
@@ -20,6 +21,49 @@ static const char *keep(struct rg_arena *a, xmlNodePtr n, const char *name)
 	const char *copy = rg_arena_strdup(a, v);
 	xmlFree(v);
 	return copy;
+}
+
+/* An identifier attribute: held to the identifier character rules
+ * (core/text.h), as the CSV identifiers are.  False with a diagnostic. */
+static bool check_id(xmlNodePtr n, const char *name, const char *v, struct rg_diags *d)
+{
+	if (!v)
+		return true;
+	char col[80];
+	snprintf(col, sizeof col, "<%s> @%s", (const char *)n->name, name);
+	return rg_text_check_id(d, RG_F_MANIFEST, (unsigned long)xmlGetLineNo(n), col, "identifier",
+	                        v, strlen(v));
+}
+
+/* Every attribute value of n and its descendants may hold only what the
+ * reports can: libxml2 already refuses C0 controls and U+FFFE/F, which
+ * leaves the other noncharacters (U+FDD0-FDEF, U+1FFFE...), which cairo
+ * cannot draw (core/text.h).  Depth is bounded by --max-xml-depth. */
+static bool check_attributes(xmlNodePtr n, struct rg_diags *d)
+{
+	bool ok = true;
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (xmlAttrPtr a = n->properties; a; a = a->next) {
+			char *v = rg_xml_attr(n, (const char *)a->name);
+			uint32_t cp;
+			size_t len = v ? strlen(v) : 0;
+			if (v && rg_text_find_unstorable(v, len, &cp) < len) {
+				char col[80], desc[160];
+				snprintf(col, sizeof col, "<%s> @%s", (const char *)n->name,
+				         (const char *)a->name);
+				rg_text_describe(desc, sizeof desc, cp);
+				rg_diag_err(d, "manifest.nonchar", RG_F_MANIFEST,
+				            (unsigned long)xmlGetLineNo(n), col,
+				            "remove it: noncharacters are not text", "holds %s", desc);
+				ok = false;
+			}
+			xmlFree(v);
+		}
+		ok = check_attributes(n->children, d) && ok;
+	}
+	return ok;
 }
 
 static bool get_time(struct rg_time *out, xmlNodePtr n, const char *name, struct rg_diags *d)
@@ -73,11 +117,13 @@ rg_status rg_manifest_read(struct rg_manifest *out, struct rg_evidence *ev, cons
 		return st;
 	}
 	/* Valid against the schema: every element and required attribute below exists. */
+	bool ok = check_attributes(root, diags);
 	ev->format = 1;
 	ev->directive = keep(arena, root, "directive");
-	bool ok = get_time(&ev->created, root, "created", diags);
+	ok = get_time(&ev->created, root, "created", diags) && ok;
 	xmlNodePtr agency = child(root, "agency");
 	ev->agency_id = keep(arena, agency, "id");
+	ok = check_id(agency, "id", ev->agency_id, diags) && ok;
 	ev->agency_name = keep(arena, agency, "name");
 	ev->agency_component = keep(arena, agency, "component");
 	xmlNodePtr contact = child(root, "contact");
@@ -113,6 +159,7 @@ rg_status rg_manifest_read(struct rg_manifest *out, struct rg_evidence *ev, cons
 		ok = get_time(&ev->notification_received, note, "received", diags) && ok;
 		ev->notification_source = keep(arena, note, "source");
 		ev->notification_reference = keep(arena, note, "reference");
+		ok = check_id(note, "reference", ev->notification_reference, diags) && ok;
 	}
 	xmlNodePtr files = child(root, "files");
 	size_t count = 0;

@@ -1,5 +1,5 @@
 /*
- * manifest.h: reads manifest.xml (evidence-bundle.md, "manifest.xml").
+ * manifest.h: reads manifest.xml (docs/bundle-format.md, "manifest.xml").
  *
  * Parsed with core/xml.h's safe parser, validated against
  * templates/bundle.xsd, then checked for what a schema cannot say

@@ -1,5 +1,5 @@
 /*
- * tables.c: the column tables of evidence-bundle.md and the typed row
+ * tables.c: the column tables of docs/bundle-format.md and the typed row
  * reader (see tables.h).
  *
  * A column spec says where a converted value is stored in the row struct
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "core/text.h"
 
 const char *const rg_impact_names[] = {"none", "low", "moderate", "high", NULL};
 const char *const rg_secret_kind_names[] = {"password", "api_key", "client_secret", "certificate",
@@ -39,11 +40,13 @@ static const char *const signin_status_names[] = {"success", "failure", NULL};
 enum coltype {
 	COL_ID,     /* non-empty, <= 256 bytes, unique in the file: const char * */
 	COL_REF,    /* non-empty identifier of another row: const char * */
+	COL_ACCOUNT, /* an account, compared across files: text held to the character
+	                rules of identifiers (core/text.h), any length: const char * */
 	COL_TEXT,   /* const char *, NULL when empty */
 	COL_TIME,   /* struct rg_time; optional ones set a bool at flag_offset */
 	COL_BOOL,   /* bool */
 	COL_TRI,    /* int: 1 yes, 0 no, -1 empty */
-	COL_ENUM,   /* int index into names */
+	COL_ENUM,   /* int index into names; -1 when optional and empty */
 	COL_IP,     /* an IPv4 or IPv6 address (inet_pton): const char * */
 	COL_IGNORE, /* read, checked for UTF-8 only */
 };
@@ -80,7 +83,7 @@ static const struct colspec secrets_cols[] = {
 	{"secret_id", true, COL_ID, S(secret_id), NULL, 0, false},
 	{"email_id", true, COL_REF, offsetof(struct rg_secret_row, email_id), NULL, 0, false},
 	{"kind", true, COL_ENUM, S(kind), rg_secret_kind_names, 0, false},
-	{"account", true, COL_TEXT, S(account), NULL, 0, false},
+	{"account", true, COL_ACCOUNT, S(account), NULL, 0, false},
 	{"application", false, COL_TEXT, S(application), NULL, 0, false},
 	{"application_in_use", false, COL_TRI, S(application_in_use), yes_no, 0, false},
 	{"identified_at", true, COL_TIME, S(identified_at), NULL, 0, false},
@@ -100,7 +103,7 @@ static const struct colspec remediations_cols[] = {
 #undef R
 #define L(field) offsetof(struct rg_log_review, field)
 static const struct colspec log_reviews_cols[] = {
-	{"account", true, COL_TEXT, L(account), NULL, 0, false},
+	{"account", true, COL_ACCOUNT, L(account), NULL, 0, false},
 	{"log_source", true, COL_ENUM, L(source), rg_log_source_names, 0, false},
 	{"window_start", true, COL_TIME, L(window_start), NULL, 0, false},
 	{"window_end", true, COL_TIME, L(window_end), NULL, 0, false},
@@ -122,6 +125,20 @@ static const struct colspec timeline_cols[] = {
 };
 #undef E
 
+#define A(field) offsetof(struct rg_audit_event, field)
+static const struct colspec audit_events_cols[] = {
+	{"at", true, COL_TIME, A(at), NULL, 0, false},
+	{"operation", true, COL_TEXT, A(operation), NULL, 0, false},
+	{"target", true, COL_TEXT, A(target), NULL, 0, false},
+	{"actor", false, COL_TEXT, A(actor), NULL, 0, false},
+	{"action", false, COL_ENUM, A(action), rg_action_names, 0, false},
+	{"correlation_id", false, COL_TEXT, A(correlation_id), NULL, 0, false},
+	{"request_id", false, COL_TEXT, A(request_id), NULL, 0, false},
+	{"source", false, COL_TEXT, A(source), NULL, 0, false},
+	{NULL, false, 0, 0, NULL, 0, false},
+};
+#undef A
+
 /* signins.csv rows are converted into this scratch row, handed to the
  * observer and forgotten. */
 struct signin_row {
@@ -132,7 +149,7 @@ struct signin_row {
 #define G(field) offsetof(struct signin_row, field)
 static const struct colspec signins_cols[] = {
 	{"created_at", true, COL_TIME, G(created_at), NULL, 0, false},
-	{"user_principal_name", true, COL_TEXT, G(user), NULL, 0, false},
+	{"user_principal_name", true, COL_ACCOUNT, G(user), NULL, 0, false},
 	{"app_display_name", false, COL_TEXT, G(app), NULL, 0, false},
 	{"ip_address", true, COL_IP, G(ip), NULL, 0, false},
 	{"status", true, COL_ENUM, G(status), signin_status_names, 0, false},
@@ -153,12 +170,26 @@ static const struct {
 	[RG_TABLE_LOG_REVIEWS] = {RG_F_LOG_REVIEWS, log_reviews_cols, sizeof(struct rg_log_review)},
 	[RG_TABLE_TIMELINE] = {RG_F_TIMELINE, timeline_cols, sizeof(struct rg_event)},
 	[RG_TABLE_SIGNINS] = {RG_F_SIGNINS, signins_cols, sizeof(struct signin_row)},
+	[RG_TABLE_AUDIT_EVENTS] = {RG_F_AUDIT_EVENTS, audit_events_cols,
+	                           sizeof(struct rg_audit_event)},
 };
 
 const char *rg_table_file(enum rg_table_kind k)
 {
 	assert(k < RG_TABLE_COUNT);
 	return kinds[k].file;
+}
+
+const char *rg_table_column(enum rg_table_kind k, size_t i, bool *required)
+{
+	assert(k < RG_TABLE_COUNT);
+	const struct colspec *cols = kinds[k].cols;
+	for (size_t c = 0; c < i; c++)
+		if (!cols[c].name)
+			return NULL;
+	if (required && cols[i].name)
+		*required = cols[i].required;
+	return cols[i].name;
 }
 
 enum rg_table_kind rg_table_kind_of(const char *name)
@@ -180,6 +211,9 @@ void rg_table_init(struct rg_table *t, enum rg_table_kind kind, struct rg_arena 
 	t->limits = limits;
 	t->diags = diags;
 	rg_strmap_init(&t->ids);
+	rg_strmap_init(&t->looks);
+	rg_strmap_init(&t->refused);
+	rg_strmap_init(&t->refused_keys);
 }
 
 void rg_table_free(struct rg_table *t)
@@ -188,6 +222,9 @@ void rg_table_free(struct rg_table *t)
 		return;
 	free(t->rows);
 	rg_strmap_free(&t->ids);
+	rg_strmap_free(&t->looks);
+	rg_strmap_free(&t->refused);
+	rg_strmap_free(&t->refused_keys);
 	t->rows = NULL;
 	t->n = t->cap = 0;
 }
@@ -242,13 +279,13 @@ static bool header(struct rg_table *t, const struct rg_csv_field *f, size_t n)
 		}
 		if (t->map[i] < 0 && t->kind != RG_TABLE_SIGNINS)
 			rg_diag_warn(t->diags, "csv.unknown-column", t->file, 1, f[i].s,
-			             "check its spelling against evidence-bundle.md; it is ignored",
+			             "check its spelling against docs/bundle-format.md; it is ignored",
 			             "is not a column of %s", t->file);
 	}
 	for (int c = 0; cols[c].name; c++) {
 		if (cols[c].required && !seen[c]) {
 			rg_diag_err(t->diags, "csv.missing-column", t->file, 1, cols[c].name,
-			            "add the column to the header line (see evidence-bundle.md)",
+			            "add the column to the header line (see docs/bundle-format.md)",
 			            "required column is missing");
 			ok = false;
 		}
@@ -291,7 +328,7 @@ static bool convert(struct rg_table *t, uint32_t line, const struct colspec *c,
 			            "is empty");
 			return false;
 		}
-		if (c->type == COL_TRI)
+		if (c->type == COL_TRI || c->type == COL_ENUM)
 			*(int *)at = -1;
 		return true; /* optional and empty: zeroed row means absent/NULL */
 	}
@@ -304,6 +341,13 @@ static bool convert(struct rg_table *t, uint32_t line, const struct colspec *c,
 			            "identifier is %zu bytes long; at most %d are allowed", f->n, ID_MAX);
 			return false;
 		}
+		/* fall through */
+	case COL_ACCOUNT:
+		/* Compared byte for byte and shown in the reports: no control,
+		 * bidi or invisible code point, and NFC (docs/security.md). */
+		if (!rg_text_check_id(t->diags, t->file, line, c->name,
+		                      c->type == COL_ACCOUNT ? "account" : "identifier", f->s, f->n))
+			return false;
 		/* fall through */
 	case COL_TEXT:
 		if (t->kind == RG_TABLE_SIGNINS) {
@@ -368,6 +412,38 @@ static bool convert(struct rg_table *t, uint32_t line, const struct colspec *c,
 	return false;
 }
 
+/* Warns when row `index`'s id looks like (TR39 skeleton, case folded) a
+ * different identifier earlier in the file: "S-1" and "S-l", Latin "a"
+ * and Cyrillic "а", "MSG-A" and "msg-a".  Identifiers stay case-sensitive
+ * and distinct; the warning names both lines so that a reader of the PDF,
+ * where the two look the same, is not misled.  The map holds the skeleton
+ * and the row index, nothing else.  False only when out of memory. */
+static bool look_alike(struct rg_table *t, const struct colspec *col, size_t index)
+{
+	const void *row = rg_table_row(t, index);
+	const char *id = *(const char *const *)((const char *)row + col->offset);
+	const uint32_t line = *(const uint32_t *)row;
+	size_t klen;
+	const char *key = rg_text_skeleton(t->arena, id, strlen(id), &klen);
+	if (!key)
+		return true; /* ICU refused the string: no warning, nothing lost */
+	size_t first = (size_t)rg_strmap_get(&t->looks, key, klen);
+	if (!first)
+		return rg_strmap_put(&t->looks, key, klen, (void *)(index + 1), NULL);
+	const void *other = rg_table_row(t, first - 1);
+	const char *other_id = *(const char *const *)((const char *)other + col->offset);
+	const uint32_t other_line = *(const uint32_t *)other;
+	char hint[120];
+	snprintf(hint, sizeof hint,
+	         "rename one of them if they are different things; the other is on line %u",
+	         other_line);
+	rg_diag_warn(t->diags, "csv.look-alike", t->file, line, col->name, hint,
+	             "\"%s\" looks like \"%s\" on line %u (they differ only in look-alike "
+	             "characters or case)",
+	             id, other_id, other_line);
+	return true;
+}
+
 bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, size_t n)
 {
 	struct rg_table *t = ctx;
@@ -395,11 +471,13 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 		struct rg_log_review d;
 		struct rg_event e;
 		struct signin_row g;
+		struct rg_audit_event h;
 	} row;
 	memset(&row, 0, sizeof row);
-	/* Optional yes/no columns absent from the header still mean "not given". */
+	/* Optional yes/no columns and enumerations absent from the header still
+	 * mean "not given" (-1). */
 	for (int c = 0; cols[c].name; c++)
-		if (cols[c].type == COL_TRI)
+		if (cols[c].type == COL_TRI || (cols[c].type == COL_ENUM && !cols[c].required))
 			*(int *)((char *)&row + cols[c].offset) = -1;
 	bool ok = true;
 	const char *id = NULL;
@@ -439,8 +517,22 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 		            "\"%.64s\" appears more than once", id);
 		ok = false;
 	}
-	if (!ok)
-		return true; /* diagnosed; keep reading to report every problem */
+	if (!ok) {
+		/* Diagnosed; keep reading to report every problem.  The row's
+		 * id was valid: remember it, so that rows citing it are not
+		 * told it does not exist (one error per cause). */
+		const char *copy = id ? *(const char **)((char *)&row + cols[id_col].offset) : NULL;
+		if (copy && !rg_strmap_put(&t->refused, copy, id_len, (void *)1, NULL))
+			return false;
+		for (int c = 0; cols[c].name; c++) {
+			const char *ref = cols[c].type == COL_REF || cols[c].type == COL_ACCOUNT
+			                      ? *(const char **)((char *)&row + cols[c].offset)
+			                      : NULL; /* the arena copy, when it converted */
+			if (ref && !rg_strmap_put(&t->refused_keys, ref, strlen(ref), (void *)1, NULL))
+				return false;
+		}
+		return true;
+	}
 	if (!grow(t)) {
 		rg_diag_err(t->diags, "env.nomem", t->file, line, NULL, NULL, "out of memory");
 		return false;
@@ -452,7 +544,8 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 	if (id) {
 		/* The key must outlive the map: use the arena copy in the row. */
 		const char *key = *(const char **)((char *)rg_table_row(t, t->n - 1) + cols[id_col].offset);
-		if (!rg_strmap_put(&t->ids, key, id_len, (void *)t->n, NULL)) {
+		if (!rg_strmap_put(&t->ids, key, id_len, (void *)t->n, NULL) ||
+		    !look_alike(t, &cols[id_col], t->n - 1)) {
 			rg_diag_err(t->diags, "env.nomem", t->file, line, NULL, NULL, "out of memory");
 			return false;
 		}

@@ -1,5 +1,5 @@
 /*
- * tables.h: typed rows of the bundle's CSV files (evidence-bundle.md).
+ * tables.h: typed rows of the bundle's CSV files (docs/bundle-format.md).
  *
  * Each CSV file has a column table (name, required, type, where the value
  * goes in the row struct).  A table reader sits behind the CSV parser: it
@@ -31,7 +31,7 @@ struct rg_remediation_row {
 
 enum rg_table_kind {
 	RG_TABLE_FINDINGS, RG_TABLE_SECRETS, RG_TABLE_REMEDIATIONS, RG_TABLE_LOG_REVIEWS,
-	RG_TABLE_TIMELINE, RG_TABLE_SIGNINS, RG_TABLE_COUNT
+	RG_TABLE_TIMELINE, RG_TABLE_SIGNINS, RG_TABLE_AUDIT_EVENTS, RG_TABLE_COUNT
 };
 
 struct rg_table {
@@ -45,6 +45,11 @@ struct rg_table {
 	size_t n, cap;
 	size_t row_size;
 	struct rg_strmap ids; /* id -> row index + 1 (for uniqueness and lookups) */
+	struct rg_strmap looks; /* confusable skeleton of an id -> its first row index + 1 */
+	struct rg_strmap refused; /* ids of rows refused for another field: a reference
+	                             to one is not reported again as dangling */
+	struct rg_strmap refused_keys; /* references and accounts of refused rows: what
+	                                  they match is not reported as unmatched */
 
 	int map[64];       /* CSV column index -> spec column, -1 unknown */
 	size_t ncols;
@@ -58,6 +63,9 @@ struct rg_table {
 
 /* The member name of a table kind ("findings.csv"). */
 const char *rg_table_file(enum rg_table_kind k);
+/* The name of column i of a table kind, in the spec's order, or NULL past
+ * the last; *required (when not NULL) says whether it must be present. */
+const char *rg_table_column(enum rg_table_kind k, size_t i, bool *required);
 /* The table kind of a member name, or RG_TABLE_COUNT. */
 enum rg_table_kind rg_table_kind_of(const char *name);
 

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/str.h"
+#include "core/text.h"
 #include "judge/run.h"
 
 size_t rg_cli_add_limit_options(struct option *opts, size_t n)
@@ -26,7 +28,7 @@ size_t rg_cli_add_limit_options(struct option *opts, size_t n)
 	return n;
 }
 
-bool rg_cli_parse_size(const char *option, const char *value, uint64_t *out)
+bool rg_cli_parse_size(const char *value, uint64_t *out)
 {
 	char *end;
 	errno = 0;
@@ -38,11 +40,8 @@ bool rg_cli_parse_size(const char *option, const char *value, uint64_t *out)
 		mult = 1024ULL * 1024, end++;
 	else if (*end == 'G' || *end == 'g')
 		mult = 1024ULL * 1024 * 1024, end++;
-	if (errno || *end || value[0] == '-' || !value[0] || v == 0 || v > UINT64_MAX / mult) {
-		fprintf(stderr, "reportgen: %s: \"%s\" is not a positive number (suffixes K, M, G allowed)\n",
-		        option, value);
+	if (errno || *end || value[0] == '-' || !value[0] || v == 0 || v > UINT64_MAX / mult)
 		return false;
-	}
 	*out = v * mult;
 	return true;
 }
@@ -53,8 +52,16 @@ bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value)
 	if (i >= rg_limit_count)
 		return false;
 	const struct rg_limit_info *li = &rg_limit_table[i];
-	return rg_cli_parse_size(li->option, value, (uint64_t *)((char *)l + li->offset));
+	uint64_t v;
+	if (!rg_cli_parse_size(value, &v)) {
+		fprintf(stderr, "reportgen: %s: \"%s\" is not a positive number (suffixes K, M, G allowed)\n",
+		        li->option, value);
+		return false;
+	}
+	*(uint64_t *)((char *)l + li->offset) = v;
+	return true;
 }
+
 
 void rg_cli_print_limit_help(FILE *out)
 {
@@ -72,16 +79,33 @@ void rg_cli_print_diags(const char *cmd, struct rg_diags *d)
 	rg_diags_print(stderr, d);
 }
 
+/* One line of the table: bundle text (names, ids, reasons) is shown with
+ * every control, bidi and invisible character as <U+XXXX>, as in the
+ * diagnostics, so a bundle cannot rewrite the terminal. */
+void rg_cli_put_line(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = rg_vasprintf(fmt, ap);
+	va_end(ap);
+	char *shown = s ? rg_text_visible(s, strlen(s), 0) : NULL;
+	fprintf(out, "%s\n", shown ? shown : "(out of memory)");
+	free(shown);
+	free(s);
+}
+
 void rg_cli_print_table(FILE *out, const struct rg_results *r)
 {
 	const struct rg_bundle_info *b = &r->bundle;
-	fprintf(out, "%s: %s (%s), directive %s (definition %s, %s%s)\n", b->name,
-	        b->agency_name ? b->agency_name : "", b->agency_id, r->directive.id,
-	        r->directive.version, r->directive.file,
-	        r->directive.installed ? "" : ", MODIFIED: not the installed definition");
-	fprintf(out, "bundle sha256 %s\ndefinition sha256 %s\n\n", b->sha256, r->directive.sha256);
-	fprintf(out, "%-9s %-8s %-21s %5s %5s %5s %5s  %s\n", "ACTION", "KIND", "STATUS", "ITEMS",
-	        "DONE", "LATE", "OPEN", "WORST");
+	rg_cli_put_line(out, "%s: %s (%s), directive %s (definition %s, %s%s)", b->name,
+	         b->agency_name ? b->agency_name : "", b->agency_id, r->directive.id,
+	         r->directive.version, r->directive.file,
+	         r->directive.installed ? "" : ", MODIFIED: not the installed definition");
+	rg_cli_put_line(out, "bundle sha256 %s", b->sha256);
+	rg_cli_put_line(out, "definition sha256 %s", r->directive.sha256);
+	fputc('\n', out);
+	rg_cli_put_line(out, "%-9s %-8s %-21s %5s %5s %5s %5s  %s", "ACTION", "KIND", "STATUS", "ITEMS",
+	         "DONE", "LATE", "OPEN", "WORST");
 	for (size_t a = 0; a < r->n_actions; a++) {
 		const struct rg_action_result *ar = &r->actions[a];
 		char ref[RG_EVREF_BUFSZ], where[RG_EVREF_BUFSZ + 2] = "";
@@ -89,10 +113,10 @@ void rg_cli_print_table(FILE *out, const struct rg_results *r)
 		    ar->worst->status != RG_NOT_APPLICABLE)
 			snprintf(where, sizeof where, "%s: ",
 			         rg_evref_format(ref, sizeof ref, &ar->worst->evidence[0]));
-		fprintf(out, "%-9s %-8s %-21s %5zu %5zu %5zu %5zu  %s%s\n", ar->id,
-		        rg_action_kind_names[ar->kind], rg_verdict_names[ar->status], ar->n_items,
-		        rg_action_done(ar), ar->counts[RG_SATISFIED_LATE], rg_action_open(ar), where,
-		        ar->worst && ar->worst->status != RG_SATISFIED ? ar->worst->reason : "");
+		rg_cli_put_line(out, "%-9s %-8s %-21s %5zu %5zu %5zu %5zu  %s%s", ar->id,
+		         rg_action_kind_names[ar->kind], rg_verdict_names[ar->status], ar->n_items,
+		         rg_action_done(ar), ar->counts[RG_SATISFIED_LATE], rg_action_open(ar), where,
+		         ar->worst && ar->worst->status != RG_SATISFIED ? ar->worst->reason : "");
 	}
 	fprintf(out, "\noverall: %s\n", rg_overall_names[r->overall]);
 }

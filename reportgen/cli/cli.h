@@ -26,15 +26,20 @@ size_t rg_cli_add_limit_options(struct option *opts, size_t n);
  * K, M, G suffixes (powers of 1024).  False (with a message) on a bad value. */
 bool rg_cli_limit_set(struct rg_limits *l, int opt, const char *value);
 
-/* A positive size with an optional K, M or G suffix; prints the problem
- * (naming option) and returns false when value is not one. */
-bool rg_cli_parse_size(const char *option, const char *value, uint64_t *out);
+/* A positive size with an optional K, M or G suffix (powers of 1024). */
+bool rg_cli_parse_size(const char *value, uint64_t *out);
 
 /* Prints the diagnostics (sorted) to stderr, prefixed by the command. */
 void rg_cli_print_diags(const char *cmd, struct rg_diags *d);
 
 /* Prints the per-action table and the overall result. */
 void rg_cli_print_table(FILE *out, const struct rg_results *r);
+
+/* Prints one formatted line (a newline is added) with every control, bidi
+ * and invisible character shown as <U+XXXX>: any line that carries text
+ * from a bundle or a report goes through it, so that text cannot rewrite
+ * the terminal. */
+void rg_cli_put_line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* 0 compliant, 1 compliant_late or non_compliant. */
 int rg_cli_exit_for(const struct rg_results *r);

@@ -55,12 +55,14 @@ static const char *const words[RG_CH_COUNT] = {
 static void print_text(const struct rg_diff *d, const char *old_name, const char *new_name)
 {
 	char t1[RG_TIME_BUFSZ], t2[RG_TIME_BUFSZ];
-	printf("old: %s (generated %s, %s)\nnew: %s (generated %s, %s)\n", old_name,
-	       rg_time_format_utc(t1, d->old->generated_ms), rg_overall_names[d->old->overall],
-	       new_name, rg_time_format_utc(t2, d->new->generated_ms),
-	       rg_overall_names[d->new->overall]);
-	printf("agency %s, directive %s\n\n", d->new->bundle.agency_id ? d->new->bundle.agency_id : "",
-	       d->new->directive.id ? d->new->directive.id : "");
+	rg_cli_put_line(stdout, "old: %s (generated %s, %s)", old_name,
+	                rg_time_format_utc(t1, d->old->generated_ms), rg_overall_names[d->old->overall]);
+	rg_cli_put_line(stdout, "new: %s (generated %s, %s)", new_name,
+	                rg_time_format_utc(t2, d->new->generated_ms), rg_overall_names[d->new->overall]);
+	rg_cli_put_line(stdout, "agency %s, directive %s",
+	                d->new->bundle.agency_id ? d->new->bundle.agency_id : "",
+	                d->new->directive.id ? d->new->directive.id : "");
+	putchar('\n');
 	if (d->n == 0) {
 		printf("no changes\n");
 		return;
@@ -73,9 +75,9 @@ static void print_text(const struct rg_diff *d, const char *old_name, const char
 		const char *what = c->path ? c->path : subject ? subject : "";
 		/* Digests shortened for the table; --format xml has them whole. */
 		int w = c->path ? 16 : 200;
-		printf("%-9s %-18s %-40s %.*s -> %.*s%s\n", c->action ? c->action : "-", words[c->kind],
-		       what, w, c->old_value ? c->old_value : "(none)", w,
-		       c->new_value ? c->new_value : "(none)", c->regression ? "   REGRESSION" : "");
+		rg_cli_put_line(stdout, "%-9s %-18s %-40s %.*s -> %.*s%s", c->action ? c->action : "-",
+		                words[c->kind], what, w, c->old_value ? c->old_value : "(none)", w,
+		                c->new_value ? c->new_value : "(none)", c->regression ? "   REGRESSION" : "");
 		regressions += c->regression;
 		free(subject);
 	}
@@ -107,8 +109,8 @@ int rg_cmd_diff(int argc, char **argv)
 			force = true;
 			break;
 		case 'm':
-			if (!rg_cli_parse_size("--max-report-size", optarg, &max_report))
-				return 2;
+			if (!rg_cli_parse_size(optarg, &max_report))
+				return rg_cli_usage_error("diff", "--max-report-size wants a positive size (suffixes K, M, G), not \"%s\"", optarg);
 			break;
 		case 'h':
 			help(stdout);

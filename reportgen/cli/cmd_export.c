@@ -78,8 +78,10 @@ int rg_cmd_export(int argc, char **argv)
 		case O_FORCE: eo.force = true; break;
 		case O_CA: ca = optarg; break;
 		case O_MAX:
-			if (!rg_cli_parse_size("--max-report-size", optarg, &max_report))
-				return 2;
+			if (!rg_cli_parse_size(optarg, &max_report))
+				return rg_cli_usage_error("export", "--max-report-size wants a positive size "
+				                          "(suffixes K, M, G), not \"%s\"",
+				                          optarg);
 			break;
 		case O_OSCAL:
 			eo.oscal_version = optarg;
@@ -121,8 +123,11 @@ int rg_cmd_export(int argc, char **argv)
 	rg_status st = sign.no_sign ? RG_OK : rg_generation_time(&now, &diags);
 	if (st == RG_OK)
 		st = rg_cli_sign_load(&signer, &sign, now, &diags);
+	struct rg_trust *trust = NULL;
+	if (st == RG_OK && ca)
+		st = rg_trust_load(&trust, &ca, 1, &diags);
 	if (st == RG_OK)
-		st = rg_export_load(&src, report, max_report, ca, &arena, &diags);
+		st = rg_export_load(&src, report, max_report, trust, &arena, &diags);
 	eo.signer = signer;
 	if (st == RG_OK)
 		st = rg_export_write(&src, &eo, out, &diags);
@@ -138,6 +143,7 @@ int rg_cmd_export(int argc, char **argv)
 			       report);
 	}
 	rg_signer_free(signer);
+	rg_trust_free(trust);
 	rg_diags_free(&diags);
 	rg_arena_free(&arena);
 	return (int)st;

@@ -7,7 +7,8 @@
  * writes the ZIP (manifest first, then the files in byte order of their
  * names, so the same folder always gives the same entry order).  Files the
  * bundle format does not allow, symbolic links and special files are
- * refused.  The finished ZIP is then read back exactly as `check` reads a
+ * refused; README.txt (the notes of `reportgen init`) is left out, and a
+ * manifest attribute left empty is refused with what to fill in.  The finished ZIP is then read back exactly as `check` reads a
  * bundle; only a valid bundle is moved into place.  The exit status says
  * whether the bundle is valid (0) or not (2), not whether it is compliant:
  * pack assembles, check and render judge.
@@ -30,6 +31,7 @@
 #include "core/fsout.h"
 #include "core/str.h"
 #include "core/xml.h"
+#include "import/skeleton.h"
 #include "judge/run.h"
 
 #define BUNDLE_NS "urn:reportgen:bundle:1"
@@ -111,13 +113,15 @@ static void walk(const char *root, const char *rel, struct file_list *l, struct 
 			            "is not a regular file");
 		} else if (strcmp(r, RG_F_MANIFEST) == 0) {
 			/* read separately */
+		} else if (strcmp(r, RG_SKELETON_README) == 0) {
+			/* the notes `reportgen init` writes: not part of the bundle */
 		} else if (rg_table_kind_of(r) != RG_TABLE_COUNT || strncmp(r, "attachments/", 12) == 0) {
 			if (!add_path(l, r))
 				rg_diag_err(d, "env.nomem", r, 0, NULL, NULL, "out of memory");
 		} else {
 			rg_diag_err(d, "pack.unknown", r, 0, NULL,
 			            "remove it, or move supporting documents under attachments/",
-			            "is not a file of the bundle format (evidence-bundle.md, Layout)");
+			            "is not a file of the bundle format (docs/bundle-format.md, Layout)");
 		}
 		free(r);
 		free(full);
@@ -145,7 +149,7 @@ static rg_status build_manifest(xmlChar **out, int *out_len, const char *root,
 	if (st != RG_OK) {
 		if (st == RG_EENV)
 			rg_diag_err(d, "pack.no-manifest", RG_F_MANIFEST, 0, NULL,
-			            "write manifest.xml with the bundle, agency, contact and notification elements (see evidence-bundle.md); pack adds the file list",
+			            "write manifest.xml with the bundle, agency, contact and notification elements (see docs/bundle-format.md); pack adds the file list",
 			            "the folder needs one");
 		return RG_EINPUT;
 	}
@@ -158,6 +162,11 @@ static rg_status build_manifest(xmlChar **out, int *out_len, const char *root,
 		rg_diag_err(d, "manifest.root", RG_F_MANIFEST, 0, NULL,
 		            "the root must be <bundle xmlns=\"" BUNDLE_NS "\" ...>",
 		            "is not an evidence bundle manifest");
+		xmlFreeDoc(doc);
+		return RG_EINPUT;
+	}
+	/* Blanks left by `reportgen init`: say what to fill in. */
+	if (rg_skeleton_check_manifest(doc, d)) {
 		xmlFreeDoc(doc);
 		return RG_EINPUT;
 	}

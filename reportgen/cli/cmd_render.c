@@ -31,7 +31,8 @@ struct render_opts {
 	struct rg_run_options run;
 	const char *outdir;
 	const char *from;      /* --from report.xml, or NULL */
-	const char *ca;        /* --ca: verify --from's signature first */
+	const char *ca[16];    /* --ca: verify --from's signature first */
+	size_t n_ca;
 	uint64_t max_report;   /* --max-report-size */
 	const struct rg_template *tpl;
 	bool force, batch;
@@ -114,17 +115,20 @@ static int render_from(const struct render_opts *o)
 	rg_arena_init(&arena);
 	rg_diags_init(&diags);
 	rg_status st = rg_outputs_check(o->outdir, RG_VIEWS_PDF, o->force, &diags);
-	if (st == RG_OK && o->ca) {
+	if (st == RG_OK && o->n_ca) {
+		struct rg_trust *trust = NULL;
 		struct rg_verify_result v;
-		st = rg_verify_file(&v, o->from, o->ca, &diags);
-		bool good = v.signed_ && v.valid && v.covers_whole && v.chain_trusted;
-		if (st == RG_OK && !good) {
+		st = rg_trust_load(&trust, o->ca, o->n_ca, &diags);
+		if (st == RG_OK)
+			st = rg_verify_file(&v, o->from, trust, &diags);
+		if (st == RG_OK && v.verdict != RG_VERIFY_VALID) {
 			rg_diag_err(&diags, "render.from-signature", o->from, 0, NULL,
 			            "render from the report.xml as it was signed, or leave out --ca",
 			            "its signature does not check out against --ca: %s",
-			            v.detail[0] ? v.detail : "not signed");
+			            v.reason[0] ? v.reason : "not valid");
 			st = RG_EINPUT;
 		}
+		rg_trust_free(trust);
 	}
 	struct rg_results *res = NULL;
 	if (st == RG_OK)
@@ -213,10 +217,14 @@ int rg_cmd_render(int argc, char **argv)
 		case O_DIRECTIVE: o.run.directive_path = optarg; break;
 		case O_FORCE: o.force = true; break;
 		case O_FROM: o.from = optarg; break;
-		case O_CA: o.ca = optarg; break;
+		case O_CA:
+			if (o.n_ca == sizeof o.ca / sizeof o.ca[0])
+				return rg_cli_usage_error("render", "at most 16 --ca options");
+			o.ca[o.n_ca++] = optarg;
+			break;
 		case O_MAX_REPORT:
-			if (!rg_cli_parse_size("--max-report-size", optarg, &o.max_report))
-				return 2;
+			if (!rg_cli_parse_size(optarg, &o.max_report))
+				return rg_cli_usage_error("render", "--max-report-size wants a positive size (suffixes K, M, G), not \"%s\"", optarg);
 			break;
 		case 'j':
 			if (!rg_cli_parse_jobs(optarg, &jobs))
@@ -237,7 +245,7 @@ int rg_cmd_render(int argc, char **argv)
 		return rg_cli_usage_error("render", "--from renders one report.xml; give no bundle with it");
 	if (o.from && o.run.directive_path)
 		return rg_cli_usage_error("render", "--from takes the verdicts as they are; --directive does not apply");
-	if (o.ca && !o.from)
+	if (o.n_ca && !o.from)
 		return rg_cli_usage_error("render", "--ca checks the signature of --from's report.xml; give --from");
 	if (!o.from && optind >= argc)
 		return rg_cli_usage_error("render", "give the bundle to render (a .zip file), or --from report.xml");

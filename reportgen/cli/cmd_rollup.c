@@ -78,17 +78,19 @@ int rg_cmd_rollup(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct rg_rollup_options opt = {.max_report_bytes = RG_REPORT_MAX_BYTES};
-	const char *dir = NULL, *template_name = "default", *page_size = NULL;
+	const char *ca = NULL, *dir = NULL, *template_name = "default", *page_size = NULL;
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': help(stdout); return 0;
 		case 'o': dir = optarg; break;
-		case O_CA: opt.ca_path = optarg; break;
+		case O_CA: ca = optarg; break;
 		case O_MAX:
-			if (!rg_cli_parse_size("--max-report-size", optarg, &opt.max_report_bytes))
-				return 2;
+			if (!rg_cli_parse_size(optarg, &opt.max_report_bytes))
+				return rg_cli_usage_error("rollup", "--max-report-size wants a positive size "
+				                          "(suffixes K, M, G), not \"%s\"",
+				                          optarg);
 			break;
 		case O_TEMPLATE: template_name = optarg; break;
 		case O_PAGE: page_size = optarg; break;
@@ -101,7 +103,7 @@ int rg_cmd_rollup(int argc, char **argv)
 		return rg_cli_usage_error("rollup", "give the agencies' report.xml files");
 	if (!dir)
 		return rg_cli_usage_error("rollup", "give the output folder with -o DIR");
-	if (!opt.ca_path)
+	if (!ca)
 		return rg_cli_usage_error("rollup", "give the trust anchors with --ca FILE: only "
 		                                    "reports whose signature verifies are counted");
 	if (page_size && strcmp(page_size, "letter") != 0 && strcmp(page_size, "a4") != 0)
@@ -113,7 +115,11 @@ int rg_cmd_rollup(int argc, char **argv)
 	rg_diags_init(&diags);
 	struct rg_template *tpl = NULL;
 	struct rg_rollup *ru = NULL;
-	rg_status st = rg_template_load(&tpl, template_name, page_size, &arena, &diags);
+	struct rg_trust *trust = NULL;
+	rg_status st = rg_trust_load(&trust, &ca, 1, &diags);
+	opt.trust = trust;
+	if (st == RG_OK)
+		st = rg_template_load(&tpl, template_name, page_size, &arena, &diags);
 	opt.tpl = tpl;
 	if (st == RG_OK)
 		st = rg_rollup_run(&ru, (const char *const *)argv + optind, (size_t)(argc - optind),
@@ -132,6 +138,7 @@ int rg_cmd_rollup(int argc, char **argv)
 		rc = ru->rejected ? 1 : 0;
 	}
 	rg_rollup_free(ru);
+	rg_trust_free(trust);
 	rg_diags_free(&diags);
 	rg_arena_free(&arena);
 	return rc;

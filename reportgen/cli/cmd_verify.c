@@ -1,77 +1,103 @@
 /*
- * cmd_verify.c: `reportgen verify FILE... [--ca FILE]`.
+ * cmd_verify.c: `reportgen verify FILE... [--ca FILE]...`.
  *
- * For each report (PDF or XML) prints whether its signature is intact, who
- * signed, when, whether it covers the whole file and whether the signer
- * chains to the --ca anchors.  The checking is sign/verify.c's; this file
- * only parses options, prints, and turns verdicts into the exit status of
- * cli-and-reports.md: 0 every file valid, whole and (with --ca) trusted;
- * 1 any signature missing, invalid, partial or untrusted; 2 usage; 3 a file
- * or the anchors could not be read.  The worst status over all files wins,
- * and every file is examined even after a bad one.
+ * For each report (PDF or XML) prints one line with the verdict and, when
+ * it is not "valid", what failed; then who signed, when, what the
+ * signature covers and which anchor it reached.  The checking is
+ * sign/verify.c's; this file parses options, loads the trust anchors once
+ * (--ca, repeatable, or else the trust store $REPORTGEN_CA names), prints,
+ * and turns verdicts into the exit status of docs/cli.md: 0 every
+ * file valid, whole and trusted; 1 any signature missing, invalid, partial
+ * or untrusted (without anchors no signer is trusted); 2 usage (also
+ * anchors that hold no usable certificate); 3 a file or the anchors could
+ * not be read.  The worst status over all files wins, and every file is
+ * examined even after a bad one.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "core/diag.h"
 #include "sign/sign.h"
 
+#define MAX_CA 64
+
 static void usage(FILE *out)
 {
-	fputs("usage: reportgen verify FILE... [--ca FILE]\n"
-	      "       reportgen verify EXPORT.sig [--content EXPORT] [--ca FILE]\n"
+	fputs("usage: reportgen verify FILE... [--ca FILE]...\n"
+	      "       reportgen verify EXPORT.sig [--content EXPORT] [--ca FILE]...\n"
 	      "\n"
 	      "Checks the signature of each report (report.pdf, summary.pdf, report.xml):\n"
-	      "whether it is intact, who signed it and when, whether it covers the whole\n"
-	      "file, and, with --ca, whether the signer chains to those trust anchors.\n"
-	      "\n"
+	      "that it is intact, covers every byte of the file, was made with SHA-256 or\n"
+	      "stronger by a certificate allowed to sign documents, and that the signer's\n"
+	      "chain reaches a trust anchor at the signing time the signature states.\n"
+	      "A .pdf must be a PDF and a .xml an XML report; a report.xml must be exactly\n"
+	      "what reportgen writes (no comments, no processing instructions, nothing\n"
+	      "unsigned inside ds:Signature).  Each refusal names what failed.\n"
 	      "A FILE named *.sig is the detached signature of an export, checked over the\n"
 	      "file of the same name without .sig, or over --content FILE.\n"
 	      "\n"
-	      "  --ca FILE   PEM certificates to trust (e.g. samples/pki/root.pem)\n"
+	      "  --ca FILE   PEM certificates to trust (e.g. samples/pki/root.pem); may be\n"
+	      "              repeated; a folder of PEM files also works\n"
 	      "  --content FILE  the file a detached signature is for (one FILE.sig only)\n"
 	      "  -h, --help  show this help\n"
 	      "\n"
-	      "Exit status: 0 all valid (and trusted, with --ca); 1 a signature is missing,\n"
-	      "invalid, not covering the whole file, or untrusted; 2 usage; 3 unreadable file.\n",
+	      "Without --ca, the trust store named by REPORTGEN_CA (a PEM file or a folder)\n"
+	      "is used; without either, no signer is trusted.\n"
+	      "\n"
+	      "Exit status: 0 every file valid and its signer trusted; 1 a signature is\n"
+	      "missing, invalid, does not cover the whole file, or its signer is not trusted\n"
+	      "(also when no trust anchors were given); 2 usage, or trust anchors holding no\n"
+	      "usable certificate; 3 a file or the trust anchors cannot be read.\n",
 	      out);
+}
+
+static const char *verdict_word(enum rg_verify_verdict v)
+{
+	switch (v) {
+	case RG_VERIFY_VALID:
+		return "valid";
+	case RG_VERIFY_UNTRUSTED:
+		return "NOT TRUSTED";
+	case RG_VERIFY_PARTIAL:
+		return "PARTLY SIGNED";
+	case RG_VERIFY_INVALID:
+		return "INVALID";
+	case RG_VERIFY_UNSIGNED:
+		break;
+	}
+	return "NOT SIGNED";
 }
 
 static int print_result(const char *path, const struct rg_verify_result *r)
 {
-	bool good = r->signed_ && r->valid && r->covers_whole && (!r->ca_given || r->chain_trusted);
-	if (!r->signed_) {
-		printf("%s: NOT SIGNED: %s\n", path,
-		       r->detail[0] ? r->detail : "no signature found");
-		return 1;
-	}
-	if (!r->valid)
-		printf("%s: INVALID: %s\n", path,
-		       r->detail[0] ? r->detail : "the signature does not verify");
+	if (r->verdict == RG_VERIFY_VALID)
+		printf("%s: valid\n", path);
 	else
-		printf("%s: %s\n", path, good ? "valid" : "NOT ACCEPTED");
-	printf("  signer:      %s\n", r->subject[0] ? r->subject : "(unknown)");
-	if (r->time_from_report)
+		printf("%s: %s: %s\n", path, verdict_word(r->verdict),
+		       r->reason[0] ? r->reason : "the signature could not be checked");
+	if (r->verdict == RG_VERIFY_UNSIGNED)
+		return 1;
+	if (r->subject[0])
+		printf("  signer:      %s\n", r->subject);
+	if (r->signing_time[0] && r->time_from_report)
 		printf(
 		    "  generated:   %s (XML-DSig states no signing time; the signed report does)\n",
 		    r->signing_time);
-	else
-		printf("  signed at:   %s\n",
-		       r->signing_time[0] ? r->signing_time : "(not stated)");
-	if (r->valid) {
+	else if (r->signing_time[0])
+		printf("  signed at:   %s\n", r->signing_time);
+	if (r->intact)
 		printf("  covers:      %s\n",
-		       r->covers_whole ? "the whole file" : "NOT the whole file");
-		if (!r->ca_given)
-			printf("  trusted:     not checked (give --ca FILE)\n");
-		else
-			printf("  trusted:     %s\n",
-			       r->chain_trusted ? "yes, chains to --ca" : "NO");
-		if (!good && r->detail[0])
-			printf("  why:         %s\n", r->detail);
-	}
-	return good ? 0 : 1;
+		       r->verdict == RG_VERIFY_PARTIAL ? "NOT the whole file" : "the whole file");
+	if (r->anchor[0])
+		printf("  trusted:     yes, chains to %s\n", r->anchor);
+	else if (r->intact)
+		printf("  trusted:     NO\n");
+	if (r->note[0] && r->verdict == RG_VERIFY_VALID)
+		printf("  note:        %s\n", r->note);
+	return r->verdict == RG_VERIFY_VALID ? 0 : 1;
 }
 
 int rg_cmd_verify(int argc, char **argv)
@@ -82,14 +108,20 @@ int rg_cmd_verify(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *ca = NULL, *content = NULL;
+	const char *ca[MAX_CA], *content = NULL;
+	size_t nca = 0;
 	int c;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			ca = optarg;
+			if (nca == MAX_CA) {
+				fprintf(stderr, "reportgen verify: more than %d --ca options\n",
+				        MAX_CA);
+				return 2;
+			}
+			ca[nca++] = optarg;
 			break;
 		case 'C':
 			content = optarg;
@@ -114,14 +146,19 @@ int rg_cmd_verify(int argc, char **argv)
 		fprintf(stderr, "reportgen verify: --content goes with one signature FILE\n");
 		return 2;
 	}
-	if (ca) {
-		FILE *f = fopen(ca, "rb");
-		if (!f) {
-			fprintf(stderr, "error: %s: cannot read the trust anchors given to --ca\n",
-			        ca);
-			return 3;
-		}
-		fclose(f);
+	const char *env = getenv("REPORTGEN_CA");
+	if (nca == 0 && env && *env)
+		ca[nca++] = env;
+
+	struct rg_trust *trust = NULL;
+	if (nca > 0) {
+		struct rg_diags diags;
+		rg_diags_init(&diags);
+		rg_status st = rg_trust_load(&trust, ca, nca, &diags);
+		rg_diags_print(stderr, &diags);
+		rg_diags_free(&diags);
+		if (st != RG_OK)
+			return (int)st;
 	}
 
 	int worst = 0;
@@ -130,22 +167,24 @@ int rg_cmd_verify(int argc, char **argv)
 		struct rg_verify_result res;
 		rg_diags_init(&diags);
 		rg_status st = content || rg_verify_is_detached(argv[i])
-		                   ? rg_verify_detached(&res, argv[i], content, ca, &diags)
-		                   : rg_verify_file(&res, argv[i], ca, &diags);
+		                   ? rg_verify_detached(&res, argv[i], content, trust, &diags)
+		                   : rg_verify_file(&res, argv[i], trust, &diags);
 		int code;
 		if (st == RG_OK) {
 			code = print_result(argv[i], &res);
-		} else {
+		} else if (st == RG_EENV) {
 			rg_diags_print(stderr, &diags);
-			/* Not a report at all: it carries no signature. */
-			code = st == RG_EENV ? 3 : 1;
-			if (st != RG_EENV)
-				printf("%s: NOT SIGNED: neither a PDF nor an XML report\n",
-				       argv[i]);
+			code = 3;
+		} else {
+			/* Not a report verify can read: no signature it can vouch for. */
+			printf("%s: NOT VERIFIED: %s\n", argv[i],
+			       diags.n ? diags.v[0].message : "not a report");
+			code = 1;
 		}
 		rg_diags_free(&diags);
 		if (code > worst)
 			worst = code;
 	}
+	rg_trust_free(trust);
 	return worst;
 }

@@ -3,7 +3,14 @@
  *
  * Everything else lives in the library (reportgen/) and the command files
  * beside this one; main only dispatches and answers --help and --version.
+ *
+ * SIGXFSZ is ignored before anything else: by default a write past the
+ * file-size limit (ulimit -f, RLIMIT_FSIZE) kills the process with no
+ * message and leaves its temporaries behind.  Ignored, the write fails
+ * with EFBIG, which the writers report as an ordinary write error (exit 3)
+ * and clean up after, as they do for a full disk.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +26,8 @@ static const struct {
 	{"render", rg_cmd_render, "judge a bundle and write signed report.xml, report.pdf, summary.pdf"},
 	{"verify", rg_cmd_verify, "check the signature of reports (PDF or XML)"},
 	{"pack", rg_cmd_pack, "assemble a bundle ZIP from a folder, writing the manifest's digests"},
+	{"init", rg_cmd_init, "write a bundle folder to fill in (manifest, CSV headers, README)"},
+	{"import", rg_cmd_import, "convert Microsoft sign-in and audit exports to bundle CSV files"},
 	{"diff", rg_cmd_diff, "compare two report.xml files: what changed, what regressed"},
 	{"export", rg_cmd_export, "write a report.xml as OSCAL assessment results, POA&M or an action plan"},
 	{"rollup", rg_cmd_rollup, "roll up many agencies' signed report.xml into rollup.pdf and rollup.csv"},
@@ -38,6 +47,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -4,6 +4,12 @@
  * Allocation failures here are deliberately absorbed: a diagnostic that
  * cannot be stored is counted as dropped, and the error count still rises,
  * so a run never looks clean because memory ran out while reporting.
+ *
+ * Messages quote bundle text as it is (a diagnostic is data, and a test
+ * can match it); printing shows every control, bidi and invisible code
+ * point as <U+XXXX> (core/text.h), so a bundle cannot move the cursor,
+ * clear the screen or reorder the line that the person running check
+ * reads.
  */
 #include "core/diag.h"
 
@@ -12,6 +18,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "core/text.h"
 
 void rg_diags_init(struct rg_diags *d)
 {
@@ -118,8 +125,13 @@ void rg_diags_print(FILE *out, const struct rg_diags *d)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		char *s = rg_diag_format(&d->v[i]);
-		if (s)
-			fprintf(out, "%s\n", s);
+		char *shown = s ? rg_text_visible(s, strlen(s), 0) : NULL;
+		if (shown)
+			fprintf(out, "%s\n", shown);
+		else
+			fprintf(out, "%s: (out of memory while printing a diagnostic)\n",
+			        d->v[i].sev == RG_SEV_ERROR ? "error" : "warning");
+		free(shown);
 		free(s);
 	}
 	if (d->dropped)

@@ -67,10 +67,13 @@ static inline bool rg_diags_has_errors(const struct rg_diags *d)
 void rg_diags_sort(struct rg_diags *d);
 
 /* Prints every diagnostic, one per line, "file:line: column: message (hint)",
- * prefixed by "error: " or "warning: " and followed by a count line. */
+ * prefixed by "error: " or "warning: " and followed by a count line.
+ * Control, bidi and invisible characters are printed as <U+XXXX>
+ * (rg_text_visible), line ends and tabs included: one diagnostic, one line. */
 void rg_diags_print(FILE *out, const struct rg_diags *d);
 
-/* Formats one diagnostic as above into a malloc'd string (caller frees). */
+/* Formats one diagnostic as above into a malloc'd string (caller frees),
+ * with the text as stored (not escaped). */
 char *rg_diag_format(const struct rg_diag *g);
 
 #endif

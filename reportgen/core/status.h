@@ -4,7 +4,7 @@
  * A status says only whether a step could go on.  What is wrong with the
  * input travels separately, as diagnostics (diag.h); an action the agency did
  * not meet is a finding in the results model (results/results.h), not an error.
- * The numeric values are the process exit codes of cli-and-reports.md, so the
+ * The numeric values are the process exit codes of docs/cli.md, so the
  * front end can return a status as it is.  Append-only.
  */
 #ifndef RG_STATUS_H

@@ -2,7 +2,7 @@
  * xml.h: the one safe way reportgen parses XML (manifest, directive,
  * templates) with libxml2.
  *
- * Hostile-input rules of evidence-bundle.md: no network, no external
+ * Hostile-input rules of docs/bundle-format.md: no network, no external
  * entities, no DTD loading.  A document type declaration of any kind is
  * refused before parsing (so no entity, internal or external, is ever
  * declared), an entity loader that loads nothing is installed for the

@@ -245,6 +245,8 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 	const char *slash = strrchr(path, '/');
 	d->file = rg_arena_strdup(arena, slash ? slash + 1 : path);
 	memcpy(d->sha256, digest, sizeof d->sha256);
+	d->corroboration_ms = 2 * 3600 * 1000;
+	d->corroboration_text = "PT2H";
 	d->id = attr(&c, root, "id");
 	d->version = attr(&c, root, "version");
 	d->issued = attr(&c, root, "issued");
@@ -258,6 +260,14 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 			d->source = text_of(&c, e);
 		else if (strcmp(name, "numbering-note") == 0)
 			d->numbering_note = text_of(&c, e);
+		else if (strcmp(name, "corroboration-window") == 0) {
+			d->corroboration_text = text_of(&c, e);
+			if (d->corroboration_text &&
+			    !rg_duration_parse(&d->corroboration_ms, d->corroboration_text,
+			                       strlen(d->corroboration_text)))
+				problem(&c, e, "use days, hours, minutes or seconds, e.g. PT2H",
+				        "is not a duration reportgen can apply (years and months have no fixed length)");
+		}
 		else if (strcmp(name, "action") == 0)
 			read_action(&c, e, &d->actions[d->n_actions++]);
 	}

@@ -24,14 +24,14 @@
 #include "core/timefmt.h"
 #include "results/results.h"
 
-/* When an action applies (ed-24-02.md, Applicability). */
+/* When an action applies (docs/ed-24-02.md, Applicability). */
 enum rg_applies {
 	RG_APPLIES_NOTIFIED,            /* manifest notification/@status = notified */
 	RG_APPLIES_COMPROMISE_DETECTED, /* notified and secrets.csv has a row */
 };
 
 /* The evaluation rules the judge knows.  Each is one paragraph of
- * ed-24-02.md, written generally enough that its parameters come from the
+ * docs/ed-24-02.md, written generally enough that its parameters come from the
  * directive file. */
 enum rg_rule {
 	RG_RULE_CORRESPONDENCE_ANALYSIS, /* RA-1: every finding reviewed + impact analysis event */
@@ -87,6 +87,8 @@ struct rg_directive {
 	const char *issued;    /* date, as written */
 	const char *source;    /* where the directive text comes from */
 	const char *numbering_note; /* why the action ids are the project's own */
+	int64_t corroboration_ms;        /* <corroboration-window>, PT2H when absent */
+	const char *corroboration_text;  /* as written, "PT2H" */
 	const char *path;      /* file it was read from */
 	const char *file;      /* its file name, without the folder */
 	char sha256[RG_SHA256_HEX]; /* of the exact bytes read */

@@ -41,7 +41,7 @@ static void retell(struct rg_diags *to, const struct rg_diags *from, const char 
 }
 
 static rg_status verify_bytes(struct rg_export_source *out, const char *path, const char *bytes,
-                              size_t len, const char *ca_path, struct rg_arena *arena,
+                              size_t len, const struct rg_trust *trust, struct rg_arena *arena,
                               struct rg_diags *diags)
 {
 	int fd = memfd_create("report.xml", MFD_CLOEXEC);
@@ -64,7 +64,7 @@ static rg_status verify_bytes(struct rg_export_source *out, const char *path, co
 	struct rg_verify_result v;
 	struct rg_diags vd;
 	rg_diags_init(&vd);
-	rg_status st = rg_verify_file(&v, proc, ca_path, &vd);
+	rg_status st = rg_verify_file(&v, proc, trust, &vd);
 	close(fd);
 	retell(diags, &vd, path);
 	rg_diags_free(&vd);
@@ -72,18 +72,19 @@ static rg_status verify_bytes(struct rg_export_source *out, const char *path, co
 		return st;
 	if (v.subject[0])
 		out->signer = rg_arena_strdup(arena, v.subject);
-	if (!(v.signed_ && v.valid && v.covers_whole && v.chain_trusted)) {
+	if (v.verdict != RG_VERIFY_VALID) {
 		rg_diag_err(diags, "export.signature", path, 0, NULL,
 		            "use the report.xml as it was signed, or leave out --ca",
 		            "its signature does not check out against --ca: %s",
-		            v.detail[0] ? v.detail : "not signed");
+		            v.reason[0] ? v.reason : "not signed");
 		return RG_EINPUT;
 	}
 	return RG_OK;
 }
 
 rg_status rg_export_load(struct rg_export_source *out, const char *path, uint64_t max_bytes,
-                         const char *ca_path, struct rg_arena *arena, struct rg_diags *diags)
+                         const struct rg_trust *trust, struct rg_arena *arena,
+                         struct rg_diags *diags)
 {
 	memset(out, 0, sizeof *out);
 	char *bytes;
@@ -103,8 +104,8 @@ rg_status rg_export_load(struct rg_export_source *out, const char *path, uint64_
 	rg_sha256_update(h, bytes, len);
 	rg_sha256_final_hex(h, out->sha256);
 	rg_sha256_free(h);
-	if (ca_path)
-		st = verify_bytes(out, path, bytes, len, ca_path, arena, diags);
+	if (trust)
+		st = verify_bytes(out, path, bytes, len, trust, arena, diags);
 	struct rg_results *res = NULL;
 	if (st == RG_OK)
 		st = rg_report_xml_parse(&res, path, bytes, len, arena, diags);

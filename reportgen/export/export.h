@@ -51,19 +51,20 @@ struct rg_export_source {
 	const char *name;           /* the report's file name, without folder */
 	char sha256[RG_SHA256_HEX]; /* of the bytes read */
 	uint64_t size;
-	/* With a ca_path given to rg_export_load: who signed those bytes. */
+	/* With trust anchors given to rg_export_load: who signed those bytes. */
 	const char *signer;         /* subject, one line, or NULL */
 };
 
 /* Reads the report at path once (at most max_bytes): digests the bytes,
- * and, when ca_path is given, verifies their signature against those
+ * and, when trust is given, verifies their signature against those
  * anchors (rg_verify_file, on a private in-memory copy of the same bytes,
  * so the file cannot change between check and use), then reads the model
  * from them (rg_report_xml_parse).  RG_EINPUT, with a diagnostic, when the
  * signature does not verify, is not whole or not trusted, or the document
  * is not a valid report; RG_EENV when unreadable. */
 rg_status rg_export_load(struct rg_export_source *out, const char *path, uint64_t max_bytes,
-                         const char *ca_path, struct rg_arena *arena, struct rg_diags *diags);
+                         const struct rg_trust *trust, struct rg_arena *arena,
+                         struct rg_diags *diags);
 
 struct rg_export_options {
 	enum rg_export_kind kind;

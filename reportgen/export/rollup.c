@@ -142,7 +142,7 @@ static void read_one(struct rg_rollup *ru, struct rg_rollup_report *rep,
 	rg_arena_init(&arena);
 	rg_diags_init(&d);
 	struct rg_export_source src;
-	rg_status st = rg_export_load(&src, rep->path, opt->max_report_bytes, opt->ca_path, &arena, &d);
+	rg_status st = rg_export_load(&src, rep->path, opt->max_report_bytes, opt->trust, &arena, &d);
 	if (st == RG_OK && !reduce(ru, rep, &src)) {
 		rg_diag_err(&d, "rollup.memory", rep->path, 0, NULL, NULL, "out of memory");
 		st = RG_EENV;
@@ -299,14 +299,6 @@ rg_status rg_rollup_run(struct rg_rollup **out, const char *const *reports, size
                         struct rg_diags *diags)
 {
 	*out = NULL;
-	FILE *ca = fopen(opt->ca_path, "rb");
-	if (!ca) {
-		rg_diag_err(diags, "rollup.ca-read", opt->ca_path, 0, NULL,
-		            "check the path given to --ca", "cannot read the trust anchors: %s",
-		            strerror(errno));
-		return RG_EENV;
-	}
-	fclose(ca);
 	rg_status st = rg_outputs_check_files(dir, rg_rollup_files, opt->force, diags);
 	if (st != RG_OK)
 		return st;

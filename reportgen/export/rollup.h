@@ -29,6 +29,7 @@
 #include "core/digest.h"
 #include "core/status.h"
 #include "results/results.h"
+#include "sign/sign.h"
 #include "views/template.h"
 
 enum rg_rollup_state { RG_ROLLUP_COUNTED, RG_ROLLUP_SUPERSEDED, RG_ROLLUP_REJECTED };
@@ -92,7 +93,7 @@ struct rg_rollup {
 };
 
 struct rg_rollup_options {
-	const char *ca_path;          /* trust anchors; required */
+	const struct rg_trust *trust; /* the anchors (sign.h rg_trust_load); required */
 	uint64_t max_report_bytes;    /* per report */
 	const struct rg_template *tpl; /* for rollup.pdf */
 	bool force;                   /* replace an existing rollup.pdf / rollup.csv */
@@ -107,8 +108,8 @@ extern const char *const rg_rollup_files[]; /* "rollup.pdf", "rollup.csv", NULL 
  * (mixed directives, nothing to count), so the caller can say which report
  * was what; it is NULL only on RG_EENV before any report was read.
  * RG_EINPUT with a diagnostic: the counted reports are of different
- * directives or definitions, or no report could be counted; RG_EENV: the
- * anchors or an output cannot be read or written. */
+ * directives or definitions, or no report could be counted; RG_EENV: an
+ * output cannot be written. */
 rg_status rg_rollup_run(struct rg_rollup **out, const char *const *reports, size_t n,
                         const struct rg_rollup_options *opt, const char *dir,
                         struct rg_diags *diags);

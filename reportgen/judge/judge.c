@@ -26,6 +26,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/str.h"
 #include "core/strmap.h"
@@ -63,6 +64,9 @@ struct rg_judge {
 	 * limits): those of secret k are rem_of[rem_at[k] .. rem_at[k + 1]). */
 	size_t *rem_at;
 	const struct rg_remediation **rem_of;
+	/* With audit-events.csv: the audit event that corroborates each
+	 * remediation (by index in the evidence), or NULL. */
+	const struct rg_audit_event **rem_event;
 	bool oom;
 };
 
@@ -256,6 +260,117 @@ static bool group_remediations(struct rg_judge *j)
 	return true;
 }
 
+static char *lower_dup(struct rg_arena *a, const char *s)
+{
+	char *d = rg_arena_strdup(a, s);
+	if (d)
+		for (char *p = d; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	return d;
+}
+
+/* ---- corroboration by the audit log -------------------------------------- */
+
+/* The remediation kinds an audit log records (a confirmed expiry is not an
+ * operation anyone performs). */
+#define AUDITED_ACTIONS                                                                            \
+	((1u << RG_ACT_RESET) | (1u << RG_ACT_ROTATED) | (1u << RG_ACT_REVOKED) |                  \
+	 (1u << RG_ACT_SESSIONS_REVOKED) | (1u << RG_ACT_APPLICATION_DEACTIVATED))
+
+static bool audited(enum rg_remediation_action a)
+{
+	return (AUDITED_ACTIONS >> a) & 1;
+}
+
+static bool same_target(const char *a, const char *b)
+{
+	return a && b && strcasecmp(a, b) == 0;
+}
+
+/* Finds, for every remediation of an audited kind, the audit event of the
+ * same kind for the secret's account or application nearest to
+ * performed_at and within the window.  Events are grouped by lowercased
+ * target first, so the cost is the rows plus each target's own events. */
+static bool match_audit_events(struct rg_judge *j)
+{
+	const struct rg_evidence *ev = j->ev;
+	j->rem_event = rg_arena_alloc(j->arena, (ev->n_remediations + 1) * sizeof *j->rem_event);
+	if (!j->rem_event)
+		return false;
+	struct rg_strmap by_target; /* lowercased target -> first event of a chain */
+	rg_strmap_init(&by_target);
+	const struct rg_audit_event **next =
+	    rg_arena_alloc(j->arena, (ev->n_audit_events + 1) * sizeof *next);
+	bool ok = next != NULL;
+	for (size_t k = ev->n_audit_events; ok && k-- > 0;) {
+		const struct rg_audit_event *e = &ev->audit_events[k];
+		if (e->action < 0 || !audited((enum rg_remediation_action)e->action))
+			continue;
+		char *key = lower_dup(j->arena, e->target);
+		ok = key != NULL;
+		if (!ok)
+			break;
+		next[k] = rg_strmap_get(&by_target, key, strlen(key));
+		ok = rg_strmap_put(&by_target, key, strlen(key), (void *)e, NULL);
+	}
+	const int64_t window = j->dir->corroboration_ms;
+	for (size_t i = 0; ok && i < ev->n_remediations; i++) {
+		const struct rg_remediation *r = &ev->remediations[i];
+		if (!audited(r->action))
+			continue;
+		const struct rg_audit_event *best = NULL;
+		int64_t best_d = 0;
+		const char *targets[2] = {r->secret->account, r->secret->application};
+		for (int t = 0; t < 2; t++) {
+			char *key = targets[t] ? lower_dup(j->arena, targets[t]) : NULL;
+			if (targets[t] && !key) {
+				ok = false;
+				break;
+			}
+			for (const struct rg_audit_event *e =
+			         key ? rg_strmap_get(&by_target, key, strlen(key)) : NULL;
+			     e; e = next[e - ev->audit_events]) {
+				int64_t d = e->at.ms - r->performed_at.ms;
+				d = d < 0 ? -d : d;
+				if (e->action != (int)r->action || d > window ||
+				    !same_target(e->target, targets[t]))
+					continue;
+				if (!best || d < best_d) {
+					best = e;
+					best_d = d;
+				}
+			}
+		}
+		j->rem_event[i] = best;
+	}
+	rg_strmap_free(&by_target);
+	return ok;
+}
+
+/* Records on the item whether the audit log shows remediation r. */
+static void corroborate(struct rg_judge *j, struct items *it, struct rg_item *i,
+                        const struct rg_remediation *r)
+{
+	if (!i || !j->rem_event || !audited(r->action))
+		return;
+	const struct rg_audit_event *e = j->rem_event[r - j->ev->remediations];
+	if (!e) {
+		i->corroboration = RG_CORR_NO;
+		return;
+	}
+	if (i->corroboration == RG_CORR_NONE)
+		i->corroboration = RG_CORR_YES;
+	cite(it, RG_F_AUDIT_EVENTS, e->line);
+	char where[64];
+	snprintf(where, sizeof where, "%s:%u", RG_F_AUDIT_EVENTS, (unsigned)e->line);
+	const char *src = e->source ? e->source : where;
+	i->corroborated_by = i->corroborated_by
+	                         ? rg_arena_printf(j->arena, "%s %s", i->corroborated_by, src)
+	                         : rg_arena_strdup(j->arena, src);
+	if (!i->corroborated_by)
+		j->oom = true;
+}
+
 /* The earliest timeline event of a kind meeting the reference rule;
  * *any_of_kind tells whether one of that kind exists at all. */
 static const struct rg_event *find_event(const struct rg_evidence *ev,
@@ -390,6 +505,7 @@ static void rule_immediate(struct rg_judge *j, const struct rg_action_def *a, st
 		/* Done: the remediation is what was judged, the secret's row
 		 * what it was judged against. */
 		primary(it, RG_F_REMEDIATIONS, r->line);
+		corroborate(j, it, i, r);
 		judge_time(i, r->performed_at, s->identified_at.ms + a->window_ms);
 		rg_time_format(when, r->performed_at);
 		if (i && i->status == RG_SATISFIED_LATE)
@@ -421,6 +537,10 @@ static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct
 			cite(it, RG_F_REMEDIATIONS, r->line);
 		if (d)
 			cite(it, RG_F_REMEDIATIONS, d->line);
+		if (r)
+			corroborate(j, it, i, r);
+		if (d)
+			corroborate(j, it, i, d);
 		const char *app = s->application ? s->application : "(unnamed)";
 		if (!r && needs_deactivation && !d) {
 			reason(it, i, "no-remediation not-deactivated",
@@ -449,15 +569,6 @@ static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct
 		}
 		close_item(it, i);
 	}
-}
-
-static char *lower_dup(struct rg_arena *a, const char *s)
-{
-	char *d = rg_arena_strdup(a, s);
-	if (d)
-		for (char *p = d; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-	return d;
 }
 
 /* Exposure windows of docs/ed-24-02.md RA-2b-ii, one per distinct account
@@ -787,6 +898,7 @@ static void copy_bundle(struct rg_judge *j)
 	d->file = dir->file;
 	memcpy(d->sha256, dir->sha256, sizeof d->sha256);
 	d->installed = dir->installed;
+	d->corroboration_window = dir->corroboration_text;
 }
 
 static void headline(struct rg_judge *j)
@@ -798,6 +910,13 @@ static void headline(struct rg_judge *j)
 	for (size_t k = 0; k < ev->n_findings; k++)
 		h->emails_reviewed += ev->findings[k].reviewed;
 	h->secrets_found = ev->n_secrets;
+	if (j->rem_event) {
+		h->audit_log = true;
+		for (size_t i = 0; i < ev->n_remediations; i++) {
+			h->remediations_checked += audited(ev->remediations[i].action);
+			h->remediations_corroborated += j->rem_event[i] != NULL;
+		}
+	}
 	/* The accounts of the first log-review action and the secrets of the
 	 * first immediate-remediation action: a later action of the same rule
 	 * judges the same accounts or secrets again, by other parameters. */
@@ -860,7 +979,7 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 	res->generated_ms = generated_ms;
 	res->generator = generator;
 	copy_bundle(j);
-	if (!group_remediations(j))
+	if (!group_remediations(j) || (ev->has_audit_events && !match_audit_events(j)))
 		j->oom = true;
 	for (size_t k = 0; k < dir->n_actions && !j->oom; k++) {
 		const struct rg_action_def *a = &dir->actions[k];

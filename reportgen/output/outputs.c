@@ -214,7 +214,16 @@ static rg_status write_views(const char *stage, void *ctx, struct rg_diags *diag
 			}
 		}
 	}
-	const struct rg_pdf_signer *who = req->signer ? rg_signer_info(req->signer) : NULL;
+	/* The signer block of the PDFs: the sign stage's identity, in the
+	 * views' own terms (neither stage knows the other). */
+	const struct rg_signer_identity *id = req->signer ? rg_signer_identity(req->signer) : NULL;
+	struct rg_pdf_signer block;
+	const struct rg_pdf_signer *who = NULL;
+	if (id) {
+		block = (struct rg_pdf_signer){id->subject, id->issuer, id->serial, id->not_before,
+		                               id->not_after, id->signing_time_ms};
+		who = &block;
+	}
 	if (st == RG_OK && path[RG_VIEW_REPORT_PDF] && path[RG_VIEW_SUMMARY_PDF])
 		st = rg_pdf_write_both(req->results, req->tpl, who, path[RG_VIEW_REPORT_PDF],
 		                       path[RG_VIEW_SUMMARY_PDF], diags);

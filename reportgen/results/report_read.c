@@ -163,6 +163,7 @@ static void read_directive(struct rd *c, xmlNodePtr n, struct rg_results *r)
 	const char *inst = get(c, n, "installed");
 	d->installed = inst && strcmp(inst, "true") == 0;
 	d->issued = get(c, n, "issued");
+	d->corroboration_window = get(c, n, "corroboration-window");
 	for (xmlNodePtr k = n->children; k; k = k->next) {
 		if (is(k, "title"))
 			d->title = text_of(c, k);
@@ -183,6 +184,9 @@ static void read_headline(struct rd *c, xmlNodePtr n, struct rg_headline *h)
 	h->accounts_total = get_u64(c, n, "accounts-total");
 	h->items_late = get_u64(c, n, "items-late");
 	h->items_open = get_u64(c, n, "items-open");
+	h->audit_log = xmlHasProp(n, BAD_CAST "remediations-checked") != NULL;
+	h->remediations_checked = get_u64(c, n, "remediations-checked");
+	h->remediations_corroborated = get_u64(c, n, "remediations-corroborated");
 }
 
 /* "findings.csv:14 remediations.csv:8 manifest.xml" -> references. */
@@ -257,6 +261,10 @@ static void read_item(struct rd *c, xmlNodePtr n, struct rg_item *it)
 	it->has_when = get_time(c, n, "at", &it->when);
 	it->has_due = get_time(c, n, "due", &it->due);
 	it->reason_codes = get(c, n, "reason-code");
+	if (xmlHasProp(n, BAD_CAST "corroboration"))
+		it->corroboration =
+		    (enum rg_corroboration)get_enum(c, n, "corroboration", rg_corroboration_names);
+	it->corroborated_by = get(c, n, "corroborated-by");
 	it->reason = text_of(c, n);
 	if (!it->reason)
 		it->reason = "";
@@ -311,6 +319,17 @@ static void read_action(struct rd *c, xmlNodePtr n, struct rg_action_result *a)
 	}
 }
 
+/* The index of an attribute's value in names (0 when absent or unknown:
+ * the schema has already refused unknown values). */
+static int attr_index(xmlNodePtr n, const char *name, const char *const *names)
+{
+	int idx = 0;
+	char *v = rg_xml_attr(n, name);
+	rg_str_in(v ? v : "", names, &idx);
+	xmlFree(v);
+	return idx;
+}
+
 /* The statuses and counts the file states must be those its items give. */
 static void check_derived(struct rd *c, xmlNodePtr root, const struct rg_results *r)
 {
@@ -319,10 +338,7 @@ static void check_derived(struct rd *c, xmlNodePtr root, const struct rg_results
 		if (!is(n, "action"))
 			continue;
 		const struct rg_action_result *a = &r->actions[k++];
-		int st = 0;
-		char *s = rg_xml_attr(n, "status");
-		rg_str_in(s ? s : "", rg_verdict_names, &st);
-		xmlFree(s);
+		int st = attr_index(n, "status", rg_verdict_names);
 		if ((enum rg_verdict)st != a->status)
 			bad(c, n, "status", "render the report again from its bundle",
 			    "action %s says %s but its items give %s", a->id, rg_verdict_names[st],
@@ -343,10 +359,7 @@ static void check_derived(struct rd *c, xmlNodePtr root, const struct rg_results
 			xmlFree(v);
 		}
 	}
-	int ov = 0;
-	char *s = rg_xml_attr(root, "overall");
-	rg_str_in(s ? s : "", rg_overall_names, &ov);
-	xmlFree(s);
+	int ov = attr_index(root, "overall", rg_overall_names);
 	if ((enum rg_overall)ov != r->overall)
 		bad(c, root, "overall", "render the report again from its bundle",
 		    "says %s but its required actions give %s", rg_overall_names[ov],

@@ -110,6 +110,7 @@ static void write_directive(struct w *w, const struct rg_results *r)
 	attr(w, "sha256", d->sha256);
 	attr(w, "installed", d->installed ? "true" : "false");
 	attr(w, "issued", d->issued);
+	attr(w, "corroboration-window", d->corroboration_window);
 	text_element(w, "title", d->title);
 	text_element(w, "source", d->source);
 	text_element(w, "numbering-note", d->numbering_note);
@@ -127,6 +128,10 @@ static void write_headline(struct w *w, const struct rg_headline *h)
 	attr_u64(w, "accounts-total", h->accounts_total);
 	attr_u64(w, "items-late", h->items_late);
 	attr_u64(w, "items-open", h->items_open);
+	if (h->audit_log) {
+		attr_u64(w, "remediations-checked", h->remediations_checked);
+		attr_u64(w, "remediations-corroborated", h->remediations_corroborated);
+	}
 	end(w);
 }
 
@@ -152,6 +157,10 @@ static void write_item(struct w *w, const struct rg_item *i)
 		attr_time(w, "due", i->due);
 	attr(w, "reason-code", i->reason_codes);
 	attr(w, "evidence-all", ev);
+	if (i->corroboration != RG_CORR_NONE) {
+		attr(w, "corroboration", rg_corroboration_names[i->corroboration]);
+		attr(w, "corroborated-by", i->corroborated_by);
+	}
 	text(w, i->reason);
 	end(w);
 	free(ev);

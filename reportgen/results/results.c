@@ -22,6 +22,7 @@ const char *const rg_overall_words[] = {"Compliant", "Compliant, but late", "Not
 const char *const rg_subject_kind_names[] = {"email", "secret", "account", "event",
                                              "file",  "agency", NULL};
 const char *const rg_action_kind_names[] = {"required", "advisory", NULL};
+const char *const rg_corroboration_names[] = {"", "corroborated", "not-corroborated", NULL};
 
 void rg_results_finish(struct rg_results *r)
 {
@@ -29,6 +30,7 @@ void rg_results_finish(struct rg_results *r)
 	for (size_t k = 0; k < r->n_actions; k++) {
 		struct rg_action_result *a = &r->actions[k];
 		memset(a->counts, 0, sizeof a->counts);
+		a->corroborated = a->not_corroborated = 0;
 		a->worst = NULL;
 		a->status = RG_NOT_APPLICABLE;
 		for (size_t i = 0; i < a->n_items; i++) {
@@ -37,6 +39,8 @@ void rg_results_finish(struct rg_results *r)
 			assert((it->late_by_ms > 0) == (it->status == RG_SATISFIED_LATE));
 			assert(it->n_evidence > 0 && it->reason);
 			a->counts[it->status]++;
+			a->corroborated += it->corroboration == RG_CORR_YES;
+			a->not_corroborated += it->corroboration == RG_CORR_NO;
 			if (!a->worst || it->status < a->worst->status)
 				a->worst = it;
 			a->status = rg_verdict_worst(a->status, it->status);

@@ -79,6 +79,15 @@ static inline bool rg_verdict_is_open(enum rg_verdict v)
 	return v == RG_NOT_SATISFIED || v == RG_INSUFFICIENT_EVIDENCE;
 }
 
+/* Whether the tenant's audit log (audit-events.csv) shows the remediations
+ * an item rests on: an observation for the auditor, never a status. */
+enum rg_corroboration {
+	RG_CORR_NONE,  /* no audit log in the bundle, or no remediation of a kind it records */
+	RG_CORR_YES,   /* every such remediation has a matching audit event */
+	RG_CORR_NO,    /* at least one has none */
+};
+extern const char *const rg_corroboration_names[]; /* "", "corroborated", "not-corroborated" */
+
 /* One cited row: "findings.csv:14", or a whole file when line is 0
  * ("manifest.xml", or a file that is absent or empty). */
 struct rg_evref {
@@ -106,6 +115,9 @@ struct rg_item {
 	const char *reason_codes; /* stable machine codes, space-separated, e.g.
 	                             "window-gap incident-id-missing" */
 	const char *reason;   /* one line a person can act on; never NULL */
+	enum rg_corroboration corroboration;
+	const char *corroborated_by; /* the matching audit events' sources
+	                                (FILE:LINE of the export), or NULL */
 };
 
 /* Sign-ins seen in signins.csv inside an account's exposure window
@@ -139,6 +151,7 @@ struct rg_action_result {
 	struct rg_item *items;
 	size_t n_items;
 	size_t counts[RG_VERDICT_COUNT]; /* items per status (rg_results_finish) */
+	size_t corroborated, not_corroborated; /* items per corroboration (likewise) */
 	const struct rg_item *worst;     /* first item of the worst status */
 	struct rg_signin_obs *signins;
 	size_t n_signins;
@@ -154,6 +167,10 @@ struct rg_headline {
 	size_t secrets_found, secrets_remediated;
 	size_t accounts_total, accounts_reviewed;
 	size_t items_late, items_open;
+	/* Only when the bundle has audit-events.csv: distinct remediations of a
+	 * kind the audit log records, and those it corroborates. */
+	bool audit_log;
+	size_t remediations_checked, remediations_corroborated;
 };
 
 /* The evidence bundle the verdicts come from. */
@@ -186,6 +203,7 @@ struct rg_directive_info {
 	const char *numbering_note;
 	const char *file;        /* file name only: where it lives is not a result */
 	char sha256[RG_SHA256_HEX]; /* of the exact bytes judged */
+	const char *corroboration_window; /* as the definition writes it ("PT2H") */
 	bool installed;          /* those bytes are the definition installed with
 	                            reportgen for this id; false: a modified or
 	                            foreign definition, which the reports say */

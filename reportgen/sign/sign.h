@@ -6,7 +6,10 @@
  * SHA-256, signer certificate and chain embedded) over the /ByteRange.
  * XML: an enveloped XML-DSig signature (xmlsec1, exclusive C14N, SHA-256,
  * the certificate in ds:KeyInfo) as the last child of the root.
- * cli-and-reports.md, section Signing, is the contract.
+ * docs/cli.md, section Signing, is the contract.  Verifying fails
+ * closed: a report is valid only when intact, covering every byte of the
+ * file, made with accepted algorithms by a certificate allowed to sign, and
+ * chained to a trust anchor at its signing time (docs/signing.md).
  *
  * Ownership: rg_signer_load returns a signer the caller frees with
  * rg_signer_free (NULL is fine).  Key material never leaves this module:
@@ -17,11 +20,11 @@
 #define RG_SIGN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/diag.h"
 #include "core/status.h"
-#include "views/pdf.h"
 
 struct rg_signer;
 
@@ -41,8 +44,16 @@ rg_status rg_signer_load(struct rg_signer **out, const struct rg_signer_options 
                          struct rg_diags *diags);
 void rg_signer_free(struct rg_signer *s);
 
-/* What the PDF's signer block shows (strings owned by the signer). */
-const struct rg_pdf_signer *rg_signer_info(const struct rg_signer *s);
+/* Who signs, as the reports show it (strings owned by the signer). */
+struct rg_signer_identity {
+	const char *subject;    /* RFC 2253 one line */
+	const char *issuer;
+	const char *serial;     /* hex */
+	const char *not_before; /* RFC 3339 UTC */
+	const char *not_after;
+	int64_t signing_time_ms;
+};
+const struct rg_signer_identity *rg_signer_identity(const struct rg_signer *s);
 
 /* Appends the signature to the complete PDF at path (in place; the caller
  * works on a temporary and renames it afterwards). */
@@ -51,25 +62,57 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 /* Signs report.xml at path in place (enveloped). */
 rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_diags *diags);
 
-/* What verify found in one file. */
-struct rg_verify_result {
-	bool signed_;       /* a signature was found */
-	bool valid;         /* cryptographically intact over what it covers */
-	bool covers_whole;  /* PDF: ByteRange reaches the end of the file; XML: the root */
-	bool chain_trusted; /* chains to the --ca anchors (false when no --ca) */
-	bool ca_given;
-	char subject[512];
-	char signing_time[64]; /* RFC 3339, or "" when absent */
-	bool time_from_report; /* XML: XML-DSig states no signing time, so
-	                          signing_time is the report's @generated */
-	char detail[512];      /* one line: why not valid, or "" */
+/* Trust anchors for verify: certificates from --ca files or the trust store
+ * named by $REPORTGEN_CA.  Every certificate given is an anchor, self-signed
+ * or not (an agency may trust its issuing CA alone). */
+struct rg_trust;
+
+/* Loads the anchors of each path: a file of PEM certificates, or a folder
+ * whose regular files are read as such (files there without certificates
+ * are skipped).  RG_EENV when a path cannot be read; RG_EINPUT (a usage
+ * error) when a file holds a certificate block that does not parse, or a
+ * path yields no certificate at all.  *out is freed with rg_trust_free. */
+rg_status rg_trust_load(struct rg_trust **out, const char *const *paths, size_t n,
+                        struct rg_diags *diags);
+void rg_trust_free(struct rg_trust *t);
+
+/* What verify found in one file, worst first.  Only RG_VERIFY_VALID is a
+ * report to rely on. */
+enum rg_verify_verdict {
+	RG_VERIFY_VALID = 0,     /* intact, covers the whole file, signer trusted */
+	RG_VERIFY_UNTRUSTED = 1, /* intact and whole, but the signer is not trusted */
+	RG_VERIFY_PARTIAL = 2,   /* the signature holds, but the file carries content
+	                            it does not cover */
+	RG_VERIFY_INVALID = 3,   /* changed, malformed, or made in a way verify refuses */
+	RG_VERIFY_UNSIGNED = 4,  /* no signature at all */
 };
 
-/* Verifies a PDF or XML report (by content).  RG_OK when the file was
- * examined (whatever the verdict, see *res); RG_EENV when unreadable;
- * RG_EINPUT when it is neither a PDF nor an XML document. */
-rg_status rg_verify_file(struct rg_verify_result *res, const char *path, const char *ca_path,
-                         struct rg_diags *diags);
+struct rg_verify_result {
+	enum rg_verify_verdict verdict;
+	char reason[512];      /* one line: what failed ("" when valid) */
+	bool intact;           /* the signature verifies over what it covers */
+	char subject[512];     /* the signer certificate's subject, or "" */
+	char signing_time[64]; /* RFC 3339 UTC, or "" when not known */
+	bool time_from_report; /* XML: XML-DSig states no signing time, so
+	                          signing_time is the report's @generated */
+	char anchor[512];      /* the anchor the chain reached, or "" */
+	char note[256];        /* e.g. the certificate has expired since signing */
+};
+
+/* Files larger than these are refused, by signing and by verify alike. A
+ * PDF is read through a memory map and its digest computed in pieces; an
+ * XML report is parsed by libxml2, which counts bytes in an int. */
+#define RG_SIGN_PDF_MAX ((uint64_t)4 << 30)
+#define RG_SIGN_XML_MAX ((uint64_t)INT32_MAX)
+
+/* Verifies a PDF or XML report.  A file named *.pdf must be a PDF, *.xml an
+ * XML document; other names are taken by content.  trust may be NULL (no
+ * anchors: then the verdict is at best RG_VERIFY_UNTRUSTED).  RG_OK when the
+ * file was examined (whatever the verdict, see *res); RG_EENV when it cannot
+ * be read; RG_EINPUT, with a diagnostic, when it is neither a PDF nor an XML
+ * document or larger than the limits above. */
+rg_status rg_verify_file(struct rg_verify_result *res, const char *path,
+                         const struct rg_trust *trust, struct rg_diags *diags);
 
 /* Detached signatures of exports (sign_detached.c): a DER CMS SignedData
  * over every byte of content_path, written to sig_path (in the caller's
@@ -82,11 +125,11 @@ rg_status rg_sign_detached(const struct rg_signer *s, const char *content_path,
 bool rg_verify_is_detached(const char *path);
 
 /* Verifies the detached signature sig_path (DER or PEM) over content_path,
- * or, when that is NULL, over sig_path without its ".sig".  Results and
- * statuses as rg_verify_file's; covers_whole is true once the signature
- * holds (it is over the whole content by construction). */
+ * or, when that is NULL, over sig_path without its ".sig".  Verdicts and
+ * statuses as rg_verify_file's; never RG_VERIFY_PARTIAL: the signature is
+ * over the whole content by construction. */
 rg_status rg_verify_detached(struct rg_verify_result *res, const char *sig_path,
-                             const char *content_path, const char *ca_path,
+                             const char *content_path, const struct rg_trust *trust,
                              struct rg_diags *diags);
 
 #endif

@@ -15,17 +15,15 @@
  * accepts it.  Verifying takes DER or PEM ("-----BEGIN CMS-----" or
  * "-----BEGIN PKCS7-----", what `openssl cms -outform PEM` writes).
  *
- * Verifying answers the same questions as for a report, separately:
- * integrity (CMS_verify over the content, signer certificates not checked
- * there), the signer certificate being the one the ESS attribute names,
- * and trust (rg_x509_chain_ok against --ca).  "Covers the whole file" holds
- * by construction once the signature verifies: a detached signature's
- * digest is over the whole content file, and nothing may follow the
- * SignedData in FILE.sig.
+ * Verifying is the PDF signature's check (rg_verify_cms in verify.c: the
+ * CMS as RFC 5652 asks and reportgen signs, then the signer and its chain
+ * at the signing time), over the whole content file: a detached signature
+ * covers every byte by construction, and nothing may follow the SignedData
+ * in FILE.sig.
  *
  * Input: FILE.sig from anywhere (at most 1 MiB: a signature with a chain of
- * a few certificates is a few kilobytes), the content streamed from disk
- * into the digest (never held whole).
+ * a few certificates is a few kilobytes), the content memory-mapped
+ * (rg_sigfile), never copied.
  */
 #include "sign/sign_internal.h"
 
@@ -87,131 +85,48 @@ bool rg_verify_is_detached(const char *path)
 	return n > k && strcmp(path + n - k, SIG_SUFFIX) == 0;
 }
 
-/* One-line reasons; the first one found is the one kept. */
-static void why(struct rg_verify_result *res, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void why(struct rg_verify_result *res, const char *fmt, ...)
-{
-	if (res->detail[0])
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(res->detail, sizeof res->detail, fmt, ap);
-	va_end(ap);
-}
+#define INVALID(...) rg_verify_refuse(res, RG_VERIFY_INVALID, __VA_ARGS__)
 
-/* The SignedData of FILE.sig, DER or PEM, with nothing after it. */
-static CMS_ContentInfo *parse_sig(const char *data, size_t len, struct rg_verify_result *res)
+/* The DER of FILE.sig (PEM is turned into DER), or NULL with a refusal:
+ * nothing may follow the SignedData. */
+static unsigned char *sig_der(struct rg_verify_result *res, const char *data, size_t len,
+                              size_t *dn)
 {
+	unsigned char *der = NULL;
 	CMS_ContentInfo *cms = NULL;
 	if (len >= 10 && memcmp(data, "-----BEGIN", 10) == 0) {
 		BIO *b = BIO_new_mem_buf(data, (int)len);
 		cms = b ? PEM_read_bio_CMS(b, NULL, NULL, NULL) : NULL;
 		BIO_free(b);
+		int n = cms ? i2d_CMS_ContentInfo(cms, &der) : -1;
+		*dn = n > 0 ? (size_t)n : 0;
 	} else {
 		const unsigned char *p = (const unsigned char *)data;
 		cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
-		if (cms && p != (const unsigned char *)data + len) {
-			why(res, "%zu bytes follow the signature in the .sig file",
-			    len - (size_t)(p - (const unsigned char *)data));
-			CMS_ContentInfo_free(cms);
-			return NULL;
+		size_t used = cms ? (size_t)(p - (const unsigned char *)data) : 0;
+		if (cms && used != len) {
+			INVALID("%zu bytes follow the signature in the .sig file", len - used);
+		} else if (cms && (der = OPENSSL_malloc(len ? len : 1)) != NULL) {
+			memcpy(der, data, len);
+			*dn = len;
 		}
 	}
 	ERR_clear_error();
 	if (!cms)
-		why(res, "not a CMS signature (DER or PEM)");
-	return cms;
-}
-
-/* The ESS signing-certificate-v2 attribute, where present, must name the
- * certificate that verified the signature. */
-static bool ess_names(CMS_SignerInfo *si, X509 *signer)
-{
-	ASN1_STRING *seq = CMS_signed_get0_data_by_OBJ(
-	    si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), -3, V_ASN1_SEQUENCE);
-	if (!seq)
-		return CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1) < 0;
-	const unsigned char *p = ASN1_STRING_get0_data(seq);
-	ESS_SIGNING_CERT_V2 *v2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, ASN1_STRING_length(seq));
-	STACK_OF(X509) *one = sk_X509_new_null();
-	bool ok = v2 && one && sk_X509_push(one, signer) &&
-	          OSSL_ESS_check_signing_certs(NULL, v2, one, 1) == 1;
-	sk_X509_free(one);
-	ESS_SIGNING_CERT_V2_free(v2);
-	return ok;
-}
-
-static void signing_time(CMS_SignerInfo *si, char *buf, size_t size)
-{
-	ASN1_OBJECT *oid = OBJ_nid2obj(NID_pkcs9_signingTime);
-	const ASN1_TIME *t = CMS_signed_get0_data_by_OBJ(si, oid, -3, V_ASN1_UTCTIME);
-	if (!t)
-		t = CMS_signed_get0_data_by_OBJ(si, oid, -3, V_ASN1_GENERALIZEDTIME);
-	if (t)
-		rg_x509_time_rfc3339(buf, size, t);
-}
-
-/* The CMS checks, given the parsed signature and the content. */
-static void check(struct rg_verify_result *res, CMS_ContentInfo *cms, BIO *content,
-                  const char *ca_path)
-{
-	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed || CMS_is_detached(cms) != 1) {
-		why(res, "the .sig file does not hold a detached CMS SignedData");
-		return;
+		INVALID("not a CMS signature (DER or PEM)");
+	CMS_ContentInfo_free(cms);
+	if (res->verdict != RG_VERIFY_VALID) {
+		OPENSSL_free(der);
+		return NULL;
 	}
-	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
-	if (sk_CMS_SignerInfo_num(sis) != 1) {
-		why(res, "the signature has %d signers; reportgen's has exactly one",
-		    sk_CMS_SignerInfo_num(sis));
-		return;
-	}
-	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, 0);
-	STACK_OF(X509) *certs = CMS_get1_certs(cms);
-	X509 *signer = NULL;
-	for (int i = 0; i < sk_X509_num(certs) && !signer; i++)
-		if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, i)) == 0)
-			signer = sk_X509_value(certs, i);
-	if (signer) {
-		char *sub = rg_x509_name_line(X509_get_subject_name(signer));
-		snprintf(res->subject, sizeof res->subject, "%s", sub ? sub : "");
-		free(sub);
-	}
-	signing_time(si, res->signing_time, sizeof res->signing_time);
-	ERR_clear_error();
-	if (!signer) {
-		why(res, "the signature does not carry its signer's certificate");
-	} else if (CMS_verify(cms, NULL, NULL, content, NULL,
-	                      CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
-		unsigned long e = ERR_peek_last_error();
-		const char *r = e ? ERR_reason_error_string(e) : NULL;
-		why(res, "the file was changed after signing, or the signature is not for it: %s",
-		    r ? r : "the signature does not match");
-	} else if (!ess_names(si, signer)) {
-		why(res, "the signer certificate is not the one the signature names "
-		         "(signing-certificate-v2 attribute)");
-	} else {
-		res->valid = true;
-		res->covers_whole = true;
-	}
-	ERR_clear_error();
-	if (res->valid && ca_path) {
-		char reason[256];
-		bool unreadable;
-		res->chain_trusted =
-		    rg_x509_chain_ok(signer, certs, ca_path, reason, sizeof reason, &unreadable);
-		if (!res->chain_trusted)
-			why(res, "%s", reason);
-	}
-	sk_X509_pop_free(certs, X509_free);
+	return der;
 }
 
 rg_status rg_verify_detached(struct rg_verify_result *res, const char *sig_path,
-                             const char *content_path, const char *ca_path,
+                             const char *content_path, const struct rg_trust *trust,
                              struct rg_diags *diags)
 {
 	memset(res, 0, sizeof *res);
-	res->ca_given = ca_path != NULL;
 	char *own = NULL;
 	if (!content_path) {
 		size_t n = strlen(sig_path), k = strlen(SIG_SUFFIX);
@@ -225,36 +140,25 @@ rg_status rg_verify_detached(struct rg_verify_result *res, const char *sig_path,
 			return RG_EENV;
 		content_path = own;
 	}
-	rg_status st = RG_OK;
 	char *data = NULL;
 	size_t len = 0;
-	BIO *content = NULL;
-	FILE *ca = NULL;
-	if (ca_path && !(ca = fopen(ca_path, "rb"))) {
-		rg_diag_err(diags, "verify.ca-read", ca_path, 0, NULL, "check the path given to --ca",
-		            "cannot read the trust anchors: %s", strerror(errno));
-		st = RG_EENV;
-		goto done;
+	struct rg_sigfile content = {0};
+	rg_status st = rg_read_file(&data, &len, sig_path, SIG_MAX_BYTES, diags);
+	if (st == RG_OK)
+		st = rg_sigfile_open(&content, content_path, RG_SIGN_PDF_MAX, "PDF", "verify", diags);
+	if (st == RG_OK) {
+		size_t dn = 0;
+		unsigned char *der = sig_der(res, data, len, &dn);
+		if (der) {
+			/* The whole content file is what the signature covers. */
+			const struct rg_cms_ranges all = {content.data, {0, content.len, content.len, 0}};
+			rg_verify_cms(res, der, dn, &all, trust);
+			OPENSSL_free(der);
+		}
+		rg_sigfile_close(&content);
+		if (res->verdict == RG_VERIFY_VALID && (!res->intact || !res->anchor[0]))
+			INVALID("the signature could not be checked completely");
 	}
-	if ((st = rg_read_file(&data, &len, sig_path, SIG_MAX_BYTES, diags)) != RG_OK)
-		goto done;
-	if (!(content = BIO_new_file(content_path, "rb"))) {
-		rg_diag_err(diags, "verify.content-read", content_path, 0, NULL,
-		            "give the signed file with --content FILE",
-		            "cannot read the file %s signs: %s", sig_path, strerror(errno));
-		ERR_clear_error();
-		st = RG_EENV;
-		goto done;
-	}
-	res->signed_ = true; /* a signature was given; whether it holds is below */
-	CMS_ContentInfo *cms = parse_sig(data, len, res);
-	if (cms)
-		check(res, cms, content, ca_path);
-	CMS_ContentInfo_free(cms);
-done:
-	if (ca)
-		fclose(ca);
-	BIO_free(content);
 	free(data);
 	free(own);
 	return st;

@@ -1,16 +1,19 @@
 /*
  * sign_internal.h: what the files of the sign stage share, and nothing else
- * includes.
+ * includes (but the stage's own tests and fuzz targets).
  *
  * signer.c loads and checks the key material; sign_pdf.c and sign_xml.c use
- * it read-only; verify.c needs none of it.  pdfobj.c is the minimal PDF
- * object reader both signing and verifying use.  x509util.c holds the
- * certificate helpers (names, times, chain check) shared by signing and
- * verifying.
+ * it read-only.  pdfobj.c is the minimal PDF object reader both signing and
+ * verifying use.  x509util.c holds the certificate rules shared by signing
+ * and verifying (which certificates may sign a report, the trust anchors,
+ * the chain check at the signing time) and the verdict bookkeeping;
+ * sigfile.c reads a report to sign or verify.  verify.c checks PDFs,
+ * sign_xml.c checks XML.
  *
  * Invariant: a struct rg_signer only exists with a key that matches its
- * certificate, a certificate valid at signing_time and allowed to make
- * digital signatures (rg_signer_load refuses everything else).
+ * certificate, a certificate valid at signing_time and allowed to sign
+ * reports by rg_x509_may_sign (rg_signer_load refuses everything else), so
+ * what reportgen signs, verify accepts.
  */
 #ifndef RG_SIGN_INTERNAL_H
 #define RG_SIGN_INTERNAL_H
@@ -30,22 +33,20 @@ struct rg_signer {
 	X509 *cert;
 	STACK_OF(X509) * chain; /* intermediates, maybe empty, never NULL */
 	int64_t signing_time_ms;
-	struct rg_pdf_signer info; /* strings below */
-	char *subject, *issuer, *serial, *not_after;
+	struct rg_signer_identity info; /* strings below */
+	char *subject, *issuer, *serial, *not_before, *not_after;
+};
+
+struct rg_trust {
+	STACK_OF(X509) * anchors; /* at least one */
 };
 
 /* One-line RFC 2253 name ("CN=...,O=...,C=US"); malloc'd or NULL. */
 char *rg_x509_name_line(const X509_NAME *name);
 /* An ASN1_TIME as RFC 3339 UTC ("2037-01-01T00:00:00Z") into buf (RG_TIME_BUFSZ). */
 bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t);
-/* Does cert chain to an anchor of ca_path, with untrusted as intermediates?
- * Checked at the current time, any purpose (the anchors decide whom they
- * trust; key usage is checked separately); every certificate of ca_path is
- * an anchor, self-signed or not.  Writes the reason on failure
- * into why (one line).  Returns false also when ca_path cannot be read,
- * then *ca_unreadable is set. */
-bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) * untrusted, const char *ca_path, char *why,
-                      size_t why_size, bool *ca_unreadable);
+/* An ASN1_TIME as seconds since the epoch. */
+bool rg_x509_time_epoch(int64_t *out, const ASN1_TIME *t);
 
 /* The bytes a signature covers, in up to three pieces (a PDF's two
  * ranges around the update; a detached signature's whole file). */
@@ -60,13 +61,71 @@ struct rg_cms_pieces {
 bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
                  unsigned char **der, int *der_len);
 
-/* The PDF half of rg_verify_file (verify.c), on the file's bytes; res must
- * be zeroed by the caller.  Exposed for the fuzz target. */
+/* May cert sign a report?  Not a CA certificate; a keyUsage extension with
+ * digitalSignature or nonRepudiation; an extendedKeyUsage, when present,
+ * naming document signing (docs/signing.md lists the accepted purposes).
+ * On false: *code is a stable diagnostic suffix ("cert-ca", "cert-usage",
+ * "cert-eku") and why a clause to follow "the certificate ". */
+bool rg_x509_may_sign(X509 *cert, const char **code, char *why, size_t why_size);
+
+/* A digest (by NID) verify accepts: SHA-256, SHA-384 or SHA-512. */
+bool rg_sign_digest_ok(int nid);
+
+/* Records a refusal: the worst verdict wins and keeps its first reason. */
+void rg_verify_refuse(struct rg_verify_result *res, enum rg_verify_verdict v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Everything about the signer once the signature is intact: the
+ * certificate may sign (rg_x509_may_sign) and was valid at signing_time,
+ * signing_time is not after this machine's clock, and, with anchors, the
+ * chain from signer through embedded (the certificates the signature
+ * carries, signer included) reaches an anchor at signing_time with SHA-256
+ * or stronger signatures and keys of 112-bit strength, and every embedded
+ * certificate is part of that chain.  Without anchors the verdict is at
+ * best RG_VERIFY_UNTRUSTED.  Fills subject, anchor and note. */
+void rg_verify_signer(struct rg_verify_result *res, X509 *signer, STACK_OF(X509) * embedded,
+                      int64_t signing_time, const struct rg_trust *trust);
+
+/* A report read for signing or verifying: memory-mapped when it is a
+ * regular file (so a 4 GiB PDF is never copied), read whole otherwise. */
+struct rg_sigfile {
+	const char *data;
+	size_t len;
+	void *map;  /* munmap'd by rg_sigfile_close, or NULL */
+	char *heap; /* freed by rg_sigfile_close, or NULL */
+};
+/* RG_EENV when unreadable; RG_EINPUT, with the diagnostic code_prefix
+ * ".too-large", when larger than max (kind "PDF" or "XML" names the limit). */
+rg_status rg_sigfile_open(struct rg_sigfile *f, const char *path, uint64_t max, const char *kind,
+                          const char *code_prefix, struct rg_diags *diags);
+/* The too-large diagnostic of rg_sigfile_open, for a limit checked later. */
+void rg_sigfile_too_large(const char *path, uint64_t size, uint64_t max, const char *kind,
+                          const char *code_prefix, struct rg_diags *diags);
+void rg_sigfile_close(struct rg_sigfile *f);
+
+/* The signed bytes of a CMS signature being verified: data[r[0]..r[0]+r[1])
+ * and data[r[2]..r[2]+r[3]) (a PDF's two ranges; a detached signature's
+ * whole file is {0, len, len, 0}). */
+struct rg_cms_ranges {
+	const char *data;
+	size_t r[4];
+};
+
+/* Checks a DER CMS SignedData (der, dn bytes: zero padding after it is
+ * allowed) over the ranges as RFC 5652 asks and as reportgen signs (id-data,
+ * detached, one signer, SHA-256 or stronger, content-type, message-digest,
+ * signing-time and ESS signing-certificate-v2, nothing unsigned), then the
+ * signer (rg_verify_signer).  verify.c; sign_detached.c uses it too. */
+void rg_verify_cms(struct rg_verify_result *res, const unsigned char *der, size_t dn,
+                   const struct rg_cms_ranges *rg, const struct rg_trust *trust);
+
+/* The PDF half of rg_verify_file (verify.c) on the file's bytes; res must be
+ * zeroed by the caller.  Exposed for the fuzz targets. */
 void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t len,
-                         const char *ca_path);
+                         const struct rg_trust *trust);
 
 /* The XML half of rg_verify_file (sign_xml.c): data is the whole file. */
 rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const char *data,
-                        size_t len, const char *ca_path, struct rg_diags *diags);
+                        size_t len, const struct rg_trust *trust, struct rg_diags *diags);
 
 #endif

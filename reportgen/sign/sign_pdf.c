@@ -44,8 +44,6 @@
  * would ignore. */
 #define EC_CONTENTS_MARGIN 8
 #define BYTERANGE_WIDTH 44
-/* OpenSSL BIOs take int lengths; 1 GiB is far beyond any report. */
-#define PDF_MAX_BYTES ((size_t)1 << 30)
 
 /* The signed bytes of a PDF are three pieces: the original file and the
  * update around its /Contents string.  Streamed into the CMS digest, so the
@@ -188,8 +186,8 @@ static bool first_page(const struct rg_pdfdoc *d, struct rg_span catalog, struct
 
 rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_diags *diags)
 {
-	char *data = NULL, err[256], date[32];
-	size_t len = 0;
+	char err[256], date[32];
+	struct rg_sigfile in;
 	struct rg_pdfdoc d = {0};
 	struct update u = {0};
 	unsigned char *der = NULL;
@@ -197,8 +195,12 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	rg_status st = RG_EENV;
 	rg_buf_init(&u.b, 0);
 
-	if ((st = rg_read_file(&data, &len, path, PDF_MAX_BYTES, diags)) != RG_OK)
+	/* Mapped, not copied: the file is only scanned and digested, in
+	 * pieces OpenSSL's int lengths can take (make_cms). */
+	if ((st = rg_sigfile_open(&in, path, RG_SIGN_PDF_MAX, "PDF", "sign", diags)) != RG_OK)
 		return st;
+	const char *data = in.data;
+	size_t len = in.len;
 	st = RG_EENV;
 	if (!rg_pdfdoc_open(&d, data, len, err, sizeof err))
 		PDF_FAIL("cannot read the PDF structure: %s", err);
@@ -370,6 +372,6 @@ done:
 	OPENSSL_free(der);
 	rg_buf_free(&u.b);
 	rg_pdfdoc_free(&d);
-	free(data);
+	rg_sigfile_close(&in);
 	return st;
 }

@@ -11,15 +11,23 @@
  * into the signature: XML-DSig has none of its own, and the report's
  * @generated (covered by the signature) already says when.
  *
- * Verifying: the key is taken from the certificates of ds:X509Data only
- * (never from a ds:KeyValue), trying each until one verifies, so integrity
- * does not depend on trust; trust is then the same OpenSSL chain check as
- * for PDFs.  "Covers the whole file" means: the signature is the root's last
- * element, it has exactly one Reference, with URI="", enveloped-signature
- * and only canonicalisation transforms (no XPath or XSLT that could leave
- * parts out), and the unsigned XML declaration still says version 1.0, as
- * reportgen wrote it.  References to anything but the document itself are refused,
- * so verifying never opens a file or the network.
+ * Signing reads and parses report.xml exactly as verifying does (the
+ * project's safe parser), and refuses a document verify would refuse:
+ * comments, processing instructions, a signature already there.
+ *
+ * Verifying: the file must be exactly what signing writes.  The whole
+ * ds:Signature is checked element by element against what reportgen
+ * writes (the enveloped transform removes all of it before digesting, so
+ * anything else in it would be unsigned), comments and processing
+ * instructions are refused anywhere (exclusive C14N drops them), base64 must
+ * be canonical, and the file must be byte for byte libxml2's serialisation
+ * of the tree it holds, which catches what canonicalisation hides (spacing
+ * in tags, quoting, the declaration).  The key is the first ds:X509Data
+ * certificate's, never a ds:KeyValue; xmlsec verifies with only the accepted
+ * algorithms enabled and no URI but the document itself, so verifying never
+ * opens a file or the network.  The report's @generated, which the
+ * signature covers, is the signing time the chain is checked at
+ * (x509util.c).
  *
  * xmlsec and its error callback are set up once per process; xmlsec's
  * messages go into a per-call buffer, never to stderr.
@@ -46,6 +54,7 @@
 #include <xmlsec/xmltree.h>
 
 #include "core/fsout.h"
+#include "core/timefmt.h"
 #include "core/xml.h"
 
 #define DSIG_NS "http://www.w3.org/2000/09/xmldsig#"
@@ -131,6 +140,8 @@ fail:
 	return NULL;
 }
 
+static void walk(struct rg_verify_result *res, xmlNodePtr n, int *nsig, xmlNodePtr *sig);
+
 rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_diags *diags)
 {
 	rg_status st = RG_EENV;
@@ -146,21 +157,36 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 		            "check the xmlsec1-openssl install", "xmlsec could not be initialised");
 		return RG_EENV;
 	}
-	/* Read the bytes ourselves: xmlReadFile goes through the process-wide
-	 * entity loader, which refuses every file (core/xml.h). */
-	char *bytes = NULL;
-	size_t nbytes = 0;
-	if (rg_read_file(&bytes, &nbytes, path, (uint64_t)INT32_MAX, diags) != RG_OK)
-		return RG_EENV;
-	doc = xmlReadMemory(bytes, (int)nbytes, path, NULL,
-	                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	free(bytes);
+	/* The same reading and parsing as verify, so what is signed here is
+	 * what verify reads back. */
+	struct rg_sigfile in;
+	struct rg_diags scratch;
+	if ((st = rg_sigfile_open(&in, path, RG_SIGN_XML_MAX, "XML", "sign", diags)) != RG_OK)
+		return st;
+	st = RG_EENV;
+	rg_diags_init(&scratch);
+	doc = rg_xml_parse(path, in.data, in.len, VERIFY_XML_DEPTH, &scratch);
+	rg_sigfile_close(&in);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
-		const xmlError *e = xmlGetLastError();
-		rg_diag_err(diags, "sign.xml-read", path, e ? (unsigned long)e->line : 0, NULL,
+		rg_diag_err(diags, "sign.xml-read", path, scratch.n ? scratch.v[0].line : 0, NULL,
 		            NULL, "cannot read the XML report: %s",
-		            e && e->message ? e->message : "no root element");
+		            scratch.n ? scratch.v[0].message : "no root element");
+		rg_diags_free(&scratch);
+		goto done;
+	}
+	rg_diags_free(&scratch);
+	/* What verify would refuse is not signed: comments and processing
+	 * instructions (no XML signature covers them), a signature already there. */
+	struct rg_verify_result probe;
+	int nsig = 0;
+	xmlNodePtr old_sig = NULL;
+	memset(&probe, 0, sizeof probe);
+	walk(&probe, doc->children, &nsig, &old_sig);
+	if (probe.reason[0] || nsig) {
+		rg_diag_err(diags, "sign.xml-content", path, 0, NULL,
+		            "sign report.xml exactly as reportgen's XML view wrote it", "%s",
+		            nsig ? "already has a ds:Signature" : probe.reason);
 		goto done;
 	}
 
@@ -226,92 +252,394 @@ done:
 	return st;
 }
 
-/* ds:X509Data/ds:X509Certificate of the signature, decoded. */
-static void read_certs(xmlNodePtr sig, STACK_OF(X509) * out)
+/* --- verifying ------------------------------------------------------------ */
+
+#define EXC_C14N "http://www.w3.org/2001/10/xml-exc-c14n#"
+#define ENVELOPED "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+
+static const char *const sig_methods[] = {
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384",
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
+    NULL,
+};
+
+static const struct {
+	const char *uri;
+	int nid;
+} digest_methods[] = {
+    {"http://www.w3.org/2001/04/xmlenc#sha256", NID_sha256},
+    {"http://www.w3.org/2001/04/xmldsig-more#sha384", NID_sha384},
+    {"http://www.w3.org/2001/04/xmlenc#sha512", NID_sha512},
+};
+
+#define PARTIAL(...) rg_verify_refuse(res, RG_VERIFY_PARTIAL, __VA_ARGS__)
+#define INVALID(...) rg_verify_refuse(res, RG_VERIFY_INVALID, __VA_ARGS__)
+
+static bool is_ds(xmlNodePtr n, const char *name)
 {
-	xmlNodePtr ki = xmlSecFindChild(sig, BAD_CAST "KeyInfo", BAD_CAST DSIG_NS);
-	for (xmlNodePtr xd = ki ? ki->children : NULL; xd; xd = xd->next) {
-		if (!xmlSecCheckNodeName(xd, BAD_CAST "X509Data", BAD_CAST DSIG_NS))
-			continue;
-		for (xmlNodePtr c = xd->children; c; c = c->next) {
-			if (!xmlSecCheckNodeName(c, BAD_CAST "X509Certificate", BAD_CAST DSIG_NS) ||
-			    sk_X509_num(out) >= XML_MAX_CERTS)
-				continue;
-			xmlChar *b64 = xmlNodeGetContent(c);
-			if (!b64)
-				continue;
-			size_t n = 0;
-			for (xmlChar *p = b64; *p; p++)
-				if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
-					b64[n++] = *p;
-			b64[n] = '\0';
-			unsigned char *der = malloc(n / 4 * 3 + 3);
-			int dn = der ? EVP_DecodeBlock(der, b64, (int)n) : -1;
-			/* EVP_DecodeBlock counts '=' padding as zero bytes; DER
-			 * parsing stops at the structure's own length anyway. */
-			const unsigned char *dp = der;
-			X509 *x = dn > 0 ? d2i_X509(NULL, &dp, dn) : NULL;
-			if (x && !sk_X509_push(out, x))
-				X509_free(x);
-			free(der);
-			xmlFree(b64);
-		}
-	}
-	ERR_clear_error();
+	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+	       xmlStrEqual(n->ns->href, BAD_CAST DSIG_NS) && xmlStrEqual(n->name, BAD_CAST name);
 }
 
-static bool transform_ok(const xmlChar *alg, bool *enveloped)
+/* "ds:Object", "action": how the element is written, for messages. */
+static const char *qname(xmlNodePtr n, char *buf, size_t size)
 {
-	static const char *const ok[] = {
-	    "http://www.w3.org/2001/10/xml-exc-c14n#",
-	    "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
-	    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
-	    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
-	    "http://www.w3.org/2006/12/xml-c14n11",
-	    "http://www.w3.org/2006/12/xml-c14n11#WithComments",
-	    NULL,
-	};
-	if (!alg)
+	if (n->ns && n->ns->prefix)
+		snprintf(buf, size, "%s:%s", (const char *)n->ns->prefix, (const char *)n->name);
+	else
+		snprintf(buf, size, "%s", (const char *)n->name);
+	return buf;
+}
+
+static bool blank(const xmlChar *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\n' && *s != '\r' && *s != '\t')
+			return false;
+	return true;
+}
+
+/* Comments and processing instructions anywhere, and the ds:Signature
+ * elements: *nsig counts them, *sig is the last. */
+static void walk(struct rg_verify_result *res, xmlNodePtr n, int *nsig, xmlNodePtr *sig)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_COMMENT_NODE)
+			PARTIAL("a comment at line %ld is not covered by the signature (exclusive "
+			        "canonicalisation leaves comments out); reportgen writes none",
+			        xmlGetLineNo(n));
+		else if (n->type == XML_PI_NODE)
+			PARTIAL("a processing instruction <?%s?> at line %ld is not covered by the "
+			        "signature; reportgen writes none",
+			        (const char *)n->name, xmlGetLineNo(n));
+		else if (n->type == XML_ELEMENT_NODE) {
+			if (is_ds(n, "Signature")) {
+				(*nsig)++;
+				*sig = n;
+			}
+			walk(res, n->children, nsig, sig);
+		}
+	}
+}
+
+/* The element children of parent must be exactly the ds: elements names
+ * (n of them), in order, with nothing but blanks between them. */
+static bool expect(struct rg_verify_result *res, xmlNodePtr parent, const char *const *names,
+                   size_t n, xmlNodePtr *out)
+{
+	char pn[128], cn[128];
+	size_t k = 0;
+	qname(parent, pn, sizeof pn);
+	for (xmlNodePtr c = parent->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE && blank(c->content))
+			continue;
+		if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE)
+			continue; /* refused by walk, with the line */
+		if (c->type != XML_ELEMENT_NODE) {
+			PARTIAL(
+			    "<%s> holds text at line %ld, which reportgen never writes there and "
+			    "no signature covers",
+			    pn, xmlGetLineNo(c));
+			return false;
+		}
+		if (k == n || !is_ds(c, names[k])) {
+			PARTIAL("<%s> holds <%s> at line %ld, which reportgen never writes there%s",
+			        pn, qname(c, cn, sizeof cn), xmlGetLineNo(c),
+			        is_ds(parent, "SignedInfo") ? "" : " and no signature covers");
+			return false;
+		}
+		out[k++] = c;
+	}
+	if (k != n) {
+		PARTIAL("<%s> at line %ld lacks ds:%s", pn, xmlGetLineNo(parent), names[k]);
 		return false;
-	if (xmlStrEqual(alg, BAD_CAST "http://www.w3.org/2000/09/xmldsig#enveloped-signature")) {
-		*enveloped = true;
-		return true;
 	}
-	for (const char *const *p = ok; *p; p++)
-		if (xmlStrEqual(alg, BAD_CAST * p))
-			return true;
-	return false;
+	return true;
 }
 
-/* Does the one Reference sign the whole document (the signature aside)? */
-static bool covers_document(xmlNodePtr sig)
+/* Element el has no namespace declarations and no attributes but the one
+ * named attr (or none); the value of attr, or NULL (refused). */
+static xmlChar *only_attr(struct rg_verify_result *res, xmlNodePtr el, const char *attr)
 {
-	xmlNodePtr si = xmlSecFindChild(sig, BAD_CAST "SignedInfo", BAD_CAST DSIG_NS);
-	int refs = 0;
-	bool whole = false;
-	for (xmlNodePtr r = si ? si->children : NULL; r; r = r->next) {
-		if (!xmlSecCheckNodeName(r, BAD_CAST "Reference", BAD_CAST DSIG_NS))
-			continue;
-		refs++;
-		xmlChar *uri = xmlGetProp(r, BAD_CAST "URI");
-		bool empty = uri && uri[0] == '\0';
-		xmlFree(uri);
-		bool enveloped = false, only_c14n = true;
-		xmlNodePtr ts = xmlSecFindChild(r, BAD_CAST "Transforms", BAD_CAST DSIG_NS);
-		for (xmlNodePtr t = ts ? ts->children : NULL; t; t = t->next) {
-			if (t->type != XML_ELEMENT_NODE)
-				continue;
-			xmlChar *alg = xmlGetProp(t, BAD_CAST "Algorithm");
-			only_c14n = transform_ok(alg, &enveloped) && only_c14n;
-			xmlFree(alg);
-		}
-		whole = empty && enveloped && only_c14n;
+	char en[128];
+	qname(el, en, sizeof en);
+	if (el->nsDef && !is_ds(el, "Signature")) {
+		PARTIAL("<%s> at line %ld declares a namespace, which reportgen never writes", en,
+		        xmlGetLineNo(el));
+		return NULL;
 	}
-	return refs == 1 && whole;
+	xmlChar *v = NULL;
+	for (xmlAttrPtr a = el->properties; a; a = a->next) {
+		if (!attr || a->ns || !xmlStrEqual(a->name, BAD_CAST attr) || v) {
+			PARTIAL(
+			    "<%s> at line %ld has an attribute %s, which reportgen never writes",
+			    en, xmlGetLineNo(el), (const char *)a->name);
+			xmlFree(v);
+			return NULL;
+		}
+		v = xmlNodeGetContent((xmlNodePtr)a);
+	}
+	if (attr && !v)
+		PARTIAL("<%s> at line %ld has no %s attribute", en, xmlGetLineNo(el), attr);
+	return v;
+}
+
+static bool no_attr(struct rg_verify_result *res, xmlNodePtr el)
+{
+	xmlChar *v = only_attr(res, el, NULL);
+	xmlFree(v);
+	return res->verdict < RG_VERIFY_PARTIAL;
+}
+
+/* An algorithm element (CanonicalizationMethod, SignatureMethod,
+ * Transform, DigestMethod): one Algorithm attribute, no content.  Its
+ * index in allowed, or -1 (refused). */
+static int algorithm(struct rg_verify_result *res, xmlNodePtr el, const char *const *allowed)
+{
+	char en[128];
+	xmlChar *alg = only_attr(res, el, "Algorithm");
+	int found = -1;
+	for (int i = 0; alg && allowed[i] && found < 0; i++)
+		if (xmlStrEqual(alg, BAD_CAST allowed[i]))
+			found = i;
+	for (xmlNodePtr c = el->children; alg && c; c = c->next)
+		if (c->type != XML_TEXT_NODE || !blank(c->content)) {
+			PARTIAL("<%s> at line %ld has content, which reportgen never writes",
+			        qname(el, en, sizeof en), xmlGetLineNo(el));
+			xmlFree(alg);
+			return -1;
+		}
+	if (alg && found < 0)
+		INVALID("<%s> names the algorithm %.200s, which verify does not accept",
+		        qname(el, en, sizeof en), (const char *)alg);
+	xmlFree(alg);
+	return found;
+}
+
+/* Base64 as xmlsec writes it: blanks aside, exactly the canonical encoding
+ * of what it decodes to (zero padding bits), so no two spellings of one
+ * value exist.  The decoded bytes (malloc'd) and their count, or NULL. */
+static unsigned char *base64_exact(const xmlChar *text, size_t *out_n)
+{
+	size_t n = text ? strlen((const char *)text) : 0, k = 0;
+	unsigned char *s = malloc(n + 1), *out = malloc(n / 4 * 3 + 3), *re = malloc(n + 1);
+	bool ok = s && out && re;
+	for (size_t i = 0; ok && i < n; i++)
+		if (!strchr(" \t\r\n", text[i]))
+			s[k++] = text[i];
+	ok = ok && k > 0 && k % 4 == 0 && k <= INT32_MAX;
+	int dn = ok ? EVP_DecodeBlock(out, s, (int)k) : -1;
+	ok = ok && dn >= 0;
+	if (ok)
+		dn -= (s[k - 1] == '=') + (s[k - 2] == '=');
+	ok = ok && dn > 0 && EVP_EncodeBlock(re, out, dn) == (int)k && memcmp(re, s, k) == 0;
+	free(s);
+	free(re);
+	if (!ok) {
+		free(out);
+		return NULL;
+	}
+	*out_n = (size_t)dn;
+	return out;
+}
+
+/* The text of an element holding only text, as canonical base64. */
+static unsigned char *base64_element(struct rg_verify_result *res, xmlNodePtr el, size_t *n)
+{
+	char en[128];
+	if (!no_attr(res, el))
+		return NULL;
+	for (xmlNodePtr c = el->children; c; c = c->next)
+		if (c->type != XML_TEXT_NODE) {
+			PARTIAL("<%s> at line %ld holds more than text", qname(el, en, sizeof en),
+			        xmlGetLineNo(el));
+			return NULL;
+		}
+	xmlChar *t = xmlNodeGetContent(el);
+	unsigned char *b = base64_exact(t, n);
+	xmlFree(t);
+	if (!b)
+		INVALID(
+		    "<%s> at line %ld is not base64 as reportgen writes it (a changed character)",
+		    qname(el, en, sizeof en), xmlGetLineNo(el));
+	return b;
+}
+
+/* ds:Signature is exactly what reportgen writes: SignedInfo with exclusive
+ * c14n, an accepted signature method and one Reference URI="" with the
+ * enveloped and exc-c14n transforms; SignatureValue; KeyInfo holding one
+ * X509Data of certificates.  Fills certs.  False when what was found makes
+ * xmlsec's verdict meaningless (then it is not asked). */
+static bool check_shape(struct rg_verify_result *res, xmlNodePtr sig, STACK_OF(X509) * certs)
+{
+	static const char *const top[] = {"SignedInfo", "SignatureValue", "KeyInfo"};
+	static const char *const si_kids[] = {"CanonicalizationMethod", "SignatureMethod",
+	                                      "Reference"};
+	static const char *const ref_kids[] = {"Transforms", "DigestMethod", "DigestValue"};
+	static const char *const tr_kids[] = {"Transform", "Transform"};
+	static const char *const xd_kids[] = {"X509Data"};
+	static const char *const c14n[] = {EXC_C14N, NULL}, *const env[] = {ENVELOPED, NULL};
+	const char *digests[4];
+	for (size_t i = 0; i < 3; i++)
+		digests[i] = digest_methods[i].uri;
+	digests[3] = NULL;
+	xmlNodePtr t[3], si[3], ref[3], tr[2], xd[1];
+	char cn[128];
+
+	if (sig->properties) {
+		PARTIAL("<ds:Signature> has an attribute %s, which reportgen never writes",
+		        (const char *)sig->properties->name);
+		return false;
+	}
+	if (!sig->nsDef || sig->nsDef->next || !xmlStrEqual(sig->nsDef->href, BAD_CAST DSIG_NS)) {
+		PARTIAL("<ds:Signature> declares namespaces reportgen never writes");
+		return false;
+	}
+	if (!expect(res, sig, top, 3, t))
+		return false;
+	/* SignedInfo: what is signed, and how. */
+	xmlChar *uri = NULL;
+	bool ok = no_attr(res, t[0]) && expect(res, t[0], si_kids, 3, si) &&
+	          algorithm(res, si[0], c14n) == 0 && algorithm(res, si[1], sig_methods) >= 0 &&
+	          (uri = only_attr(res, si[2], "URI")) != NULL;
+	if (ok && uri[0] != '\0') {
+		PARTIAL("the signature's Reference is URI=\"%.100s\", not the whole document "
+		        "(URI=\"\")",
+		        (const char *)uri);
+		ok = false;
+	}
+	xmlFree(uri);
+	size_t dn = 0;
+	unsigned char *dv = NULL;
+	int dm = -1;
+	ok = ok && expect(res, si[2], ref_kids, 3, ref) && no_attr(res, ref[0]) &&
+	     expect(res, ref[0], tr_kids, 2, tr) && algorithm(res, tr[0], env) == 0 &&
+	     algorithm(res, tr[1], c14n) == 0 && (dm = algorithm(res, ref[1], digests)) >= 0 &&
+	     (dv = base64_element(res, ref[2], &dn)) != NULL;
+	if (ok && (int)dn != EVP_MD_get_size(EVP_get_digestbynid(digest_methods[dm].nid))) {
+		INVALID("the DigestValue has %zu bytes, not a %s digest", dn,
+		        OBJ_nid2sn(digest_methods[dm].nid));
+		ok = false;
+	}
+	free(dv);
+	if (!ok)
+		return false;
+	/* SignatureValue: canonical base64 (xmlsec decodes it again). */
+	size_t sn = 0;
+	unsigned char *sv = base64_element(res, t[1], &sn);
+	free(sv);
+	if (!sv)
+		return false;
+	/* KeyInfo/X509Data: certificates, the signer's first. */
+	if (!no_attr(res, t[2]) || !expect(res, t[2], xd_kids, 1, xd) || !no_attr(res, xd[0]))
+		return false;
+	for (xmlNodePtr c = xd[0]->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE && blank(c->content))
+			continue;
+		if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE)
+			continue;
+		if (!is_ds(c, "X509Certificate")) {
+			PARTIAL(
+			    "<ds:X509Data> holds <%s> at line %ld, which reportgen never writes "
+			    "and no signature covers",
+			    c->type == XML_ELEMENT_NODE ? qname(c, cn, sizeof cn) : "text",
+			    xmlGetLineNo(c));
+			return false;
+		}
+		if (sk_X509_num(certs) >= XML_MAX_CERTS) {
+			PARTIAL("<ds:X509Data> holds more than %d certificates", XML_MAX_CERTS);
+			return false;
+		}
+		size_t n = 0;
+		unsigned char *der = base64_element(res, c, &n);
+		const unsigned char *p = der;
+		X509 *x = der && n <= INT32_MAX ? d2i_X509(NULL, &p, (long)n) : NULL;
+		bool whole = x && p == der + n;
+		free(der);
+		if (!whole || !sk_X509_push(certs, x)) {
+			X509_free(x);
+			if (der)
+				INVALID("the certificate at line %ld of ds:X509Data cannot be read",
+				        xmlGetLineNo(c));
+			return false;
+		}
+	}
+	if (sk_X509_num(certs) == 0) {
+		INVALID("the signature carries no certificate in ds:KeyInfo/ds:X509Data");
+		return false;
+	}
+	return true;
+}
+
+/* The first certificate's key verifies the signature (xmlsec), over the
+ * one Reference, with the algorithms allowed and nothing read from outside. */
+static bool xmlsec_verifies(X509 *signer, xmlNodePtr sig)
+{
+	EVP_PKEY *pk = X509_get_pubkey(signer);
+	xmlSecKeyDataPtr kd = pk ? xmlSecOpenSSLEvpKeyAdopt(pk) : NULL;
+	if (pk && !kd)
+		EVP_PKEY_free(pk);
+	xmlSecKeyPtr key = kd ? xmlSecKeyCreate() : NULL;
+	if (!key || xmlSecKeySetValue(key, kd) < 0) {
+		if (key)
+			xmlSecKeyDestroy(key);
+		else if (kd)
+			xmlSecKeyDataDestroy(kd);
+		return false;
+	}
+	xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(NULL);
+	if (!ctx) {
+		xmlSecKeyDestroy(key);
+		return false;
+	}
+	ctx->signKey = key;
+	ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty;
+	bool ok = xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformEnvelopedId) >= 0 &&
+	          xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformExclC14NId) >= 0 &&
+	          xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformSha256Id) >= 0 &&
+	          xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformSha384Id) >= 0 &&
+	          xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformSha512Id) >= 0 &&
+	          xmlSecDSigCtxEnableSignatureTransform(ctx, xmlSecTransformExclC14NId) >= 0 &&
+	          xmlSecDSigCtxEnableSignatureTransform(ctx, xmlSecTransformRsaSha256Id) >= 0 &&
+	          xmlSecDSigCtxEnableSignatureTransform(ctx, xmlSecTransformRsaSha384Id) >= 0 &&
+	          xmlSecDSigCtxEnableSignatureTransform(ctx, xmlSecTransformRsaSha512Id) >= 0 &&
+	          xmlSecDSigCtxEnableSignatureTransform(ctx, xmlSecTransformEcdsaSha256Id) >= 0 &&
+	          xmlSecDSigCtxEnableSignatureTransform(ctx, xmlSecTransformEcdsaSha384Id) >= 0 &&
+	          xmlSecDSigCtxEnableSignatureTransform(ctx, xmlSecTransformEcdsaSha512Id) >= 0;
+	ok = ok && xmlSecDSigCtxVerify(ctx, sig) >= 0 && ctx->status == xmlSecDSigStatusSucceeded &&
+	     xmlSecPtrListGetSize(&ctx->signedInfoReferences) == 1;
+	xmlSecDSigCtxDestroy(ctx);
+	return ok;
+}
+
+/* The file is byte for byte what libxml2 writes for the tree it holds, as
+ * signing wrote it: spacing inside tags, quotes, character references and
+ * the declaration are invisible to the signature, so a change there is
+ * caught here.  0 when equal, else the 1-based line of the first difference. */
+static unsigned long differs_from_dump(xmlDocPtr doc, const char *data, size_t len)
+{
+	xmlChar *mem = NULL;
+	int size = 0;
+	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+	unsigned long line = 0;
+	if (!mem || size < 0 || (size_t)size != len || memcmp(mem, data, len) != 0) {
+		size_t i = 0, n = mem && size > 0 ? (size_t)size : 0;
+		while (i < len && i < n && data[i] == (char)mem[i])
+			i++;
+		line = 1;
+		for (size_t j = 0; j < i; j++)
+			line += data[j] == '\n';
+	}
+	xmlFree(mem);
+	return line;
 }
 
 rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const char *data,
-                        size_t len, const char *ca_path, struct rg_diags *diags)
+                        size_t len, const struct rg_trust *trust, struct rg_diags *diags)
 {
 	xmlsec_msg[0] = '\0';
 	if (!xmlsec_ready()) {
@@ -326,101 +654,78 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 	xmlDocPtr doc = rg_xml_parse(path, data, len, VERIFY_XML_DEPTH, &scratch);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
-		snprintf(res->detail, sizeof res->detail, "not a well-formed XML report: %s",
-		         scratch.n ? scratch.v[0].message : "no root element");
+		if (scratch.n && scratch.v[0].line)
+			INVALID("not a well-formed XML document: line %lu: %s", scratch.v[0].line,
+			        scratch.v[0].message);
+		else
+			INVALID("not a well-formed XML document: %s",
+			        scratch.n ? scratch.v[0].message : "no root element");
 		rg_diags_free(&scratch);
 		xmlFreeDoc(doc);
 		return RG_OK;
 	}
 	rg_diags_free(&scratch);
-	xmlNodePtr sig = xmlSecFindNode(root, xmlSecNodeSignature, xmlSecDSigNs);
-	if (!sig) {
-		snprintf(res->detail, sizeof res->detail, "the XML has no ds:Signature");
+
+	int nsig = 0;
+	xmlNodePtr sig = NULL;
+	walk(res, doc->children, &nsig, &sig);
+	if (nsig == 0) {
+		rg_verify_refuse(res, RG_VERIFY_UNSIGNED, "the XML has no ds:Signature");
 		xmlFreeDoc(doc);
 		return RG_OK;
 	}
-	res->signed_ = true;
-	res->covers_whole =
-	    sig->parent == root && last_element_child(root) == sig && covers_document(sig);
-	/* The XML declaration is outside what any XML signature covers;
-	 * reportgen writes version 1.0, so another version is a change. */
-	bool decl_ok = !doc->version || xmlStrEqual(doc->version, BAD_CAST "1.0");
-	if (!decl_ok) {
-		res->covers_whole = false;
-		snprintf(
-		    res->detail, sizeof res->detail,
-		    "the XML declaration (not covered by the signature) was changed to version %s",
-		    (const char *)doc->version);
-	}
-
 	STACK_OF(X509) *certs = sk_X509_new_null();
-	X509 *signer = NULL;
-	if (certs)
-		read_certs(sig, certs);
-	for (int i = 0; certs && i < sk_X509_num(certs) && !signer; i++) {
-		X509 *c = sk_X509_value(certs, i);
-		EVP_PKEY *pk = X509_get_pubkey(c);
-		xmlSecKeyDataPtr kd = pk ? xmlSecOpenSSLEvpKeyAdopt(pk) : NULL;
-		if (pk && !kd)
-			EVP_PKEY_free(pk);
-		xmlSecKeyPtr key = kd ? xmlSecKeyCreate() : NULL;
-		if (!key || xmlSecKeySetValue(key, kd) < 0) {
-			if (key)
-				xmlSecKeyDestroy(key);
-			else if (kd)
-				xmlSecKeyDataDestroy(kd);
-			continue;
-		}
-		xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(NULL);
-		if (!ctx) {
-			xmlSecKeyDestroy(key);
-			break;
-		}
-		ctx->signKey = key;
-		/* The document itself only: no files, no network. */
-		ctx->enabledReferenceUris =
-		    xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument;
-		if (xmlSecDSigCtxVerify(ctx, sig) >= 0 && ctx->status == xmlSecDSigStatusSucceeded)
-			signer = c;
-		xmlSecDSigCtxDestroy(ctx);
-	}
-	if (certs && sk_X509_num(certs) > 0) {
-		/* Name the signer, or failing that the first certificate. */
-		X509 *shown = signer ? signer : sk_X509_value(certs, 0);
-		char *sub = rg_x509_name_line(X509_get_subject_name(shown));
-		if (sub)
-			snprintf(res->subject, sizeof res->subject, "%s", sub);
-		free(sub);
-	}
-	if (signer) {
-		res->valid = true;
-		if (ca_path) {
-			char why[256];
-			bool unreadable;
-			res->chain_trusted =
-			    rg_x509_chain_ok(signer, certs, ca_path, why, sizeof why, &unreadable);
-			if (!res->chain_trusted)
-				snprintf(res->detail, sizeof res->detail, "%s", why);
-		}
-		if (!res->covers_whole && !res->detail[0])
-			snprintf(res->detail, sizeof res->detail,
-			         "the signature does not cover the whole document (it must be the "
-			         "root's last child with one Reference URI=\"\")");
-	} else if (!certs || sk_X509_num(certs) == 0) {
-		snprintf(res->detail, sizeof res->detail,
-		         "the signature carries no certificate in ds:KeyInfo/ds:X509Data");
-	} else {
-		snprintf(res->detail, sizeof res->detail,
-		         "the signed content or the signature was changed%s%s",
-		         xmlsec_msg[0] ? ": " : "", xmlsec_msg);
-	}
-	/* The report's own @generated is the time it was made and signed. */
-	xmlChar *gen = xmlGetProp(root, BAD_CAST "generated");
-	if (gen) {
-		snprintf(res->signing_time, sizeof res->signing_time, "%s", (const char *)gen);
+	bool shape = false;
+	if (nsig > 1)
+		PARTIAL("the XML has %d ds:Signature elements; reportgen writes one", nsig);
+	else if (sig->parent != root || last_element_child(root) != sig)
+		PARTIAL("ds:Signature (line %ld) is not the last child of the root element, so it "
+		        "does not sign the whole report",
+		        xmlGetLineNo(sig));
+	else if (certs)
+		shape = check_shape(res, sig, certs);
+	/* The XML declaration is outside what any XML signature covers. */
+	if (!doc->version || !xmlStrEqual(doc->version, BAD_CAST "1.0") || !doc->encoding ||
+	    xmlStrcasecmp(doc->encoding, BAD_CAST "UTF-8") != 0 || doc->standalone != -2)
+		PARTIAL("the XML declaration (not covered by the signature) is not reportgen's "
+		        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+	unsigned long dline = differs_from_dump(doc, data, len);
+	if (dline)
+		PARTIAL(
+		    "the file differs from what reportgen writes at line %lu (spacing, quoting or "
+		    "characters the signature does not see)",
+		    dline);
+
+	/* The report's own @generated is when it was made and signed. */
+	xmlChar *gen = xmlGetNoNsProp(root, BAD_CAST "generated");
+	struct rg_time when = {0};
+	bool have_time =
+	    gen && rg_time_parse(&when, (const char *)gen, strlen((const char *)gen)) == RG_TIME_OK;
+	xmlFree(gen);
+	if (have_time) {
+		rg_time_format_utc(res->signing_time, when.ms);
 		res->time_from_report = true;
 	}
-	xmlFree(gen);
+
+	X509 *signer = shape ? sk_X509_value(certs, 0) : NULL;
+	if (signer) {
+		char *sub = rg_x509_name_line(X509_get_subject_name(signer));
+		snprintf(res->subject, sizeof res->subject, "%s", sub ? sub : "");
+		free(sub);
+		if (!xmlsec_verifies(signer, sig)) {
+			INVALID("the signed content or the signature was changed, or the first "
+			        "certificate of ds:X509Data did not make it%s%s",
+			        xmlsec_msg[0] ? ": " : "", xmlsec_msg);
+		} else if (!have_time) {
+			res->intact = true;
+			INVALID(
+			    "the report states no valid @generated time, so its signing time is "
+			    "unknown");
+		} else {
+			res->intact = true;
+			rg_verify_signer(res, signer, certs, when.ms / 1000, trust);
+		}
+	}
 	sk_X509_pop_free(certs, X509_free);
 	xmlFreeDoc(doc);
 	ERR_clear_error();

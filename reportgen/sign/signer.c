@@ -191,72 +191,6 @@ static rg_status load_chain(STACK_OF(X509) * chain, const char *path, struct rg_
 	return RG_OK;
 }
 
-char *rg_x509_name_line(const X509_NAME *name)
-{
-	BIO *m = BIO_new(BIO_s_mem());
-	if (!m)
-		return NULL;
-	X509_NAME_print_ex(m, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-	char *p;
-	long n = BIO_get_mem_data(m, &p);
-	char *s = n >= 0 ? rg_asprintf("%.*s", (int)n, p) : NULL;
-	BIO_free(m);
-	return s;
-}
-
-bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t)
-{
-	struct tm tm;
-	if (!t || !ASN1_TIME_to_tm(t, &tm))
-		return false;
-	return strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
-}
-
-bool rg_x509_chain_ok(X509 *cert, STACK_OF(X509) * untrusted, const char *ca_path, char *why,
-                      size_t why_size, bool *ca_unreadable)
-{
-	bool ok = false;
-	*ca_unreadable = false;
-	X509_STORE *store = X509_STORE_new();
-	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	if (!store || !ctx) {
-		snprintf(why, why_size, "out of memory");
-		goto done;
-	}
-	FILE *probe = fopen(ca_path, "rb");
-	if (!probe) {
-		snprintf(why, why_size, "cannot read the trust anchors %s: %s", ca_path,
-		         strerror(errno));
-		*ca_unreadable = true;
-		goto done;
-	}
-	fclose(probe);
-	if (X509_STORE_load_file(store, ca_path) != 1) {
-		snprintf(why, why_size, "%s holds no PEM certificate to trust", ca_path);
-		*ca_unreadable = true;
-		goto done;
-	}
-	/* Every certificate in the file is an anchor, self-signed or not
-	 * (RFC 5280 trust anchors): an agency may trust its issuing CA. */
-	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
-	if (X509_STORE_CTX_init(ctx, store, cert, untrusted) != 1) {
-		snprintf(why, why_size, "cannot set up the certificate check");
-		goto done;
-	}
-	if (X509_verify_cert(ctx) == 1) {
-		ok = true;
-		why[0] = '\0';
-	} else {
-		snprintf(why, why_size, "the signer does not chain to --ca: %s",
-		         X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
-	}
-done:
-	ERR_clear_error();
-	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(store);
-	return ok;
-}
-
 /* The certificate checks, all of them, so one run names every problem. */
 static rg_status check_cert(const struct rg_signer *s, const struct rg_signer_options *opt,
                             struct rg_diags *diags)
@@ -290,11 +224,17 @@ static rg_status check_cert(const struct rg_signer *s, const struct rg_signer_op
 		            "the certificate expired on %s, before the signing time %s", lim, when);
 		st = RG_EENV;
 	}
-	if ((X509_get_extension_flags(s->cert) & EXFLAG_KUSAGE) &&
-	    !(X509_get_key_usage(s->cert) & KU_DIGITAL_SIGNATURE)) {
-		rg_diag_err(diags, "sign.cert-usage", opt->cert_path, 0, NULL,
-		            "use a certificate whose key usage includes digitalSignature",
-		            "the certificate's key usage does not allow digital signatures");
+	/* The same rule verify applies, so reportgen never signs a report its
+	 * own verify refuses. */
+	const char *code;
+	char why[256], full[64];
+	if (!rg_x509_may_sign(s->cert, &code, why, sizeof why)) {
+		snprintf(full, sizeof full, "sign.%s", code);
+		rg_diag_err(diags, full, opt->cert_path, 0, NULL,
+		            "use a document-signing certificate: not a CA, key usage "
+		            "digitalSignature or nonRepudiation, extended key usage (if any) for "
+		            "document signing (docs/signing.md)",
+		            "the certificate %s", why);
 		st = RG_EENV;
 	}
 	ERR_clear_error();
@@ -313,11 +253,15 @@ static bool fill_info(struct rg_signer *s)
 	BN_free(bn);
 	if (rg_x509_time_rfc3339(buf, sizeof buf, X509_get0_notAfter(s->cert)))
 		s->not_after = strdup(buf);
+	if (rg_x509_time_rfc3339(buf, sizeof buf, X509_get0_notBefore(s->cert)))
+		s->not_before = strdup(buf);
 	s->info.subject = s->subject;
 	s->info.issuer = s->issuer;
 	s->info.serial = s->serial;
+	s->info.not_before = s->not_before;
 	s->info.not_after = s->not_after;
-	return s->subject && s->issuer && s->serial && s->not_after;
+	s->info.signing_time_ms = s->signing_time_ms;
+	return s->subject && s->issuer && s->serial && s->not_before && s->not_after;
 }
 
 rg_status rg_signer_load(struct rg_signer **out, const struct rg_signer_options *opt,
@@ -370,11 +314,12 @@ void rg_signer_free(struct rg_signer *s)
 	free(s->subject);
 	free(s->issuer);
 	free(s->serial);
+	free(s->not_before);
 	free(s->not_after);
 	free(s);
 }
 
-const struct rg_pdf_signer *rg_signer_info(const struct rg_signer *s)
+const struct rg_signer_identity *rg_signer_identity(const struct rg_signer *s)
 {
 	return s ? &s->info : NULL;
 }

@@ -33,7 +33,8 @@ struct rg_pdf_signer {
 	const char *subject;  /* signer certificate subject, one line */
 	const char *issuer;
 	const char *serial;   /* hex */
-	const char *not_after;
+	const char *not_before, *not_after; /* RFC 3339 */
+	int64_t signing_time_ms;
 };
 
 rg_status rg_pdf_write_report(const struct rg_results *r, const struct rg_template *t,

@@ -20,6 +20,7 @@
 
 #include "core/paths.h"
 #include "core/str.h"
+#include "core/text.h"
 #include "core/timefmt.h"
 
 #define PAD 3.0
@@ -233,6 +234,14 @@ static void doc_vars(struct rg_pdoc *d)
 	add_var(d, "accounts_total", rg_asprintf("%zu", h->accounts_total));
 	add_var(d, "items_late", rg_asprintf("%zu", h->items_late));
 	add_var(d, "items_open", rg_asprintf("%zu", h->items_open));
+	add_var(d, "remediations_checked", rg_asprintf("%zu", h->remediations_checked));
+	add_var(d, "remediations_corroborated", rg_asprintf("%zu", h->remediations_corroborated));
+	add_var(d, "corroborated_percent",
+	        rg_asprintf("%zu", h->remediations_checked
+	                               ? (h->remediations_corroborated * 100 + h->remediations_checked / 2) /
+	                                     h->remediations_checked
+	                               : 0));
+	add_var(d, "corroboration_window", rg_asprintf("%s", nz(dir->corroboration_window)));
 	add_var(d, "actions", rg_asprintf("%zu", r->n_actions));
 	add_var(d, "contact", rg_asprintf("%s", nz(e->contact_name)));
 	add_var(d, "contact_role", rg_asprintf("%s", nz(e->contact_role)));
@@ -388,14 +397,19 @@ static void set_layout(struct rg_pdoc *d, PangoLayout *l, enum rg_pfont f, doubl
 	}
 	/* The bundle reader only lets valid UTF-8 through; should anything
 	 * else reach a view, show it with replacement characters rather than
-	 * let pango complain on standard error. */
-	if (!g_utf8_validate(s, -1, NULL)) {
-		char *v = g_utf8_make_valid(s, -1);
-		pango_layout_set_text(l, v, -1);
-		g_free(v);
-		return;
-	}
-	pango_layout_set_text(l, s, -1);
+	 * let pango complain on standard error.  Then text from the bundle is
+	 * shown as what it is: control, bidi and invisible characters as
+	 * <U+XXXX> (line ends and tabs kept), so that a U+202E cannot turn a
+	 * line around and a U+200B cannot make two identifiers look the same.
+	 * report.xml keeps the text exactly. */
+	char *valid = g_utf8_validate(s, -1, NULL) ? NULL : g_utf8_make_valid(s, -1);
+	const char *t = valid ? valid : s;
+	char *v = rg_text_visible(t, strlen(t), RG_TEXT_KEEP_LINES);
+	g_free(valid);
+	if (!v)
+		d->oom = true;
+	pango_layout_set_text(l, v ? v : "", -1);
+	free(v);
 }
 
 static double layout_height(PangoLayout *l)
@@ -760,14 +774,16 @@ void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb)
 /* ------------------------------------------------------------------ */
 /* The two passes */
 
+/* A failed write is recorded and reported once the document is finished,
+ * and what follows is discarded: cairo 1.16 told of a write error in the
+ * middle of a tagged PDF later fails an assertion (cairo-array.c,
+ * _cairo_array_index_const) and aborts, leaving the temporaries behind
+ * (found under ulimit -f, issue 15). */
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
 {
 	struct rg_pdoc *d = closure;
-	if (len && fwrite(data, 1, len, d->fp) != len) {
-		if (!d->write_errno)
-			d->write_errno = errno ? errno : EIO;
-		return CAIRO_STATUS_WRITE_ERROR;
-	}
+	if (!d->write_errno && len && fwrite(data, 1, len, d->fp) != len)
+		d->write_errno = errno ? errno : EIO;
 	return CAIRO_STATUS_SUCCESS;
 }
 

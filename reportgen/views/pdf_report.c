@@ -285,6 +285,14 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 	if (def->interpretation)
 		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_NOTE, NULL, 0), LABEL_W, RG_F_SMALL,
 		              def->interpretation, -1);
+	if (a->corroborated + a->not_corroborated) {
+		char yes[24], all[24];
+		snprintf(yes, sizeof yes, "%zu", a->corroborated);
+		snprintf(all, sizeof all, "%zu", a->corroborated + a->not_corroborated);
+		struct rg_tpl_var nv[] = {{"n", yes}, {"items", all}};
+		rg_pdoc_field(d, rg_pdoc_text(d, RG_T_ACTION_AUDIT_LOG, NULL, 0), LABEL_W, RG_F_BODY,
+		              rg_pdoc_text(d, RG_T_ACTION_CORROBORATION, nv, 2), -1);
+	}
 	d->y += 4;
 
 	if (a->n_items == 0) {
@@ -314,15 +322,27 @@ static void action_section(struct rg_pdoc *d, const struct rg_action_result *a)
 			lb[0] = '\0';
 			if (it->status == RG_SATISFIED_LATE && it->late_by_ms > 0)
 				rg_duration_format(lb, it->late_by_ms);
+			/* What the audit log says of the remediations, under the
+			 * reason: an observation, not part of the verdict. */
+			char *why = NULL;
+			if (it->corroboration != RG_CORR_NONE) {
+				struct rg_tpl_var sv = {"sources", it->corroborated_by ? it->corroborated_by : ""};
+				why = rg_asprintf("%s\n%s", it->reason,
+				                  rg_pdoc_text(d, it->corroboration == RG_CORR_YES
+				                                      ? RG_T_ITEM_CORROBORATED
+				                                      : RG_T_ITEM_NOT_CORROBORATED,
+				                               &sv, 1));
+			}
 			struct rg_pcell c[6] = {
 				{num, -1, NULL},
 				{subject ? subject : "", -1, NULL},
 				{rg_pdoc_status_word(d, it->status), (int)it->status, NULL},
 				{ev ? ev : "", -1, NULL},
 				{lb, -1, NULL},
-				{it->reason, -1, NULL},
+				{why ? why : it->reason, -1, NULL},
 			};
 			rg_pdoc_table_row(d, &tb, c);
+			free(why);
 			free(ev);
 			free(subject);
 		}

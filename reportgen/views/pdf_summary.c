@@ -116,6 +116,8 @@ static void counts(struct rg_pdoc *d)
 	                       RG_T_COUNT_LATE_OPEN};
 	for (size_t i = 0; i < 4; i++)
 		rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, k[i], NULL, 0));
+	if (d->r->headline.audit_log)
+		rg_pdoc_para(d, RG_F_BODY, RG_C_TEXT, rg_pdoc_text(d, RG_T_COUNT_CORROBORATED, NULL, 0));
 }
 
 static void chart(struct rg_pdoc *d)

@@ -55,6 +55,8 @@ static const char *const key_ids[RG_T_COUNT] = {
 	"summary.items", "summary.no-items", "summary.more", "summary.chart",
 	"summary.signed", "summary.link", "summary.section", "continued",
 	"cover.definition", "cover.definition-value", "cover.generator", "definition.modified",
+	"item.corroborated", "item.not-corroborated", "action.audit-log", "action.corroboration",
+	"count.corroborated",
 };
 
 static const char *const colour_ids[RG_C_COUNT] = {
@@ -76,6 +78,8 @@ static const char *const var_names[] = {
 	"page", "pages", "n", "id", "title", "status", "deadline", "window", "start", "end",
 	"items", "late", "open", "contact", "contact_role", "contact_email", "date",
 	"directive_file", "directive_sha256", "directive_digest16", "generator", "definition_note",
+	"remediations_checked", "remediations_corroborated", "corroborated_percent",
+	"corroboration_window", "sources",
 	NULL,
 };
 

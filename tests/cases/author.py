@@ -9,7 +9,7 @@ folders named below and leaves hand-made cases (those with make.py) alone.
 
 Each case is the reference bundle with a few precise edits (a replace must
 match exactly once, or authoring stops) and an expect file written by hand
-from ed-24-02.md and evidence-bundle.md, never from reportgen's output.
+from docs/ed-24-02.md and docs/bundle-format.md, never from reportgen's output.
 
 Reference bundle, line by line (the citations in the expect files use these):
   findings.csv      2 MSG-0001 (secret)  3 MSG-0002 (no secret)  4 MSG-0003 (secret)

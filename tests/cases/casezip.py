@@ -194,3 +194,28 @@ def patch_header(path, name, local_field, central_field, value, size):
         raise ValueError("no entry %s" % name)
     with open(path, "wb") as fh:
         fh.write(bytes(data))
+
+
+def edited_reference(out, edits=None, manifest_edits=(), extra=()):
+    """Writes the reference bundle to out with text edits, for the cases
+    whose one fault is a few characters that are better written as escapes
+    in a script (invisible, bidi and control characters) than stored in a
+    bundle/ folder.  edits: {member: [(old, new), ...]}, each old occurring
+    exactly once in that member; manifest_edits: [(old, new)] on the
+    manifest text (before its <files> list is added); extra: [(name, bytes)]
+    members appended and listed.  Digests are the real ones."""
+    def apply(name, data, pairs):
+        for old, new in pairs:
+            if data.count(old) != 1:
+                raise ValueError("%r occurs %d times in %s, not once" % (old, data.count(old), name))
+            data = data.replace(old, new)
+        return data
+    edits = edits or {}
+    others = [(n, apply(n, d.decode("utf-8"), edits[n]).encode("utf-8") if n in edits else d)
+              for n, d in reference_others()]
+    unknown = set(edits) - {n for n, _ in others}
+    if unknown:
+        raise ValueError("no member %s in the reference bundle" % sorted(unknown))
+    text = apply("manifest.xml", reference_manifest(), manifest_edits)
+    members = others + list(extra)
+    write_zip(out, [("manifest.xml", complete_manifest(text.encode("utf-8"), members))] + members)

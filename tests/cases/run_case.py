@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,7 +33,7 @@ import casezip  # noqa: E402
 
 NS = "{urn:reportgen:report:1}"
 STATUSES = ["not_satisfied", "insufficient_evidence", "satisfied_late",
-            "satisfied", "not_applicable"]  # worst first (ed-24-02.md)
+            "satisfied", "not_applicable"]  # worst first (docs/ed-24-02.md)
 OVERALLS = ["compliant", "compliant_late", "non_compliant"]
 DURATION_RE = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 TIMEOUT = 600
@@ -57,7 +58,7 @@ def parse_expect(path):
             if not stripped or stripped.startswith("#"):
                 continue
             # Substring assertions keep the rest of the line verbatim.
-            m = re.match(r"^\s*(stderr|stdout|not-anywhere-file|not-anywhere)~(.*)$", line)
+            m = re.match(r"^\s*(stderr|stdout|not-anywhere-file|not-anywhere|pdf-text)~(.*)$", line)
             if m:
                 if m.group(2) == "":
                     raise CaseError("%s:%d: empty text after ~" % (path, lineno))
@@ -73,6 +74,16 @@ def parse_expect(path):
                 if len(words) < 2:
                     raise CaseError("%s:%d: option ARG..." % (path, lineno))
                 out.append(Assertion(lineno, stripped, kind, words[1:]))
+                continue
+            if kind == "no-raw-controls":
+                if len(words) != 1:
+                    raise CaseError("%s:%d: no-raw-controls takes no argument" % (path, lineno))
+                out.append(Assertion(lineno, stripped, kind, []))
+                continue
+            if kind == "report-xml-holds":
+                if len(words) != 2 or not re.match(r"^U\+[0-9A-F]{4,6}$", words[1]):
+                    raise CaseError("%s:%d: report-xml-holds U+XXXX" % (path, lineno))
+                out.append(Assertion(lineno, stripped, kind, [chr(int(words[1][2:], 16))]))
                 continue
             if kind == "exit":
                 if len(words) != 2 or words[1] not in ("0", "1", "2", "3"):
@@ -154,8 +165,28 @@ def describe_items(action):
     return "\n".join(lines) if lines else "    (no items)"
 
 
+def pdf_text(path):
+    """The text of a PDF as pdftotext (poppler) extracts it."""
+    tool = shutil.which("pdftotext")
+    if not tool:
+        raise CaseError("pdftotext is needed (Debian package poppler-utils)")
+    p = subprocess.run([tool, "-layout", path, "-"], capture_output=True, timeout=TIMEOUT)
+    if p.returncode != 0:
+        raise CaseError("pdftotext failed on %s: %s" % (path, text(p.stderr)))
+    return p.stdout.decode("utf-8", errors="replace")
+
+
+def raw_control(c):
+    """A character that must never reach a reader as it is: a control other
+    than a line end, a format character (bidi controls, zero-width
+    characters...), a line or paragraph separator (docs/security.md)."""
+    if c == "\n" or c == "\f":  # pdftotext ends pages with a form feed
+        return False
+    return unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")
+
+
 def contract_checks(root):
-    """Rules every report.xml obeys (cli-and-reports.md, ed-24-02.md)."""
+    """Rules every report.xml obeys (docs/cli.md, docs/ed-24-02.md)."""
     fails = []
     if root.tag != NS + "compliance-report":
         return ["root element is %s, not {urn:reportgen:report:1}compliance-report" % root.tag]
@@ -163,7 +194,7 @@ def contract_checks(root):
     for act in root.findall(NS + "action"):
         aid, st = act.get("id"), act.get("status")
         if st not in STATUSES:
-            fails.append("action %s: status %r is not a status of ed-24-02.md" % (aid, st))
+            fails.append("action %s: status %r is not a status of docs/ed-24-02.md" % (aid, st))
             continue
         if act.get("kind") not in ("required", "advisory"):
             fails.append("action %s: kind %r is neither required nor advisory" % (aid, act.get("kind")))
@@ -338,7 +369,8 @@ def main():
                 failures.extend("contract: " + f for f in contract_checks(report_root))
 
         # 4. report assertions
-        report_kinds = ("overall", "action", "items", "item", "no-item")
+        report_kinds = ("overall", "action", "items", "item", "no-item", "pdf-text",
+                        "report-xml-holds")
         if want_exit == 2 and any(a.kind in report_kinds for a in assertions):
             raise CaseError("report assertions in a case that expects exit 2")
         actions = {}
@@ -354,6 +386,18 @@ def main():
             if a.kind == "overall":
                 if report_root.get("overall") != a.args[0]:
                     fail(a, "overall=%s" % a.args[0], "overall=%s" % report_root.get("overall"))
+                continue
+            if a.kind == "pdf-text":
+                t = pdf_text(os.path.join(out, "report.pdf"))
+                if a.args[0] not in t:
+                    fail(a, "the text of report.pdf (pdftotext) contains %r" % a.args[0],
+                         "not found", "\n" + t[:3000])
+                continue
+            if a.kind == "report-xml-holds":
+                with open(os.path.join(out, "report.xml"), encoding="utf-8") as fh:
+                    if a.args[0] not in fh.read():
+                        fail(a, "report.xml holds U+%04X as it is (it is data)" % ord(a.args[0]),
+                             "it does not")
                 continue
             aid = a.args[0]
             act = actions.get(aid)
@@ -384,7 +428,24 @@ def main():
                         " reason containing %r" % reason if reason else "")
                     fail(a, want, "%d item(s) cite %s" % (len(cands), ev), "\n" + describe_items(act))
 
-        # 5. not-anywhere: every byte reportgen produced
+        # 5. what a person reads: the terminal output and the PDFs' text
+        for a in assertions:
+            if a.kind != "no-raw-controls":
+                continue
+            shown = []
+            for name, r in runs:
+                shown.append(("%s stdout" % name, text(r.stdout)))
+                shown.append(("%s stderr" % name, text(r.stderr)))
+            for pdf in ("report.pdf", "summary.pdf"):
+                if os.path.exists(os.path.join(out, pdf)):
+                    shown.append((pdf, pdf_text(os.path.join(out, pdf))))
+            for name, t in shown:
+                bad = sorted({c for c in t if raw_control(c)})
+                if bad:
+                    fail(a, "no control, bidi or invisible character in what is shown",
+                         "%s holds %s" % (name, ", ".join("U+%04X" % ord(c) for c in bad)))
+
+        # 6. not-anywhere: every byte reportgen produced
         produced = []
         for name, r in runs:
             produced.append(("%s stdout" % name, r.stdout))

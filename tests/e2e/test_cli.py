@@ -1,7 +1,7 @@
 """test_cli.py: the reportgen executable end to end, as a user runs it.
 
 Each test states a behaviour a user or a script relies on: exit codes of
-cli-and-reports.md, outputs that are never half-written and never replaced
+docs/cli.md, outputs that are never half-written and never replaced
 without --force, several bundles in one run, pack, the directive file as data
 (changing a deadline changes the verdict without recompiling), and
 reproducible outputs under SOURCE_DATE_EPOCH.

@@ -4,10 +4,12 @@
  * from anyone, so the PDF object reader, the CMS parsing and the XML-DSig
  * path all face hostile input.
  *
- * The bytes are verified as a .pdf and as a .xml file (verify decides by
- * content, but the name must not matter) against the demo PKI's root, so
- * chain building runs too.  Property: both give the same verdict; a
- * signature that is "valid" was found; RG_EINPUT means neither PDF nor XML.
+ * The bytes are verified as a .pdf, a .xml and a .bin file against the demo
+ * PKI's root (so chain building runs too), and as a .bin without anchors.
+ * Properties: a .pdf that does not start with %PDF- is refused as such; a
+ * .bin is judged as the name its content matches would be; without anchors
+ * nothing is valid; "valid" means intact with an anchor reached; RG_EINPUT
+ * comes with an error diagnostic.
  */
 #include <string.h>
 
@@ -15,14 +17,32 @@
 #include "rg_config.h"
 #include "sign/sign.h"
 
-static rg_status verify(struct rg_verify_result *r, const char *path)
+static const struct rg_trust *anchors(void)
+{
+	static struct rg_trust *t;
+	if (!t) {
+		const char *root = RG_SOURCE_ROOT "/samples/pki/root.pem";
+		struct rg_diags diags;
+		rg_diags_init(&diags);
+		RG_FUZZ_CHECK(rg_trust_load(&t, &root, 1, &diags) == RG_OK);
+		rg_diags_free(&diags);
+	}
+	return t;
+}
+
+static rg_status verify(struct rg_verify_result *r, const char *path, const struct rg_trust *t)
 {
 	struct rg_diags diags;
 	rg_diags_init(&diags);
-	memset(r, 0, sizeof *r);
-	rg_status st = rg_verify_file(r, path, RG_SOURCE_ROOT "/samples/pki/root.pem", &diags);
+	rg_status st = rg_verify_file(r, path, t, &diags);
 	RG_FUZZ_CHECK(st != RG_EINPUT || rg_diags_has_errors(&diags));
 	rg_diags_free(&diags);
+	if (st == RG_OK) {
+		RG_FUZZ_CHECK(memchr(r->subject, '\0', sizeof r->subject) != NULL);
+		RG_FUZZ_CHECK(memchr(r->reason, '\0', sizeof r->reason) != NULL);
+		RG_FUZZ_CHECK(r->verdict != RG_VERIFY_VALID || (r->intact && r->anchor[0]));
+		RG_FUZZ_CHECK((r->verdict == RG_VERIFY_VALID) == (r->reason[0] == '\0'));
+	}
 	return st;
 }
 
@@ -30,15 +50,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 1 << 18)
 		return 0;
-	struct rg_verify_result a, b;
-	rg_status sa = verify(&a, rg_fuzz_tmp_write(".pdf", data, size));
-	rg_status sb = verify(&b, rg_fuzz_tmp_write(".xml", data, size));
-	RG_FUZZ_CHECK(sa == sb);
-	if (sa == RG_OK) {
-		RG_FUZZ_CHECK(a.signed_ == b.signed_ && a.valid == b.valid);
-		RG_FUZZ_CHECK(!a.valid || a.signed_);
-		RG_FUZZ_CHECK(memchr(a.subject, '\0', sizeof a.subject) != NULL);
-		RG_FUZZ_CHECK(memchr(a.detail, '\0', sizeof a.detail) != NULL);
-	}
+	const struct rg_trust *t = anchors();
+	struct rg_verify_result p, x, b, n;
+	bool pdf_head = size >= 5 && memcmp(data, "%PDF-", 5) == 0;
+	rg_status sp = verify(&p, rg_fuzz_tmp_write(".pdf", data, size), t);
+	rg_status sx = verify(&x, rg_fuzz_tmp_write(".xml", data, size), t);
+	const char *bin = rg_fuzz_tmp_write(".bin", data, size);
+	rg_status sb = verify(&b, bin, t);
+	rg_status sn = verify(&n, bin, NULL);
+	RG_FUZZ_CHECK(sp == RG_OK && sx == RG_OK);
+	if (!pdf_head)
+		RG_FUZZ_CHECK(p.verdict == RG_VERIFY_INVALID && !p.intact);
+	if (pdf_head)
+		RG_FUZZ_CHECK(sb == RG_OK && b.verdict == p.verdict &&
+		              strcmp(b.reason, p.reason) == 0);
+	else if (sb == RG_OK)
+		RG_FUZZ_CHECK(b.verdict == x.verdict && b.intact == x.intact);
+	RG_FUZZ_CHECK(sn == sb);
+	if (sn == RG_OK)
+		RG_FUZZ_CHECK(n.verdict != RG_VERIFY_VALID && n.intact == b.intact);
 	return 0;
 }

@@ -31,7 +31,7 @@ while getopts t:p:b: o; do
 	esac
 done
 shift $((OPTIND - 1))
-targets=${*:-bundle csv time manifest directive verify}
+targets=${*:-bundle csv time manifest directive verify import_signins import_audit}
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$src"

@@ -170,6 +170,82 @@ Test(regress, bundle_lying_entry_size)
 	rg_arena_free(&arena);
 }
 
+/* Runs rg_run_judge on corpus/bundle/NAME with the default limits; the
+ * diagnostics are left in *diags (caller frees). */
+static rg_status judge_corpus(const char *name, struct rg_arena *arena, struct rg_diags *diags)
+{
+	char path[512];
+	corpus_path(path, sizeof path, "bundle", name);
+	struct rg_run_options opt = {0};
+	rg_limits_default(&opt.limits);
+	rg_arena_init(arena);
+	rg_diags_init(diags);
+	struct rg_results *res = NULL;
+	rg_status st = rg_run_judge(&res, path, &opt, arena, diags);
+	cr_expect(st != RG_OK || res, "%s", name);
+	return st;
+}
+
+/* The one diagnostic of a refused corpus bundle, which has this code and
+ * whose message holds needle. */
+static const struct rg_diag *only_error(const char *name, struct rg_arena *arena,
+                                        struct rg_diags *diags, const char *code,
+                                        const char *needle)
+{
+	cr_expect_eq(judge_corpus(name, arena, diags), RG_EINPUT, "%s", name);
+	cr_assert_eq(diags->n, 1, "%s: %zu diagnostics", name, diags->n);
+	cr_expect_str_eq(diags->v[0].code, code, "%s", name);
+	cr_expect(strstr(diags->v[0].message, needle), "%s: %s", name, diags->v[0].message);
+	return &diags->v[0];
+}
+
+/* Issue 15: Fifield's overlapping-entry bomb (each entry's data runs on into
+ * the next) and its simplest form (every central record on one local
+ * file).  They inflated gigabytes before being refused; now one error from
+ * the directory, naming the first two entries. */
+Test(regress, bundle_overlapping_entries)
+{
+	const char *names[] = {"regress-overlap.zip", "regress-shared-local.zip"};
+	for (size_t i = 0; i < 2; i++) {
+		struct rg_arena arena;
+		struct rg_diags diags;
+		const struct rg_diag *g = only_error(names[i], &arena, &diags, "zip.overlap",
+		                                     "19 entries overlap another");
+		cr_expect(strstr(g->column, "attachments/scan-00001-"), "%s", g->column);
+		rg_diags_free(&diags);
+		rg_arena_free(&arena);
+	}
+}
+
+/* Issue 15: entries of exactly 1 MiB of zeros, each under the per-entry
+ * ratio floor: the ratio of the whole bundle refuses them, once. */
+Test(regress, bundle_ratio_of_the_whole)
+{
+	struct rg_arena arena;
+	struct rg_diags diags;
+	const struct rg_diag *g =
+	    only_error("regress-bundle-ratio.zip", &arena, &diags, "limit.zip", "as a whole");
+	cr_expect(strstr(g->hint, "--max-ratio"), "%s", g->hint);
+	rg_diags_free(&diags);
+	rg_arena_free(&arena);
+}
+
+/* Issue 15: U+202E in an identifier is refused (file, line, column, code
+ * point); the one in free text (the agency name) is no error: display
+ * escapes it, report.xml keeps it. */
+Test(regress, bundle_bidi_in_identifier)
+{
+	struct rg_arena arena;
+	struct rg_diags diags;
+	const struct rg_diag *g = only_error("regress-rlo-id.zip", &arena, &diags, "text.bidi",
+	                                     "U+202E RIGHT-TO-LEFT OVERRIDE");
+	cr_expect_str_eq(g->file, "findings.csv");
+	cr_expect_eq(g->line, 3);
+	cr_expect_str_eq(g->column, "email_id");
+	rg_diags_free(&diags);
+	rg_arena_free(&arena);
+}
+
 /* Review for issue 5 (hash flooding): with the public FNV-1a hash, keys
  * chosen so that their low 20 hash bits agree (a Joux multicollision: 17
  * steps, each a pair of 4-byte blocks taking one state to the same next

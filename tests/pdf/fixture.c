@@ -1,7 +1,7 @@
 /*
  * fixture.c: hand-built results models for the PDF tests (fixture.h).
  *
- * The numbers follow ed-24-02.md: deadlines as the directive file writes
+ * The numbers follow docs/ed-24-02.md: deadlines as the directive file writes
  * them, late items carry late_by_ms, open items a reason a person can act
  * on.  Counts and statuses are derived from the items here the way the
  * judge derives them, so a fixture is self-consistent.

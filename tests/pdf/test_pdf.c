@@ -503,7 +503,7 @@ Test(pdf, signer_block_shows_the_signer)
 	struct rg_template *t = NULL;
 	cr_assert_eq(rg_template_load(&t, "default", NULL, &o.arena, &o.diags), RG_OK);
 	struct rg_pdf_signer s = {"CN=Pat Doe,O=Example Agency", "CN=Example CA", "0a1b2c",
-	                          "2027-01-01T00:00:00Z"};
+	                          "2024-01-01T00:00:00Z", "2027-01-01T00:00:00Z", 1714644000000LL};
 	cr_assert_eq(rg_pdf_write_report(o.r, t, &s, o.report, &o.diags), RG_OK);
 	char *text = text_of(o.report);
 	cr_assert(strstr(text, "CN=Pat Doe,O=Example Agency"));

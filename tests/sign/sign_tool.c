@@ -7,6 +7,20 @@
  *       catalog rewritten with /MarkInfo and /Lang), so signing meets a /Prev chain
  *   sign-tool sign FILE --key K --cert C [--chain P] [--passphrase-file F] [--time EPOCH]
  *       signs FILE in place (PDF or XML by extension); prints diagnostics
+ *   sign-tool forge FILE --key K --cert C [--chain P] [--time EPOCH]
+ *       signs FILE like `sign`, but with a signer put together here without
+ *       rg_signer_load's checks: how the tests make reports signed by
+ *       certificates reportgen refuses (a CA, no digitalSignature, serverAuth
+ *       only, expired since ...), which verify must refuse on its own
+ *   sign-tool recms FILE.pdf --key K --cert C [--chain P] [--time EPOCH]
+ *           [--md NAME] [--sigalg NAME] [--noattr] [--econtent OID]
+ *           [--second-key K2 --second-cert C2]
+ *       replaces the CMS in the last /Contents of a signed PDF with one made
+ *       here over the ranges its /ByteRange states (clamped to the file, so
+ *       a test may first write any /ByteRange it likes): SHA-1 or MD5
+ *       digests, a weak signature algorithm named in the SignerInfo, no
+ *       signed attributes, two signers (without certificates, to fit),
+ *       another encapsulated content type
  *   sign-tool verify ...    rg_cmd_verify, as `reportgen verify ...`
  *
  * The exit status is the rg_status (or the command's), so test_sign.py can
@@ -21,16 +35,26 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/ess.h>
+#include <openssl/pem.h>
+
 #include "cli/commands.h"
 #include "core/str.h"
 #include "sign/pdfobj.h"
 #include "sign/sign.h"
+#include "sign/sign_internal.h"
 
 static int mkpdf(const char *out, int pages)
 {
 	cairo_surface_t *s = cairo_pdf_surface_create(out, 612, 792);
 	cairo_t *cr = cairo_create(s);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "reportgen signing test");
+	/* Fixed dates: the file's bytes, sizes and offsets do not depend on
+	 * the day the tests run. */
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2024-04-01T00:00:00Z");
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, "2024-04-01T00:00:00Z");
 	/* Tagged like the PDF view's output.  (cairo 1.16 writes a broken xref
 	 * entry for a link outside any structure element.) */
 	cairo_tag_begin(cr, "Document", "");
@@ -159,12 +183,237 @@ static int sign(int argc, char **argv)
 		size_t n = strlen(file);
 		bool xml = n > 4 && strcmp(file + n - 4, ".xml") == 0;
 		st = xml ? rg_sign_xml(s, file, &diags) : rg_sign_pdf(s, file, &diags);
-		printf("signer: %s\n", rg_signer_info(s)->subject);
+		printf("signer: %s\n", rg_signer_identity(s)->subject);
 	}
 	rg_diags_print(stderr, &diags);
 	rg_diags_free(&diags);
 	rg_signer_free(s);
 	return (int)st;
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *d = len >= 0 ? malloc((size_t)len + 1) : NULL;
+	if (d && fread(d, 1, (size_t)len, f) != (size_t)len) {
+		free(d);
+		d = NULL;
+	}
+	fclose(f);
+	*n = d ? (size_t)len : 0;
+	return d;
+}
+
+static EVP_PKEY *pem_key(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	EVP_PKEY *k = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	return k;
+}
+
+static X509 *pem_cert(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	return x;
+}
+
+struct forge_opts {
+	const char *md, *sigalg, *econtent;
+	const char *key2, *cert2; /* a second signer */
+	bool noattr;
+};
+
+/* The CMS of recms, over the ranges of data its /ByteRange states. */
+static int recms(const struct rg_signer *s, const char *path, const struct forge_opts *fo)
+{
+	size_t len;
+	char *data = slurp(path, &len);
+	const char *br = data ? rg_memrmem(data, len, "/ByteRange") : NULL;
+	const char *ct = data ? rg_memrmem(data, len, "/Contents <") : NULL;
+	if (!br || !ct)
+		return 3;
+	long long r[4] = {0, 0, 0, 0};
+	const char *p = strchr(br, '[');
+	for (int i = 0; p && i < 4; i++)
+		r[i] = strtoll(p + 1, (char **)&p, 10);
+	BIO *in = BIO_new(BIO_s_mem());
+	for (int i = 0; i < 4; i += 2) {
+		long long a = r[i] < 0 ? 0 : r[i] > (long long)len ? (long long)len : r[i];
+		long long n = r[i + 1] < 0                    ? 0
+		              : r[i + 1] > (long long)len - a ? (long long)len - a
+		                                              : r[i + 1];
+		BIO_write(in, data + a, (int)n);
+	}
+	unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
+	if (fo->noattr)
+		flags |= CMS_NOATTR;
+	if (fo->key2)
+		flags |= CMS_NOCERTS; /* so that two SignerInfos fit the reservation */
+	const EVP_MD *md = EVP_get_digestbyname(fo->md ? fo->md : "sha256");
+	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, fo->key2 ? NULL : s->chain, NULL, flags);
+	if (!md || !cms)
+		return 3;
+	if (fo->econtent && !CMS_set1_eContentType(cms, OBJ_txt2obj(fo->econtent, 1)))
+		return 3;
+	X509 *certs[2] = {s->cert, NULL};
+	EVP_PKEY *keys[2] = {s->key, NULL};
+	if (fo->key2 && (!(keys[1] = pem_key(fo->key2)) || !(certs[1] = pem_cert(fo->cert2))))
+		return 3;
+	for (int k = 0; k < (fo->key2 ? 2 : 1); k++) {
+		CMS_SignerInfo *si = CMS_add1_signer(cms, certs[k], keys[k], md, flags);
+		if (!si)
+			return 3;
+		if (!fo->noattr) {
+			ASN1_TIME *t = ASN1_TIME_set(NULL, (time_t)(s->signing_time_ms / 1000));
+			ESS_SIGNING_CERT_V2 *ess =
+			    OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), certs[k], NULL, 0);
+			unsigned char *essder = NULL;
+			int esslen = i2d_ESS_SIGNING_CERT_V2(ess, &essder);
+			ASN1_STRING *seq = ASN1_STRING_new();
+			ASN1_STRING_set(seq, essder, esslen);
+			CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1);
+			CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2,
+			                            V_ASN1_SEQUENCE, seq, -1);
+			ASN1_TIME_free(t);
+			ASN1_STRING_free(seq);
+			OPENSSL_free(essder);
+			ESS_SIGNING_CERT_V2_free(ess);
+		}
+	}
+	if (!CMS_final(cms, in, NULL, flags)) {
+		ERR_print_errors_fp(stderr);
+		return 3;
+	}
+	X509_free(certs[1]);
+	EVP_PKEY_free(keys[1]);
+	if (fo->sigalg) {
+		/* The SignerInfo's signatureAlgorithm is not signed: rename it. */
+		X509_ALGOR *sig;
+		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+		CMS_SignerInfo_get0_algs(si, NULL, NULL, NULL, &sig);
+		X509_ALGOR_set0(sig, OBJ_nid2obj(OBJ_sn2nid(fo->sigalg)), V_ASN1_NULL, NULL);
+	}
+	unsigned char *der = NULL;
+	int dn = i2d_CMS_ContentInfo(cms, &der);
+	char *hex = (char *)ct + 11, *end = memchr(hex, '>', (size_t)(data + len - hex));
+	if (dn <= 0 || !end || (size_t)(2 * dn) > (size_t)(end - hex)) {
+		fprintf(stderr, "recms: the CMS (%d bytes) does not fit /Contents\n", dn);
+		return 3;
+	}
+	memset(hex, '0', (size_t)(end - hex));
+	for (int i = 0; i < dn; i++) {
+		hex[2 * i] = "0123456789ABCDEF"[der[i] >> 4];
+		hex[2 * i + 1] = "0123456789ABCDEF"[der[i] & 15];
+	}
+	FILE *f = fopen(path, "wb");
+	int bad = !f || fwrite(data, 1, len, f) != len;
+	if (f && fclose(f) != 0)
+		bad = 1;
+	OPENSSL_free(der);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	free(data);
+	return bad ? 3 : 0;
+}
+
+static int forge(int argc, char **argv, bool re)
+{
+	static const struct option opts[] = {
+	    {"key", required_argument, NULL, 'k'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"chain", required_argument, NULL, 'C'},
+	    {"time", required_argument, NULL, 't'},
+	    {"md", required_argument, NULL, 'm'},
+	    {"sigalg", required_argument, NULL, 's'},
+	    {"econtent", required_argument, NULL, 'e'},
+	    {"noattr", no_argument, NULL, 'n'},
+	    {"second-key", required_argument, NULL, 'K'},
+	    {"second-cert", required_argument, NULL, 'D'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *key = NULL, *cert = NULL, *chain = NULL;
+	struct forge_opts fo = {0};
+	struct rg_signer s = {0};
+	s.signing_time_ms = (int64_t)time(NULL) * 1000;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			key = optarg;
+			break;
+		case 'c':
+			cert = optarg;
+			break;
+		case 'C':
+			chain = optarg;
+			break;
+		case 't':
+			s.signing_time_ms = strtoll(optarg, NULL, 10) * 1000;
+			break;
+		case 'm':
+			fo.md = optarg;
+			break;
+		case 's':
+			fo.sigalg = optarg;
+			break;
+		case 'e':
+			fo.econtent = optarg;
+			break;
+		case 'n':
+			fo.noattr = true;
+			break;
+		case 'K':
+			fo.key2 = optarg;
+			break;
+		case 'D':
+			fo.cert2 = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc - 1 || !key || !cert)
+		return 2;
+	const char *file = argv[optind];
+	s.key = pem_key(key);
+	s.cert = pem_cert(cert);
+	FILE *f;
+	s.chain = sk_X509_new_null();
+	if (chain && (f = fopen(chain, "rb")) != NULL) {
+		X509 *x;
+		while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL)
+			sk_X509_push(s.chain, x);
+		fclose(f);
+	}
+	ERR_clear_error();
+	if (!s.key || !s.cert)
+		return 3;
+	int rc;
+	if (re) {
+		rc = recms(&s, file, &fo);
+	} else {
+		struct rg_diags diags;
+		rg_diags_init(&diags);
+		size_t n = strlen(file);
+		bool xml = n > 4 && strcmp(file + n - 4, ".xml") == 0;
+		rc = (int)(xml ? rg_sign_xml(&s, file, &diags) : rg_sign_pdf(&s, file, &diags));
+		rg_diags_print(stderr, &diags);
+		rg_diags_free(&diags);
+	}
+	EVP_PKEY_free(s.key);
+	X509_free(s.cert);
+	sk_X509_pop_free(s.chain, X509_free);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -176,6 +425,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && strcmp(argv[1], "sign") == 0)
 		return sign(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "forge") == 0 || strcmp(argv[1], "recms") == 0))
+		return forge(argc - 1, argv + 1, strcmp(argv[1], "recms") == 0);
 	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
 		return rg_cmd_verify(argc - 1, argv + 1);
 	fprintf(stderr, "usage: sign-tool mkpdf|sign|verify ...\n");

@@ -175,6 +175,10 @@ Test(signer, refusals_are_diagnostics_with_codes)
 	    {TPKI "expired.key", TPKI "expired.pem", "sign.cert-expired", RG_EENV},
 	    {TPKI "future.key", TPKI "future.pem", "sign.cert-not-yet-valid", RG_EENV},
 	    {TPKI "nods.key", TPKI "nods.pem", "sign.cert-usage", RG_EENV},
+	    {TPKI "noku.key", TPKI "noku.pem", "sign.cert-usage", RG_EENV},
+	    {TPKI "ca-signer.key", TPKI "ca-signer.pem", "sign.cert-ca", RG_EENV},
+	    {TPKI "serverauth.key", TPKI "serverauth.pem", "sign.cert-eku", RG_EENV},
+	    {TPKI "codesign.key", TPKI "codesign.pem", "sign.cert-eku", RG_EENV},
 	    {TPKI "ec-signer.key", PKI "signer.pem", "sign.key-mismatch", RG_EENV},
 	    {TPKI "signer-enc.key", PKI "signer.pem", "sign.key-passphrase", RG_EENV},
 	    {PKI "nope.key", PKI "signer.pem", "sign.key-read", RG_EENV},
@@ -206,7 +210,7 @@ Test(signer, the_demo_signer_loads_and_names_itself)
 	struct rg_signer *s = NULL;
 	rg_diags_init(&d);
 	cr_assert_eq(rg_signer_load(&s, &o, &d), RG_OK);
-	const struct rg_pdf_signer *i = rg_signer_info(s);
+	const struct rg_signer_identity *i = rg_signer_identity(s);
 	cr_assert(strstr(i->subject, "CN=reportgen DEMO Report Signer"), "%s", i->subject);
 	cr_assert(strstr(i->issuer, "Intermediate CA"), "%s", i->issuer);
 	cr_assert_str_eq(i->not_after, "2037-01-01T00:00:00Z");
@@ -214,5 +218,46 @@ Test(signer, the_demo_signer_loads_and_names_itself)
 	cr_assert_eq(d.n, 0);
 	rg_signer_free(s);
 	rg_signer_free(NULL);
+	rg_diags_free(&d);
+}
+
+/* Trust anchors: what --ca and REPORTGEN_CA may name, and the usage errors
+ * (exit 2) and environment errors (exit 3) for what they may not. */
+Test(trust, anchors_load_or_are_refused_with_codes)
+{
+	struct {
+		const char *path, *code;
+		rg_status st;
+	} cases[] = {
+	    {PKI "root.pem", NULL, RG_OK},
+	    {PKI "chain.pem", NULL, RG_OK},
+	    {PKI "signer.key", "verify.ca-empty", RG_EINPUT},
+	    {RG_TEST_SOURCE_ROOT "/tests/sign/pki/make-test-certs.sh", "verify.ca-empty", RG_EINPUT},
+	    {PKI "no-such.pem", "verify.ca-read", RG_EENV},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct rg_trust *t = (struct rg_trust *)cases; /* must be reset */
+		struct rg_diags d;
+		rg_diags_init(&d);
+		cr_assert_eq(rg_trust_load(&t, &cases[i].path, 1, &d), cases[i].st, "%s",
+		             cases[i].path);
+		if (cases[i].code) {
+			cr_assert_null(t);
+			cr_assert_not_null(find_code(&d, cases[i].code), "%s: no %s", cases[i].path,
+			                   cases[i].code);
+		} else {
+			cr_assert_not_null(t);
+			cr_assert_eq(d.n, 0);
+		}
+		rg_trust_free(t);
+		rg_diags_free(&d);
+	}
+	/* Several paths: all are read, and a bad one fails the whole set. */
+	const char *two[] = {PKI "root.pem", PKI "signer.key"};
+	struct rg_trust *t = NULL;
+	struct rg_diags d;
+	rg_diags_init(&d);
+	cr_assert_eq(rg_trust_load(&t, two, 2, &d), RG_EINPUT);
+	cr_assert_null(t);
 	rg_diags_free(&d);
 }

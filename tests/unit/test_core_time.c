@@ -1,6 +1,6 @@
 /*
  * test_core_time.c: RFC 3339 instants and ISO 8601 durations (core/timefmt).
- * The deadline edges of ed-24-02.md depend on these being exact.
+ * The deadline edges of docs/ed-24-02.md depend on these being exact.
  */
 #include <criterion/criterion.h>
 #include <string.h>

@@ -1,0 +1,285 @@
+/*
+ * skeleton.c: the folder of `reportgen init` and the blanks check of
+ * `reportgen pack` (see skeleton.h).
+ */
+#include "import/skeleton.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle/evidence.h"
+#include "bundle/tables.h"
+#include "core/str.h"
+
+static const char manifest[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<!-- manifest.xml of an evidence bundle for CISA Emergency Directive 24-02.\n"
+    "     Fill in every empty attribute (\"\"); `reportgen pack` refuses the folder\n"
+    "     while one is left empty, and writes the <files> list itself.\n"
+    "     Times are RFC 3339 with an offset or Z: 2024-05-01T17:30:00-04:00. -->\n"
+    "<!-- created: when this bundle was assembled (RFC 3339). -->\n"
+    "<bundle xmlns=\"urn:reportgen:bundle:1\" format=\"1\" directive=\"ED-24-02\"\n"
+    "        created=\"\">\n"
+    "  <!-- agency: id is the agency's short identifier (e.g. EXA), name its full\n"
+    "       name, component the office answering (optional: delete the attribute\n"
+    "       if there is none). -->\n"
+    "  <agency id=\"\" name=\"\" component=\"\"/>\n"
+    "  <!-- contact: who answers questions about this bundle; role and email are\n"
+    "       optional (delete them, or the whole element, if not given). -->\n"
+    "  <contact name=\"\" role=\"\" email=\"\"/>\n"
+    "  <!-- notification: status is \"notified\" (the agency was told that its\n"
+    "       emails with Microsoft were exfiltrated) or \"not-notified\".  When\n"
+    "       notified: received is when the notice arrived (RFC 3339), source who\n"
+    "       sent it (microsoft, cisa), reference the notice's identifier.  When\n"
+    "       not-notified: delete received, source and reference. -->\n"
+    "  <notification status=\"\" received=\"\" source=\"\" reference=\"\"/>\n"
+    "  <!-- files: leave it empty; reportgen pack lists every file with its SHA-256. -->\n"
+    "  <files/>\n"
+    "</bundle>\n";
+
+/* What to write into each attribute, for the messages of pack. */
+static const struct {
+	const char *element, *attr, *hint;
+} blanks[] = {
+	{"bundle", "created", "fill in when the bundle was assembled, e.g. 2024-05-01T17:30:00-04:00"},
+	{"agency", "id", "fill in the agency's short identifier, e.g. EXA"},
+	{"agency", "name", "fill in the agency's full name"},
+	{"agency", "component", "fill in the office answering, or delete the attribute"},
+	{"contact", "name", "fill in who answers questions about the bundle, or delete <contact>"},
+	{"contact", "role", "fill in the contact's role (e.g. CISO), or delete the attribute"},
+	{"contact", "email", "fill in the contact's email address, or delete the attribute"},
+	{"notification", "status", "write notified or not-notified"},
+	{"notification", "received",
+	 "fill in when the notice arrived (RFC 3339), or delete it if status is not-notified"},
+	{"notification", "source",
+	 "fill in who notified the agency (microsoft, cisa), or delete it if status is not-notified"},
+	{"notification", "reference",
+	 "fill in the notice's identifier, or delete it if status is not-notified"},
+};
+
+static const char *hint_for(const char *element, const char *attr)
+{
+	for (size_t i = 0; i < sizeof blanks / sizeof blanks[0]; i++)
+		if (strcmp(blanks[i].element, element) == 0 && strcmp(blanks[i].attr, attr) == 0)
+			return blanks[i].hint;
+	return "fill in the value, or delete the attribute if it is optional";
+}
+
+static size_t check_node(xmlNodePtr n, struct rg_diags *d)
+{
+	size_t k = 0;
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (xmlAttrPtr a = n->properties; a; a = a->next) {
+			xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+			bool empty = !v || !v[0];
+			xmlFree(v);
+			if (!empty)
+				continue;
+			char col[80];
+			snprintf(col, sizeof col, "<%s> @%s", (const char *)n->name, (const char *)a->name);
+			rg_diag_err(d, "pack.unfilled", RG_F_MANIFEST, (unsigned long)xmlGetLineNo(n), col,
+			            hint_for((const char *)n->name, (const char *)a->name), "is empty");
+			k++;
+		}
+		k += check_node(n->children, d);
+	}
+	return k;
+}
+
+size_t rg_skeleton_check_manifest(xmlDocPtr doc, struct rg_diags *diags)
+{
+	return check_node(xmlDocGetRootElement(doc), diags);
+}
+
+static bool put_csv_header(struct rg_buf *b, enum rg_table_kind k)
+{
+	const char *c;
+	for (size_t i = 0; (c = rg_table_column(k, i, NULL)); i++)
+		if ((i && rg_buf_putc(b, ',') != RG_BUF_OK) || rg_buf_append(b, c, strlen(c)) != RG_BUF_OK)
+			return false;
+	return rg_buf_putc(b, '\n') == RG_BUF_OK;
+}
+
+static bool put_names(struct rg_buf *b, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (rg_buf_printf(b, "%s%s", i ? ", " : "", names[i]) != RG_BUF_OK)
+			return false;
+	return true;
+}
+
+static const char readme_head[] =
+    "Evidence bundle for CISA Emergency Directive 24-02, to fill in\n"
+    "================================================================\n"
+    "\n"
+    "Written by `reportgen init`.  Fill in the files of this folder, then:\n"
+    "\n"
+    "    reportgen pack FOLDER -o bundle.zip   # writes the file list and digests, checks the bundle\n"
+    "    reportgen check bundle.zip            # judges it: a table of the directive's actions\n"
+    "    reportgen render bundle.zip -o out/   # signed report.xml, report.pdf, summary.pdf\n"
+    "\n"
+    "pack refuses the folder while manifest.xml has an empty attribute, and says\n"
+    "which.  This README.txt is not packed.\n"
+    "\n"
+    "Files\n"
+    "-----\n"
+    "manifest.xml      required  who, which directive, the notification (comments say what goes where)\n"
+    "timeline.csv      required  dated events of the response, reports to CISA among them\n"
+    "findings.csv      *         one row per exfiltrated email that was reviewed\n"
+    "secrets.csv       *         one row per authentication secret found in those emails\n"
+    "remediations.csv  *         one row per action taken on a secret or application\n"
+    "log-reviews.csv   *         one row per log review of one account\n"
+    "signins.csv       optional  raw sign-in events: reportgen import signins EXPORT... -o signins.csv\n"
+    "audit-events.csv  optional  audit log events: reportgen import audit EXPORT... -o audit-events.csv\n"
+    "attachments/      optional  documents that rows cite (timeline.csv reference = attachments/NAME)\n"
+    "\n"
+    "* needed when the agency was notified; a not-notified bundle may delete them.\n"
+    "Delete an optional file you do not fill: a file with its header only says\n"
+    "\"there were none\", which is not the same as \"not given\".\n"
+    "\n"
+    "Rules for every CSV file\n"
+    "------------------------\n"
+    "- UTF-8, comma-separated, the header row first (keep it); fields holding a\n"
+    "  comma, a quote or a line break are enclosed in double quotes, a quote\n"
+    "  inside doubled (\"\").\n"
+    "- Times: RFC 3339 with an offset or Z, e.g. 2024-04-29T16:05:00-04:00.\n"
+    "  A time without an offset is refused.\n"
+    "- yes / no for booleans; enumerations lowercase, exactly as listed below.\n"
+    "- Identifiers (email_id, secret_id): non-empty, unique in their file, at\n"
+    "  most 256 bytes.\n"
+    "\n"
+    "Columns (* required)\n"
+    "--------------------\n";
+
+static char *readme_text(void)
+{
+	struct rg_buf b;
+	rg_buf_init(&b, 0);
+	bool ok = rg_buf_append(&b, readme_head, sizeof readme_head - 1) == RG_BUF_OK;
+	for (int k = 0; k < RG_TABLE_COUNT && ok; k++) {
+		ok = rg_buf_printf(&b, "%s:", rg_table_file((enum rg_table_kind)k)) == RG_BUF_OK;
+		const char *c;
+		bool req;
+		for (size_t i = 0; ok && (c = rg_table_column((enum rg_table_kind)k, i, &req)); i++)
+			ok = rg_buf_printf(&b, " %s%s", c, req ? "*" : "") == RG_BUF_OK;
+		ok = ok && rg_buf_putc(&b, '\n') == RG_BUF_OK;
+	}
+	ok = ok && rg_buf_printf(&b, "\nEnumerations\n------------\nfindings.csv impact: ") == RG_BUF_OK &&
+	     put_names(&b, rg_impact_names) &&
+	     rg_buf_printf(&b, "\nsecrets.csv kind: ") == RG_BUF_OK && put_names(&b, rg_secret_kind_names) &&
+	     rg_buf_printf(&b, "\nremediations.csv action, audit-events.csv action: ") == RG_BUF_OK &&
+	     put_names(&b, rg_action_names) &&
+	     rg_buf_printf(&b, "\nlog-reviews.csv log_source: ") == RG_BUF_OK &&
+	     put_names(&b, rg_log_source_names) &&
+	     rg_buf_printf(&b, "\nlog-reviews.csv result: ") == RG_BUF_OK &&
+	     put_names(&b, rg_review_result_names) &&
+	     rg_buf_printf(&b, "\ntimeline.csv event: ") == RG_BUF_OK && put_names(&b, rg_event_names) &&
+	     rg_buf_printf(&b, "\nsignins.csv status: success, failure\n") == RG_BUF_OK;
+	if (!ok) {
+		rg_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+static bool write_file(const char *dir, const char *name, const char *text, size_t n)
+{
+	char *path = rg_asprintf("%s/%s", dir, name);
+	FILE *f = path ? fopen(path, "wb") : NULL;
+	bool ok = f && fwrite(text, 1, n, f) == n;
+	if (f && fclose(f) != 0)
+		ok = false;
+	free(path);
+	return ok;
+}
+
+/* Removes what rg_skeleton_write put into dir (nothing else is there). */
+static void remove_tree(const char *dir)
+{
+	for (int k = -2; k < RG_TABLE_COUNT; k++) {
+		const char *name = k == -2 ? RG_F_MANIFEST
+		                   : k == -1 ? RG_SKELETON_README
+		                             : rg_table_file((enum rg_table_kind)k);
+		char *p = rg_asprintf("%s/%s", dir, name);
+		if (p)
+			unlink(p);
+		free(p);
+	}
+	char *a = rg_asprintf("%s/attachments", dir);
+	if (a)
+		rmdir(a);
+	free(a);
+	rmdir(dir);
+}
+
+static bool is_empty_dir(const char *dir, bool *exists)
+{
+	DIR *d = opendir(dir);
+	*exists = d != NULL || errno != ENOENT;
+	if (!d)
+		return false;
+	struct dirent *e;
+	bool empty = true;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+rg_status rg_skeleton_write(const char *dir, struct rg_diags *diags)
+{
+	bool exists;
+	bool empty = is_empty_dir(dir, &exists);
+	if (exists && !empty) {
+		rg_diag_err(diags, "init.exists", dir, 0, NULL,
+		            "give a new folder name, or empty the folder first",
+		            "already exists and is not an empty folder; nothing was written");
+		return RG_EINPUT;
+	}
+	char *copy = strdup(dir), *copy2 = strdup(dir);
+	char *tmp = copy && copy2 ? rg_asprintf("%s/.%s.XXXXXX", dirname(copy), basename(copy2)) : NULL;
+	free(copy);
+	free(copy2);
+	if (!tmp || !mkdtemp(tmp)) {
+		rg_diag_err(diags, "init.create", dir, 0, NULL, "check that the parent folder exists and is writable",
+		            "cannot be created: %s", strerror(errno));
+		free(tmp);
+		return RG_EENV;
+	}
+	chmod(tmp, 0755);
+	bool ok = write_file(tmp, RG_F_MANIFEST, manifest, sizeof manifest - 1);
+	for (int k = 0; k < RG_TABLE_COUNT && ok; k++) {
+		struct rg_buf b;
+		rg_buf_init(&b, 0);
+		ok = put_csv_header(&b, (enum rg_table_kind)k) &&
+		     write_file(tmp, rg_table_file((enum rg_table_kind)k), b.data, b.len);
+		rg_buf_free(&b);
+	}
+	char *readme = ok ? readme_text() : NULL;
+	ok = ok && readme && write_file(tmp, RG_SKELETON_README, readme, strlen(readme));
+	free(readme);
+	char *att = rg_asprintf("%s/attachments", tmp);
+	ok = ok && att && mkdir(att, 0755) == 0;
+	free(att);
+	/* rename(2) replaces an empty folder, so an existing empty DIR works too. */
+	if (ok && rename(tmp, dir) != 0)
+		ok = false;
+	if (!ok) {
+		rg_diag_err(diags, "init.create", dir, 0, NULL, "check free space and permissions",
+		            "cannot be written: %s", strerror(errno));
+		remove_tree(tmp);
+		free(tmp);
+		return RG_EENV;
+	}
+	free(tmp);
+	return RG_OK;
+}
