@@ -3,6 +3,7 @@
  * the benchmark (bench/run.sh) and for anyone who wants a large input.
  *
  *   rg-genbundle --findings N --signins M --seed S -o OUT.zip
+ *                [--agency-id ID --agency-name NAME] [--outcome mixed|late|compliant]
  *
  * The bundle follows docs/bundle-format.md: manifest.xml with the
  * SHA-256 of every other member, findings.csv (N rows, about 5% with a
@@ -22,7 +23,11 @@
  * temporary file and hashed as it is written, and libzip deflates the files
  * from disk at zip_close; nothing holds more than one row.  The judged
  * result is deliberately mixed (a few late or missing items), as real
- * evidence is, so the report exercises every status.
+ * evidence is, so the report exercises every status.  --outcome late makes
+ * every item done (the late ones stay late: compliant_late), --outcome
+ * compliant every item on time; --agency-id and --agency-name name the
+ * agency (bench/agencies.sh makes many agencies' reports for the roll-up).
+ * The default, mixed, gives the same bytes as before these options existed.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -202,6 +207,12 @@ static const char *const app_clients[] = {"Grants Portal", "Payroll API", "Case 
 
 static char pool[POOL][64];
 
+/* What the generated agency did: mixed (some items late, some never
+ * done), late (all done, some late), compliant (all done in time). */
+enum outcome { OUT_MIXED, OUT_LATE, OUT_COMPLIANT };
+static enum outcome outcome = OUT_MIXED;
+static const char *agency_id = "EXA", *agency_name = "Example Agency";
+
 static void make_pool(void)
 {
 	for (int i = 0; i < POOL; i++) {
@@ -258,8 +269,9 @@ static void write_findings(struct member *fnd, struct member *sec, struct member
 		 * secret was found by reviewing it). */
 		int64_t reviewed = april3 + (int64_t)below(26 * 86400);
 		unsigned r = (unsigned)below(1000);
-		bool empty = !secret && r < 10;
-		if (!secret && r >= 10 && r < 30)
+		bool empty = !secret && r < 10 && outcome == OUT_MIXED;
+		bool late = !secret && r < 30 && !empty && (r >= 10 || outcome == OUT_LATE);
+		if (late && outcome != OUT_COMPLIANT)
 			reviewed = deadline + 3600 + (int64_t)below(9 * 86400);
 		const char *impact = secret ? (chance(300) ? "high" : "moderate")
 		                            : (chance(80) ? "low" : "none");
@@ -310,9 +322,10 @@ static void write_findings(struct member *fnd, struct member *sec, struct member
 
 			/* 90% within the 48-hour window, 7% late, 3% never. */
 			unsigned r2 = (unsigned)below(100);
-			if (r2 >= 97)
+			if (r2 >= 97 && outcome == OUT_MIXED)
 				continue;
-			int64_t done = identified + (r2 < 90 ? 600 + (int64_t)below(40 * 3600)
+			bool on_time = r2 < 90 || outcome == OUT_COMPLIANT;
+			int64_t done = identified + (on_time ? 600 + (int64_t)below(40 * 3600)
 			                                     : 50 * 3600 + (int64_t)below(5 * 86400));
 			const char *who = reviewers[below(6)];
 			putf(rem, "S-%06" PRIu64 ",%s,", sid, first_action[kind]);
@@ -325,7 +338,7 @@ static void write_findings(struct member *fnd, struct member *sec, struct member
 				put_time(rem, done + 120, EDT);
 				putf(rem, ",%s,Entra ID tenant exa.gov,CHG-%06" PRIu64 "\n", who, sid);
 			}
-			if (!in_use && !chance(100)) {
+			if (!in_use && (!chance(100) || outcome != OUT_MIXED)) {
 				putf(rem, "S-%06" PRIu64 ",application_deactivated,", sid);
 				put_time(rem, done + 3600 + (int64_t)below(86400), EDT);
 				putf(rem, ",%s,%s,", who, "Enterprise applications");
@@ -496,13 +509,31 @@ static const char *const member_names[M_COUNT] = {
     "findings.csv", "secrets.csv", "remediations.csv", "log-reviews.csv",
     "timeline.csv", "attachments/impact-analysis.txt", "signins.csv"};
 
+/* An attribute value of the manifest, escaped. */
+static void put_xml(struct member *m, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': puts_(m, "&amp;"); break;
+		case '<': puts_(m, "&lt;"); break;
+		case '"': puts_(m, "&quot;"); break;
+		default: put(m, s, 1);
+		}
+	}
+}
+
 static void write_manifest(struct member *man, struct member *ms, int count)
 {
 	puts_(man,
 	      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	      "<bundle xmlns=\"urn:reportgen:bundle:1\" format=\"1\" directive=\"ED-24-02\"\n"
-	      "        created=\"2024-05-01T17:30:00-04:00\">\n"
-	      "  <agency id=\"EXA\" name=\"Example Agency\" component=\"Office of the CIO\"/>\n"
+	      "        created=\"2024-05-01T17:30:00-04:00\">\n");
+	puts_(man, "  <agency id=\"");
+	put_xml(man, agency_id);
+	puts_(man, "\" name=\"");
+	put_xml(man, agency_name);
+	puts_(man, "\" component=\"Office of the CIO\"/>\n");
+	puts_(man,
 	      "  <contact name=\"Pat Doe\" role=\"CISO\" email=\"ciso@exa.gov\"/>\n"
 	      "  <notification status=\"notified\" received=\"2024-04-02T15:10:00-04:00\"\n"
 	      "                source=\"microsoft\" reference=\"MB-2024-0417\"/>\n"
@@ -552,9 +583,12 @@ static int write_zip(const char *out, struct member *man, struct member *ms, int
 
 static void usage(FILE *f)
 {
-	fputs("usage: rg-genbundle [--findings N] [--signins M] [--seed S] -o OUT.zip\n"
+	fputs("usage: rg-genbundle [--findings N] [--signins M] [--seed S] [--agency-id ID]\n"
+	      "                    [--agency-name NAME] [--outcome mixed|late|compliant] -o OUT.zip\n"
 	      "Writes a valid ED 24-02 evidence bundle with N findings (default 1000) and\n"
-	      "M sign-in rows (default 0: no signins.csv), deterministic from the seed.\n",
+	      "M sign-in rows (default 0: no signins.csv), deterministic from the seed, for\n"
+	      "the agency ID (default EXA, \"Example Agency\"); mixed (the default) leaves some\n"
+	      "items late and some open, late leaves some late, compliant none.\n",
 	      f);
 }
 
@@ -576,6 +610,9 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"findings", required_argument, NULL, 'f'}, {"signins", required_argument, NULL, 's'},
 	    {"seed", required_argument, NULL, 'S'},     {"output", required_argument, NULL, 'o'},
+	    {"agency-id", required_argument, NULL, 'A'},
+	    {"agency-name", required_argument, NULL, 'N'},
+	    {"outcome", required_argument, NULL, 'O'},
 	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -585,11 +622,23 @@ int main(int argc, char **argv)
 		case 's': ok = parse_u64(optarg, &signins); break;
 		case 'S': ok = parse_u64(optarg, &seed); break;
 		case 'o': out = optarg; break;
+		case 'A': agency_id = optarg; break;
+		case 'N': agency_name = optarg; break;
+		case 'O':
+			if (strcmp(optarg, "mixed") == 0)
+				outcome = OUT_MIXED;
+			else if (strcmp(optarg, "late") == 0)
+				outcome = OUT_LATE;
+			else if (strcmp(optarg, "compliant") == 0)
+				outcome = OUT_COMPLIANT;
+			else
+				ok = false;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 		if (!ok) {
-			fprintf(stderr, "rg-genbundle: not a count: %s\n", optarg);
+			fprintf(stderr, "rg-genbundle: not a count or outcome: %s\n", optarg);
 			return 2;
 		}
 	}

@@ -24,7 +24,8 @@ ALLOWED = {
     "sign": {"core"},
     "output": {"core", "results", "views", "sign"},
     "import": {"core", "bundle"},
-    "export": {"core", "results", "sign", "output"},
+    # export/ draws the roll-up PDF with the views' layout engine.
+    "export": {"core", "results", "sign", "output", "views"},
     "cli": None,  # the front end may use every stage
 }
 

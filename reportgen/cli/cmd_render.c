@@ -18,6 +18,7 @@
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/signopts.h"
 #include "core/arena.h"
 #include "core/str.h"
 #include "judge/run.h"
@@ -34,8 +35,8 @@ struct render_opts {
 	size_t n_ca;
 	uint64_t max_report;   /* --max-report-size */
 	const struct rg_template *tpl;
-	bool force, no_sign, batch;
-	struct rg_signer_options sign;
+	bool force, batch;
+	struct rg_cli_sign sign;
 	struct rg_signer *signer;
 	char **dirs;           /* output folder of each bundle */
 	size_t n_dirs;
@@ -58,13 +59,9 @@ static void help(FILE *out)
 	        "  --ca FILE               with --from: first check report.xml's signature against\n"
 	        "                          these trust anchors, and refuse it if it does not verify\n"
 	        "  --max-report-size N     with --from: refuse a report.xml larger than N bytes\n"
-	        "                          (suffixes K, M, G; default 1G)\n"
-	        "  --key FILE              PEM private key of the signer (if encrypted, the passphrase\n"
-	        "                          comes from $REPORTGEN_KEY_PASSPHRASE or --passphrase-file)\n"
-	        "  --cert FILE             PEM certificate of the signer\n"
-	        "  --chain FILE            PEM intermediate certificates\n"
-	        "  --passphrase-file FILE  file holding the key's passphrase\n"
-	        "  --no-sign               write unsigned reports (said on standard error)\n"
+	        "                          (suffixes K, M, G; default 1G)\n");
+	rg_cli_sign_help(out, "the reports");
+	fprintf(out,
 	        "  --template NAME|FILE    PDF template (default: templates/default.xml)\n"
 	        "  --page-size letter|a4   override the template's page size\n"
 	        "  --directive FILE        judge against this definition instead of the installed one\n"
@@ -192,15 +189,10 @@ int rg_cmd_render(int argc, char **argv)
 	rg_limits_default(&o.run.limits);
 	const char *template_name = "default", *page_size = NULL;
 	int jobs = 0;
-	enum { O_KEY = 300, O_CERT, O_CHAIN, O_PASS, O_NOSIGN, O_TEMPLATE, O_PAGE, O_DIRECTIVE,
-	       O_FORCE, O_FROM, O_CA, O_MAX_REPORT };
+	enum { O_TEMPLATE = 300, O_PAGE, O_DIRECTIVE, O_FORCE, O_FROM, O_CA, O_MAX_REPORT };
 	struct option longopts[16 + 32] = {
 	    {"output", required_argument, NULL, 'o'},
-	    {"key", required_argument, NULL, O_KEY},
-	    {"cert", required_argument, NULL, O_CERT},
-	    {"chain", required_argument, NULL, O_CHAIN},
-	    {"passphrase-file", required_argument, NULL, O_PASS},
-	    {"no-sign", no_argument, NULL, O_NOSIGN},
+	    RG_CLI_SIGN_OPTIONS,
 	    {"template", required_argument, NULL, O_TEMPLATE},
 	    {"page-size", required_argument, NULL, O_PAGE},
 	    {"directive", required_argument, NULL, O_DIRECTIVE},
@@ -220,11 +212,6 @@ int rg_cmd_render(int argc, char **argv)
 			help(stdout);
 			return 0;
 		case 'o': o.outdir = optarg; break;
-		case O_KEY: o.sign.key_path = optarg; break;
-		case O_CERT: o.sign.cert_path = optarg; break;
-		case O_CHAIN: o.sign.chain_path = optarg; break;
-		case O_PASS: o.sign.passphrase_file = optarg; break;
-		case O_NOSIGN: o.no_sign = true; break;
 		case O_TEMPLATE: template_name = optarg; break;
 		case O_PAGE: page_size = optarg; break;
 		case O_DIRECTIVE: o.run.directive_path = optarg; break;
@@ -244,6 +231,8 @@ int rg_cmd_render(int argc, char **argv)
 				return rg_cli_usage_error("render", "-j wants a positive number, not \"%s\"", optarg);
 			break;
 		default:
+			if (rg_cli_sign_option(&o.sign, c, optarg))
+				break;
 			if (c >= RG_CLI_LIMIT_BASE) {
 				if (!rg_cli_limit_set(&o.run.limits, c, optarg))
 					return 2;
@@ -264,12 +253,8 @@ int rg_cmd_render(int argc, char **argv)
 		return rg_cli_usage_error("render", "give the output folder with -o DIR");
 	if (page_size && strcmp(page_size, "letter") != 0 && strcmp(page_size, "a4") != 0)
 		return rg_cli_usage_error("render", "--page-size is letter or a4, not \"%s\"", page_size);
-	bool any_key = o.sign.key_path || o.sign.cert_path || o.sign.chain_path || o.sign.passphrase_file;
-	if (o.no_sign && any_key)
-		return rg_cli_usage_error("render", "--no-sign and signing options exclude each other");
-	if (!o.no_sign && (!o.sign.key_path || !o.sign.cert_path))
-		return rg_cli_usage_error("render",
-		                          "give --key and --cert to sign the reports, or --no-sign to write them unsigned");
+	if (rg_cli_sign_check(&o.sign, "render", "the reports"))
+		return 2;
 	o.batch = argc - optind > 1;
 
 	struct rg_arena arena;
@@ -281,17 +266,15 @@ int rg_cmd_render(int argc, char **argv)
 	if (st == RG_OK)
 		st = rg_template_load(&tpl, template_name, page_size, &arena, &diags);
 	o.tpl = tpl;
-	if (st == RG_OK && !o.no_sign) {
-		o.sign.signing_time_ms = o.run.generated_ms;
-		st = rg_signer_load(&o.signer, &o.sign, &diags);
-	}
+	if (st == RG_OK)
+		st = rg_cli_sign_load(&o.signer, &o.sign, o.run.generated_ms, &diags);
 	if (st == RG_OK && !o.from)
 		st = plan_dirs(&o, argv + optind, (size_t)(argc - optind), &diags);
 	rg_cli_print_diags("render", &diags);
 	rg_diags_free(&diags);
 	int rc = (int)st;
 	if (st == RG_OK) {
-		if (o.no_sign)
+		if (o.sign.no_sign)
 			fprintf(stderr, "reportgen render: --no-sign: the reports are NOT signed\n");
 		if (o.from) {
 			rc = render_from(&o);

@@ -27,6 +27,7 @@
 static void usage(FILE *out)
 {
 	fputs("usage: reportgen verify FILE... [--ca FILE]...\n"
+	      "       reportgen verify EXPORT.sig [--content EXPORT] [--ca FILE]...\n"
 	      "\n"
 	      "Checks the signature of each report (report.pdf, summary.pdf, report.xml):\n"
 	      "that it is intact, covers every byte of the file, was made with SHA-256 or\n"
@@ -35,9 +36,12 @@ static void usage(FILE *out)
 	      "A .pdf must be a PDF and a .xml an XML report; a report.xml must be exactly\n"
 	      "what reportgen writes (no comments, no processing instructions, nothing\n"
 	      "unsigned inside ds:Signature).  Each refusal names what failed.\n"
+	      "A FILE named *.sig is the detached signature of an export, checked over the\n"
+	      "file of the same name without .sig, or over --content FILE.\n"
 	      "\n"
 	      "  --ca FILE   PEM certificates to trust (e.g. samples/pki/root.pem); may be\n"
 	      "              repeated; a folder of PEM files also works\n"
+	      "  --content FILE  the file a detached signature is for (one FILE.sig only)\n"
 	      "  -h, --help  show this help\n"
 	      "\n"
 	      "Without --ca, the trust store named by REPORTGEN_CA (a PEM file or a folder)\n"
@@ -100,10 +104,11 @@ int rg_cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"ca", required_argument, NULL, 'c'},
+	    {"content", required_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *ca[MAX_CA];
+	const char *ca[MAX_CA], *content = NULL;
 	size_t nca = 0;
 	int c;
 	optind = 1;
@@ -117,6 +122,9 @@ int rg_cmd_verify(int argc, char **argv)
 				return 2;
 			}
 			ca[nca++] = optarg;
+			break;
+		case 'C':
+			content = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -132,6 +140,10 @@ int rg_cmd_verify(int argc, char **argv)
 	if (optind >= argc) {
 		fprintf(stderr, "reportgen verify: no FILE given\n");
 		usage(stderr);
+		return 2;
+	}
+	if (content && argc - optind != 1) {
+		fprintf(stderr, "reportgen verify: --content goes with one signature FILE\n");
 		return 2;
 	}
 	const char *env = getenv("REPORTGEN_CA");
@@ -154,7 +166,9 @@ int rg_cmd_verify(int argc, char **argv)
 		struct rg_diags diags;
 		struct rg_verify_result res;
 		rg_diags_init(&diags);
-		rg_status st = rg_verify_file(&res, argv[i], trust, &diags);
+		rg_status st = content || rg_verify_is_detached(argv[i])
+		                   ? rg_verify_detached(&res, argv[i], content, trust, &diags)
+		                   : rg_verify_file(&res, argv[i], trust, &diags);
 		int code;
 		if (st == RG_OK) {
 			code = print_result(argv[i], &res);

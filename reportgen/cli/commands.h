@@ -16,5 +16,7 @@ int rg_cmd_pack(int argc, char **argv);
 int rg_cmd_diff(int argc, char **argv);
 int rg_cmd_init(int argc, char **argv);
 int rg_cmd_import(int argc, char **argv);
+int rg_cmd_export(int argc, char **argv);
+int rg_cmd_rollup(int argc, char **argv);
 
 #endif

@@ -29,6 +29,8 @@ static const struct {
 	{"init", rg_cmd_init, "write a bundle folder to fill in (manifest, CSV headers, README)"},
 	{"import", rg_cmd_import, "convert Microsoft sign-in and audit exports to bundle CSV files"},
 	{"diff", rg_cmd_diff, "compare two report.xml files: what changed, what regressed"},
+	{"export", rg_cmd_export, "write a report.xml as OSCAL assessment results, POA&M or an action plan"},
+	{"rollup", rg_cmd_rollup, "roll up many agencies' signed report.xml into rollup.pdf and rollup.csv"},
 };
 
 static void usage(FILE *out)

@@ -29,23 +29,30 @@ const char *const rg_view_files[] = {"report.xml", "report.pdf", "summary.pdf", 
 
 #define STAGE_TAG ".reportgen-"
 
-static bool is_view_file(const char *name, unsigned views)
+static bool in_set(const char *name, const char *const *files)
 {
-	for (int k = 0; k < RG_VIEW_COUNT; k++)
-		if (((views >> k) & 1) && strcmp(name, rg_view_files[k]) == 0)
-			return true;
-	return false;
+	int k;
+	return rg_str_in(name, files, &k);
 }
 
-rg_status rg_outputs_check(const char *dir, unsigned views, bool force, struct rg_diags *diags)
+/* The file names of a set of views, NULL-terminated. */
+static void view_names(const char *names[RG_VIEW_COUNT + 1], unsigned views)
+{
+	size_t n = 0;
+	for (int k = 0; k < RG_VIEW_COUNT; k++)
+		if ((views >> k) & 1)
+			names[n++] = rg_view_files[k];
+	names[n] = NULL;
+}
+
+rg_status rg_outputs_check_files(const char *dir, const char *const *files, bool force,
+                                 struct rg_diags *diags)
 {
 	if (force)
 		return RG_OK;
 	rg_status st = RG_OK;
-	for (int k = 0; k < RG_VIEW_COUNT; k++) {
-		if (!((views >> k) & 1))
-			continue;
-		char *path = rg_asprintf("%s/%s", dir, rg_view_files[k]);
+	for (size_t k = 0; files[k]; k++) {
+		char *path = rg_asprintf("%s/%s", dir, files[k]);
 		if (path && access(path, F_OK) == 0) {
 			rg_diag_err(diags, "output.exists", path, 0, NULL,
 			            "give --force to replace it, or choose another -o folder",
@@ -55,6 +62,13 @@ rg_status rg_outputs_check(const char *dir, unsigned views, bool force, struct r
 		free(path);
 	}
 	return st;
+}
+
+rg_status rg_outputs_check(const char *dir, unsigned views, bool force, struct rg_diags *diags)
+{
+	const char *names[RG_VIEW_COUNT + 1];
+	view_names(names, views);
+	return rg_outputs_check_files(dir, names, force, diags);
 }
 
 char *rg_output_dir_name(const char *bundle_path, struct rg_diags *diags)
@@ -139,7 +153,7 @@ static void remove_stale(const char *in, const char *prefix)
 /* What DIR is now, which decides how the set goes in. */
 enum target { T_NEW, T_EMPTY, T_ONLY_OUTPUTS, T_SHARED, T_BAD };
 
-static enum target examine(const char *dir, unsigned views)
+static enum target examine(const char *dir, const char *const *files)
 {
 	struct stat st;
 	if (lstat(dir, &st) != 0)
@@ -159,7 +173,7 @@ static enum target examine(const char *dir, unsigned views)
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		any = true;
-		foreign = foreign || !is_view_file(e->d_name, views);
+		foreign = foreign || !in_set(e->d_name, files);
 	}
 	closedir(d);
 	return !any ? T_EMPTY : foreign ? T_SHARED : T_ONLY_OUTPUTS;
@@ -175,10 +189,11 @@ static bool fsync_path(const char *path, int flags)
 	return ok;
 }
 
-/* Writes and signs every view of the set into the staging folder. */
-static rg_status write_views(const struct rg_output_request *req, const char *stage,
-                             struct rg_diags *diags)
+/* Writes and signs every view of the set into the staging folder (the
+ * write function of rg_outputs_write's set). */
+static rg_status write_views(const char *stage, void *ctx, struct rg_diags *diags)
 {
+	const struct rg_output_request *req = ctx;
 	char *path[RG_VIEW_COUNT] = {0};
 	rg_status st = RG_OK;
 	for (int k = 0; k < RG_VIEW_COUNT && st == RG_OK; k++)
@@ -223,43 +238,54 @@ static rg_status write_views(const struct rg_output_request *req, const char *st
 			if (path[k])
 				st = rg_sign_pdf(req->signer, path[k], diags);
 	}
-	for (int k = 0; k < RG_VIEW_COUNT; k++) {
-		if (st == RG_OK && path[k] && !fsync_path(path[k], O_RDONLY)) {
-			rg_diag_err(diags, "output.write", path[k], 0, NULL, "check free space",
+	for (int k = 0; k < RG_VIEW_COUNT; k++)
+		free(path[k]);
+	return st;
+}
+
+/* Every file of the set, written by set->write, flushed to disk. */
+static rg_status write_set(const struct rg_output_set *set, const char *stage,
+                           struct rg_diags *diags)
+{
+	rg_status st = set->write(stage, set->ctx, diags);
+	for (size_t k = 0; st == RG_OK && set->files[k]; k++) {
+		char *path = rg_asprintf("%s/%s", stage, set->files[k]);
+		if (!path) {
+			st = RG_EENV;
+		} else if (!fsync_path(path, O_RDONLY)) {
+			rg_diag_err(diags, "output.write", path, 0, NULL, "check free space",
 			            "cannot flush to disk: %s", strerror(errno));
 			st = RG_EENV;
 		}
-		free(path[k]);
+		free(path);
 	}
 	return st;
 }
 
 /* The fallback of outputs.h, step 3: file by file into a shared folder. */
-static rg_status commit_files(const struct rg_output_request *req, const char *stage,
+static rg_status commit_files(const struct rg_output_set *set, const char *stage,
                               const char *dir, struct rg_diags *diags)
 {
-	bool moved[RG_VIEW_COUNT] = {false};
+	size_t moved = 0;
 	rg_status st = RG_OK;
-	for (int k = 0; k < RG_VIEW_COUNT && st == RG_OK; k++) {
-		if (!((req->views >> k) & 1))
-			continue;
-		char *from = rg_asprintf("%s/%s", stage, rg_view_files[k]);
-		char *to = rg_asprintf("%s/%s", dir, rg_view_files[k]);
-		st = from && to ? rg_rename_into_place(from, to, req->force, diags) : RG_EENV;
-		moved[k] = st == RG_OK;
+	for (size_t k = 0; set->files[k] && st == RG_OK; k++) {
+		char *from = rg_asprintf("%s/%s", stage, set->files[k]);
+		char *to = rg_asprintf("%s/%s", dir, set->files[k]);
+		st = from && to ? rg_rename_into_place(from, to, set->force, diags) : RG_EENV;
+		if (st == RG_OK)
+			moved = k + 1;
 		free(from);
 		free(to);
 	}
-	if (st != RG_OK && !req->force)
+	if (st != RG_OK && !set->force)
 		/* Take back what this run already moved: the folder keeps no
 		 * partial set of ours. */
-		for (int k = 0; k < RG_VIEW_COUNT; k++)
-			if (moved[k]) {
-				char *to = rg_asprintf("%s/%s", dir, rg_view_files[k]);
-				if (to)
-					unlink(to);
-				free(to);
-			}
+		for (size_t k = 0; k < moved; k++) {
+			char *to = rg_asprintf("%s/%s", dir, set->files[k]);
+			if (to)
+				unlink(to);
+			free(to);
+		}
 	return st;
 }
 
@@ -318,10 +344,10 @@ static rg_status commit_folder(const char *stage, const char *dir, enum target t
 	return RG_OK;
 }
 
-rg_status rg_outputs_write(const struct rg_output_request *req, const char *dir,
-                           struct rg_diags *diags)
+rg_status rg_outputs_commit(const struct rg_output_set *set, const char *dir,
+                            struct rg_diags *diags)
 {
-	rg_status st = rg_outputs_check(dir, req->views, req->force, diags);
+	rg_status st = rg_outputs_check_files(dir, set->files, set->force, diags);
 	if (st != RG_OK)
 		return st;
 	char *copy = strdup(dir), *copy2 = strdup(dir);
@@ -335,14 +361,14 @@ rg_status rg_outputs_write(const struct rg_output_request *req, const char *dir,
 		st = RG_EENV;
 		goto done;
 	}
-	int err = make_dirs(parent);
+	int err = make_dirs(set->in_place ? dir : parent);
 	if (err) {
 		rg_diag_err(diags, "output.dir", parent, 0, NULL, "give -o a folder that can be created",
 		            "cannot be created: %s", strerror(err));
 		st = RG_EENV;
 		goto done;
 	}
-	enum target t = examine(dir, req->views);
+	enum target t = examine(dir, set->files);
 	if (t == T_BAD) {
 		rg_diag_err(diags, "output.dir", dir, 0, NULL, "give -o a folder",
 		            "cannot be used as the output folder: %s",
@@ -352,7 +378,7 @@ rg_status rg_outputs_write(const struct rg_output_request *req, const char *dir,
 	}
 	/* Without force, a folder holding only outputs is handled like a
 	 * shared one: rg_outputs_check found none of this set there. */
-	if (t == T_ONLY_OUTPUTS && !req->force)
+	if ((t == T_ONLY_OUTPUTS && !set->force) || (set->in_place && t != T_BAD))
 		t = T_SHARED;
 	bool inside = t == T_SHARED;
 	const char *home = inside ? dir : parent;
@@ -379,11 +405,11 @@ rg_status rg_outputs_write(const struct rg_output_request *req, const char *dir,
 	umask(mask);
 	chmod(stage, 0777 & ~mask);
 
-	st = write_views(req, stage, diags);
+	st = write_set(set, stage, diags);
 	if (st == RG_OK)
 		st = fsync_path(stage, O_RDONLY | O_DIRECTORY) ? RG_OK : RG_EENV;
 	if (st == RG_OK)
-		st = inside ? commit_files(req, stage, dir, diags)
+		st = inside ? commit_files(set, stage, dir, diags)
 		            : commit_folder(stage, dir, t, parent, prefix, diags);
 	if (st == RG_OK) {
 		fsync_path(home, O_RDONLY | O_DIRECTORY);
@@ -404,4 +430,13 @@ done:
 	free(parent);
 	free(base);
 	return st;
+}
+
+rg_status rg_outputs_write(const struct rg_output_request *req, const char *dir,
+                           struct rg_diags *diags)
+{
+	const char *names[RG_VIEW_COUNT + 1];
+	view_names(names, req->views);
+	struct rg_output_set set = {names, req->force, false, write_views, (void *)req};
+	return rg_outputs_commit(&set, dir, diags);
 }

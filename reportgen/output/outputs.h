@@ -25,6 +25,10 @@
  * run into the same DIR removes it.  Without force an existing output is
  * never replaced (checked first by rg_outputs_check, and again by the
  * rename itself).
+ *
+ * The mechanism is rg_outputs_commit, for any set of named files: the
+ * views of a results model (rg_outputs_write), an export and its detached
+ * signature, the roll-up's PDF and CSV (export/export.h).
  */
 #ifndef RG_OUTPUTS_H
 #define RG_OUTPUTS_H
@@ -60,6 +64,30 @@ struct rg_output_request {
 /* Before any work: without force, refuses (RG_EINPUT, one diagnostic per
  * file) when an output of the set already exists in dir. */
 rg_status rg_outputs_check(const char *dir, unsigned views, bool force, struct rg_diags *diags);
+
+/* Any set of files committed as above.  write makes every file of files
+ * (NULL-terminated plain names, no '/') inside the staging folder stage,
+ * complete; the files are then flushed and switched into DIR together.
+ * in_place: DIR is a folder of the user's that holds other files too (an
+ * export's -o FILE names a file in it): the staging folder is always made
+ * inside DIR (created if missing) and the files renamed in one by one, the
+ * fallback of step 3, so DIR itself is never replaced. */
+struct rg_output_set {
+	const char *const *files;
+	bool force;
+	bool in_place;
+	rg_status (*write)(const char *stage, void *ctx, struct rg_diags *diags);
+	void *ctx;
+};
+
+/* rg_outputs_check for a set of names. */
+rg_status rg_outputs_check_files(const char *dir, const char *const *files, bool force,
+                                 struct rg_diags *diags);
+
+/* Writes (through set->write) and commits the set; on failure nothing of
+ * this run is left, and what DIR held before is untouched. */
+rg_status rg_outputs_commit(const struct rg_output_set *set, const char *dir,
+                            struct rg_diags *diags);
 
 /* Writes, signs and commits the set (see above).  On failure nothing of
  * this run is left, and what DIR held before is untouched. */

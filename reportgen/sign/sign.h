@@ -114,4 +114,22 @@ struct rg_verify_result {
 rg_status rg_verify_file(struct rg_verify_result *res, const char *path,
                          const struct rg_trust *trust, struct rg_diags *diags);
 
+/* Detached signatures of exports (sign_detached.c): a DER CMS SignedData
+ * over every byte of content_path, written to sig_path (in the caller's
+ * staging folder).  `openssl cms -verify -binary -inform DER -in SIG
+ * -content FILE` accepts it. */
+rg_status rg_sign_detached(const struct rg_signer *s, const char *content_path,
+                           const char *sig_path, struct rg_diags *diags);
+
+/* Is path a detached signature by its name (FILE.sig)? */
+bool rg_verify_is_detached(const char *path);
+
+/* Verifies the detached signature sig_path (DER or PEM) over content_path,
+ * or, when that is NULL, over sig_path without its ".sig".  Verdicts and
+ * statuses as rg_verify_file's; never RG_VERIFY_PARTIAL: the signature is
+ * over the whole content by construction. */
+rg_status rg_verify_detached(struct rg_verify_result *res, const char *sig_path,
+                             const char *content_path, const struct rg_trust *trust,
+                             struct rg_diags *diags);
+
 #endif

@@ -48,6 +48,19 @@ bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t);
 /* An ASN1_TIME as seconds since the epoch. */
 bool rg_x509_time_epoch(int64_t *out, const ASN1_TIME *t);
 
+/* The bytes a signature covers, in up to three pieces (a PDF's two
+ * ranges around the update; a detached signature's whole file). */
+struct rg_cms_pieces {
+	const unsigned char *p[3];
+	size_t n[3];
+};
+
+/* A detached CMS SignedData over the pieces, DER-encoded into *der
+ * (OPENSSL_free): SHA-256, our signingTime, ESS signing-certificate-v2,
+ * the chain embedded (sign_pdf.c; sign_detached.c uses it too). */
+bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
+                 unsigned char **der, int *der_len);
+
 /* May cert sign a report?  Not a CA certificate; a keyUsage extension with
  * digitalSignature or nonRepudiation; an extendedKeyUsage, when present,
  * naming document signing (docs/signing.md lists the accepted purposes).
@@ -89,6 +102,22 @@ rg_status rg_sigfile_open(struct rg_sigfile *f, const char *path, uint64_t max, 
 void rg_sigfile_too_large(const char *path, uint64_t size, uint64_t max, const char *kind,
                           const char *code_prefix, struct rg_diags *diags);
 void rg_sigfile_close(struct rg_sigfile *f);
+
+/* The signed bytes of a CMS signature being verified: data[r[0]..r[0]+r[1])
+ * and data[r[2]..r[2]+r[3]) (a PDF's two ranges; a detached signature's
+ * whole file is {0, len, len, 0}). */
+struct rg_cms_ranges {
+	const char *data;
+	size_t r[4];
+};
+
+/* Checks a DER CMS SignedData (der, dn bytes: zero padding after it is
+ * allowed) over the ranges as RFC 5652 asks and as reportgen signs (id-data,
+ * detached, one signer, SHA-256 or stronger, content-type, message-digest,
+ * signing-time and ESS signing-certificate-v2, nothing unsigned), then the
+ * signer (rg_verify_signer).  verify.c; sign_detached.c uses it too. */
+void rg_verify_cms(struct rg_verify_result *res, const unsigned char *der, size_t dn,
+                   const struct rg_cms_ranges *rg, const struct rg_trust *trust);
 
 /* The PDF half of rg_verify_file (verify.c) on the file's bytes; res must be
  * zeroed by the caller.  Exposed for the fuzz targets. */

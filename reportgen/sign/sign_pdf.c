@@ -45,17 +45,11 @@
 #define EC_CONTENTS_MARGIN 8
 #define BYTERANGE_WIDTH 44
 
-/* The signed bytes, in up to three pieces: the original file and the
+/* The signed bytes of a PDF are three pieces: the original file and the
  * update around its /Contents string.  Streamed into the CMS digest, so the
  * file is never copied whole to sign it. */
-struct pieces {
-	const unsigned char *p[3];
-	size_t n[3];
-};
-
-/* A detached CMS SignedData over the pieces, DER-encoded into *der. */
-static bool make_cms(const struct rg_signer *s, const struct pieces *content,
-                     unsigned char **der, int *der_len)
+bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
+                 unsigned char **der, int *der_len)
 {
 	const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
 	bool ok = false;
@@ -228,8 +222,8 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	/* The reservation: a real signature with the same key, certificates
 	 * and attributes over stand-in content has the final size, give or
 	 * take ECDSA's few bytes. */
-	const struct pieces nothing = {{NULL, NULL, NULL}, {0, 0, 0}};
-	if (!make_cms(s, &nothing, &der, &der_len)) {
+	const struct rg_cms_pieces nothing = {{NULL, NULL, NULL}, {0, 0, 0}};
+	if (!rg_cms_sign(s, &nothing, &der, &der_len)) {
 		rg_diag_err(diags, "sign.cms", path, 0, NULL, NULL,
 		            "OpenSSL could not make a CMS signature with this key");
 		goto fail;
@@ -332,11 +326,11 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 		goto fail;
 	memcpy(u.b.data + u.byterange_at, br, (size_t)brn);
 
-	const struct pieces signed_bytes = {
+	const struct rg_cms_pieces signed_bytes = {
 	    {(const unsigned char *)data, (const unsigned char *)u.b.data,
 	     (const unsigned char *)u.b.data + u.contents_at + u.contents_len},
 	    {len, u.contents_at, u.b.len - u.contents_at - u.contents_len}};
-	if (!make_cms(s, &signed_bytes, &der, &der_len)) {
+	if (!rg_cms_sign(s, &signed_bytes, &der, &der_len)) {
 		rg_diag_err(diags, "sign.cms", path, 0, NULL, NULL,
 		            "OpenSSL could not make a CMS signature with this key");
 		goto fail;

@@ -278,14 +278,8 @@ static X509 *cms_signer_cert(CMS_SignerInfo *si, STACK_OF(X509) * certs)
 	return NULL;
 }
 
-struct ranges {
-	const char *data;
-	size_t r[4];
-};
-
-/* The CMS, everything but the signer and its chain. */
-static void check_cms(struct rg_verify_result *res, const unsigned char *der, size_t dn,
-                      const struct ranges *rg, const struct rg_trust *trust)
+void rg_verify_cms(struct rg_verify_result *res, const unsigned char *der, size_t dn,
+                   const struct rg_cms_ranges *rg, const struct rg_trust *trust)
 {
 	const unsigned char *dp = der;
 	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &dp, (long)dn);
@@ -508,8 +502,8 @@ void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t 
 		}
 		der[i / 2] = (unsigned char)(hi << 4 | lo);
 	}
-	const struct ranges rg = {data, {r[0], r[1], r[2], r[3]}};
-	check_cms(res, der, hexn / 2, &rg, trust);
+	const struct rg_cms_ranges rg = {data, {r[0], r[1], r[2], r[3]}};
+	rg_verify_cms(res, der, hexn / 2, &rg, trust);
 	free(der);
 }
 
