@@ -37,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/text.h"
 #include "import/internal.h"
 
 enum { MODE_DETECT, MODE_JSON, MODE_CSV, MODE_DEAD };
@@ -232,6 +233,28 @@ static void write_line(struct rg_importer *imp)
 	}
 }
 
+/* The character rules the bundle reader applies to the same column
+ * (core/text.h), so that nothing the importer writes is refused when the
+ * bundle is read: no field may hold what the reports cannot store (C0
+ * controls, noncharacters), and the account column follows the
+ * identifier rules (no bidi or invisible characters, NFC). */
+static bool checked_like_the_bundle(struct rg_importer *imp, uint32_t line, const char *col,
+                                    const char *v, size_t n)
+{
+	uint32_t cp;
+	size_t at = rg_text_find_unstorable(v, n, &cp);
+	if (at < n) {
+		char name[128];
+		rg_text_describe(name, sizeof name, cp);
+		rg_imp_err(imp, line, col, "remove the character from the export, or fix the record",
+		           "holds %s, which a bundle cannot hold", name);
+		return false;
+	}
+	if (strcmp(col, "user_principal_name") == 0)
+		return rg_text_check_id(imp->diags, imp->file, line, col, "account", v, n);
+	return true;
+}
+
 void rg_imp_emit(struct rg_importer *imp, uint32_t line, const struct rg_imp_row *row)
 {
 	const char *const *cols = columns(imp);
@@ -244,6 +267,8 @@ void rg_imp_emit(struct rg_importer *imp, uint32_t line, const struct rg_imp_row
 		if (!rg_utf8_valid(v, row->n[i])) {
 			rg_imp_err(imp, line, cols[i], "remove the NUL character or the invalid bytes",
 			           "holds a NUL character or invalid UTF-8 for %s", cols[i]);
+			ok = false;
+		} else if (!checked_like_the_bundle(imp, line, cols[i], v, row->n[i])) {
 			ok = false;
 		} else if (row->n[i] > imp->opt.limits.field_length) {
 			rg_imp_err(imp, line, cols[i], "raise --max-field-length if the data is genuine",
