@@ -37,6 +37,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -53,6 +54,25 @@
 /* One page's content stream, decompressed; cairo's are a few hundred KB. */
 #define CONTENT_MAX ((size_t)256 << 20)
 #define PAGE_TREE_DEPTH 32
+
+
+/* A decimal number at p, read no further than end (the file is mapped, not
+ * NUL-terminated: strtol could read past it); *after is the first byte not
+ * read, p itself when there is no digit.  -1 when it overflows a long. */
+static long digits(const char *p, const char *end, const char **after)
+{
+	long v = 0;
+	const char *q = p;
+	for (; q < end && *q >= '0' && *q <= '9'; q++) {
+		if (v > (LONG_MAX - (*q - '0')) / 10) {
+			*after = q;
+			return -1;
+		}
+		v = v * 10 + (*q - '0');
+	}
+	*after = q;
+	return v;
+}
 
 static rg_status fail(struct rg_diags *diags, const char *path, const char *what)
 {
@@ -622,8 +642,8 @@ static bool write_link(struct post *ps, struct out *o, long num, struct rg_span 
 	    starts(uri.p, uri.p + uri.n, scheme)) {
 		const char *file = uri.p + strlen(scheme), *close = uri.p + uri.n - 1;
 		const char *hash = memchr(file, '#', (size_t)(close - file));
-		char *num_end = NULL;
-		long page = hash ? strtol(hash + 1, &num_end, 10) : 0;
+		const char *num_end = NULL;
+		long page = hash ? digits(hash + 1, close, &num_end) : 0;
 		if (!hash || hash == file || page < 1 || num_end != close ||
 		    memchr(file, '\\', (size_t)(hash - file)))
 			return (ps->why = "a malformed link into another file"), false;
@@ -888,8 +908,8 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 		size_t at = (size_t)(p - map);
 		if (at - released >= RELEASE_STEP)
 			released = release(map, size, at);
-		char *end;
-		long num = strtol(p, &end, 10);
+		const char *end;
+		long num = digits(p, xref, &end);
 		struct obj ob;
 		if (end == p || num <= 0 || num >= doc.size || doc.off[num] != at ||
 		    !get_obj(&doc, num, &ob)) {
