@@ -227,6 +227,11 @@ double rg_pdoc_table_row_height(struct rg_pdoc *d, struct rg_ptable *tb,
                                 const struct rg_pcell *cells);
 void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_pcell *cells);
 void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb);
+/* Height of the table's header and of its first row (first may be NULL):
+ * what a heading above it keeps with itself, so that neither the heading
+ * nor the header row stands alone at a page foot.  Sets the columns as
+ * rg_pdoc_table_begin does. */
+double rg_pdoc_table_lead(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_pcell *first);
 
 /* Structure tags and reading aids; no-ops in the dry pass. */
 void rg_pdoc_tag(struct rg_pdoc *d, const char *name, const char *attrs);
