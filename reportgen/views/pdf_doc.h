@@ -49,8 +49,9 @@ enum rg_pfont {
 enum rg_palign { RG_A_LEFT, RG_A_RIGHT, RG_A_CENTER };
 
 #define RG_PDOC_MAX_VARS 48
-#define RG_PTABLE_MAX_COLS 8
+#define RG_PTABLE_MAX_COLS 9 /* three groups of three: the compact rows of report.pdf */
 #define RG_PDOC_RING 16
+#define RG_PDOC_TOC_MAX 64
 /* A link to page N of another PDF is written as the URI
  * "reportgen-goto:FILE#N" and made a GoToR action by rg_pdf_post_process. */
 #define RG_PDF_GOTO_SCHEME "reportgen-goto:"
@@ -98,6 +99,12 @@ struct rg_pdoc {
 	bool in_field;    /* rg_pdoc_field is tagging its own row */
 	char **link_alt;  /* /Contents of each link annotation, in drawing order */
 	size_t n_links, cap_links;
+
+	/* The contents page of report.pdf: the page of each entry, recorded by
+	 * the measuring pass in the order the entries come, read by the
+	 * drawing pass (pdf_report.c). */
+	int toc_pages[RG_PDOC_TOC_MAX];
+	size_t toc_at;
 };
 
 /* One column of a table: share of the width, font, alignment. */

@@ -254,6 +254,8 @@ char *rg_pdf_reword(const char *s, int offset, const char *strip)
 		size_t n = strlen(strip);
 		if (strncmp(s, strip, n) == 0 && s[n] == ':' && s[n + 1] == ' ')
 			s += n + 2;
+		else if (strncmp(s, strip, n) == 0 && s[n] == ' ' && s[n + 1] != '(')
+			s += n + 1; /* "email E-11 reviewed after the deadline" */
 	}
 	struct rg_buf b;
 	rg_buf_init(&b, 0);

@@ -60,8 +60,8 @@ char *rg_pdf_dn_attr(const char *dn, const char *attr);
 
 /* s with every RFC 3339 instant written as rg_pdf_when in the zone offset
  * and every ISO 8601 duration as rg_pdf_duration_words.  When strip is
- * given and s starts with it followed by ": ", that prefix goes (a reason
- * that repeats the subject printed beside it).  Malloc'd; NULL when out
+ * given and s starts with it followed by ": " or by a space and a word,
+ * that prefix goes (a reason that repeats the subject printed beside it).  Malloc'd; NULL when out
  * of memory. */
 char *rg_pdf_reword(const char *s, int offset, const char *strip);
 

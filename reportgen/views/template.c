@@ -66,7 +66,7 @@ static const char *const key_ids[RG_T_COUNT] = {
 	"scope.rules", "scope.limits", "scope.times", "cover.times",
 	"items.attention", "items.satisfied", "col.done", "col.note",
 	"signer.signed-at", "signer.validity", "signer.validity-value",
-	"legend.due",
+	"legend.due", "col.section", "col.page", "deadline.window",
 };
 
 static const char *const colour_ids[RG_C_COUNT] = {

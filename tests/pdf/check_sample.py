@@ -157,9 +157,14 @@ def main():
 
         # Each link says where it goes: the section of its action.
         actions = [(a.get("id"), a.get("title")) for a in xml.iter(NS + "action")]
+        # The contents (each section, each action's section), then the
+        # table of actions.
         links = pdfua.link_contents(os.path.join(d1, "report.pdf"))
-        check(links == [f"{i} {t}" for i, t in actions],
-              f"report.pdf: link descriptions {links[:3]}... are not the actions' headings")
+        heads = [f"{i} {t}" for i, t in actions]
+        check(links[-len(heads):] == heads,
+              f"report.pdf: link descriptions {links[-3:]}... are not the actions' headings")
+        check(all(h in links[:-len(heads)] for h in heads) and "Actions in detail" in links,
+              f"report.pdf: the contents' links {links[:3]}... do not name every section")
         # The summary links each action that is not done (its "What must
         # happen" row) to its section.
         links = pdfua.link_contents(os.path.join(d1, "summary.pdf"))
@@ -171,7 +176,10 @@ def main():
               f"summary.pdf: link descriptions {links[:3]}... do not name the sections "
               f"of the actions not done")
 
-        at = 0
+        # The sections of the actions, after the contents and the table of
+        # actions that name them too.
+        at = text.find("Actions in detail", text.find("Actions in detail") + 1)
+        check(at > 0, "report.pdf: no \"Actions in detail\" section")
         for action in xml.iter(NS + "action"):
             aid, status = action.get("id"), action.get("status")
             items = action.findall(NS + "item")

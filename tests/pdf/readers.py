@@ -69,7 +69,7 @@ def pages_of(args, path):
 def page_elements(path):
     """For each page, the text of its content elements in drawing order."""
     pdf = pikepdf.open(path)
-    return [[mc[k].replace("\xa0", " ") for k in sorted(mc)]
+    return [[mc[k].replace("\xa0", " ").translate(pdfua.LIGATURES) for k in sorted(mc)]
             for mc, _, _ in pdfua.page_texts(pdf, drawn=True)]
 
 
@@ -126,16 +126,51 @@ def check_summary_items(xml, summary_text, report_text, what):
           f"{what}: the summary leaves items out although they fit")
 
 
+def element_pages(path, texts):
+    """The last page (1-based) on which each of texts is a content element:
+    a section heading comes after its entry in the contents."""
+    found = {}
+    for pno, elems in enumerate(page_elements(path)):
+        for e in elems:
+            if e.strip() in texts:
+                found[e.strip()] = pno + 1
+    return found
+
+
 def report_checks(args, d, xml, what):
     report = os.path.join(d, "report.pdf")
-    pages = page_elements(report)
-    heads = {f"{a.get('id')} {a.get('title')}": a.get("id") for a in xml.iter(NS + "action")}
-    start = {}
-    for pno, elems in enumerate(pages):
-        for e in elems:
-            if e.strip() in heads and heads[e.strip()] not in start:
-                start[heads[e.strip()]] = pno + 1
-    return start
+    actions = [(a.get("id"), f"{a.get('id')} {a.get('title')}") for a in xml.iter(NS + "action")]
+    pages = element_pages(report, {h for _, h in actions})
+    # RA-1 (59 items, 55 satisfied): from its heading to the next action's.
+    ra1, ra2 = pages.get(actions[0][1]), pages.get(actions[1][1])
+    by_page = page_elements(report)
+    # RA-1 ends on the page before when the next section opens a page.
+    end = ra2 - 1 if ra2 and by_page[ra2 - 1][0].strip() == actions[1][1] else ra2
+    check(ra1 and end and end - ra1 + 1 <= 3,
+          f"{what}: RA-1 takes pages {ra1} to {end}, more than 3")
+    # The contents: each action's entry then its page, which is right.
+    elems = [e.strip() for page in page_elements(report)[:3] for e in page]
+    for aid, h in actions:
+        at = elems.index(h) if h in elems else -1
+        check(at >= 0 and elems[at + 1] == str(pages.get(h)),
+              f"{what}: contents say {h} is on page "
+              f"{elems[at + 1] if at >= 0 else None}, it is on {pages.get(h)}")
+    text = spaced(report)
+    digest = xml.find(NS + "directive-definition").get("sha256")
+    scope = text.find("Scope and method", text.find("Scope and method") + 1)
+    check(scope > 0 and digest in text[scope:scope + 1500],
+          f"{what}: no scope and method section with the definition's digest")
+    for phrase in ("What the tool cannot know", "Times are in UTC-04:00"):
+        check(phrase in text, f"{what}: report.pdf does not say {phrase!r}")
+    # One time format, durations in words.
+    for pat, name in ((r"\b\d{4}-\d\d-\d\dT\d\d:\d\d", "an RFC 3339 time"),
+                      (r"\bP(\d+[DW])?(T\d+(\.\d+)?[HMS])+\b|\bP\d+[DW]\b",
+                       "an ISO 8601 duration")):
+        m = re.search(pat, text)
+        check(not m, f"{what}: report.pdf shows {name}: {m.group(0) if m else ''}")
+    check(re.search(r"5 days 11 h 20 min", text),
+          f"{what}: the late RA-1 item's delay is not in words")
+    return text
 
 
 def main():
@@ -163,6 +198,18 @@ def main():
         for d, what in ((gaps, "gaps"), (gaps_a4, "gaps A4")):
             check_summary_items(xml, joined(os.path.join(d, "summary.pdf")),
                                 joined(os.path.join(d, "report.pdf")), what)
+
+        for d, what in ((gaps, "gaps"), (gaps_a4, "gaps A4")):
+            report_checks(args, d, xml, what)
+        # The signer block: who, issued by whom, serial, when, validity.
+        signer = spaced(os.path.join(demo, "report.pdf"))
+        signer = signer[signer.rfind("Signature"):]
+        for want in ("Signed by CN=reportgen DEMO Report Signer", "Issuer CN=reportgen DEMO",
+                     "Serial", "Signing time 2024-05-02 06:00:00",
+                     "Certificate valid from", "DEMO SIGNATURE"):
+            check(want in signer, f"signed report.pdf: signer block without {want!r}")
+        check("This report is not signed" in spaced(os.path.join(gaps, "report.pdf")),
+              "unsigned report.pdf does not say so")
 
         # Not notified: said, and not "compliant".
         text = spaced(os.path.join(nn, "summary.pdf"))
