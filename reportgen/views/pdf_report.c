@@ -167,7 +167,7 @@ static void cover(struct rg_pdoc *d)
 	/* The overall result first and largest. */
 	const char *ov = rg_pdoc_var(d, "overall");
 	rg_pdoc_field(d, rg_pdoc_text(d, RG_T_COVER_OVERALL, NULL, 0), LABEL_W, RG_F_BIG, ov,
-	              rg_pdoc_overall_verdict(r->overall));
+	              rg_pdf_none_applies(r) ? RG_NOT_APPLICABLE : rg_pdoc_overall_verdict(r->overall));
 	d->y += 12;
 
 	char *agency = rg_asprintf("%s%s%s%s%s", rg_pdoc_var(d, "agency"), e->agency_id ? " (" : "",
@@ -309,8 +309,8 @@ static void signins(struct rg_pdoc *d, const struct rg_action_result *a)
 	rg_pdoc_para(d, RG_F_SMALL, RG_C_MUTED, rg_pdoc_text(d, RG_T_SIGNINS_INTRO, NULL, 0));
 	static const struct rg_pcol cols[] = {
 		{1.5, RG_F_SMALL, RG_A_LEFT},  {2.1, RG_F_SMALL, RG_A_LEFT},
-		{0.6, RG_F_SMALL, RG_A_RIGHT}, {0.45, RG_F_SMALL, RG_A_RIGHT},
-		{1.1, RG_F_SMALL, RG_A_LEFT},  {1.1, RG_F_SMALL, RG_A_LEFT},
+		{0.55, RG_F_SMALL, RG_A_RIGHT}, {0.4, RG_F_SMALL, RG_A_RIGHT},
+		{1.3, RG_F_SMALL, RG_A_LEFT},  {1.3, RG_F_SMALL, RG_A_LEFT},
 	};
 	const char *head[6] = {d->t->text[RG_T_COL_ACCOUNT],   d->t->text[RG_T_COL_WINDOW],
 	                       d->t->text[RG_T_COL_SUCCESSES], d->t->text[RG_T_COL_IPS],
@@ -444,7 +444,11 @@ static void attention_items(struct rg_pdoc *d, const struct rg_action_result *a,
 			att_row_free(&row);
 			break;
 		}
-	rg_pdoc_heading(d, 3, rg_pdoc_text(d, RG_T_ITEMS_ATTENTION, nv, 2), NULL, keep);
+	/* Nothing to act on when every such item only says the action does
+	 * not apply (the agency was not notified). */
+	enum rg_tpl_key hk = a->counts[RG_NOT_APPLICABLE] == n ? RG_T_ITEMS_NOT_APPLICABLE
+	                                                       : RG_T_ITEMS_ATTENTION;
+	rg_pdoc_heading(d, 3, rg_pdoc_text(d, hk, nv, 2), NULL, keep);
 	rg_pdoc_table_begin(d, &tb, 2);
 	for (size_t i = 0; i < a->n_items; i++) {
 		if (a->items[i].status == RG_SATISFIED)
@@ -465,6 +469,29 @@ static void attention_items(struct rg_pdoc *d, const struct rg_action_result *a,
  * would want from its reason. */
 #define GROUP_COLS 3
 #define MAX_GROUPS 3
+
+/* A report or event's reason says what was recorded (its reference, its
+ * time against the deadline): it adds to the id, where an email's
+ * "reviewed at T" does not; what the audit log says of a remediation.
+ * NULL: nothing to add.  Malloc'd. */
+static char *satisfied_note(struct rg_pdoc *d, const struct rg_item *it)
+{
+	if (it->corroboration != RG_CORR_NONE) {
+		struct rg_tpl_var sv = {"sources", it->corroborated_by ? it->corroborated_by : ""};
+		return rg_asprintf("%s", rg_pdoc_text(d, it->corroboration == RG_CORR_YES
+		                                             ? RG_T_ITEM_CORROBORATED
+		                                             : RG_T_ITEM_NOT_CORROBORATED,
+		                                      &sv, 1));
+	}
+	if (it->subject_kind == RG_SUBJ_EMAIL || it->subject_kind == RG_SUBJ_SECRET ||
+	    it->subject_kind == RG_SUBJ_ACCOUNT)
+		return NULL;
+	char *subj = rg_item_subject(it);
+	char *why = subj ? rg_pdf_reword(it->reason, rg_pdf_zone(d->r), subj) : NULL;
+	free(subj);
+	return why;
+}
+
 static void satisfied_items(struct rg_pdoc *d, const struct rg_action_result *a,
                             const char *heading)
 {
@@ -478,6 +505,8 @@ static void satisfied_items(struct rg_pdoc *d, const struct rg_action_result *a,
 	double w_num = rg_pdoc_text_width(d, RG_F_SMALL, num);
 	if (w_num > wn)
 		wn = w_num;
+	bool notes = false;
+	double wnote = 0;
 	for (size_t i = 0; i < a->n_items; i++) {
 		const struct rg_item *it = &a->items[i];
 		if (it->status != RG_SATISFIED)
@@ -490,29 +519,36 @@ static void satisfied_items(struct rg_pdoc *d, const struct rg_action_result *a,
 		free(ev);
 		if (w > we)
 			we = w;
+		char *note = satisfied_note(d, it);
+		notes = notes || note;
+		w = note ? rg_pdoc_text_width(d, RG_F_SMALL, note) : 0;
+		free(note);
+		if (w > wnote)
+			wnote = w;
 	}
 	double pad = 6 + 2, width = d->x1 - d->x0;
 	double group = wn + ws + we + 3 * pad + 12;
 	size_t k = (size_t)(width / group);
-	if (k < 1)
-		k = 1;
+	if (k < 1 || notes)
+		k = 1; /* a note goes under its subject: one item a line */
 	if (k > MAX_GROUPS)
 		k = MAX_GROUPS;
 	if (k > n)
 		k = n;
 	struct rg_pcol cols[GROUP_COLS * MAX_GROUPS];
 	const char *head[GROUP_COLS * MAX_GROUPS];
-	/* One to a line and still too wide: subject and evidence share what
-	 * the number leaves, as their widths ask, each at least a third. */
+	/* A note goes under its subject, which is then as wide as the
+	 * longest note (up to 60 % of the line).  One to a line and still too
+	 * wide: the evidence keeps its width (at most half the line: a long
+	 * list of references wraps rather than the id) and the subject gets
+	 * the rest. */
 	double sw = ws, ew = we;
-	if (k == 1 && wn + ws + we + 3 * pad > width) {
+	if (notes && wnote > sw)
+		sw = wnote < width * 0.6 ? wnote : width * 0.6;
+	if (k == 1 && wn + sw + we + 3 * pad > width) {
 		double rest = width - wn - 3 * pad;
-		sw = rest * ws / (ws + we);
-		if (sw < rest / 3)
-			sw = rest / 3;
-		if (sw > rest * 2 / 3)
-			sw = rest * 2 / 3;
-		ew = rest - sw;
+		ew = we < rest / 2 ? we : rest / 2;
+		sw = rest - ew;
 	}
 	for (size_t g = 0; g < k; g++) {
 		cols[GROUP_COLS * g] = (struct rg_pcol){wn + pad + (g ? 12 : 0), RG_F_SMALL, RG_A_RIGHT};
@@ -531,7 +567,7 @@ static void satisfied_items(struct rg_pdoc *d, const struct rg_action_result *a,
 	rg_pdoc_table_begin(d, &tb, 2);
 	struct rg_pcell c[GROUP_COLS * MAX_GROUPS];
 	char nums[MAX_GROUPS][24];
-	char *evs[MAX_GROUPS] = {0}, *subs[MAX_GROUPS] = {0};
+	char *evs[MAX_GROUPS] = {0}, *note = NULL;
 	size_t in_row = 0;
 	for (size_t i = 0; i <= a->n_items; i++) {
 		const struct rg_item *it = i < a->n_items ? &a->items[i] : NULL;
@@ -540,16 +576,16 @@ static void satisfied_items(struct rg_pdoc *d, const struct rg_action_result *a,
 		if (it) {
 			snprintf(nums[in_row], sizeof nums[in_row], "%zu", i + 1);
 			evs[in_row] = rg_item_evidence_list(it);
-			const char *ref = it->subject_ref ? it->subject_ref : "";
-			subs[in_row] = it->corroboration == RG_CORR_NO
-			                   ? rg_asprintf("%s\n%s", ref,
-			                                 rg_pdoc_text(d, RG_T_ITEM_NOT_CORROBORATED, NULL, 0))
-			                   : rg_asprintf("%s", ref);
-			if (!evs[in_row] || !subs[in_row])
+			if (!evs[in_row])
 				d->oom = true;
 			c[GROUP_COLS * in_row] = (struct rg_pcell){nums[in_row], -1, NULL};
-			c[GROUP_COLS * in_row + 1] =
-				(struct rg_pcell){subs[in_row] ? subs[in_row] : "", -1, NULL};
+			note = notes ? satisfied_note(d, it) : NULL;
+			char *cell = note ? rg_asprintf("%s\n%s", it->subject_ref ? it->subject_ref : "", note)
+			              : NULL;
+			free(note);
+			note = cell;
+			c[GROUP_COLS * in_row + 1] = (struct rg_pcell){
+				note ? note : it->subject_ref ? it->subject_ref : "", -1, NULL};
 			c[GROUP_COLS * in_row + 2] = (struct rg_pcell){evs[in_row] ? evs[in_row] : "", -1, NULL};
 			in_row++;
 		}
@@ -560,9 +596,10 @@ static void satisfied_items(struct rg_pdoc *d, const struct rg_action_result *a,
 			rg_pdoc_table_row(d, &tb, c);
 			for (size_t g = 0; g < in_row; g++) {
 				free(evs[g]);
-				free(subs[g]);
-				evs[g] = subs[g] = NULL;
+				evs[g] = NULL;
 			}
+			free(note);
+			note = NULL;
 			in_row = 0;
 		}
 	}

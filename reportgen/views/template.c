@@ -67,6 +67,7 @@ static const char *const key_ids[RG_T_COUNT] = {
 	"items.attention", "items.satisfied", "col.done", "col.note",
 	"signer.signed-at", "signer.validity", "signer.validity-value",
 	"legend.due", "col.section", "col.page", "deadline.window",
+	"items.not-applicable",
 };
 
 static const char *const colour_ids[RG_C_COUNT] = {
