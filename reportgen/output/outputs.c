@@ -221,7 +221,7 @@ static rg_status write_views(const char *stage, void *ctx, struct rg_diags *diag
 	const struct rg_pdf_signer *who = NULL;
 	if (id) {
 		block = (struct rg_pdf_signer){id->subject, id->issuer, id->serial, id->not_before,
-		                               id->not_after, id->signing_time_ms};
+		                               id->not_after, id->signing_time_ms, id->demo};
 		who = &block;
 	}
 	if (st == RG_OK && path[RG_VIEW_REPORT_PDF] && path[RG_VIEW_SUMMARY_PDF])

@@ -52,6 +52,10 @@ struct rg_signer_identity {
 	const char *not_before; /* RFC 3339 UTC */
 	const char *not_after;
 	int64_t signing_time_ms;
+	/* The certificate is reportgen's published demonstration one
+	 * (samples/pki/make-demo-pki.sh: subject or issuer CN starting
+	 * "reportgen DEMO"): its key is public, so the PDFs say DEMO. */
+	bool demo;
 };
 const struct rg_signer_identity *rg_signer_identity(const struct rg_signer *s);
 

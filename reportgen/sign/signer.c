@@ -241,6 +241,18 @@ static rg_status check_cert(const struct rg_signer *s, const struct rg_signer_op
 	return st;
 }
 
+/* Whether name's CN starts with the demo PKI's prefix: every certificate
+ * make-demo-pki.sh makes ("reportgen DEMO Report Signer - NOT FOR
+ * PRODUCTION" and its CAs) has it, and a certificate issued by the demo
+ * CA is as public as its key. */
+static bool is_demo_name(const X509_NAME *name)
+{
+	static const char prefix[] = "reportgen DEMO";
+	char cn[256];
+	int n = X509_NAME_get_text_by_NID((X509_NAME *)name, NID_commonName, cn, sizeof cn);
+	return n >= (int)sizeof prefix - 1 && strncmp(cn, prefix, sizeof prefix - 1) == 0;
+}
+
 static bool fill_info(struct rg_signer *s)
 {
 	char buf[64];
@@ -261,6 +273,8 @@ static bool fill_info(struct rg_signer *s)
 	s->info.not_before = s->not_before;
 	s->info.not_after = s->not_after;
 	s->info.signing_time_ms = s->signing_time_ms;
+	s->info.demo = is_demo_name(X509_get_subject_name(s->cert)) ||
+	               is_demo_name(X509_get_issuer_name(s->cert));
 	return s->subject && s->issuer && s->serial && s->not_before && s->not_after;
 }
 

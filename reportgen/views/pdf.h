@@ -14,6 +14,8 @@
 #ifndef RG_PDF_H
 #define RG_PDF_H
 
+#include <stdbool.h>
+
 #include "core/arena.h"
 #include "core/diag.h"
 #include "core/status.h"
@@ -35,6 +37,7 @@ struct rg_pdf_signer {
 	const char *serial;   /* hex */
 	const char *not_before, *not_after; /* RFC 3339 */
 	int64_t signing_time_ms;
+	bool demo;            /* reportgen's demonstration certificate (sign.h) */
 };
 
 rg_status rg_pdf_write_report(const struct rg_results *r, const struct rg_template *t,

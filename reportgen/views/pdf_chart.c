@@ -22,6 +22,7 @@
 
 #include "core/timefmt.h"
 #include "views/pdf_chart.h"
+#include "views/pdf_words.h"
 
 #define DAY_MS (86400000LL)
 #define MAX_BINS 1024
@@ -88,9 +89,12 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 		const struct rg_action_result *a = &r->actions[k];
 		if (a->has_deadline)
 			widen(&rg, a->deadline.ms);
-		for (size_t i = 0; i < a->n_items; i++)
+		for (size_t i = 0; i < a->n_items; i++) {
 			if (a->items[i].has_when)
 				widen(&rg, a->items[i].when.ms);
+			if (a->items[i].has_due && a->items[i].status != RG_NOT_APPLICABLE)
+				widen(&rg, a->items[i].due.ms);
+		}
 	}
 	if (!rg.any) {
 		rg.lo = r->generated_ms - 30 * DAY_MS;
@@ -119,6 +123,10 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 		return;
 	}
 	cairo_t *cr = d->cr;
+	bool any_due = false;
+	/* Days start at midnight in the directive's zone, as every time of
+	 * the PDFs is shown (pdf_words.h). */
+	int64_t zone_ms = (int64_t)rg_pdf_zone(r) * 60000;
 	/* cairo 1.16 cannot attach /Alt to a structure element; the text is
 	 * added after cairo finishes (pdf_post.c). */
 	free(d->figure_alt);
@@ -165,14 +173,43 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 				bin[b] = (unsigned char)it->status;
 		}
 		double s = compact ? 5.5 : 6.5;
+		/* A shape that would sit on the deadline bar is moved off it, to
+		 * the side it belongs: on time before, late after. */
+		double bx = a->has_deadline ? XOF(a->deadline.ms) : -1e9, clear = s / 2 + 1.4;
 		/* Satisfied first, then worse ones on top of them. */
 		for (int pass = RG_SATISFIED; pass >= RG_NOT_SATISFIED; pass--)
 			for (size_t b = 0; b < nb; b++)
 				if (bin[b] == pass) {
 					double x = px0 + pw * ((double)b + 0.5) / (double)nb;
+					if (fabs(x - bx) < clear)
+						x = pass == RG_SATISFIED ? bx - clear : bx + clear;
 					rg_pdoc_badge(d, x - s / 2, ly + (lane_h - s) / 2, s,
 					              (enum rg_verdict)pass);
 				}
+		/* Items with a deadline of their own (RA-2a: identified + the
+		 * window): a short tick at the lane's top and foot at each, clear
+		 * of the shapes in the middle. */
+		if (!a->has_deadline) {
+			unsigned char due[MAX_BINS];
+			memset(due, 0, sizeof due);
+			for (size_t i = 0; i < a->n_items; i++) {
+				const struct rg_item *it = &a->items[i];
+				if (!it->has_due || it->status == RG_NOT_APPLICABLE)
+					continue;
+				size_t b = (size_t)((XOF(it->due.ms) - px0) / pw * (double)nb);
+				due[b < nb ? b : nb - 1] = 1;
+			}
+			rg_pdoc_colour(d, RG_C_TEXT);
+			cairo_set_line_width(cr, 1.2);
+			double tick = (lane_h - s) / 2 - 1;
+			for (size_t b = 0; b < nb; b++)
+				if (due[b]) {
+					double x = px0 + pw * ((double)b + 0.5) / (double)nb;
+					line(cr, x, ly + 0.5, x, ly + 0.5 + tick);
+					line(cr, x, ly + lane_h - 0.5 - tick, x, ly + lane_h - 0.5);
+					any_due = true;
+				}
+		}
 		/* The deadline last, so no item hides it. */
 		if (a->has_deadline) {
 			double x = XOF(a->deadline.ms);
@@ -207,36 +244,38 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 		rg_pdoc_draw_text(d, x - 40, top - 13, 80, RG_F_SMALL, RG_C_ACCENT, RG_A_CENTER, true,
 		                  d->t->text[RG_T_LEGEND_NOTIFIED]);
 	}
+	/* Date ticks with their year ("2024-04-04"), far enough apart for
+	 * the label. */
+	double label_px = rg_pdoc_text_width(d, RG_F_SMALL, "2024-04-04") + 8;
 	int64_t span_days = (rg.hi - rg.lo) / DAY_MS + 1;
 	static const int steps[] = {1, 2, 3, 7, 14, 28, 56, 91, 182, 365, 730};
 	int step = steps[sizeof steps / sizeof steps[0] - 1];
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-		if ((double)span_days / steps[i] <= pw / 40) {
+		if ((double)span_days / steps[i] <= pw / label_px) {
 			step = steps[i];
 			break;
 		}
-	int64_t day0 = rg.lo / DAY_MS;
+	int64_t day0 = (rg.lo + zone_ms) / DAY_MS;
 	day0 -= day0 % step;
-	for (int64_t dday = day0; dday * DAY_MS <= rg.hi; dday += step) {
-		int64_t t = dday * DAY_MS;
+	for (int64_t dday = day0; dday * DAY_MS - zone_ms <= rg.hi; dday += step) {
+		int64_t t = dday * DAY_MS - zone_ms;
 		if (t < rg.lo)
 			continue;
 		double x = XOF(t);
 		rg_pdoc_colour(d, RG_C_RULE);
 		cairo_set_line_width(cr, 0.4);
 		line(cr, x, bottom, x, bottom + 3);
-		char ds[RG_TIME_BUFSZ];
-		rg_time_format_utc(ds, t);
+		char ds[RG_PDF_WHEN_BUFSZ];
+		rg_pdf_when(ds, sizeof ds, t, rg_pdf_zone(r));
 		ds[10] = '\0';
-		if (x - 20 >= d->x0 && x + 20 <= px1 + right_w)
-			rg_pdoc_draw_text(d, x - 20, bottom + 3, 40, RG_F_SMALL, RG_C_MUTED, RG_A_CENTER,
-			                  true, ds + 5);
+		double hw = label_px / 2;
+		if (x - hw >= px0 - 10 && x + hw <= px1 + right_w)
+			rg_pdoc_draw_text(d, x - hw, bottom + 3, 2 * hw, RG_F_SMALL, RG_C_MUTED,
+			                  RG_A_CENTER, true, ds);
 	}
-	/* Year and time zone of the axis. */
-	char axis[64];
-	snprintf(axis, sizeof axis, "%.4s, %s", lo_s, d->t->text[RG_T_CHART_AXIS]);
+	/* The zone of the axis. */
 	rg_pdoc_draw_text(d, d->x0 + 2, bottom + 3, label_w - 4, RG_F_SMALL, RG_C_MUTED, RG_A_LEFT,
-	                  true, axis);
+	                  true, rg_pdoc_text(d, RG_T_CHART_AXIS, NULL, 0));
 
 	/* Legend: the shapes with their words. */
 	double lx = px0, ly = bottom + 17, s = 6.5;
@@ -258,6 +297,15 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 	rg_pdoc_draw_text(d, lx + 7, ly - 1, 90, RG_F_SMALL, RG_C_TEXT, RG_A_LEFT, true,
 	                  d->t->text[RG_T_LEGEND_DEADLINE]);
 	lx += 7 + rg_pdoc_text_width(d, RG_F_SMALL, d->t->text[RG_T_LEGEND_DEADLINE]) + 14;
+	if (any_due) {
+		rg_pdoc_colour(d, RG_C_TEXT);
+		cairo_set_line_width(cr, 1.2);
+		line(cr, lx + 2, ly, lx + 2, ly + 3);
+		line(cr, lx + 2, ly + 8, lx + 2, ly + 11);
+		rg_pdoc_draw_text(d, lx + 7, ly - 1, 120, RG_F_SMALL, RG_C_TEXT, RG_A_LEFT, true,
+		                  d->t->text[RG_T_LEGEND_DUE]);
+		lx += 7 + rg_pdoc_text_width(d, RG_F_SMALL, d->t->text[RG_T_LEGEND_DUE]) + 14;
+	}
 	if (r->bundle.notified) {
 		static const double dash[] = {2.0, 2.0};
 		rg_pdoc_colour(d, RG_C_ACCENT);

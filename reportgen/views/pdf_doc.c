@@ -10,6 +10,7 @@
  * capped at MAX_CELL_LINES lines so a row always fits on an empty page).
  */
 #include "views/pdf_doc.h"
+#include "views/pdf_words.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -239,7 +240,12 @@ static void doc_vars(struct rg_pdoc *d)
 	        dir->installed ? rg_asprintf("%s", "")
 	                       : rg_tpl_expand(d->t->text[RG_T_DEFINITION_MODIFIED], d->vars,
 	                                       d->n_vars, NULL, 0));
-	add_var(d, "generated", rg_asprintf("%s", rg_time_format_utc(tb, r->generated_ms)));
+	/* Every time of the PDFs in the directive's zone (pdf_words.h). */
+	int zone = rg_pdf_zone(r);
+	char wb[RG_PDF_WHEN_BUFSZ];
+	add_var(d, "generated", rg_asprintf("%s", rg_pdf_when(wb, sizeof wb, r->generated_ms, zone)));
+	add_var(d, "generated_date", rg_asprintf("%.10s", wb));
+	add_var(d, "zone", rg_asprintf("%s", rg_pdf_zone_name(tb, sizeof tb, zone)));
 	add_var(d, "bundle", rg_asprintf("%s", nz(e->name)));
 	add_var(d, "bundle_sha256", rg_asprintf("%s", e->sha256));
 	add_var(d, "notified", rg_asprintf("%s", e->notified ? rg_time_format(tb,
@@ -265,8 +271,9 @@ static void doc_vars(struct rg_pdoc *d)
 	add_var(d, "contact_role", rg_asprintf("%s", nz(e->contact_role)));
 	add_var(d, "contact_email", rg_asprintf("%s", nz(e->contact_email)));
 	/* Last, because the overall sentence may use the values above. */
-	add_var(d, "overall", rg_tpl_expand(d->t->text[overall_key[r->overall]], d->vars, d->n_vars,
-	                                    NULL, 0));
+	enum rg_tpl_key ok = rg_pdf_none_applies(r) ? RG_T_OVERALL_NOT_NOTIFIED
+	                                            : overall_key[r->overall];
+	add_var(d, "overall", rg_tpl_expand(d->t->text[ok], d->vars, d->n_vars, NULL, 0));
 }
 
 static void free_vars(struct rg_pdoc *d)
@@ -1050,4 +1057,26 @@ const char *rg_pdoc_var(struct rg_pdoc *d, const char *name)
 		if (strcmp(d->vars[i].name, name) == 0)
 			return d->vars[i].value;
 	return "";
+}
+
+/* ------------------------------------------------------------------ */
+/* Additions for keeping a heading with its table (issue 12) */
+
+double rg_pdoc_table_lead(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_pcell *first)
+{
+	/* The columns as rg_pdoc_table_begin lays them out. */
+	size_t n = tb->n > RG_PTABLE_MAX_COLS ? RG_PTABLE_MAX_COLS : tb->n;
+	double total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += tb->cols[i].share;
+	double x = d->x0, w = d->x1 - d->x0;
+	for (size_t i = 0; i < n; i++) {
+		tb->x[i] = x;
+		tb->w[i] = w * tb->cols[i].share / total;
+		x += tb->w[i];
+	}
+	double h = header_height(d, tb);
+	if (first)
+		h += rg_pdoc_table_row_height(d, tb, first);
+	return h;
 }

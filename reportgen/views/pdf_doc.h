@@ -49,8 +49,9 @@ enum rg_pfont {
 enum rg_palign { RG_A_LEFT, RG_A_RIGHT, RG_A_CENTER };
 
 #define RG_PDOC_MAX_VARS 48
-#define RG_PTABLE_MAX_COLS 8
+#define RG_PTABLE_MAX_COLS 9 /* three groups of three: the compact rows of report.pdf */
 #define RG_PDOC_RING 16
+#define RG_PDOC_TOC_MAX 64
 /* A link to page N of another PDF is written as the URI
  * "reportgen-goto:FILE#N" and made a GoToR action by rg_pdf_post_process. */
 #define RG_PDF_GOTO_SCHEME "reportgen-goto:"
@@ -98,6 +99,12 @@ struct rg_pdoc {
 	bool in_field;    /* rg_pdoc_field is tagging its own row */
 	char **link_alt;  /* /Contents of each link annotation, in drawing order */
 	size_t n_links, cap_links;
+
+	/* The contents page of report.pdf: the page of each entry, recorded by
+	 * the measuring pass in the order the entries come, read by the
+	 * drawing pass (pdf_report.c). */
+	int toc_pages[RG_PDOC_TOC_MAX];
+	size_t toc_at;
 };
 
 /* One column of a table: share of the width, font, alignment. */
@@ -227,6 +234,11 @@ double rg_pdoc_table_row_height(struct rg_pdoc *d, struct rg_ptable *tb,
                                 const struct rg_pcell *cells);
 void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_pcell *cells);
 void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb);
+/* Height of the table's header and of its first row (first may be NULL):
+ * what a heading above it keeps with itself, so that neither the heading
+ * nor the header row stands alone at a page foot.  Sets the columns as
+ * rg_pdoc_table_begin does. */
+double rg_pdoc_table_lead(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_pcell *first);
 
 /* Structure tags and reading aids; no-ops in the dry pass. */
 void rg_pdoc_tag(struct rg_pdoc *d, const char *name, const char *attrs);

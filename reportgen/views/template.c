@@ -57,6 +57,17 @@ static const char *const key_ids[RG_T_COUNT] = {
 	"cover.definition", "cover.definition-value", "cover.generator", "definition.modified",
 	"item.corroborated", "item.not-corroborated", "action.audit-log", "action.corroboration",
 	"count.corroborated",
+	"overall.not-notified", "summary.todo", "summary.todo-intro",
+	"summary.todo-none", "summary.todo-not-notified", "col.todo", "col.overdue",
+	"col.accountable", "todo.items", "todo.late", "overdue.days",
+	"overdue.not-yet", "deadline.per-item", "signature.signed", "signature.demo",
+	"signature.none", "summary.items-intro",
+	"contents.heading", "scope.heading", "scope.judged", "scope.definition",
+	"scope.rules", "scope.limits", "scope.times", "cover.times",
+	"items.attention", "items.satisfied", "col.done", "col.note",
+	"signer.signed-at", "signer.validity", "signer.validity-value",
+	"legend.due", "col.section", "col.page", "deadline.window",
+	"items.not-applicable",
 };
 
 static const char *const colour_ids[RG_C_COUNT] = {
@@ -67,6 +78,7 @@ static const char *const colour_ids[RG_C_COUNT] = {
 static const char *const section_ids[RG_S_COUNT] = {
 	"cover", "actions", "timeline", "details", "evidence", "signer",
 	"overall", "counts", "chart", "items",
+	"todo", "contents", "scope",
 };
 
 /* Placeholders a text may use; pdf_*.c fill them (pdf_doc.c, doc_vars). */
@@ -80,6 +92,7 @@ static const char *const var_names[] = {
 	"directive_file", "directive_sha256", "directive_digest16", "generator", "definition_note",
 	"remediations_checked", "remediations_corroborated", "corroborated_percent",
 	"corroboration_window", "sources",
+	"cn", "org", "zone", "where", "generated_date",
 	NULL,
 };
 

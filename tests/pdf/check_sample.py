@@ -145,7 +145,8 @@ def main():
         for name in pdfs:
             # Lines joined: a line may break inside an identifier, but it
             # may not add to it.
-            drawn[name] = pdfua.drawn_text(os.path.join(d1, name)).replace("\n", "")
+            drawn[name] = pdfua.drawn_text(os.path.join(d1, name)).replace("\n", "") \
+                .replace("\xa0", " ")
             for m in mangled_ids(drawn[name], ids):
                 check(False, f"{name}: identifier {m}")
 
@@ -156,15 +157,29 @@ def main():
 
         # Each link says where it goes: the section of its action.
         actions = [(a.get("id"), a.get("title")) for a in xml.iter(NS + "action")]
+        # The contents (each section, each action's section), then the
+        # table of actions.
         links = pdfua.link_contents(os.path.join(d1, "report.pdf"))
-        check(links == [f"{i} {t}" for i, t in actions],
-              f"report.pdf: link descriptions {links[:3]}... are not the actions' headings")
+        heads = [f"{i} {t}" for i, t in actions]
+        check(links[-len(heads):] == heads,
+              f"report.pdf: link descriptions {links[-3:]}... are not the actions' headings")
+        check(all(h in links[:-len(heads)] for h in heads) and "Actions in detail" in links,
+              f"report.pdf: the contents' links {links[:3]}... do not name every section")
+        # The summary links each action that is not done (its "What must
+        # happen" row) to its section.
         links = pdfua.link_contents(os.path.join(d1, "summary.pdf"))
-        check(len(links) == len(actions) and
-              all(c.startswith(f"{i} {t} (report.pdf, page ") for c, (i, t) in zip(links, actions)),
-              f"summary.pdf: link descriptions {links[:3]}... do not name the actions' sections")
+        not_done = {(a.get("id"), a.get("title")) for a in xml.iter(NS + "action")
+                    if a.get("status") in ("not_satisfied", "insufficient_evidence")}
+        named = {(i, t) for i, t in actions for c in links
+                 if c.startswith(f"{i} {t} (report.pdf, page ")}
+        check(len(links) == len(not_done) and named == not_done,
+              f"summary.pdf: link descriptions {links[:3]}... do not name the sections "
+              f"of the actions not done")
 
-        at = 0
+        # The sections of the actions, after the contents and the table of
+        # actions that name them too.
+        at = text.find("Actions in detail", text.find("Actions in detail") + 1)
+        check(at > 0, "report.pdf: no \"Actions in detail\" section")
         for action in xml.iter(NS + "action"):
             aid, status = action.get("id"), action.get("status")
             items = action.findall(NS + "item")
@@ -174,7 +189,7 @@ def main():
             pos = text.find(line, max(heading, at))
             check(pos >= 0 and pos - heading < 600, f"{aid}: status line '{line}' missing")
             at = max(at, pos)
-            check(re.search(rf"(?m)^{re.escape(aid)}\s.*{WORDS[status].split()[0]}", summary),
+            check(f"{aid} {WORDS[status]}" in drawn["summary.pdf"],
                   f"summary.pdf: {aid} without its status")
             for it in items:
                 subject = (it.get("subject") or "").split(" ", 1)[-1]
