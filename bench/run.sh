@@ -172,6 +172,12 @@ for f in 1000 5000 10000 50000; do
 	measure "render $(k $f)" "$(k $f) findings, 100k sign-ins" $f '0|1' \
 		"$rg" render "$zip" -o "$out" --no-sign --force
 	PAGES["render $(k $f)"]=$(pages_of "$out/report.pdf")
+	if [ $f = 10000 ]; then
+		# Before/after of the layout cache (issue 16), same run.
+		measure "render 10k, no layout cache" "10k findings, 100k sign-ins" $f '0|1' \
+			env RG_PDF_NO_CACHE=1 "$rg" render "$zip" -o "$out-nocache" --no-sign --force
+		PAGES["render 10k, no layout cache"]=$(pages_of "$out-nocache/report.pdf")
+	fi
 	measure "drawing floor $(k $f)" "$(k $f) table rows" $f '0' \
 		"$floor" --rows $f -o "$work/out/floor-$f.pdf"
 	PAGES["drawing floor $(k $f)"]=$(pages_of "$work/out/floor-$f.pdf")
@@ -296,6 +302,7 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t=="FAILED" || t==0 || n=="") print
 			echo "| render rows/s / WeasyPrint rows/s, $f rows | $(ratio "${WALL["WeasyPrint $f"]}" "${WALL["render $f"]}") | $(ratio "${CPU["WeasyPrint $f"]}" "${CPU["render $f"]}") | >= 100 |"
 		fi
 	done
+	echo "| render 10k / render 10k without the layout cache | $(ratio "${WALL["render 10k"]:-}" "${WALL["render 10k, no layout cache"]:-}") | $(ratio "${CPU["render 10k"]:-}" "${CPU["render 10k, no layout cache"]:-}") | (context) |"
 	echo "| render peak RSS, 50k findings (MB) | $(mb "${RSS["render 50k"]:-0}") | | < 64 |"
 	echo "| render peak RSS 50k / 5k findings | $(ratio "${RSS["render 50k"]:-}" "${RSS["render 5k"]:-}") | | <= 1.10 (issue 16) |"
 	for shape in jsonl pages; do
