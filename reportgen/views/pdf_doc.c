@@ -476,7 +476,7 @@ static PangoAlignment pango_align(enum rg_palign a)
  * when every way of a set is pinned the caller gets its scratch layout.
  * Bounded: LC_SETS * LC_WAYS layouts (a few KB each) whatever the rows. */
 
-#define LC_SETS 256
+#define LC_SETS 64
 #define LC_WAYS 4
 
 struct lc_ent {
