@@ -287,11 +287,13 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t=="FAILED" || t==0 || n=="") print
 	echo
 	echo "| target | wall | CPU | goal |"
 	echo "|---|---:|---:|---|"
-	for s in 100k 1M 5M; do
+	[ $sections = render ] || for s in 100k 1M 5M; do
 		echo "| check / inflate floor, 10k findings + $s sign-ins | $(ratio "${WALL["check 10k/$s"]:-}" "${WALL["inflate floor 10k/$s"]:-}") | $(ratio "${CPU["check 10k/$s"]:-}" "${CPU["inflate floor 10k/$s"]:-}") | <= 1.5 (at 1M) |"
 	done
+	if [ $sections != render ]; then
 	echo "| check peak RSS, 10k + 1M (MB) | $(mb "${RSS["check 10k/1M"]:-0}") | | < 64 |"
 	echo "| check peak RSS 5M / 100k sign-ins | $(ratio "${RSS["check 10k/5M"]:-}" "${RSS["check 10k/100k"]:-}") | | <= 1.10 |"
+	fi
 	for f in 1k 5k 10k 50k; do
 		echo "| render / drawing floor, $f findings | $(ratio "${WALL["render $f"]:-}" "${WALL["drawing floor $f"]:-}") | $(ratio "${CPU["render $f"]:-}" "${CPU["drawing floor $f"]:-}") | <= 1.5 |"
 		echo "| render / tagged drawing floor, $f findings | $(ratio "${WALL["render $f"]:-}" "${WALL["drawing floor tagged $f"]:-}") | $(ratio "${CPU["render $f"]:-}" "${CPU["drawing floor tagged $f"]:-}") | (context) |"
@@ -305,10 +307,10 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t=="FAILED" || t==0 || n=="") print
 	echo "| render 10k / render 10k without the layout cache | $(ratio "${WALL["render 10k"]:-}" "${WALL["render 10k, no layout cache"]:-}") | $(ratio "${CPU["render 10k"]:-}" "${CPU["render 10k, no layout cache"]:-}") | (context) |"
 	echo "| render peak RSS, 50k findings (MB) | $(mb "${RSS["render 50k"]:-0}") | | < 64 |"
 	echo "| render peak RSS 50k / 5k findings | $(ratio "${RSS["render 50k"]:-}" "${RSS["render 5k"]:-}") | | <= 1.10 (issue 16) |"
-	for shape in jsonl pages; do
+	[ $sections = render ] || for shape in jsonl pages; do
 		echo "| import / jq -c ., 1M records, $shape | $(ratio "${WALL["import signins 1M $shape"]:-}" "${WALL["jq -c . 1M $shape"]:-}") | $(ratio "${CPU["import signins 1M $shape"]:-}" "${CPU["jq -c . 1M $shape"]:-}") | <= 1 (issue 13) |"
 	done
-	echo "| import peak RSS, 1M / 100k records (JSON Lines) | $(ratio "${RSS["import signins 1M jsonl"]:-}" "${RSS["import signins 100k jsonl"]:-}") | | flat but for the duplicate set |"
+	[ $sections = render ] || echo "| import peak RSS, 1M / 100k records (JSON Lines) | $(ratio "${RSS["import signins 1M jsonl"]:-}" "${RSS["import signins 100k jsonl"]:-}") | | flat but for the duplicate set |"
 	if [ -z "$sign_note" ]; then
 		echo "| signing overhead, ${PAGES["render ~1000 p, signed"]:-?}-page report | $(pct "${WALL["render ~1000 p, signed"]:-}" "${WALL["render ~1000 p, unsigned"]:-}") | $(pct "${CPU["render ~1000 p, signed"]:-}" "${CPU["render ~1000 p, unsigned"]:-}") | < 5% |"
 	else
