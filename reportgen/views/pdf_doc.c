@@ -489,10 +489,11 @@ struct lc_ent {
 };
 
 struct rg_lcache {
-	struct lc_ent ent[LC_SETS][LC_WAYS];
+	size_t sets; /* LC_SETS, or fewer for a test (RG_PDF_CACHE_SETS) */
 	uint64_t clock;
 	struct lc_ent *pins[RG_PTABLE_MAX_COLS];
 	size_t n_pins;
+	struct lc_ent ent[][LC_WAYS];
 };
 
 static void lcache_new(struct rg_pdoc *d)
@@ -500,8 +501,19 @@ static void lcache_new(struct rg_pdoc *d)
 	const char *off = getenv("RG_PDF_NO_CACHE");
 	if (off && *off)
 		return;
-	d->lcache = calloc(1, sizeof *d->lcache);
+	/* Test hook: RG_PDF_CACHE_SETS=1 makes a cache of one set, so that a
+	 * table row's cells pin every way and the scratch fallback runs. */
+	size_t sets = LC_SETS;
+	const char *n = getenv("RG_PDF_CACHE_SETS");
+	if (n && *n >= '1' && *n <= '9') {
+		sets = (size_t)strtoul(n, NULL, 10);
+		if (sets > LC_SETS)
+			sets = LC_SETS;
+	}
+	d->lcache = calloc(1, sizeof *d->lcache + sets * sizeof d->lcache->ent[0]);
 	/* No cache on OOM: every text goes through the scratch layout. */
+	if (d->lcache)
+		d->lcache->sets = sets;
 }
 
 static void lcache_free(struct rg_pdoc *d)
@@ -509,7 +521,7 @@ static void lcache_free(struct rg_pdoc *d)
 	struct rg_lcache *c = d->lcache;
 	if (!c)
 		return;
-	for (size_t i = 0; i < LC_SETS; i++)
+	for (size_t i = 0; i < c->sets; i++)
 		for (size_t j = 0; j < LC_WAYS; j++) {
 			if (c->ent[i][j].l)
 				g_object_unref(c->ent[i][j].l);
@@ -552,7 +564,7 @@ static PangoLayout *laid_out(struct rg_pdoc *d, PangoLayout *scratch, enum rg_pf
 	int pw = pango_width(width);
 	size_t n = strlen(s);
 	uint64_t h = lc_hash(s, n, (int)f, pw, (int)a, one_line);
-	struct lc_ent *set = c->ent[h % LC_SETS], *victim = NULL;
+	struct lc_ent *set = c->ent[h % c->sets], *victim = NULL;
 	for (size_t j = 0; j < LC_WAYS; j++) {
 		struct lc_ent *e = &set[j];
 		if (e->l && e->hash == h && e->width == pw && e->font == f && e->align == a &&

@@ -27,7 +27,9 @@
  * or a header measured in the first pass is drawn from the same layout in
  * the second.  The cache changes no byte of the output: setting the
  * environment variable RG_PDF_NO_CACHE (a test hook, tests/pdf/nocache.py)
- * lays every text out afresh, and the two renders are compared.
+ * lays every text out afresh, and the two renders are compared;
+ * RG_PDF_CACHE_SETS=1 (another) shrinks the cache to one set of four, so
+ * that the path taken when a table row has pinned every way is tested.
  *
  * Fonts come only from <datadir>/fonts through a private fontconfig
  * configuration; the machine's fonts are never consulted.
