@@ -17,7 +17,9 @@
  * it shapes each distinct word of a column once (pango_itemize and
  * pango_shape, kept in a bounded table of glyph strings), breaks lines
  * itself at spaces and draws the cached glyph strings with
- * pango_cairo_show_glyph_string: no pango layout of any cell.  That is the
+ * pango_cairo_show_glyph_string: no pango layout of any cell (its line
+ * breaking follows pango's word-and-character wrapping closely enough to
+ * make as many lines).  That is the
  * least a pango/cairo program can do per row, and `reportgen render` is
  * held to 1.5x of it per row (--cached --tagged).
  *
@@ -225,6 +227,36 @@ struct cell_lines {
 	int n, lines, width[12];
 };
 
+/* Places word w on the current line of cl, starting a new line when it
+ * does not fit; gap: whether a space separates it from the word before.
+ * false when the cell is full. */
+static bool place(struct shaper *sh, struct cell_lines *cl, int *x, int width, struct word *w,
+                  bool gap)
+{
+	if (cl->n == CELL_WORDS)
+		return false;
+	int sp = gap && *x > 0 ? sh->space : 0;
+	if (*x > 0 && *x + sp + w->width > width) {
+		if (cl->lines == 12)
+			return false;
+		cl->width[cl->lines++] = 0;
+		*x = 0;
+		sp = 0;
+	}
+	*x += sp;
+	cl->w[cl->n] = w;
+	cl->x[cl->n] = *x;
+	cl->line[cl->n] = cl->lines - 1;
+	cl->n++;
+	*x += w->width;
+	cl->width[cl->lines - 1] = *x;
+	return true;
+}
+
+/* Lines as pango's PANGO_WRAP_WORD_CHAR makes them, near enough for a
+ * floor: breaks at spaces and after a hyphen not followed by a digit
+ * (UAX #14), and a piece wider than the column broken between
+ * characters, as many as fit on each line. */
 static void break_cell(struct shaper *sh, const char *s, int width, struct cell_lines *cl)
 {
 	/* Emptied between cells, never while a cell's words are in use. */
@@ -237,32 +269,50 @@ static void break_cell(struct shaper *sh, const char *s, int width, struct cell_
 	cl->lines = 1;
 	cl->width[0] = 0;
 	int x = 0;
-	while (*s && cl->n < CELL_WORDS) {
-		while (*s == ' ')
+	bool gap = false;
+	while (*s) {
+		while (*s == ' ') {
 			s++;
+			gap = true;
+		}
 		const char *e = s;
-		while (*e && *e != ' ')
+		while (*e && *e != ' ' && !(e > s && e[-1] == '-' && !(*e >= '0' && *e <= '9')))
 			e++;
 		if (e == s)
 			break;
-		struct word *w = shape_word(sh, s, (int)(e - s));
-		s = e;
-		if (!w)
-			continue;
-		if (x > 0 && x + sh->space + w->width > width) {
-			if (cl->lines == 12)
-				break;
-			cl->width[cl->lines++] = 0;
-			x = 0;
-		} else if (x > 0) {
-			x += sh->space;
+		int n = (int)(e - s);
+		struct word *w = shape_word(sh, s, n);
+		while (w && w->width > width && n > 1) {
+			/* Too wide for any line: as many characters as fit (the
+			 * floor's texts are ASCII, a byte a character). */
+			if (x > 0) {
+				/* As pango does: the piece starts a line of its own
+				 * before it is broken between characters. */
+				if (cl->lines == 12)
+					return;
+				cl->width[cl->lines++] = 0;
+				x = 0;
+				gap = false;
+			}
+			int lw[256], k = 0, sum = 0;
+			pango_glyph_string_get_logical_widths(w->gs, s, n < 255 ? n : 255, 0, lw);
+			while (k < n && k < 255 && sum + lw[k] <= width)
+				sum += lw[k++];
+			if (k == 0)
+				k = 1;
+			struct word *head = shape_word(sh, s, k);
+			if (!head || !place(sh, cl, &x, width, head, gap))
+				return;
+			gap = false;
+			s += k;
+			n -= k;
+			x = width; /* the rest starts a new line */
+			w = shape_word(sh, s, n);
 		}
-		cl->w[cl->n] = w;
-		cl->x[cl->n] = x;
-		cl->line[cl->n] = cl->lines - 1;
-		cl->n++;
-		x += w->width;
-		cl->width[cl->lines - 1] = x;
+		if (w && !place(sh, cl, &x, width, w, gap))
+			return;
+		s = e;
+		gap = false;
 	}
 }
 
