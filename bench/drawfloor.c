@@ -13,7 +13,15 @@
  * (issue 6: render within 1.5x of this floor).  With --tagged it also wraps
  * the table in the structure tags the report carries for accessibility
  * (Table, TR, TH, TD, through cairo_tag_begin), to show what cairo's tagged
- * PDF costs by itself.
+ * PDF costs by itself.  With --cached (issue 16, the cached-shaping floor)
+ * it shapes each distinct word of a column once (pango_itemize and
+ * pango_shape, kept in a bounded table of glyph strings), breaks lines
+ * itself at spaces and draws the cached glyph strings with
+ * pango_cairo_show_glyph_string: no pango layout of any cell (its line
+ * breaking follows pango's word-and-character wrapping closely enough to
+ * make as many lines).  That is the
+ * least a pango/cairo program can do per row, and `reportgen render` is
+ * held to 1.5x of it per row (--cached --tagged).
  *
  * Invariants: it reads no input; the row texts are synthesised from a
  * private generator with the same shapes as rg-genbundle's findings (ids,
@@ -74,6 +82,7 @@ static const char *const headers[NCOL] = {"#", "Item", "Status", "Evidence", "La
 static const double shares[NCOL] = {0.4, 1.35, 1.2, 1.25, 0.85, 2.6};
 static const bool mono[NCOL] = {false, false, false, true, false, false};
 static const bool right[NCOL] = {true, false, false, false, false, false};
+static bool cached; /* --cached: shape words once, draw glyph strings */
 
 #define FONT_SMALL 7.65
 #define FONT_MONO 7.2
@@ -128,13 +137,207 @@ static void make_row(struct row *r, uint64_t i)
 	         rg_time_format(t, rt));
 }
 
+/* The cached-shaping path (--cached). */
+#define WORDS_MAX 8192 /* the table is emptied when full: bounded memory */
+
+struct word {
+	PangoGlyphString *gs;
+	PangoFont *font;
+	int width; /* pango units */
+};
+
+struct shaper {
+	PangoContext *ctx;
+	PangoFontDescription *fd;
+	GHashTable *words; /* word -> struct word */
+	int space, line_h, ascent;
+};
+
+static void word_free(void *p)
+{
+	struct word *w = p;
+	pango_glyph_string_free(w->gs);
+	g_object_unref(w->font);
+	g_free(w);
+}
+
+static struct word *shape_word(struct shaper *sh, const char *s, int len)
+{
+	char key[256];
+	if (len > (int)sizeof key - 1)
+		len = (int)sizeof key - 1;
+	memcpy(key, s, (size_t)len);
+	key[len] = '\0';
+	struct word *w = g_hash_table_lookup(sh->words, key);
+	if (w)
+		return w;
+	PangoAttrList *al = pango_attr_list_new();
+	pango_attr_list_insert(al, pango_attr_font_desc_new(sh->fd));
+	GList *items = pango_itemize(sh->ctx, key, 0, len, al, NULL);
+	pango_attr_list_unref(al);
+	w = g_new0(struct word, 1);
+	w->gs = pango_glyph_string_new();
+	/* The floor's texts are ASCII in one font: one item. */
+	PangoItem *it = items ? items->data : NULL;
+	if (it) {
+		pango_shape_full(key + it->offset, it->length, key, len, &it->analysis, w->gs);
+		w->font = g_object_ref(it->analysis.font);
+		w->width = pango_glyph_string_get_width(w->gs);
+	}
+	g_list_free_full(items, (GDestroyNotify)pango_item_free);
+	if (!w->font) {
+		pango_glyph_string_free(w->gs);
+		g_free(w);
+		return NULL;
+	}
+	g_hash_table_insert(sh->words, g_strdup(key), w);
+	return w;
+}
+
+static void shaper_init(struct shaper *sh, PangoContext *ctx, const char *family, double size,
+                        bool bold)
+{
+	sh->ctx = ctx;
+	sh->fd = pango_font_description_new();
+	pango_font_description_set_family(sh->fd, family);
+	pango_font_description_set_size(sh->fd, (int)(size * PANGO_SCALE + 0.5));
+	pango_font_description_set_weight(sh->fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	sh->words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, word_free);
+	PangoFontMetrics *m = pango_context_get_metrics(ctx, sh->fd, NULL);
+	sh->ascent = pango_font_metrics_get_ascent(m);
+	sh->line_h = sh->ascent + pango_font_metrics_get_descent(m);
+	pango_font_metrics_unref(m);
+	struct word *sp = shape_word(sh, " ", 1);
+	sh->space = sp ? sp->width : 0;
+}
+
+static void shaper_free(struct shaper *sh)
+{
+	g_hash_table_destroy(sh->words);
+	pango_font_description_free(sh->fd);
+}
+
+#define CELL_WORDS 64
+
+/* A cell broken into lines of cached words: greedy, at spaces, up to 12
+ * lines (the view's cap). */
+struct cell_lines {
+	struct word *w[CELL_WORDS];
+	int x[CELL_WORDS], line[CELL_WORDS];
+	int n, lines, width[12];
+};
+
+/* Places word w on the current line of cl, starting a new line when it
+ * does not fit; gap: whether a space separates it from the word before.
+ * false when the cell is full. */
+static bool place(struct shaper *sh, struct cell_lines *cl, int *x, int width, struct word *w,
+                  bool gap)
+{
+	if (cl->n == CELL_WORDS)
+		return false;
+	int sp = gap && *x > 0 ? sh->space : 0;
+	if (*x > 0 && *x + sp + w->width > width) {
+		if (cl->lines == 12)
+			return false;
+		cl->width[cl->lines++] = 0;
+		*x = 0;
+		sp = 0;
+	}
+	*x += sp;
+	cl->w[cl->n] = w;
+	cl->x[cl->n] = *x;
+	cl->line[cl->n] = cl->lines - 1;
+	cl->n++;
+	*x += w->width;
+	cl->width[cl->lines - 1] = *x;
+	return true;
+}
+
+/* Lines as pango's PANGO_WRAP_WORD_CHAR makes them, near enough for a
+ * floor: breaks at spaces and after a hyphen not followed by a digit
+ * (UAX #14), and a piece wider than the column broken between
+ * characters, as many as fit on each line. */
+static void break_cell(struct shaper *sh, const char *s, int width, struct cell_lines *cl)
+{
+	/* Emptied between cells, never while a cell's words are in use. */
+	if (g_hash_table_size(sh->words) >= WORDS_MAX) {
+		g_hash_table_remove_all(sh->words);
+		struct word *sp = shape_word(sh, " ", 1);
+		sh->space = sp ? sp->width : 0;
+	}
+	cl->n = 0;
+	cl->lines = 1;
+	cl->width[0] = 0;
+	int x = 0;
+	bool gap = false;
+	while (*s) {
+		while (*s == ' ') {
+			s++;
+			gap = true;
+		}
+		const char *e = s;
+		while (*e && *e != ' ' && !(e > s && e[-1] == '-' && !(*e >= '0' && *e <= '9')))
+			e++;
+		if (e == s)
+			break;
+		int n = (int)(e - s);
+		struct word *w = shape_word(sh, s, n);
+		while (w && w->width > width && n > 1) {
+			/* Too wide for any line: as many characters as fit (the
+			 * floor's texts are ASCII, a byte a character). */
+			if (x > 0) {
+				/* As pango does: the piece starts a line of its own
+				 * before it is broken between characters. */
+				if (cl->lines == 12)
+					return;
+				cl->width[cl->lines++] = 0;
+				x = 0;
+				gap = false;
+			}
+			int lw[256], k = 0, sum = 0;
+			pango_glyph_string_get_logical_widths(w->gs, s, n < 255 ? n : 255, 0, lw);
+			while (k < n && k < 255 && sum + lw[k] <= width)
+				sum += lw[k++];
+			if (k == 0)
+				k = 1;
+			struct word *head = shape_word(sh, s, k);
+			if (!head || !place(sh, cl, &x, width, head, gap))
+				return;
+			gap = false;
+			s += k;
+			n -= k;
+			x = width; /* the rest starts a new line */
+			w = shape_word(sh, s, n);
+		}
+		if (w && !place(sh, cl, &x, width, w, gap))
+			return;
+		s = e;
+		gap = false;
+	}
+}
+
+static void draw_cell(cairo_t *cr, const struct shaper *sh, const struct cell_lines *cl,
+                      double x, double y, double width, bool align_right)
+{
+	for (int i = 0; i < cl->n; i++) {
+		int ln = cl->line[i];
+		double lx = x + (double)cl->x[i] / PANGO_SCALE;
+		if (align_right)
+			lx += width - (double)cl->width[ln] / PANGO_SCALE;
+		cairo_move_to(cr, lx, y + (double)(ln * sh->line_h + sh->ascent) / PANGO_SCALE);
+		pango_cairo_show_glyph_string(cr, cl->w[i]->font, cl->w[i]->gs);
+	}
+}
+
 struct table {
 	cairo_t *cr;
 	bool tagged;
 	PangoLayout *col[NCOL];
 	PangoLayout *head[NCOL];
 	PangoLayout *title, *caption, *footer;
-	double x[NCOL], w[NCOL];
+	struct shaper shaper[NCOL];  /* --cached */
+	struct cell_lines lines[NCOL];
+	double x[NCOL], w[NCOL], tw[NCOL];
 	int page;
 	int rows_on_page;
 	double y;
@@ -227,13 +430,18 @@ static void draw_row(struct table *t, double h, enum verdict v)
 		tag(t, "TD");
 		double tx = t->x[c] + PAD;
 		if (c == C_STATUS) {
-			double base = (double)pango_layout_get_baseline(t->col[c]) / PANGO_SCALE;
+			double base = cached ? (double)t->shaper[c].ascent / PANGO_SCALE
+			                     : (double)pango_layout_get_baseline(t->col[c]) / PANGO_SCALE;
 			badge(cr, tx, t->y + PAD + base - BADGE + 0.5, v);
 			tx += BADGE + 3;
 		}
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-		cairo_move_to(cr, tx, t->y + PAD);
-		pango_cairo_show_layout(cr, t->col[c]);
+		if (cached) {
+			draw_cell(cr, &t->shaper[c], &t->lines[c], tx, t->y + PAD, t->tw[c], right[c]);
+		} else {
+			cairo_move_to(cr, tx, t->y + PAD);
+			pango_cairo_show_layout(cr, t->col[c]);
+		}
 		untag(t, "TD");
 	}
 	untag(t, "TR");
@@ -291,9 +499,10 @@ static PangoLayout *new_layout(PangoContext *ctx, const char *family, double siz
 
 static void usage(FILE *f)
 {
-	fputs("usage: rg-drawfloor --rows N -o OUT.pdf [--fonts DIR] [--tagged]\n"
+	fputs("usage: rg-drawfloor --rows N -o OUT.pdf [--fonts DIR] [--tagged] [--cached]\n"
 	      "Draws an N-row findings table with pango and cairo and nothing else;\n"
-	      "--tagged adds the report's structure tags (Table, TR, TH, TD).\n",
+	      "--tagged adds the report's structure tags (Table, TR, TH, TD);\n"
+	      "--cached shapes each distinct word once and draws cached glyph strings.\n",
 	      f);
 }
 
@@ -307,6 +516,7 @@ int main(int argc, char **argv)
 	                                     {"output", required_argument, NULL, 'o'},
 	                                     {"fonts", required_argument, NULL, 'F'},
 	                                     {"tagged", no_argument, NULL, 'T'},
+	                                     {"cached", no_argument, NULL, 'C'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	int c;
@@ -324,6 +534,7 @@ int main(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'F': free(fonts); fonts = strdup(optarg); break;
 		case 'T': tagged = true; break;
+		case 'C': cached = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -379,7 +590,10 @@ int main(int argc, char **argv)
 		t.x[k] = x;
 		t.w[k] = (PAGE_W - 2 * MARGIN) * shares[k] / total;
 		x += t.w[k];
-		double tw = t.w[k] - 2 * PAD - (k == C_STATUS ? BADGE + 3 : 0);
+		double tw = t.tw[k] = t.w[k] - 2 * PAD - (k == C_STATUS ? BADGE + 3 : 0);
+		if (cached)
+			shaper_init(&t.shaper[k], ctx, mono[k] ? "Noto Sans Mono" : "Noto Sans",
+			            mono[k] ? FONT_MONO : FONT_SMALL, false);
 		t.col[k] = new_layout(ctx, mono[k] ? "Noto Sans Mono" : "Noto Sans",
 		                      mono[k] ? FONT_MONO : FONT_SMALL, false, tw, right[k]);
 		t.head[k] = new_layout(ctx, "Noto Sans", FONT_SMALL, true, t.w[k] - 2 * PAD, right[k]);
@@ -395,9 +609,20 @@ int main(int argc, char **argv)
 	struct row r;
 	for (uint64_t i = 1; i <= rows; i++) {
 		make_row(&r, i);
-		for (int k = 0; k < NCOL; k++)
-			pango_layout_set_text(t.col[k], r.cell[k], -1);
-		double h = row_height(t.col);
+		double h;
+		if (cached) {
+			int most = 1;
+			for (int k = 0; k < NCOL; k++) {
+				break_cell(&t.shaper[k], r.cell[k], (int)(t.tw[k] * PANGO_SCALE), &t.lines[k]);
+				if (t.lines[k].lines * t.shaper[k].line_h > most)
+					most = t.lines[k].lines * t.shaper[k].line_h;
+			}
+			h = (double)most / PANGO_SCALE + 2 * PAD;
+		} else {
+			for (int k = 0; k < NCOL; k++)
+				pango_layout_set_text(t.col[k], r.cell[k], -1);
+			h = row_height(t.col);
+		}
 		if (t.y + h > PAGE_H - MARGIN) {
 			end_page(&t);
 			begin_page(&t);
@@ -407,6 +632,8 @@ int main(int argc, char **argv)
 	end_page(&t);
 
 	for (int k = 0; k < NCOL; k++) {
+		if (cached)
+			shaper_free(&t.shaper[k]);
 		g_object_unref(t.col[k]);
 		g_object_unref(t.head[k]);
 	}

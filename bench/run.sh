@@ -2,7 +2,7 @@
 # bench/run.sh: the performance benchmark of issue 6, in one command.
 #
 #   bench/run.sh [--quick] [--runs N] [--build DIR] [--work DIR] [--no-weasyprint]
-#                [--import-only | --no-import]
+#                [--import-only | --no-import | --render-only]
 #
 # Builds reportgen and the instruments in bench/ (meson build dir, default
 # `build`), generates bundles for the size ladder with rg-genbundle (cached in
@@ -10,12 +10,16 @@
 # generator's source changes), then times, each N times (5; 3 with --quick):
 #   - `reportgen check` on 10k findings x {100k, 1M, 5M} sign-in rows, next to
 #     the inflate floor `unzip -p BUNDLE > /dev/null` on the same bundles;
-#   - `reportgen render --no-sign` on {1k, 10k, 50k} findings (100k sign-ins),
-#     next to the drawing floor (rg-drawfloor, the same table through pango
-#     and cairo alone, untagged and with the report's structure tags) and WeasyPrint on the same table as HTML (1k and 2k
-#     rows; 1k only with --quick);
+#   - `reportgen render --no-sign` on {1k, 5k, 10k, 50k} findings (100k
+#     sign-ins), next to the drawing floor (rg-drawfloor, the same table
+#     through pango and cairo alone, untagged and with the report's structure
+#     tags), the cached-shaping floor (rg-drawfloor --cached --tagged: each
+#     distinct word shaped once, cached glyph strings drawn, tagged; issue
+#     16) and WeasyPrint on the same table as HTML (1k and 2k rows; 1k only
+#     with --quick);
 #   - render of a ~1000-page report with and without signing (the demo key in
 #     samples/pki/), for the signing overhead;
+#   - (--render-only runs just the render ladder and its floors)
 #   - `reportgen import signins` of 1M generated Graph sign-in records
 #     (bench/import-gen.py; JSON Lines and concatenated pages of 1000) next to
 #     `jq -c . FILE > /dev/null` on the same file, and of 100k records, for
@@ -49,7 +53,8 @@ while [ $# -gt 0 ]; do
 	--no-weasyprint) weasy=0 ;;
 	--import-only) sections=import ;;
 	--no-import) sections=noimport ;;
-	-h | --help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--render-only) sections=render; weasy=0 ;;
+	-h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -153,7 +158,7 @@ sign_note=""
 [ $sections = import ] && sign_note="signing overhead not measured (--import-only)"
 if [ $sections != import ]; then
 # ---- check vs the inflate floor -----------------------------------------------
-for s in 100000 1000000 5000000; do
+[ $sections = render ] || for s in 100000 1000000 5000000; do
 	zip=$(bundle 10000 $s)
 	rows=$((10000 + s))
 	measure "check 10k/$(k $s)" "10k findings, $(k $s) sign-ins" $rows '0|1' "$rg" check "$zip"
@@ -161,18 +166,27 @@ for s in 100000 1000000 5000000; do
 done
 
 # ---- render vs the drawing floor and WeasyPrint ----------------------------------
-for f in 1000 10000 50000; do
+for f in 1000 5000 10000 50000; do
 	zip=$(bundle $f 100000)
 	out=$work/out/render-$f
 	measure "render $(k $f)" "$(k $f) findings, 100k sign-ins" $f '0|1' \
 		"$rg" render "$zip" -o "$out" --no-sign --force
 	PAGES["render $(k $f)"]=$(pages_of "$out/report.pdf")
+	if [ $f = 10000 ]; then
+		# Before/after of the layout cache (issue 16), same run.
+		measure "render 10k, no layout cache" "10k findings, 100k sign-ins" $f '0|1' \
+			env RG_PDF_NO_CACHE=1 "$rg" render "$zip" -o "$out-nocache" --no-sign --force
+		PAGES["render 10k, no layout cache"]=$(pages_of "$out-nocache/report.pdf")
+	fi
 	measure "drawing floor $(k $f)" "$(k $f) table rows" $f '0' \
 		"$floor" --rows $f -o "$work/out/floor-$f.pdf"
 	PAGES["drawing floor $(k $f)"]=$(pages_of "$work/out/floor-$f.pdf")
 	measure "drawing floor tagged $(k $f)" "$(k $f) table rows" $f '0' \
 		"$floor" --rows $f --tagged -o "$work/out/floor-tagged-$f.pdf"
 	PAGES["drawing floor tagged $(k $f)"]=$(pages_of "$work/out/floor-tagged-$f.pdf")
+	measure "shaping floor tagged $(k $f)" "$(k $f) table rows" $f '0' \
+		"$floor" --rows $f --tagged --cached -o "$work/out/floor-cached-$f.pdf"
+	PAGES["shaping floor tagged $(k $f)"]=$(pages_of "$work/out/floor-cached-$f.pdf")
 done
 if [ $weasy = 1 ]; then
 	sizes="1000 2000"
@@ -194,7 +208,9 @@ fi
 
 # ---- signing overhead on a ~1000-page report ----------------------------------------
 key=$root/samples/pki/signer.key cert=$root/samples/pki/signer.pem chain=$root/samples/pki/chain.pem
-if [ -f "$key" ] && [ -f "$cert" ]; then
+if [ $sections = render ]; then
+	sign_note="signing overhead not measured (--render-only)"
+elif [ -f "$key" ] && [ -f "$cert" ]; then
 	# Findings for ~1000 pages, from the pages the 10k render took.
 	p10=${PAGES["render 10k"]:-0}
 	if [ "${p10:-0}" -gt 0 ]; then
@@ -225,7 +241,7 @@ import_input() {
 	fi
 	echo "$f"
 }
-if [ $sections != noimport ]; then
+if [ $sections != noimport ] && [ $sections != render ]; then
 	for shape in jsonl pages; do
 		f=$(import_input 1000000 $shape)
 		measure "import signins 1M $shape" "1M records, $(du -m "$f" | cut -f1) MB" 1000000 '0' \
@@ -271,25 +287,30 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t=="FAILED" || t==0 || n=="") print
 	echo
 	echo "| target | wall | CPU | goal |"
 	echo "|---|---:|---:|---|"
-	for s in 100k 1M 5M; do
+	[ $sections = render ] || for s in 100k 1M 5M; do
 		echo "| check / inflate floor, 10k findings + $s sign-ins | $(ratio "${WALL["check 10k/$s"]:-}" "${WALL["inflate floor 10k/$s"]:-}") | $(ratio "${CPU["check 10k/$s"]:-}" "${CPU["inflate floor 10k/$s"]:-}") | <= 1.5 (at 1M) |"
 	done
+	if [ $sections != render ]; then
 	echo "| check peak RSS, 10k + 1M (MB) | $(mb "${RSS["check 10k/1M"]:-0}") | | < 64 |"
 	echo "| check peak RSS 5M / 100k sign-ins | $(ratio "${RSS["check 10k/5M"]:-}" "${RSS["check 10k/100k"]:-}") | | <= 1.10 |"
-	for f in 1k 10k 50k; do
+	fi
+	for f in 1k 5k 10k 50k; do
 		echo "| render / drawing floor, $f findings | $(ratio "${WALL["render $f"]:-}" "${WALL["drawing floor $f"]:-}") | $(ratio "${CPU["render $f"]:-}" "${CPU["drawing floor $f"]:-}") | <= 1.5 |"
 		echo "| render / tagged drawing floor, $f findings | $(ratio "${WALL["render $f"]:-}" "${WALL["drawing floor tagged $f"]:-}") | $(ratio "${CPU["render $f"]:-}" "${CPU["drawing floor tagged $f"]:-}") | (context) |"
+		echo "| render / cached-shaping floor (tagged), per row, $f findings | $(ratio "${WALL["render $f"]:-}" "${WALL["shaping floor tagged $f"]:-}") | $(ratio "${CPU["render $f"]:-}" "${CPU["shaping floor tagged $f"]:-}") | <= 1.5 at 10k (issue 16) |"
 	done
 	for f in 1k 2k; do
 		if [ -n "${WALL["WeasyPrint $f"]:-}" ] && [ -n "${WALL["render $f"]:-}" ]; then
 			echo "| render rows/s / WeasyPrint rows/s, $f rows | $(ratio "${WALL["WeasyPrint $f"]}" "${WALL["render $f"]}") | $(ratio "${CPU["WeasyPrint $f"]}" "${CPU["render $f"]}") | >= 100 |"
 		fi
 	done
+	echo "| render 10k / render 10k without the layout cache | $(ratio "${WALL["render 10k"]:-}" "${WALL["render 10k, no layout cache"]:-}") | $(ratio "${CPU["render 10k"]:-}" "${CPU["render 10k, no layout cache"]:-}") | (context) |"
 	echo "| render peak RSS, 50k findings (MB) | $(mb "${RSS["render 50k"]:-0}") | | < 64 |"
-	for shape in jsonl pages; do
+	echo "| render peak RSS 50k / 5k findings | $(ratio "${RSS["render 50k"]:-}" "${RSS["render 5k"]:-}") | | <= 1.10 (issue 16) |"
+	[ $sections = render ] || for shape in jsonl pages; do
 		echo "| import / jq -c ., 1M records, $shape | $(ratio "${WALL["import signins 1M $shape"]:-}" "${WALL["jq -c . 1M $shape"]:-}") | $(ratio "${CPU["import signins 1M $shape"]:-}" "${CPU["jq -c . 1M $shape"]:-}") | <= 1 (issue 13) |"
 	done
-	echo "| import peak RSS, 1M / 100k records (JSON Lines) | $(ratio "${RSS["import signins 1M jsonl"]:-}" "${RSS["import signins 100k jsonl"]:-}") | | flat but for the duplicate set |"
+	[ $sections = render ] || echo "| import peak RSS, 1M / 100k records (JSON Lines) | $(ratio "${RSS["import signins 1M jsonl"]:-}" "${RSS["import signins 100k jsonl"]:-}") | | flat but for the duplicate set |"
 	if [ -z "$sign_note" ]; then
 		echo "| signing overhead, ${PAGES["render ~1000 p, signed"]:-?}-page report | $(pct "${WALL["render ~1000 p, signed"]:-}" "${WALL["render ~1000 p, unsigned"]:-}") | $(pct "${CPU["render ~1000 p, signed"]:-}" "${CPU["render ~1000 p, unsigned"]:-}") | < 5% |"
 	else

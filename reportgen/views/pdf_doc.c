@@ -12,9 +12,11 @@
 #include "views/pdf_doc.h"
 #include "views/pdf_words.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +35,9 @@
 #define PAD 3.0
 #define MAX_CELL_LINES 12
 #define BADGE 7.0
+
+static void lcache_new(struct rg_pdoc *d);
+static void lcache_free(struct rg_pdoc *d);
 
 /* ------------------------------------------------------------------ */
 /* Fonts */
@@ -130,6 +135,7 @@ static rg_status load_fonts(struct rg_pdoc *d)
 	d->lay = pango_layout_new(d->pc);
 	for (int i = 0; i < RG_PTABLE_MAX_COLS; i++)
 		d->cell[i] = pango_layout_new(d->pc);
+	lcache_new(d);
 	/* No hyphen where a line breaks inside a word (pango >= 1.44 inserts
 	 * one by default): most long words here are identifiers, digests,
 	 * paths and addresses, where an inserted hyphen reads exactly like a
@@ -172,6 +178,7 @@ static rg_status load_fonts(struct rg_pdoc *d)
 
 static void free_fonts(struct rg_pdoc *d)
 {
+	lcache_free(d);
 	for (int i = 0; i < RG_F_COUNT; i++)
 		if (d->font[i])
 			pango_font_description_free(d->font[i]);
@@ -457,32 +464,200 @@ static double layout_height(PangoLayout *l)
 	return (double)h / PANGO_SCALE;
 }
 
+static PangoAlignment pango_align(enum rg_palign a)
+{
+	return a == RG_A_RIGHT ? PANGO_ALIGN_RIGHT : a == RG_A_CENTER ? PANGO_ALIGN_CENTER
+	                                                            : PANGO_ALIGN_LEFT;
+}
+
+/* ------------------------------------------------------------------ */
+/* The layout cache: each distinct text shaped once
+ *
+ * LC_SETS sets of LC_WAYS layouts, a set chosen by a hash of the key
+ * (text, font, width in pango units, alignment, one-line mode), the least
+ * recently used way of a set replaced on a miss.  A replaced way keeps its
+ * PangoLayout object and only gets new parameters, so a miss costs what
+ * laying the text out on a scratch layout did before.  A table row pins
+ * the layouts of its cells until they are drawn (what the row does in
+ * between, such as a page break with its footer, looks texts up too);
+ * when every way of a set is pinned the caller gets its scratch layout.
+ * Bounded: LC_SETS * LC_WAYS layouts (a few KB each) whatever the rows. */
+
+#define LC_SETS 64
+#define LC_WAYS 4
+
+struct lc_ent {
+	PangoLayout *l;  /* NULL: never filled */
+	char *text;      /* the key's text as given (before rg_text_visible) */
+	uint64_t hash;
+	int width;       /* pango units, -1 unbounded */
+	uint64_t used;   /* LRU stamp */
+	unsigned char font, align, one_line, pinned;
+};
+
+struct rg_lcache {
+	size_t sets; /* LC_SETS, or fewer for a test (RG_PDF_CACHE_SETS) */
+	uint64_t clock;
+	struct lc_ent *pins[RG_PTABLE_MAX_COLS];
+	size_t n_pins;
+	struct lc_ent ent[][LC_WAYS];
+};
+
+static void lcache_new(struct rg_pdoc *d)
+{
+	const char *off = getenv("RG_PDF_NO_CACHE");
+	if (off && *off)
+		return;
+	/* Test hook: RG_PDF_CACHE_SETS=1 makes a cache of one set, so that a
+	 * table row's cells pin every way and the scratch fallback runs. */
+	size_t sets = LC_SETS;
+	const char *n = getenv("RG_PDF_CACHE_SETS");
+	if (n && *n >= '1' && *n <= '9') {
+		sets = (size_t)strtoul(n, NULL, 10);
+		if (sets > LC_SETS)
+			sets = LC_SETS;
+	}
+	d->lcache = calloc(1, sizeof *d->lcache + sets * sizeof d->lcache->ent[0]);
+	/* No cache on OOM: every text goes through the scratch layout. */
+	if (d->lcache)
+		d->lcache->sets = sets;
+}
+
+static void lcache_free(struct rg_pdoc *d)
+{
+	struct rg_lcache *c = d->lcache;
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->sets; i++)
+		for (size_t j = 0; j < LC_WAYS; j++) {
+			if (c->ent[i][j].l)
+				g_object_unref(c->ent[i][j].l);
+			free(c->ent[i][j].text);
+		}
+	free(c);
+	d->lcache = NULL;
+}
+
+static uint64_t lc_hash(const char *s, size_t n, int font, int width, int align, int one_line)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	uint64_t k = (uint64_t)(unsigned)width << 16 | (uint64_t)font << 8 |
+	             (uint64_t)align << 1 | (uint64_t)one_line;
+	h ^= k * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+static int pango_width(double width)
+{
+	return width > 0 ? (int)(width * PANGO_SCALE) : -1;
+}
+
+/* The text s laid out in font f, width (<= 0: unbounded), alignment a;
+ * one_line: a single ellipsized line, else up to MAX_CELL_LINES lines.
+ * The layout belongs to the cache (or is scratch, the fallback); it stays
+ * valid until the next lookup unless pinned (unpin_all). */
+static PangoLayout *laid_out(struct rg_pdoc *d, PangoLayout *scratch, enum rg_pfont f,
+                             double width, bool one_line, enum rg_palign a, const char *s,
+                             bool pin)
+{
+	struct rg_lcache *c = d->lcache;
+	if (!c) {
+		set_layout(d, scratch, f, width, one_line, s);
+		pango_layout_set_alignment(scratch, pango_align(a));
+		return scratch;
+	}
+	int pw = pango_width(width);
+	size_t n = strlen(s);
+	uint64_t h = lc_hash(s, n, (int)f, pw, (int)a, one_line);
+	struct lc_ent *set = c->ent[h % c->sets], *victim = NULL;
+	for (size_t j = 0; j < LC_WAYS; j++) {
+		struct lc_ent *e = &set[j];
+		if (e->l && e->hash == h && e->width == pw && e->font == f && e->align == a &&
+		    e->one_line == one_line && strcmp(e->text, s) == 0) {
+			e->used = ++c->clock;
+			victim = e;
+			goto found;
+		}
+		if (!e->pinned && (!victim || e->used < victim->used))
+			victim = e;
+	}
+	if (!victim) {
+		/* Every way holds a cell of the row being drawn. */
+		set_layout(d, scratch, f, width, one_line, s);
+		pango_layout_set_alignment(scratch, pango_align(a));
+		return scratch;
+	}
+	char *copy = malloc(n + 1);
+	if (!victim->l)
+		victim->l = pango_layout_new(d->pc);
+	if (!copy || !victim->l) {
+		free(copy);
+		d->oom = d->oom || !copy;
+		set_layout(d, scratch, f, width, one_line, s);
+		pango_layout_set_alignment(scratch, pango_align(a));
+		return scratch;
+	}
+	memcpy(copy, s, n + 1);
+	free(victim->text);
+	victim->text = copy;
+	victim->hash = h;
+	victim->width = pw;
+	victim->font = (unsigned char)f;
+	victim->align = (unsigned char)a;
+	victim->one_line = one_line;
+	victim->used = ++c->clock;
+	/* The same attributes as every layout of the document (no inserted
+	 * hyphens), then the same settings, in the same order, as the
+	 * scratch layouts get: the cache lays a text out exactly as they do. */
+	pango_layout_set_attributes(victim->l, pango_layout_get_attributes(d->lay));
+	set_layout(d, victim->l, f, width, one_line, s);
+	pango_layout_set_alignment(victim->l, pango_align(a));
+	/* Lay it out now, so that the size and the drawing read the same
+	 * lines. */
+	(void)layout_height(victim->l);
+found:
+	if (pin && !victim->pinned) {
+		assert(c->n_pins < RG_PTABLE_MAX_COLS);
+		victim->pinned = 1;
+		c->pins[c->n_pins++] = victim;
+	}
+	return victim->l;
+}
+
+static void unpin_all(struct rg_pdoc *d)
+{
+	struct rg_lcache *c = d->lcache;
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_pins; i++)
+		c->pins[i]->pinned = 0;
+	c->n_pins = 0;
+}
+
 double rg_pdoc_text_height(struct rg_pdoc *d, enum rg_pfont f, double width, const char *s)
 {
-	set_layout(d, d->lay, f, width, false, s);
-	return layout_height(d->lay);
+	return layout_height(laid_out(d, d->lay, f, width, false, RG_A_LEFT, s, false));
 }
 
 double rg_pdoc_text_width(struct rg_pdoc *d, enum rg_pfont f, const char *s)
 {
-	set_layout(d, d->lay, f, -1, true, s);
+	PangoLayout *l = laid_out(d, d->lay, f, -1, true, RG_A_LEFT, s, false);
 	int w, h;
-	pango_layout_get_size(d->lay, &w, &h);
+	pango_layout_get_size(l, &w, &h);
 	return (double)w / PANGO_SCALE;
 }
 
 double rg_pdoc_draw_text(struct rg_pdoc *d, double x, double y, double width, enum rg_pfont f,
                          enum rg_tpl_colour c, enum rg_palign a, bool one_line, const char *s)
 {
-	set_layout(d, d->lay, f, width, one_line, s);
-	pango_layout_set_alignment(d->lay, a == RG_A_RIGHT    ? PANGO_ALIGN_RIGHT
-	                                   : a == RG_A_CENTER ? PANGO_ALIGN_CENTER
-	                                                      : PANGO_ALIGN_LEFT);
-	double h = layout_height(d->lay);
+	PangoLayout *l = laid_out(d, d->lay, f, width, one_line, a, s, false);
+	double h = layout_height(l);
 	if (!d->dry) {
 		rg_pdoc_colour(d, c);
 		cairo_move_to(d->cr, x, y);
-		pango_cairo_show_layout(d->cr, d->lay);
+		pango_cairo_show_layout(d->cr, l);
 	}
 	pango_layout_set_alignment(d->lay, PANGO_ALIGN_LEFT);
 	return h;
@@ -634,9 +809,9 @@ void rg_pdoc_field(struct rg_pdoc *d, const char *label, double label_w, enum rg
 	double vx = d->x0 + label_w + (status >= 0 ? BADGE + 4 : 0);
 	double vw = d->x1 - vx;
 	double lh = rg_pdoc_text_height(d, RG_F_BOLD, label_w - 6, label);
-	set_layout(d, d->lay, f, vw, false, value);
-	double vh = layout_height(d->lay);
-	double base = (double)pango_layout_get_baseline(d->lay) / PANGO_SCALE;
+	PangoLayout *vl = laid_out(d, d->lay, f, vw, false, RG_A_LEFT, value, false);
+	double vh = layout_height(vl);
+	double base = (double)pango_layout_get_baseline(vl) / PANGO_SCALE;
 	double h = lh > vh ? lh : vh;
 	rg_pdoc_need(d, h);
 	if (!d->dry && !d->fields_open) {
@@ -768,9 +943,10 @@ double rg_pdoc_table_row_height(struct rg_pdoc *d, struct rg_ptable *tb,
 {
 	double rh = 0;
 	for (size_t i = 0; i < tb->n; i++) {
-		set_layout(d, d->lay, tb->cols[i].font, cell_text_w(tb, i, &cells[i]), false,
-		           cells[i].text ? cells[i].text : "");
-		double h = layout_height(d->lay);
+		PangoLayout *l = laid_out(d, d->lay, tb->cols[i].font, cell_text_w(tb, i, &cells[i]),
+		                          false, tb->cols[i].align, cells[i].text ? cells[i].text : "",
+		                          false);
+		double h = layout_height(l);
 		if (h > rh)
 			rh = h;
 	}
@@ -780,13 +956,13 @@ double rg_pdoc_table_row_height(struct rg_pdoc *d, struct rg_ptable *tb,
 void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_pcell *cells)
 {
 	double rh = 0;
+	PangoLayout *cl[RG_PTABLE_MAX_COLS];
 	for (size_t i = 0; i < tb->n; i++) {
-		PangoLayout *l = d->cell[i];
-		set_layout(d, l, tb->cols[i].font, cell_text_w(tb, i, &cells[i]), false,
-		           cells[i].text ? cells[i].text : "");
-		pango_layout_set_alignment(l, tb->cols[i].align == RG_A_RIGHT    ? PANGO_ALIGN_RIGHT
-		                              : tb->cols[i].align == RG_A_CENTER ? PANGO_ALIGN_CENTER
-		                                                                 : PANGO_ALIGN_LEFT);
+		/* Pinned: the page break below may lay other texts out first. */
+		PangoLayout *l = cl[i] = laid_out(d, d->cell[i], tb->cols[i].font,
+		                                  cell_text_w(tb, i, &cells[i]), false,
+		                                  tb->cols[i].align,
+		                                  cells[i].text ? cells[i].text : "", true);
 		double h = layout_height(l);
 		if (h > rh)
 			rh = h;
@@ -825,7 +1001,7 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 		cairo_stroke(d->cr);
 		rg_pdoc_tag(d, "TR", NULL);
 		for (size_t i = 0; i < tb->n; i++) {
-			PangoLayout *l = d->cell[i];
+			PangoLayout *l = cl[i];
 			double tx = tb->x[i] + PAD;
 			/* A link needs something drawn to have an area: none on
 			 * an empty cell. */
@@ -855,6 +1031,7 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 		}
 		rg_pdoc_untag(d, "TR");
 	}
+	unpin_all(d);
 	d->y += rh;
 	tb->rows_on_page++;
 }

@@ -21,6 +21,16 @@
  * drawn outside a leaf (footers, rules, shading, badges next to a status
  * word, repeated headers) is made an /Artifact by pdf_post.c.
  *
+ * Each distinct text is shaped once: the laid-out PangoLayout of a text
+ * (keyed by the text, its font, width, alignment and line mode) is kept in
+ * a bounded cache shared by both passes, so a status word, an empty cell
+ * or a header measured in the first pass is drawn from the same layout in
+ * the second.  The cache changes no byte of the output: setting the
+ * environment variable RG_PDF_NO_CACHE (a test hook, tests/pdf/nocache.py)
+ * lays every text out afresh, and the two renders are compared;
+ * RG_PDF_CACHE_SETS=1 (another) shrinks the cache to one set of four, so
+ * that the path taken when a table row has pinned every way is tested.
+ *
  * Fonts come only from <datadir>/fonts through a private fontconfig
  * configuration; the machine's fonts are never consulted.
  */
@@ -105,6 +115,10 @@ struct rg_pdoc {
 	 * drawing pass (pdf_report.c). */
 	int toc_pages[RG_PDOC_TOC_MAX];
 	size_t toc_at;
+
+	/* Laid-out texts kept across both passes (pdf_doc.c); NULL when the
+	 * cache is off (RG_PDF_NO_CACHE, a test hook). */
+	struct rg_lcache *lcache;
 };
 
 /* One column of a table: share of the width, font, alignment. */
