@@ -29,10 +29,17 @@
 struct rg_signer;
 
 struct rg_signer_options {
-	const char *key_path;        /* PEM private key (maybe encrypted) */
-	const char *cert_path;       /* PEM signer certificate */
+	const char *key_path;        /* PEM private key (maybe encrypted), or a
+	                                PKCS#11 URI "pkcs11:token=...;object=..." */
+	const char *cert_path;       /* PEM signer certificate; NULL with a token
+	                                key: the token's certificate for the key */
 	const char *chain_path;      /* PEM intermediates, or NULL */
 	const char *passphrase_file; /* or NULL: then $REPORTGEN_KEY_PASSPHRASE */
+	const char *pin_file;        /* token PIN, or NULL: then $REPORTGEN_PIN */
+	const char *pkcs11_module;   /* or NULL: the URI's module-path, else p11-kit */
+	const char *tsa_url;         /* RFC 3161 time-stamping authority, or NULL */
+	bool no_pades;               /* PDF: adbe.pkcs7.detached with signingTime
+	                                instead of PAdES B-B (ETSI.CAdES.detached) */
 	int64_t signing_time_ms;     /* SOURCE_DATE_EPOCH or the clock */
 };
 

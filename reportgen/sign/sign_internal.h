@@ -28,8 +28,13 @@
 
 #include "sign/sign.h"
 
+struct rg_p11;
+
 struct rg_signer {
 	EVP_PKEY *key;
+	struct rg_p11 *p11; /* the token session a token key needs, or NULL */
+	char *tsa_url;      /* RFC 3161 TSA to ask, or NULL */
+	bool pades;         /* PDF signatures are PAdES B-B/B-T */
 	X509 *cert;
 	STACK_OF(X509) * chain; /* intermediates, maybe empty, never NULL */
 	int64_t signing_time_ms;
@@ -40,6 +45,20 @@ struct rg_signer {
 struct rg_trust {
 	STACK_OF(X509) * anchors; /* at least one */
 };
+
+/* PKCS#11 (pkcs11.c).  Is key a "pkcs11:" URI? */
+bool rg_p11_is_uri(const char *key);
+/* Opens the token the URI names, logs in with the PIN (pin_file's first line
+ * or $REPORTGEN_PIN) and finds the private key; with cert non-NULL also the
+ * token's certificate for that key.  module overrides nothing: when both it
+ * and the URI's module-path are given they must agree.  RG_EINPUT for a
+ * malformed URI or one carrying a PIN; RG_EENV, naming which, for a module
+ * that does not load, no or several matching tokens or keys, a locked
+ * token, a wrong PIN, no certificate.  *key is freed (EVP_PKEY_free) before
+ * *out (rg_p11_close); *cert by the caller. */
+rg_status rg_p11_open(struct rg_p11 **out, EVP_PKEY **key, X509 **cert, const char *uri,
+                      const char *module, const char *pin_file, struct rg_diags *diags);
+void rg_p11_close(struct rg_p11 *p);
 
 /* One-line RFC 2253 name ("CN=...,O=...,C=US"); malloc'd or NULL. */
 char *rg_x509_name_line(const X509_NAME *name);

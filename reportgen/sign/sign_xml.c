@@ -40,8 +40,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/c14n.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <xmlsec/crypto.h>
@@ -99,45 +102,171 @@ static xmlNodePtr last_element_child(xmlNodePtr n)
 	return last;
 }
 
-static xmlSecKeyPtr make_key(const struct rg_signer *s)
+/* --- signing --------------------------------------------------------------- */
+
+/* The signature is computed here, not by xmlsec: xmlsec 1.2.37 under
+ * OpenSSL 3 takes a key whose private half lives on a PKCS#11 token for a
+ * public key and will not sign with it.  What xmlsec would do is short:
+ * the Reference's digest over the exclusive canonical form of the document
+ * without ds:Signature (the enveloped-signature transform), then the
+ * signature over the exclusive canonical form of ds:SignedInfo, made by
+ * EVP_DigestSign, which runs on the token for a token key.  The bytes
+ * written are the ones xmlsec wrote before (tests/sign checks with
+ * xmlsec1 --verify; the output for a PEM key is unchanged). */
+
+struct c14n_set {
+	xmlNodePtr top;     /* the subtree that is in the node set ... */
+	bool exclude;       /* ... or, when exclude, the one that is not */
+};
+
+static bool within(xmlNodePtr n, xmlNodePtr top)
 {
-	xmlSecKeyPtr key = xmlSecKeyCreate();
-	if (!key)
-		return NULL;
-	EVP_PKEY_up_ref(s->key);
-	xmlSecKeyDataPtr kd = xmlSecOpenSSLEvpKeyAdopt(s->key);
-	if (!kd) {
-		EVP_PKEY_free(s->key);
-		goto fail;
-	}
-	if (xmlSecKeySetValue(key, kd) < 0) {
-		xmlSecKeyDataDestroy(kd);
-		goto fail;
-	}
-	xmlSecKeyDataPtr xd = xmlSecKeyEnsureData(key, xmlSecOpenSSLKeyDataX509Id);
-	if (!xd)
-		goto fail;
-	X509 *c1 = X509_dup(s->cert), *c2 = X509_dup(s->cert);
-	if (!c1 || xmlSecOpenSSLKeyDataX509AdoptKeyCert(xd, c1) < 0) {
-		X509_free(c1);
-		X509_free(c2);
-		goto fail;
-	}
-	if (!c2 || xmlSecOpenSSLKeyDataX509AdoptCert(xd, c2) < 0) {
-		X509_free(c2);
-		goto fail;
-	}
-	for (int i = 0; i < sk_X509_num(s->chain); i++) {
-		X509 *c = X509_dup(sk_X509_value(s->chain, i));
-		if (!c || xmlSecOpenSSLKeyDataX509AdoptCert(xd, c) < 0) {
-			X509_free(c);
-			goto fail;
+	for (; n; n = n->parent)
+		if (n == top)
+			return true;
+	return false;
+}
+
+static int c14n_visible(void *user, xmlNodePtr node, xmlNodePtr parent)
+{
+	const struct c14n_set *set = user;
+	/* A namespace node has no parent of its own; its element is parent. */
+	xmlNodePtr n = node && node->type == XML_NAMESPACE_DECL ? parent : node;
+	bool in = within(n, set->top);
+	return set->exclude ? !in : in;
+}
+
+/* The digest (SHA-256) of the exclusive canonical form of the node set. */
+static bool c14n_digest(xmlDocPtr doc, const struct c14n_set *set, unsigned char *md,
+                        unsigned *mdlen, unsigned char **bytes, size_t *nbytes)
+{
+	xmlOutputBufferPtr buf = xmlAllocOutputBuffer(NULL);
+	if (!buf)
+		return false;
+	bool ok = xmlC14NExecute(doc, c14n_visible, (void *)set, XML_C14N_EXCLUSIVE_1_0, NULL, 0,
+	                         buf) >= 0;
+	const unsigned char *p = xmlOutputBufferGetContent(buf);
+	size_t n = xmlOutputBufferGetSize(buf);
+	ok = ok && p;
+	if (ok && md)
+		ok = EVP_Digest(p, n, md, mdlen, EVP_sha256(), NULL) == 1;
+	if (ok && bytes) {
+		*bytes = malloc(n ? n : 1);
+		ok = *bytes != NULL;
+		if (ok) {
+			memcpy(*bytes, p, n);
+			*nbytes = n;
 		}
 	}
-	return key;
-fail:
-	xmlSecKeyDestroy(key);
+	xmlOutputBufferClose(buf);
+	return ok;
+}
+
+/* Base64 in lines of 64 characters, as xmlsec writes it (malloc'd). */
+static char *base64_lines(const unsigned char *p, size_t n, bool final_newline)
+{
+	size_t enc = 4 * ((n + 2) / 3);
+	char *flat = malloc(enc + 1), *out = malloc(enc + enc / 64 + 2);
+	if (!flat || !out || n > INT32_MAX) {
+		free(flat);
+		free(out);
+		return NULL;
+	}
+	EVP_EncodeBlock((unsigned char *)flat, p, (int)n);
+	size_t k = 0;
+	for (size_t i = 0; i < enc; i++) {
+		if (i && i % 64 == 0)
+			out[k++] = '\n';
+		out[k++] = flat[i];
+	}
+	if (final_newline)
+		out[k++] = '\n';
+	out[k] = '\0';
+	free(flat);
+	return out;
+}
+
+/* XML-DSig's ECDSA value is r and s as two fixed-size big-endian numbers
+ * (RFC 4050), not the DER that EVP_DigestSign gives. */
+static bool ecdsa_raw(unsigned char *sig, size_t *len, size_t cap, const EVP_PKEY *key)
+{
+	const unsigned char *p = sig;
+	ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)*len);
+	size_t half = (size_t)(EVP_PKEY_get_bits(key) + 7) / 8;
+	bool ok = es && 2 * half <= cap;
+	if (ok) {
+		const BIGNUM *r = ECDSA_SIG_get0_r(es), *sv = ECDSA_SIG_get0_s(es);
+		ok = BN_bn2binpad(r, sig, (int)half) == (int)half &&
+		     BN_bn2binpad(sv, sig + half, (int)half) == (int)half;
+		*len = 2 * half;
+	}
+	ECDSA_SIG_free(es);
+	return ok;
+}
+
+static xmlNodePtr ds_child(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST name))
+			return c;
 	return NULL;
+}
+
+static bool add_cert(xmlNodePtr x509data, xmlNsPtr ns, X509 *c)
+{
+	unsigned char *der = NULL;
+	int n = i2d_X509(c, &der);
+	char *b64 = n > 0 ? base64_lines(der, (size_t)n, true) : NULL;
+	OPENSSL_free(der);
+	bool ok = b64 && xmlNewTextChild(x509data, ns, BAD_CAST "X509Certificate", BAD_CAST b64) &&
+	          xmlAddChild(x509data, xmlNewText(BAD_CAST "\n"));
+	free(b64);
+	return ok;
+}
+
+/* Fills in the template sig: certificates, DigestValue, SignatureValue. */
+static bool compute_signature(const struct rg_signer *s, xmlDocPtr doc, xmlNodePtr sig)
+{
+	xmlNodePtr si = ds_child(sig, "SignedInfo"), ref = ds_child(si, "Reference");
+	xmlNodePtr dv = ds_child(ref, "DigestValue"), sv = ds_child(sig, "SignatureValue");
+	xmlNodePtr xd = ds_child(ds_child(sig, "KeyInfo"), "X509Data");
+	if (!si || !dv || !sv || !xd)
+		return false;
+	/* The certificates sit outside SignedInfo: the key is what verifies. */
+	if (!xd->children && !xmlAddChild(xd, xmlNewText(BAD_CAST "\n")))
+		return false;
+	if (!add_cert(xd, sig->ns, s->cert))
+		return false;
+	for (int i = 0; i < sk_X509_num(s->chain); i++)
+		if (!add_cert(xd, sig->ns, sk_X509_value(s->chain, i)))
+			return false;
+
+	unsigned char md[EVP_MAX_MD_SIZE], b64[2 * EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	const struct c14n_set whole = {sig, true}, signed_info = {si, false};
+	if (!c14n_digest(doc, &whole, md, &mdlen, NULL, NULL))
+		return false;
+	EVP_EncodeBlock(b64, md, (int)mdlen);
+	xmlNodeSetContent(dv, b64);
+
+	unsigned char *c14n = NULL, sigbuf[1024];
+	size_t c14n_len = 0, siglen = 0;
+	EVP_MD_CTX *mctx = NULL;
+	bool ok = c14n_digest(doc, &signed_info, NULL, NULL, &c14n, &c14n_len) &&
+	          (mctx = EVP_MD_CTX_new()) != NULL &&
+	          EVP_DigestSignInit(mctx, NULL, EVP_sha256(), NULL, s->key) == 1 &&
+	          EVP_DigestSign(mctx, NULL, &siglen, c14n, c14n_len) == 1 && siglen <= sizeof sigbuf &&
+	          EVP_DigestSign(mctx, sigbuf, &siglen, c14n, c14n_len) == 1;
+	if (ok && EVP_PKEY_get_base_id(s->key) == EVP_PKEY_EC)
+		ok = ecdsa_raw(sigbuf, &siglen, sizeof sigbuf, s->key);
+	char *text = ok ? base64_lines(sigbuf, siglen, false) : NULL;
+	if (text)
+		xmlNodeSetContent(sv, BAD_CAST text);
+	free(text);
+	free(c14n);
+	EVP_MD_CTX_free(mctx);
+	OPENSSL_cleanse(sigbuf, sizeof sigbuf);
+	return text != NULL;
 }
 
 static void walk(struct rg_verify_result *res, xmlNodePtr n, int *nsig, xmlNodePtr *sig);
@@ -146,7 +275,6 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 {
 	rg_status st = RG_EENV;
 	xmlDocPtr doc = NULL;
-	xmlSecDSigCtxPtr ctx = NULL;
 	xmlChar *mem = NULL;
 	char *tmp = NULL;
 	FILE *f = NULL;
@@ -208,9 +336,12 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 	    !xmlSecTmplKeyInfoAddX509Data(ki))
 		goto xmlsec_fail;
 
-	if (!(ctx = xmlSecDSigCtxCreate(NULL)) || !(ctx->signKey = make_key(s)) ||
-	    xmlSecDSigCtxSign(ctx, sig) < 0)
-		goto xmlsec_fail;
+	if (!compute_signature(s, doc, sig)) {
+		rg_diag_err(diags, "sign.xml-signature", path, 0, NULL,
+		            s->p11 ? "check the token is still inserted" : NULL,
+		            "cannot compute the XML signature with this key");
+		goto done;
+	}
 
 	int size = 0;
 	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
@@ -246,7 +377,6 @@ done:
 		free(tmp);
 	}
 	xmlFree(mem);
-	xmlSecDSigCtxDestroy(ctx);
 	xmlFreeDoc(doc);
 	ERR_clear_error();
 	return st;

@@ -6,7 +6,9 @@
  *       --update appends an incremental update like the PDF view's (the
  *       catalog rewritten with /MarkInfo and /Lang), so signing meets a /Prev chain
  *   sign-tool sign FILE --key K --cert C [--chain P] [--passphrase-file F] [--time EPOCH]
- *       signs FILE in place (PDF or XML by extension); prints diagnostics
+ *           [--pin-file F] [--pkcs11-module SO] [--tsa URL] [--no-pades]
+ *       signs FILE in place (PDF or XML by extension); prints diagnostics;
+ *       K may be a pkcs11: URI, and then --cert may be left out
  *   sign-tool forge FILE --key K --cert C [--chain P] [--time EPOCH]
  *       signs FILE like `sign`, but with a signer put together here without
  *       rg_signer_load's checks: how the tests make reports signed by
@@ -146,6 +148,10 @@ static int sign(int argc, char **argv)
 	    {"chain", required_argument, NULL, 'C'},
 	    {"passphrase-file", required_argument, NULL, 'p'},
 	    {"time", required_argument, NULL, 't'},
+	    {"pin-file", required_argument, NULL, 'P'},
+	    {"pkcs11-module", required_argument, NULL, 'M'},
+	    {"tsa", required_argument, NULL, 'T'},
+	    {"no-pades", no_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct rg_signer_options o = {0};
@@ -167,6 +173,18 @@ static int sign(int argc, char **argv)
 			break;
 		case 't':
 			o.signing_time_ms = strtoll(optarg, NULL, 10) * 1000;
+			break;
+		case 'P':
+			o.pin_file = optarg;
+			break;
+		case 'M':
+			o.pkcs11_module = optarg;
+			break;
+		case 'T':
+			o.tsa_url = optarg;
+			break;
+		case 'N':
+			o.no_pades = true;
 			break;
 		default:
 			return 2;
