@@ -89,6 +89,11 @@ bool rg_p11_is_uri(const char *key)
 	return key && strncmp(key, "pkcs11:", 7) == 0;
 }
 
+bool rg_p11_is_key_uri(const char *key)
+{
+	return rg_p11_is_uri(key);
+}
+
 static int hexdig(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -51,6 +51,9 @@ rg_status rg_signer_load(struct rg_signer **out, const struct rg_signer_options 
                          struct rg_diags *diags);
 void rg_signer_free(struct rg_signer *s);
 
+/* Does --key name a key on a PKCS#11 token ("pkcs11:...", RFC 7512)? */
+bool rg_p11_is_key_uri(const char *key);
+
 /* Who signs, as the reports show it (strings owned by the signer). */
 struct rg_signer_identity {
 	const char *subject;    /* RFC 2253 one line */
