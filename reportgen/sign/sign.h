@@ -86,6 +86,12 @@ rg_status rg_trust_load(struct rg_trust **out, const char *const *paths, size_t 
                         struct rg_diags *diags);
 void rg_trust_free(struct rg_trust *t);
 
+/* Adds the anchors for time-stamping authorities (verify --tsa-ca): files
+ * as rg_trust_load reads them.  *t may be NULL (no --ca): then a trust
+ * with TSA anchors only is made, which trusts no signer. */
+rg_status rg_trust_load_tsa(struct rg_trust **t, const char *const *paths, size_t n,
+                            struct rg_diags *diags);
+
 /* What verify found in one file, worst first.  Only RG_VERIFY_VALID is a
  * report to rely on. */
 enum rg_verify_verdict {
@@ -107,6 +113,13 @@ struct rg_verify_result {
 	                          signing_time is the report's @generated */
 	char anchor[512];      /* the anchor the chain reached, or "" */
 	char note[256];        /* e.g. the certificate has expired since signing */
+	/* An RFC 3161 time-stamp over the signature, when it carries one. */
+	bool tsa_present;
+	bool tsa_trusted;      /* its TSA chains to a --tsa-ca anchor */
+	char tsa_time[64];     /* the TSA's genTime, RFC 3339 UTC */
+	char tsa_name[512];    /* the TSA certificate's subject */
+	char tsa_note[256];    /* why the time is not trusted, or "" */
+	bool pades;            /* PDF: SubFilter ETSI.CAdES.detached */
 };
 
 /* Files larger than these are refused, by signing and by verify alike. A

@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""test_pkcs11.py: signing with a key on a PKCS#11 token (SoftHSM2), and time-stamps.
+
+Usage: test_pkcs11.py SIGN_TOOL SOURCE_ROOT REPORTGEN SAMPLES_DIR   (meson test runs it)
+
+A SoftHSM2 token is made in a temporary folder (SOFTHSM2_CONF points at a
+config of our own, so the machine's /var/lib/softhsm is never touched), the
+demo signer's key and certificate are imported into it, and then:
+
+- reports signed on the token: pdfsig, xmlsec1 --verify and reportgen
+  verify accept them; the XML is byte for byte the PEM key's; every byte
+  of the PDF's CMS and of the XML signature changed once is refused;
+- `reportgen render` and `export` with the token key, the certificate read
+  from the token; and each refusal (wrong PIN, locked token, key not
+  found, certificate not matching the key, no PIN, PIN in the URI) exits 3
+  (2 for the URI) with a message naming it and writes nothing.
+
+Skipped (exit 77) when softhsm2-util or pkcs11-tool is missing.  Every
+signing time is fixed (2024-04-01), so the results do not depend on the day.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TOOL, SRC, RG, SAMPLES = sys.argv[1:5]
+PKI = os.path.join(SRC, "samples", "pki")
+TPKI = os.path.join(SRC, "tests", "sign", "pki")
+ROOT = os.path.join(PKI, "root.pem")
+CHAIN = os.path.join(PKI, "chain.pem")
+T2024 = "1711929600"  # 2024-04-01T00:00:00Z
+SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
+PIN = "1234"
+failures = []
+
+
+def check(cond, what, extra=""):
+    if not cond:
+        failures.append(what)
+        print("FAIL: " + what + ("\n      " + extra.strip().replace("\n", "\n      ") if extra else ""))
+    else:
+        print("ok: " + what)
+
+
+ENV = {}
+
+
+def run(*args, env=None, stdin=None):
+    e = dict(os.environ)
+    for k in ("REPORTGEN_KEY_PASSPHRASE", "REPORTGEN_CA", "REPORTGEN_PIN"):
+        e.pop(k, None)
+    e["SOURCE_DATE_EPOCH"] = T2024
+    e.update(ENV)
+    if env:
+        e.update(env)
+    p = subprocess.run(list(args), capture_output=True, env=e, input=stdin)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def must(*args, **kw):
+    rc, out, err = run(*args, **kw)
+    if rc != 0:
+        print("setup failed: %s\n%s%s" % (" ".join(args), out, err))
+        sys.exit(1)
+    return out
+
+
+def read(p):
+    with open(p, "rb") as f:
+        return f.read()
+
+
+def write(p, b):
+    with open(p, "wb") as f:
+        f.write(b)
+
+
+def uri(obj="signkey", token="rgtest", module=True):
+    u = "pkcs11:token=%s;object=%s" % (token, obj)
+    return u + ("?module-path=" + SOFTHSM if module else "")
+
+
+def make_token(d):
+    """A token "rgtest" holding the demo signer's key and certificate (id 01,
+    label signkey), and a second key without a certificate (label bare)."""
+    conf = os.path.join(d, "softhsm2.conf")
+    os.mkdir(os.path.join(d, "tokens"))
+    write(conf, ("directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n"
+                 "slots.removable = false\n" % os.path.join(d, "tokens")).encode())
+    ENV["SOFTHSM2_CONF"] = conf
+    must("softhsm2-util", "--init-token", "--free", "--label", "rgtest", "--pin", PIN,
+         "--so-pin", "5678")
+    k8 = os.path.join(d, "k8.pem")
+    must("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", os.path.join(PKI, "signer.key"), "-out", k8)
+    must("softhsm2-util", "--import", k8, "--token", "rgtest", "--label", "signkey", "--id", "01",
+         "--pin", PIN)
+    must("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", os.path.join(TPKI, "docsign.key"), "-out", k8)
+    must("softhsm2-util", "--import", k8, "--token", "rgtest", "--label", "bare", "--id", "02",
+         "--pin", PIN)
+    os.unlink(k8)
+    der = os.path.join(d, "signer.der")
+    must("openssl", "x509", "-in", os.path.join(PKI, "signer.pem"), "-outform", "DER", "-out", der)
+    must("pkcs11-tool", "--module", SOFTHSM, "--token-label", "rgtest", "--login", "--pin", PIN,
+         "--write-object", der, "--type", "cert", "--id", "01", "--label", "signkey")
+
+
+def lock_token(src, dst):
+    """A copy of the token whose stored flags say CKF_USER_PIN_LOCKED (SoftHSM
+    never locks a PIN itself: it has no retry counter)."""
+    shutil.copytree(src, dst)
+    for dirpath, _, files in os.walk(dst):
+        for f in files:
+            if f == "token.object":
+                p = os.path.join(dirpath, f)
+                b = bytearray(read(p))
+                # attribute CKA_OS_TOKENFLAGS (0x8000534B), type ulong, 8-byte value
+                tag = bytes.fromhex("000000008000534b0000000000000002")
+                i = b.index(tag) + len(tag)
+                v = int.from_bytes(b[i:i + 8], "big") | 0x00040000
+                b[i:i + 8] = v.to_bytes(8, "big")
+                write(p, bytes(b))
+
+
+def with_conf(d, tokens):
+    conf = os.path.join(d, "softhsm2-%s.conf" % os.path.basename(tokens))
+    write(conf, ("directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n"
+                 "slots.removable = false\n" % tokens).encode())
+    return {"SOFTHSM2_CONF": conf}
+
+
+def verify(*files, ca=ROOT, extra=()):
+    return run(TOOL, "verify", *files, "--ca", ca, *extra)
+
+
+def first_line(out, path):
+    for line in out.splitlines():
+        if line.startswith(path + ": "):
+            return line[len(path) + 2:]
+    return ""
+
+
+def pdfsig_ok(path):
+    rc, out, err = run("pdfsig", "-nocert", "-no-ocsp", path)
+    return rc == 0 and "Signature is Valid." in out and "Total document signed" in out, out + err
+
+
+def xmlsec_ok(path):
+    rc, out, err = run("xmlsec1", "--verify", "--enabled-key-data", "x509", "--trusted-pem", ROOT,
+                       "--verification-time", "2024-04-01 00:00:00", path, env={"TZ": "UTC"})
+    return rc == 0, out + err
+
+
+def sweep(j, name, changes, batch=400):
+    """Copies of j(name), one per (position, byte) change; the changes verify
+    still called valid."""
+    ext = os.path.splitext(name)[1]
+    data = read(j(name))
+    missed = []
+    changes = sorted(set(c for c in changes if 0 <= c[0] < len(data) and data[c[0]] != c[1]))
+    for k in range(0, len(changes), batch):
+        files = {}
+        for pos, byte in changes[k:k + batch]:
+            f = j("sw-%d-%d%s" % (pos, byte, ext))
+            b = bytearray(data)
+            b[pos] = byte
+            write(f, bytes(b))
+            files[f] = (pos, byte)
+        rc, out, err = verify(*files)
+        for f, c in files.items():
+            head = first_line(out, f)
+            if head == "valid" or not head:
+                missed.append(c)
+            os.unlink(f)
+    return changes, missed
+
+
+def pdf_contents(data):
+    """(start of the hex digits, end) of the last /Contents <...>."""
+    i = data.rindex(b"/Contents <") + len(b"/Contents <")
+    return i, data.index(b">", i)
+
+
+def token_signing(j):
+    pin = j("pin")
+    write(pin, (PIN + "\n").encode())  # an editor's newline: not part of the PIN
+    fixture = os.path.join(SRC, "tests", "sign", "fixtures", "report.xml")
+    shutil.copy(fixture, j("t.xml"))
+    rc, out, err = run(TOOL, "sign", j("t.xml"), "--key", uri(), "--pin-file", pin, "--chain", CHAIN,
+                       "--time", T2024)
+    check(rc == 0, "sign report.xml with the token key, the certificate read from the token", err)
+    shutil.copy(fixture, j("p.xml"))
+    run(TOOL, "sign", j("p.xml"), "--key", os.path.join(PKI, "signer.key"), "--cert",
+        os.path.join(PKI, "signer.pem"), "--chain", CHAIN, "--time", T2024)
+    check(read(j("t.xml")) == read(j("p.xml")),
+          "the token's XML signature is byte for byte the one the same key gives from a PEM file")
+    ok, msg = xmlsec_ok(j("t.xml"))
+    check(ok, "xmlsec1 --verify accepts the token-signed report.xml", msg)
+    rc, out, err = verify(j("t.xml"))
+    check(rc == 0 and first_line(out, j("t.xml")) == "valid", "verify accepts the token-signed XML",
+          out + err)
+
+    must(TOOL, "mkpdf", j("t.pdf"), "3", "--update")
+    rc, out, err = run(TOOL, "sign", j("t.pdf"), "--key", uri(module=False), "--pkcs11-module",
+                       SOFTHSM, "--chain", CHAIN, "--time", T2024, env={"REPORTGEN_PIN": PIN})
+    check(rc == 0, "sign a PDF with the token key (--pkcs11-module, REPORTGEN_PIN)", err)
+    ok, msg = pdfsig_ok(j("t.pdf"))
+    check(ok, "pdfsig: the token-signed PDF's signature is valid, total document signed", msg)
+    rc, out, err = verify(j("t.pdf"))
+    check(rc == 0 and first_line(out, j("t.pdf")) == "valid" and "reportgen DEMO Report Signer" in out,
+          "verify accepts the token-signed PDF", out + err)
+
+    # byte flips: every byte of the CMS (each hex digit pair changed), and a
+    # spread over the file; every byte of the XML signature, and a spread.
+    data = read(j("t.pdf"))
+    a, b = pdf_contents(data)
+    hexd = b"0123456789ABCDEF"
+    changes = [(p, hexd[(hexd.index(data[p]) + 1) % 16]) for p in range(a, b, 2)
+               if data[p:p + 1] in hexd]
+    changes, missed = sweep(j, "t.pdf", changes)
+    check(len(changes) > 1000 and not missed,
+          "verify refuses each of %d one-byte changes of the token-signed CMS" % len(changes),
+          "accepted: %s" % missed[:20])
+    changes, missed = sweep(j, "t.pdf", [(p, data[p] ^ 1) for p in range(0, len(data), 61)])
+    check(not missed, "verify refuses each of %d flips spread over the token-signed PDF" % len(changes),
+          "accepted: %s" % missed[:20])
+    for what, pos in (("the CMS", a + 300), ("the signature value", b - 9), ("a content stream",
+                      data.index(b"stream\n") + 40)):
+        f = bytearray(data)
+        f[pos] = hexd[(hexd.index(f[pos]) + 1) % 16] if f[pos:pos + 1] in hexd else f[pos] ^ 1
+        write(j("f.pdf"), bytes(f))
+        ok, msg = pdfsig_ok(j("f.pdf"))
+        check(not ok, "pdfsig refuses the token-signed PDF with a byte of %s changed" % what, msg)
+
+    x = read(j("t.xml"))
+    s0 = x.index(b"<ds:SignedInfo>")
+    s1 = x.index(b"</ds:SignatureValue>")
+    changes, missed = sweep(j, "t.xml", [(p, x[p] ^ 1) for p in range(s0, s1)])
+    check(len(changes) > 500 and not missed,
+          "verify refuses each of %d flips of the token-signed SignedInfo and SignatureValue"
+          % len(changes), "accepted: %s" % missed[:20])
+    changes, missed = sweep(j, "t.xml", [(p, x[p] ^ 1) for p in range(0, s0, 13)])
+    check(not missed, "verify refuses each of %d flips spread over the signed report.xml"
+          % len(changes), "accepted: %s" % missed[:20])
+    for what, pos in (("SignedInfo", s0 + 60), ("the report", 200), ("SignatureValue", s1 - 5)):
+        f = bytearray(x)
+        f[pos] ^= 1
+        write(j("f.xml"), bytes(f))
+        ok, msg = xmlsec_ok(j("f.xml"))
+        check(not ok, "xmlsec1 refuses the token-signed XML with a byte of %s flipped" % what, msg)
+
+
+def render(j, out, *extra, env=None):
+    return run(RG, "render", os.path.join(SAMPLES, "compliant.zip"), "-o", out, "--chain", CHAIN,
+               *extra, env=env)
+
+
+def cli_token(j):
+    pinenv = {"REPORTGEN_PIN": PIN}
+    rc, out, err = render(j, j("r"), "--key", uri(), env=pinenv)
+    check(rc == 0 and sorted(os.listdir(j("r"))) == ["report.pdf", "report.xml", "summary.pdf"],
+          "render signs the three reports with the token key", out + err)
+    rc, out, err = run(TOOL, "verify", j("r/report.pdf"), j("r/report.xml"), j("r/summary.pdf"),
+                       "--ca", ROOT)
+    check(rc == 0 and out.count(": valid") == 3, "verify: all three token-signed reports valid", out)
+    ok, msg = pdfsig_ok(j("r/report.pdf"))
+    check(ok, "pdfsig accepts render's token-signed report.pdf", msg)
+    ok, msg = xmlsec_ok(j("r/report.xml"))
+    check(ok, "xmlsec1 accepts render's token-signed report.xml", msg)
+
+    rc, out, err = run(RG, "export", "action-plan", j("r/report.xml"), "-o", j("plan.csv"),
+                       "--key", uri(), "--chain", CHAIN, env=pinenv)
+    check(rc == 0 and os.path.exists(j("plan.csv.sig")), "export signs FILE.sig with the token key",
+          out + err)
+    rc, out, err = run("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in",
+                       j("plan.csv.sig"), "-content", j("plan.csv"), "-CAfile", ROOT, "-purpose",
+                       "any", "-attime", T2024, "-out", "/dev/null")
+    check(rc == 0, "openssl cms -verify accepts the token-made detached signature", out + err)
+
+    # refusals: exit 3 (2 for a PIN in the URI), the cause named, nothing written
+    locked = with_conf(j(""), j("locked"))
+    lock_token(j("tokens"), j("locked"))
+    cases = [
+        ("a wrong PIN", ["--key", uri()], {"REPORTGEN_PIN": "9999"}, 3, 'wrong PIN for the token "rgtest"'),
+        ("a locked token", ["--key", uri()], dict(locked, REPORTGEN_PIN=PIN), 3,
+         'the token "rgtest" is locked'),
+        ("a key not on the token", ["--key", uri("nosuchkey")], pinenv, 3,
+         'no private key on the token "rgtest" matches the URI (keys there: '),
+        ("a token not present", ["--key", uri(token="other")], pinenv, 3,
+         'no token matches the URI (tokens present: "rgtest")'),
+        ("a certificate that is not the key's", ["--key", uri(), "--cert",
+                                                 os.path.join(TPKI, "docsign.pem")], pinenv, 3,
+         "the private key does not match the certificate"),
+        ("a key without a certificate on the token", ["--key", uri("bare")], pinenv, 3,
+         'holds no certificate for the key bare (id 02)'),
+        ("no PIN", ["--key", uri()], None, 3, 'needs its PIN and none was given'),
+        ("a PIN in the URI", ["--key", uri() + "&pin-value=1234"], None, 2,
+         "the PKCS#11 URI carries a PIN (pin-value)"),
+        ("a module that does not exist", ["--key", uri(module=False), "--pkcs11-module",
+                                          "/nonexistent/p11.so"], pinenv, 3,
+         "cannot load the PKCS#11 module /nonexistent/p11.so"),
+        ("--pin-file with a PEM key", ["--key", os.path.join(PKI, "signer.key"), "--cert",
+                                       os.path.join(PKI, "signer.pem"), "--pin-file", j("pin")],
+         None, 2, "--pin-file and --pkcs11-module go with a key on a token"),
+    ]
+    for what, args, env, code, msg in cases:
+        out_dir = j("refused")
+        rc, out, err = render(j, out_dir, *args, env=env)
+        check(rc == code and msg in err and not os.path.exists(out_dir),
+              "render with %s: exit %d, says so, writes nothing" % (what, code),
+              "rc %d\n%s" % (rc, err))
+    # the locked token was not asked for a PIN: its flags still say locked,
+    # and the good token still takes the PIN after the wrong one
+    rc, out, err = render(j, j("r2"), "--key", uri(), env=pinenv)
+    check(rc == 0, "the token still signs after the refusals", err)
+
+
+def main():
+    for t in ("softhsm2-util", "pkcs11-tool"):
+        if not shutil.which(t) or not os.path.exists(SOFTHSM):
+            print("SKIP: %s or SoftHSM2 is not installed" % t)
+            return 77
+    tmp = tempfile.mkdtemp(prefix="rg-p11-")
+    j = lambda n: os.path.join(tmp, n)
+    make_token(tmp)
+    token_signing(j)
+    cli_token(j)
+    shutil.rmtree(tmp)
+    print("%d failure(s)" % len(failures))
+    return 1 if failures else 0
+
+
+sys.exit(main())
