@@ -269,6 +269,50 @@ static bool compute_signature(const struct rg_signer *s, xmlDocPtr doc, xmlNodeP
 	return text != NULL;
 }
 
+/* XAdES (ETSI EN 319 132-1) names the time-stamp of a signature value
+ * SignatureTimeStamp, inside QualifyingProperties/UnsignedProperties in a
+ * ds:Object.  reportgen writes that element and nothing else of XAdES, on
+ * one line: every byte of it is checked by verify, and a changed byte
+ * breaks the token's own signature or its imprint. */
+#define XADES_NS "http://uri.etsi.org/01903/v1.3.2#"
+
+static bool add_timestamp(const struct rg_signer *s, xmlDocPtr doc, xmlNodePtr sig, char *why,
+                          size_t why_size)
+{
+	xmlNodePtr sv = ds_child(sig, "SignatureValue");
+	const struct c14n_set sv_set = {sv, false};
+	unsigned char *c14n = NULL, *tok = NULL;
+	size_t c14n_len = 0;
+	int tok_len = 0;
+	snprintf(why, why_size, "cannot canonicalise ds:SignatureValue");
+	bool ok = sv && c14n_digest(doc, &sv_set, NULL, NULL, &c14n, &c14n_len) &&
+	          rg_tsa_stamp(s->tsa_url, c14n, c14n_len, &tok, &tok_len, why, why_size);
+	free(c14n);
+	char *b64 = ok ? base64_lines(tok, (size_t)tok_len, false) : NULL;
+	OPENSSL_free(tok);
+	if (!b64)
+		return false;
+	xmlNodePtr obj = xmlNewNode(sig->ns, BAD_CAST "Object");
+	xmlNodePtr qp = obj ? xmlNewChild(obj, NULL, BAD_CAST "QualifyingProperties", NULL) : NULL;
+	xmlNsPtr xns = qp ? xmlNewNs(qp, BAD_CAST XADES_NS, BAD_CAST "xades") : NULL;
+	xmlNodePtr up = xns ? xmlNewChild(qp, xns, BAD_CAST "UnsignedProperties", NULL) : NULL;
+	xmlNodePtr usp = up ? xmlNewChild(up, xns, BAD_CAST "UnsignedSignatureProperties", NULL) : NULL;
+	xmlNodePtr sts = usp ? xmlNewChild(usp, xns, BAD_CAST "SignatureTimeStamp", NULL) : NULL;
+	xmlNodePtr cm = sts ? xmlNewChild(sts, sig->ns, BAD_CAST "CanonicalizationMethod", NULL) : NULL;
+	ok = cm && xmlNewProp(cm, BAD_CAST "Algorithm", BAD_CAST "http://www.w3.org/2001/10/xml-exc-c14n#") &&
+	     xmlNewTextChild(sts, xns, BAD_CAST "EncapsulatedTimeStamp", BAD_CAST b64);
+	free(b64);
+	if (qp)
+		xmlSetNs(qp, xns);
+	/* After ds:KeyInfo, with the newline the other children have. */
+	ok = ok && xmlAddChild(sig, obj) && xmlAddChild(sig, xmlNewText(BAD_CAST "\n"));
+	if (!ok && obj && !obj->parent)
+		xmlFreeNode(obj);
+	if (!ok)
+		snprintf(why, why_size, "cannot add the time-stamp to the signature");
+	return ok;
+}
+
 static void walk(struct rg_verify_result *res, xmlNodePtr n, int *nsig, xmlNodePtr *sig);
 
 rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_diags *diags)
@@ -340,6 +384,12 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 		rg_diag_err(diags, "sign.xml-signature", path, 0, NULL,
 		            s->p11 ? "check the token is still inserted" : NULL,
 		            "cannot compute the XML signature with this key");
+		goto done;
+	}
+	char why[512];
+	if (s->tsa_url && !add_timestamp(s, doc, sig, why, sizeof why)) {
+		rg_diag_err(diags, "sign.tsa", path, 0, NULL,
+		            "check the --tsa URL and the network, or sign without --tsa", "%s", why);
 		goto done;
 	}
 
@@ -604,9 +654,74 @@ static unsigned char *base64_element(struct rg_verify_result *res, xmlNodePtr el
  * enveloped and exc-c14n transforms; SignatureValue; KeyInfo holding one
  * X509Data of certificates.  Fills certs.  False when what was found makes
  * xmlsec's verdict meaningless (then it is not asked). */
-static bool check_shape(struct rg_verify_result *res, xmlNodePtr sig, STACK_OF(X509) * certs)
+/* The one child element of el, which must be name in namespace ns, with
+ * no attributes, namespace declarations or text around it (reportgen
+ * writes the time-stamp object on one line).  NULL with a refusal. */
+static xmlNodePtr sole_child(struct rg_verify_result *res, xmlNodePtr el, const char *ns,
+                             const char *name)
 {
-	static const char *const top[] = {"SignedInfo", "SignatureValue", "KeyInfo"};
+	xmlNodePtr only = NULL;
+	char en[128];
+	for (xmlNodePtr c = el->children; c; c = c->next) {
+		if (only || c->type != XML_ELEMENT_NODE || !c->ns ||
+		    !xmlStrEqual(c->ns->href, BAD_CAST ns) || !xmlStrEqual(c->name, BAD_CAST name)) {
+			PARTIAL("<%s> at line %ld holds what reportgen's time-stamp object never "
+			        "holds",
+			        qname(el, en, sizeof en), xmlGetLineNo(el));
+			return NULL;
+		}
+		only = c;
+	}
+	if (!only)
+		PARTIAL("<%s> at line %ld lacks its %s", qname(el, en, sizeof en), xmlGetLineNo(el),
+		        name);
+	return only;
+}
+
+/* ds:Object/xades:QualifyingProperties/xades:UnsignedProperties/
+ * xades:UnsignedSignatureProperties/xades:SignatureTimeStamp holding
+ * ds:CanonicalizationMethod (exc-c14n) and xades:EncapsulatedTimeStamp,
+ * exactly as add_timestamp writes it.  The token's DER (malloc'd), or NULL. */
+static unsigned char *timestamp_token(struct rg_verify_result *res, xmlNodePtr obj, size_t *n)
+{
+	static const char *const c14n[] = {EXC_C14N, NULL};
+	if (!no_attr(res, obj))
+		return NULL;
+	xmlNodePtr qp = sole_child(res, obj, XADES_NS, "QualifyingProperties");
+	if (!qp)
+		return NULL;
+	if (qp->properties || !qp->nsDef || qp->nsDef->next ||
+	    !xmlStrEqual(qp->nsDef->href, BAD_CAST XADES_NS)) {
+		PARTIAL("<xades:QualifyingProperties> has attributes or namespaces reportgen never "
+		        "writes");
+		return NULL;
+	}
+	xmlNodePtr up = sole_child(res, qp, XADES_NS, "UnsignedProperties");
+	xmlNodePtr usp = up && no_attr(res, up)
+	                     ? sole_child(res, up, XADES_NS, "UnsignedSignatureProperties")
+	                     : NULL;
+	xmlNodePtr sts = usp && no_attr(res, usp)
+	                     ? sole_child(res, usp, XADES_NS, "SignatureTimeStamp")
+	                     : NULL;
+	if (!sts || !no_attr(res, sts))
+		return NULL;
+	xmlNodePtr cm = sts->children, ets = cm ? cm->next : NULL;
+	if (!cm || !is_ds(cm, "CanonicalizationMethod") || !ets || ets->next ||
+	    ets->type != XML_ELEMENT_NODE || !ets->ns ||
+	    !xmlStrEqual(ets->ns->href, BAD_CAST XADES_NS) ||
+	    !xmlStrEqual(ets->name, BAD_CAST "EncapsulatedTimeStamp")) {
+		PARTIAL("<xades:SignatureTimeStamp> holds what reportgen never writes there");
+		return NULL;
+	}
+	if (algorithm(res, cm, c14n) != 0)
+		return NULL;
+	return base64_element(res, ets, n);
+}
+
+static bool check_shape(struct rg_verify_result *res, xmlNodePtr sig, STACK_OF(X509) * certs,
+                        unsigned char **tst, size_t *tst_len)
+{
+	static const char *const top[] = {"SignedInfo", "SignatureValue", "KeyInfo", "Object"};
 	static const char *const si_kids[] = {"CanonicalizationMethod", "SignatureMethod",
 	                                      "Reference"};
 	static const char *const ref_kids[] = {"Transforms", "DigestMethod", "DigestValue"};
@@ -617,8 +732,13 @@ static bool check_shape(struct rg_verify_result *res, xmlNodePtr sig, STACK_OF(X
 	for (size_t i = 0; i < 3; i++)
 		digests[i] = digest_methods[i].uri;
 	digests[3] = NULL;
-	xmlNodePtr t[3], si[3], ref[3], tr[2], xd[1];
+	xmlNodePtr t[4], si[3], ref[3], tr[2], xd[1];
 	char cn[128];
+	/* A fourth child, ds:Object, is the time-stamp (add_timestamp). */
+	size_t ntop = 0;
+	for (xmlNodePtr c = sig->children; c; c = c->next)
+		ntop += c->type == XML_ELEMENT_NODE;
+	ntop = ntop == 4 ? 4 : 3;
 
 	if (sig->properties) {
 		PARTIAL("<ds:Signature> has an attribute %s, which reportgen never writes",
@@ -629,7 +749,9 @@ static bool check_shape(struct rg_verify_result *res, xmlNodePtr sig, STACK_OF(X
 		PARTIAL("<ds:Signature> declares namespaces reportgen never writes");
 		return false;
 	}
-	if (!expect(res, sig, top, 3, t))
+	if (!expect(res, sig, top, ntop, t))
+		return false;
+	if (ntop == 4 && !(*tst = timestamp_token(res, t[3], tst_len)))
 		return false;
 	/* SignedInfo: what is signed, and how. */
 	xmlChar *uri = NULL;
@@ -746,6 +868,25 @@ static bool xmlsec_verifies(X509 *signer, xmlNodePtr sig)
 	return ok;
 }
 
+/* The time-stamp token is over the exclusive canonical form of this
+ * signature's ds:SignatureValue (XAdES SignatureTimeStamp). */
+static bool stamp_ok(struct rg_verify_result *res, xmlDocPtr doc, xmlNodePtr sig,
+                     const unsigned char *tst, size_t tst_len, const struct rg_trust *trust,
+                     int64_t *tsa_time)
+{
+	xmlNodePtr sv = ds_child(sig, "SignatureValue");
+	const struct c14n_set set = {sv, false};
+	unsigned char *c14n = NULL;
+	size_t n = 0;
+	if (!sv || !c14n_digest(doc, &set, NULL, NULL, &c14n, &n)) {
+		INVALID("ds:SignatureValue cannot be canonicalised to check its time-stamp");
+		return false;
+	}
+	bool ok = rg_tsa_check(res, tst, tst_len, c14n, n, trust, tsa_time);
+	free(c14n);
+	return ok;
+}
+
 /* The file is byte for byte what libxml2 writes for the tree it holds, as
  * signing wrote it: spacing inside tags, quotes, character references and
  * the declaration are invisible to the signature, so a change there is
@@ -806,6 +947,8 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 	}
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	bool shape = false;
+	unsigned char *tst = NULL;
+	size_t tst_len = 0;
 	if (nsig > 1)
 		PARTIAL("the XML has %d ds:Signature elements; reportgen writes one", nsig);
 	else if (sig->parent != root || last_element_child(root) != sig)
@@ -813,7 +956,7 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 		        "does not sign the whole report",
 		        xmlGetLineNo(sig));
 	else if (certs)
-		shape = check_shape(res, sig, certs);
+		shape = check_shape(res, sig, certs, &tst, &tst_len);
 	/* The XML declaration is outside what any XML signature covers. */
 	if (!doc->version || !xmlStrEqual(doc->version, BAD_CAST "1.0") || !doc->encoding ||
 	    xmlStrcasecmp(doc->encoding, BAD_CAST "UTF-8") != 0 || doc->standalone != -2)
@@ -853,9 +996,18 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 			    "unknown");
 		} else {
 			res->intact = true;
-			rg_verify_signer(res, signer, certs, when.ms / 1000, trust);
+			int64_t chain_time = when.ms / 1000, tsa_time = 0;
+			if (tst && !stamp_ok(res, doc, sig, tst, tst_len, trust, &tsa_time))
+				res->intact = res->verdict < RG_VERIFY_INVALID;
+			if (res->intact) {
+				/* A trusted time-stamp is when the signature existed. */
+				if (res->tsa_trusted)
+					chain_time = tsa_time;
+				rg_verify_signer(res, signer, certs, chain_time, trust);
+			}
 		}
 	}
+	free(tst);
 	sk_X509_pop_free(certs, X509_free);
 	xmlFreeDoc(doc);
 	ERR_clear_error();

@@ -196,6 +196,88 @@ done:
 
 #define INVALID(...) rg_verify_refuse(res, RG_VERIFY_INVALID, __VA_ARGS__)
 
+/* The parts of a token its own signature does not cover must be as RFC
+ * 3161 and RFC 5652 make them, so that no byte of the token can change
+ * unnoticed: DER exactly as read, SignedData version 3 (the content is not
+ * id-data), one SignerInfo, one digest algorithm (the signer's), no CRLs,
+ * nothing unsigned in the SignerInfo. */
+static bool token_shape(struct rg_verify_result *res, PKCS7 *token, const unsigned char *tok,
+                        size_t tok_len)
+{
+	unsigned char *re = NULL;
+	int rn = i2d_PKCS7(token, &re);
+	bool same = rn > 0 && (size_t)rn == tok_len && memcmp(re, tok, tok_len) == 0;
+	OPENSSL_free(re);
+	if (!same) {
+		INVALID("the time-stamp token is not in DER (it encodes differently when read)");
+		return false;
+	}
+	if (!PKCS7_type_is_signed(token) || !token->d.sign) {
+		INVALID("the time-stamp token is not a SignedData");
+		return false;
+	}
+	PKCS7_SIGNED *sd = token->d.sign;
+	STACK_OF(PKCS7_SIGNER_INFO) *sis = PKCS7_get_signer_info(token);
+	PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_num(sis) == 1 ? sk_PKCS7_SIGNER_INFO_value(sis, 0)
+	                                                            : NULL;
+	long sv = si ? ASN1_INTEGER_get(si->version) : -1;
+	if (ASN1_INTEGER_get(sd->version) != 3 || !si || (sv != 1 && sv != 3) ||
+	    sk_X509_CRL_num(sd->crl) > 0 || sk_X509_ATTRIBUTE_num(si->unauth_attr) > 0 ||
+	    sk_X509_ALGOR_num(sd->md_algs) != 1 ||
+	    X509_ALGOR_cmp(sk_X509_ALGOR_value(sd->md_algs, 0), si->digest_alg) != 0) {
+		INVALID("the time-stamp token's SignedData is not as RFC 3161 makes it (version, "
+		        "signers, digest algorithms, CRLs or unsigned attributes)");
+		return false;
+	}
+	/* The signature algorithm is not signed either: it must be the key's
+	 * plain algorithm, or name the digest the SignerInfo uses. */
+	const ASN1_OBJECT *obj;
+	int ptype;
+	const void *pval;
+	X509_ALGOR_get0(&obj, &ptype, &pval, si->digest_enc_alg);
+	int snid = OBJ_obj2nid(obj), dnid = NID_undef, pknid = NID_undef;
+	bool plain = snid == NID_rsaEncryption || snid == NID_X9_62_id_ecPublicKey;
+	if ((!plain && (!OBJ_find_sigid_algs(snid, &dnid, &pknid) ||
+	                dnid != OBJ_obj2nid(si->digest_alg->algorithm))) ||
+	    (ptype != V_ASN1_NULL && ptype != V_ASN1_UNDEF)) {
+		INVALID("the time-stamp token names a signature algorithm that does not match its "
+		        "digest");
+		return false;
+	}
+	return true;
+}
+
+/* Every certificate the token carries is one of the TSA's chain, as built
+ * to the anchors at genTime (a certificate that plays no part could be
+ * changed unnoticed). */
+static bool certs_in_chain(PKCS7 *token, const struct rg_trust *trust, int64_t when)
+{
+	STACK_OF(X509) *certs = token->d.sign->cert, *signers = PKCS7_get0_signers(token, NULL, 0);
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	STACK_OF(X509) *chain = NULL;
+	bool ok = signers && sk_X509_num(signers) == 1 && store && ctx;
+	for (int i = 0; ok && i < sk_X509_num(trust->tsa_anchors); i++)
+		X509_STORE_add_cert(store, sk_X509_value(trust->tsa_anchors, i));
+	ok = ok && X509_STORE_CTX_init(ctx, store, sk_X509_value(signers, 0), certs) == 1;
+	if (ok) {
+		X509_STORE_CTX_set_time(ctx, 0, (time_t)when);
+		X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_TIMESTAMP_SIGN);
+		ok = X509_verify_cert(ctx) == 1 && (chain = X509_STORE_CTX_get1_chain(ctx)) != NULL;
+	}
+	for (int i = 0; ok && i < sk_X509_num(certs); i++) {
+		bool found = false;
+		for (int k = 0; !found && k < sk_X509_num(chain); k++)
+			found = X509_cmp(sk_X509_value(certs, i), sk_X509_value(chain, k)) == 0;
+		ok = found;
+	}
+	sk_X509_pop_free(chain, X509_free);
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	sk_X509_free(signers);
+	return ok;
+}
+
 static void gen_time(char *buf, size_t size, const ASN1_GENERALIZEDTIME *t)
 {
 	if (!rg_x509_time_rfc3339(buf, size, t))
@@ -217,6 +299,8 @@ bool rg_tsa_check(struct rg_verify_result *res, const unsigned char *tok, size_t
 		INVALID("the time-stamp token cannot be read");
 		goto done;
 	}
+	if (!token_shape(res, token, tok, tok_len))
+		goto done;
 	const ASN1_GENERALIZEDTIME *gt = TS_TST_INFO_get_time(ti);
 	gen_time(res->tsa_time, sizeof res->tsa_time, gt);
 	/* The imprint: this signature's, by an accepted digest. */
@@ -274,7 +358,7 @@ bool rg_tsa_check(struct rg_verify_result *res, const unsigned char *tok, size_t
 	TS_VERIFY_CTX_set_store(vc, store);
 	store = NULL; /* the context owns it now */
 	TS_VERIFY_CTX_set_flags(vc, TS_VFY_VERSION | TS_VFY_SIGNATURE);
-	if (TS_RESP_verify_token(vc, token) != 1) {
+	if (TS_RESP_verify_token(vc, token) != 1 || !certs_in_chain(token, trust, when)) {
 		unsigned long e = ERR_peek_last_error();
 		const char *why = e ? ERR_reason_error_string(e) : NULL;
 		rg_verify_refuse(res, RG_VERIFY_UNTRUSTED,

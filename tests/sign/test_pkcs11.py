@@ -13,17 +13,26 @@ demo signer's key and certificate are imported into it, and then:
 - `reportgen render` and `export` with the token key, the certificate read
   from the token; and each refusal (wrong PIN, locked token, key not
   found, certificate not matching the key, no PIN, PIN in the URI) exits 3
-  (2 for the URI) with a message naming it and writes nothing.
+  (2 for the URI) with a message naming it and writes nothing;
+- PAdES baseline, the default: pdfsig reports ETSI.CAdES.detached, the CMS
+  has signing-certificate-v2 and no signingTime; --no-pades the older form;
+- RFC 3161 time-stamps from a TSA on 127.0.0.1 (`openssl ts -reply` behind
+  a small http.server in this script, its clock held at 2024-04-01T00:05:00Z
+  with faketime when installed): the token is in the PDF's CMS (pdfsig
+  -dump, openssl cms) and accepted by `openssl ts -verify`; verify prints
+  the trusted time beside the claimed one; a token from another signature
+  is exit 1; a TSA that fails is exit 3 with nothing written.
 
 Skipped (exit 77) when softhsm2-util or pkcs11-tool is missing.  Every
 signing time is fixed (2024-04-01), so the results do not depend on the day.
 """
+import http.server
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 
 TOOL, SRC, RG, SAMPLES = sys.argv[1:5]
 PKI = os.path.join(SRC, "samples", "pki")
@@ -152,7 +161,7 @@ def xmlsec_ok(path):
     return rc == 0, out + err
 
 
-def sweep(j, name, changes, batch=400):
+def sweep(j, name, changes, batch=400, extra=()):
     """Copies of j(name), one per (position, byte) change; the changes verify
     still called valid."""
     ext = os.path.splitext(name)[1]
@@ -167,7 +176,7 @@ def sweep(j, name, changes, batch=400):
             b[pos] = byte
             write(f, bytes(b))
             files[f] = (pos, byte)
-        rc, out, err = verify(*files)
+        rc, out, err = verify(*files, extra=extra)
         for f, c in files.items():
             head = first_line(out, f)
             if head == "valid" or not head:
@@ -316,6 +325,227 @@ def cli_token(j):
     check(rc == 0, "the token still signs after the refusals", err)
 
 
+# --- RFC 3161: a local TSA ----------------------------------------------------------
+
+TSA_TIME = "2024-04-01 00:05:00"
+
+
+def faketime(*cmd):
+    """cmd under a clock held at TSA_TIME (UTC), when faketime is installed."""
+    return (["faketime", "-f", "@" + TSA_TIME] + list(cmd)) if shutil.which("faketime") else list(cmd)
+
+
+def make_tsa(d):
+    """A TSA CA and a TSA certificate (extendedKeyUsage critical timeStamping),
+    made at TSA_TIME, and the openssl ts configuration that uses them."""
+    ca, tsa = os.path.join(d, "tsaca"), os.path.join(d, "tsa")
+    env = {"TZ": "UTC"}
+    must(*faketime("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca + ".key",
+                   "-out", ca + ".pem", "-subj", "/O=reportgen tests/CN=Test TSA CA", "-days", "3650",
+                   "-addext", "basicConstraints=critical,CA:true",
+                   "-addext", "keyUsage=critical,keyCertSign"), env=env)
+    must(*faketime("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", tsa + ".key",
+                   "-out", tsa + ".csr", "-subj", "/O=reportgen tests/CN=Test TSA"), env=env)
+    write(tsa + ".ext", b"basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\n"
+                        b"extendedKeyUsage=critical,timeStamping\n")
+    must(*faketime("openssl", "x509", "-req", "-in", tsa + ".csr", "-CA", ca + ".pem", "-CAkey",
+                   ca + ".key", "-set_serial", "7", "-days", "3650", "-extfile", tsa + ".ext", "-out",
+                   tsa + ".pem"), env=env)
+    write(os.path.join(d, "serial"), b"01\n")
+    conf = os.path.join(d, "tsa.cnf")
+    write(conf, ("""[ tsa ]
+default_tsa = tsa1
+[ tsa1 ]
+dir = %s
+serial = $dir/serial
+crypto_device = builtin
+signer_cert = $dir/tsa.pem
+certs = $dir/tsa.pem
+signer_key = $dir/tsa.key
+signer_digest = sha256
+default_policy = 1.3.6.1.4.1.99999.1
+digests = sha256, sha384, sha512
+accuracy = secs:1
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+""" % d).encode())
+    return conf, ca + ".pem"
+
+
+class TSA(http.server.BaseHTTPRequestHandler):
+    """POST / answers as an RFC 3161 TSA (openssl ts -reply); /500 fails;
+    /replay answers every request with the first reply it gave."""
+    conf = None
+    last = None
+    requests = 0
+
+    def log_message(self, *a):
+        pass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        TSA.requests += 1
+        if self.path == "/500":
+            self.send_response(500)
+            self.end_headers()
+            return
+        if self.path == "/replay" and TSA.last:
+            reply = TSA.last
+        else:
+            d = os.path.dirname(TSA.conf)
+            q, r = os.path.join(d, "q.tsq"), os.path.join(d, "r.tsr")
+            write(q, body)
+            p = subprocess.run(faketime("openssl", "ts", "-reply", "-config", TSA.conf, "-queryfile",
+                                        q, "-out", r), capture_output=True, env=dict(os.environ, TZ="UTC"))
+            reply = read(r) if p.returncode == 0 else b""
+            TSA.last = TSA.last or reply
+        self.send_response(200)
+        self.send_header("Content-Type", "application/timestamp-reply")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+
+def pades(j):
+    data = read(j("t.pdf"))
+    check(b"/SubFilter /ETSI.CAdES.detached" in data, "PAdES is the default: /SubFilter /ETSI.CAdES.detached")
+    rc, out, err = run("pdfsig", "-nocert", "-no-ocsp", j("t.pdf"))
+    check("Signature Type: ETSI.CAdES.detached" in out and "Signature is Valid." in out,
+          "pdfsig reports ETSI.CAdES.detached and a valid signature", out)
+    rc, out, err = run("pdfsig", "-dump", j("t.pdf"))
+    dumped = j("t.pdf.sig0") if os.path.exists(j("t.pdf.sig0")) else "t.pdf.sig0"
+    if os.path.exists(dumped):
+        rc, out, err = run("openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", dumped)
+        check(rc == 0 and "signingCertificateV2" in out and "signingTime" not in out,
+              "the PAdES CMS (pdfsig -dump, openssl cms) has signing-certificate-v2 and no signingTime",
+              out[-2000:])
+    rc, out, err = verify(j("t.pdf"))
+    check(rc == 0 and "signed at:   2024-04-01T00:00:00Z (claimed by the signer, PAdES /M)" in out,
+          "verify takes a PAdES signature's claimed time from /M", out)
+    must(TOOL, "mkpdf", j("old.pdf"), "2")
+    rc, out, err = run(TOOL, "sign", j("old.pdf"), "--key", uri(), "--chain", CHAIN, "--time", T2024,
+                       "--no-pades", env={"REPORTGEN_PIN": PIN})
+    rc2, out2, _ = run("pdfsig", "-nocert", "-no-ocsp", j("old.pdf"))
+    rc3, out3, _ = verify(j("old.pdf"))
+    check(rc == 0 and "adbe.pkcs7.detached" in out2 and rc3 == 0,
+          "--no-pades signs adbe.pkcs7.detached, which pdfsig and verify accept", out2 + out3)
+    # PAdES forbids signingTime: a CAdES SubFilter over a CMS that has one is refused
+    b = read(j("old.pdf")).replace(b"/SubFilter /adbe.pkcs7.detached", b"/SubFilter /ETSI.CAdES.detac")
+    write(j("mixed.pdf"), b)
+    rc, out, err = verify(j("mixed.pdf"))
+    check(rc == 1, "verify refuses a changed /SubFilter", out)
+
+
+def timestamps(j, port):
+    url = "http://127.0.0.1:%d/" % port
+    tsa_ca = TSA.ca
+    pinenv = {"REPORTGEN_PIN": PIN}
+    for name in ("s1.pdf", "s2.pdf"):
+        must(TOOL, "mkpdf", j(name), "2" if name == "s1.pdf" else "3", "--update")
+        rc, out, err = run(TOOL, "sign", j(name), "--key", uri(), "--chain", CHAIN, "--time", T2024,
+                           "--tsa", url, env=pinenv)
+        check(rc == 0, "sign %s on the token with --tsa" % name, err)
+    ok, msg = pdfsig_ok(j("s1.pdf"))
+    check(ok, "pdfsig accepts the time-stamped PAdES B-T PDF", msg)
+    rc, out, err = run("pdfsig", "-dump", j("s1.pdf"))
+    dumped = j("s1.pdf.sig0") if os.path.exists(j("s1.pdf.sig0")) else "s1.pdf.sig0"
+    rc, out, err = run("openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", dumped)
+    check(rc == 0 and "id-smime-aa-timeStampToken" in out,
+          "pdfsig -dump + openssl cms: the CMS carries the time-stamp token (unsigned attribute)",
+          out[-1500:] + err)
+    if os.path.exists(dumped):
+        os.unlink(dumped)
+    rc, out, err = run(TOOL, "tst", j("s1.pdf"), j("s1.tst"), j("s1.sv"))
+    rc2, out2, err2 = run("openssl", "ts", "-verify", "-in", j("s1.tst"), "-token_in", "-data",
+                          j("s1.sv"), "-CAfile", tsa_ca, "-attime", "1711929900")
+    check(rc == 0 and rc2 == 0 and "Verification: OK" in out2,
+          "openssl ts -verify accepts the token over the signature value, against the TSA's CA",
+          out2 + err2)
+    rc, out, err = verify(j("s1.pdf"), extra=("--tsa-ca", tsa_ca))
+    faked = shutil.which("faketime") is not None
+    check(rc == 0 and "signed at:   2024-04-01T00:00:00Z (claimed by the signer" in out and
+          "time-stamp:  " + ("2024-04-01T00:05:0" if faked else "") in out and
+          "(trusted time, from CN=Test TSA,O=reportgen tests)" in out,
+          "verify --tsa-ca: valid, the trusted time beside the claimed one", out + err)
+    rc, out, err = verify(j("s1.pdf"))
+    check(rc == 0 and "NOT trusted: not checked against a TSA anchor (give --tsa-ca FILE)" in out,
+          "verify without --tsa-ca: valid, the time-stamp shown as not checked", out)
+    rc, out, err = verify(j("s1.pdf"), extra=("--tsa-ca", ROOT))
+    check(rc == 1 and "NOT TRUSTED: time-stamp not trusted" in out,
+          "verify with a --tsa-ca the TSA does not chain to: not trusted, exit 1", out)
+    shutil.copy(j("s1.pdf"), j("swap.pdf"))
+    rc, out, err = run(TOOL, "swap-tst", j("swap.pdf"), j("s2.pdf"))
+    rc2, out2, err2 = verify(j("swap.pdf"), extra=("--tsa-ca", tsa_ca))
+    check(rc == 0 and rc2 == 1 and "INVALID: the time-stamp token is not over this signature" in out2,
+          "a time-stamp token from another signature: INVALID, exit 1", err + out2)
+    # every byte of the CMS, the token included, changed once
+    data = read(j("s1.pdf"))
+    a, b = pdf_contents(data)
+    hexd = b"0123456789ABCDEF"
+    changes = [(p, hexd[(hexd.index(data[p]) + 1) % 16]) for p in range(a, b, 2)]
+    changes, missed = sweep(j, "s1.pdf", changes, extra=("--tsa-ca", tsa_ca))
+    check(len(changes) > 3000 and not missed,
+          "verify --tsa-ca refuses each of %d one-byte changes of a time-stamped CMS" % len(changes),
+          "accepted: %s" % missed[:20])
+
+    # XML: the XAdES SignatureTimeStamp object
+    fixture = os.path.join(SRC, "tests", "sign", "fixtures", "report.xml")
+    shutil.copy(fixture, j("s1.xml"))
+    shutil.copy(fixture, j("s2.xml"))
+    rc, _, err = run(TOOL, "sign", j("s1.xml"), "--key", uri(), "--chain", CHAIN, "--time", T2024,
+                     "--tsa", url, env=pinenv)
+    rc2, _, err2 = run(TOOL, "sign", j("s2.xml"), "--key", os.path.join(TPKI, "ec-signer.key"), "--cert",
+                       os.path.join(TPKI, "ec-signer.pem"), "--chain", CHAIN, "--time", T2024, "--tsa", url)
+    x = read(j("s1.xml"))
+    check(rc == 0 and rc2 == 0 and b"<xades:EncapsulatedTimeStamp>" in x,
+          "sign report.xml with --tsa: a xades:SignatureTimeStamp in ds:Object", err + err2)
+    ok, msg = xmlsec_ok(j("s1.xml"))
+    check(ok, "xmlsec1 --verify accepts the time-stamped report.xml", msg)
+    rc, out, err = verify(j("s1.xml"), extra=("--tsa-ca", tsa_ca))
+    check(rc == 0 and "(trusted time, from CN=Test TSA,O=reportgen tests)" in out,
+          "verify --tsa-ca: the XML's time-stamp is trusted and shown", out + err)
+    x2 = read(j("s2.xml"))
+    tag0, tag1 = b"<xades:EncapsulatedTimeStamp>", b"</xades:EncapsulatedTimeStamp>"
+    t2 = x2[x2.index(tag0):x2.index(tag1)]
+    write(j("swap.xml"), x[:x.index(tag0)] + t2 + x[x.index(tag1):])
+    rc, out, err = verify(j("swap.xml"), extra=("--tsa-ca", tsa_ca))
+    check(rc == 1 and "INVALID: the time-stamp token is not over this signature" in out,
+          "an XML time-stamp from another signature: INVALID, exit 1", out)
+    o0 = x.index(b"<ds:Object>")
+    o1 = x.index(b"</ds:Object>") + len(b"</ds:Object>")
+    changes, missed = sweep(j, "s1.xml", [(p, x[p] ^ 1) for p in range(o0, o1)],
+                            extra=("--tsa-ca", tsa_ca))
+    check(len(changes) > 2000 and not missed,
+          "verify --tsa-ca refuses each of %d flips of the XML time-stamp object" % len(changes),
+          "accepted: %s" % missed[:20])
+
+    # render and export with the token and the TSA
+    rc, out, err = render(j, j("rt"), "--key", uri(), "--tsa", url, env=pinenv)
+    rc2, out2, _ = run(TOOL, "verify", j("rt/report.pdf"), j("rt/report.xml"), j("rt/summary.pdf"),
+                       "--ca", ROOT, "--tsa-ca", tsa_ca)
+    check(rc == 0 and rc2 == 0 and out2.count("(trusted time, from CN=Test TSA") == 3,
+          "render --tsa: the three reports carry trusted time-stamps", err + out2)
+    rc, out, err = run(RG, "export", "oscal-ar", j("rt/report.xml"), "-o", j("ar.xml"),
+                       "--key", uri(), "--chain", CHAIN, "--tsa", url, env=pinenv)
+    rc2, out2, _ = run(TOOL, "verify", j("ar.xml.sig"), "--ca", ROOT, "--tsa-ca", tsa_ca)
+    check(rc == 0 and rc2 == 0 and "(trusted time, from CN=Test TSA" in out2,
+          "export --tsa: the detached signature carries a trusted time-stamp", err + out2)
+
+    # a TSA that fails: exit 3, nothing written
+    for what, u, msg in (("answers HTTP 500", url + "500", "answered HTTP 500"),
+                         ("answers with another request's token", url + "replay",
+                          "token for another request"),
+                         ("cannot be reached", "http://127.0.0.1:9/", "cannot be reached")):
+        rc, out, err = render(j, j("tsafail"), "--key", uri(), "--tsa", u, env=pinenv)
+        check(rc == 3 and msg in err and not os.path.exists(j("tsafail")),
+              "render with a TSA that %s: exit 3, says so, writes nothing" % what,
+              "rc %d\n%s" % (rc, err))
+    rc, out, err = render(j, j("tsabad"), "--key", uri(), "--tsa", "ftp://127.0.0.1/", env=pinenv)
+    check(rc == 2 and "--tsa takes the http:// or https:// URL" in err, "--tsa ftp://...: usage, exit 2", err)
+
+
 def main():
     for t in ("softhsm2-util", "pkcs11-tool"):
         if not shutil.which(t) or not os.path.exists(SOFTHSM):
@@ -326,6 +556,15 @@ def main():
     make_token(tmp)
     token_signing(j)
     cli_token(j)
+    pades(j)
+    os.mkdir(j("tsa"))
+    TSA.conf, TSA.ca = make_tsa(j("tsa"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TSA)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        timestamps(j, server.server_address[1])
+    finally:
+        server.shutdown()
     shutil.rmtree(tmp)
     print("%d failure(s)" % len(failures))
     return 1 if failures else 0
