@@ -15,7 +15,9 @@
  * query attribute module-path (the module, also --pkcs11-module).  A PIN in
  * the URI (pin-value, pin-source) is refused: a command line is visible to
  * every user of the machine in ps(1).  The PIN comes from --pin-file (first
- * line) or $REPORTGEN_PIN, is handed to C_Login once and wiped here.
+ * line) or $REPORTGEN_PIN, is handed to C_Login and kept only in the
+ * session, for keys that ask for it again at each signature (PIV slot 9C);
+ * it is wiped when the session closes.
  *
  * Every failure is RG_EENV (exit 3) with a message saying which: the module
  * does not load, no token or several match, the token's PIN is locked
@@ -39,6 +41,7 @@
 #include <libp11.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/ui.h>
 
 #include "core/str.h"
 
@@ -62,7 +65,22 @@ struct rg_p11 {
 	PKCS11_SLOT *slots;
 	unsigned nslots;
 	bool loaded;
+	/* A PIV card's signature key (slot 9C) is CKA_ALWAYS_AUTHENTICATE: the
+	 * PIN is asked again for each signature, through OpenSSL's UI, so the
+	 * session keeps it (wiped by rg_p11_close) and answers the UI itself
+	 * instead of letting it prompt on the terminal. */
+	UI_METHOD *ui;
+	char pin[PIN_MAX];
 };
+
+static int ui_read(UI *ui, UI_STRING *uis)
+{
+	const char *pin = UI_get0_user_data(ui);
+	enum UI_string_types t = UI_get_string_type(uis);
+	if (t != UIT_PROMPT && t != UIT_VERIFY)
+		return 1;
+	return pin && pin[0] && UI_set_result(ui, uis, pin) == 0 ? 1 : 0;
+}
 
 /* The decoded URI: NULL for an attribute not given. */
 struct p11_uri {
@@ -320,8 +338,13 @@ rg_status rg_p11_open(struct rg_p11 **out, EVP_PKEY **key, X509 **cert, const ch
 	const char *mod = module ? module : u.module ? u.module : RG_P11_DEFAULT_MODULE;
 	if ((st = read_pin(pin, sizeof pin, &have_pin, pin_file, diags)) != RG_OK)
 		goto done;
-	if (!(p = calloc(1, sizeof *p)) || !(p->ctx = PKCS11_CTX_new()))
+	if (!(p = calloc(1, sizeof *p)) || !(p->ctx = PKCS11_CTX_new()) ||
+	    !(p->ui = UI_create_method("reportgen PKCS#11 PIN")) ||
+	    UI_method_set_reader(p->ui, ui_read) != 0)
 		P11_ERR("sign.pkcs11-module", NULL, "cannot set up libp11");
+	if (have_pin)
+		memcpy(p->pin, pin, sizeof p->pin);
+	PKCS11_set_ui_method(p->ctx, p->ui, p->pin);
 	/* Checked first: libp11 would print dlopen's complaint on stderr. */
 	if (access(mod, R_OK) != 0)
 		P11_ERR("sign.pkcs11-module", "check --pkcs11-module or the URI's module-path",
@@ -483,5 +506,7 @@ void rg_p11_close(struct rg_p11 *p)
 		PKCS11_CTX_unload(p->ctx);
 	if (p->ctx)
 		PKCS11_CTX_free(p->ctx);
+	UI_destroy_method(p->ui);
+	OPENSSL_cleanse(p->pin, sizeof p->pin);
 	free(p);
 }

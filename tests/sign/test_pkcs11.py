@@ -260,6 +260,36 @@ def token_signing(j):
         check(not ok, "xmlsec1 refuses the token-signed XML with a byte of %s flipped" % what, msg)
 
 
+def always_authenticate(j):
+    """A key with CKA_ALWAYS_AUTHENTICATE (as a PIV card's signature key, slot
+    9C): the PIN is asked again at each signature, and answered by reportgen,
+    never by a prompt on the terminal."""
+    if not shutil.which("faketime"):
+        print("SKIP: faketime is not installed; the always-authenticate key is left out")
+        return
+    must("pkcs11-tool", "--module", SOFTHSM, "--token-label", "rgtest", "--login", "--pin", PIN,
+         "--keypairgen", "--key-type", "rsa:2048", "--id", "09", "--label", "aakey", "--always-auth")
+    must("pkcs11-tool", "--module", SOFTHSM, "--token-label", "rgtest", "--read-object", "--type",
+         "pubkey", "--id", "09", "-o", j("aa.der"))
+    must("openssl", "pkey", "-pubin", "-inform", "DER", "-in", j("aa.der"), "-out", j("aa.pub"))
+    must("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", j("throwaway.key"),
+         "-subj", "/O=Example Agency/CN=always-authenticate signer", "-out", j("aa.csr"))
+    write(j("aa.ext"), b"basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\n")
+    # issued by the demo intermediate, valid from 2024-01-01 (so at the fixed signing time)
+    must("faketime", "-f", "@2024-01-01 00:00:00", "openssl", "x509", "-req", "-in", j("aa.csr"),
+         "-force_pubkey", j("aa.pub"), "-CA", os.path.join(PKI, "intermediate.pem"), "-CAkey",
+         os.path.join(PKI, "intermediate.key"), "-set_serial", "99", "-days", "3000", "-extfile",
+         j("aa.ext"), "-out", j("aa.pem"), env={"TZ": "UTC"})
+    must(TOOL, "mkpdf", j("aa.pdf"), "1")
+    shutil.copy(os.path.join(SRC, "tests", "sign", "fixtures", "report.xml"), j("aa.xml"))
+    for f in ("aa.pdf", "aa.xml"):
+        rc, out, err = run(TOOL, "sign", j(f), "--key", uri("aakey"), "--cert", j("aa.pem"), "--chain",
+                           CHAIN, "--time", T2024, env={"REPORTGEN_PIN": PIN}, stdin=b"")
+        rc2, out2, _ = verify(j(f))
+        check(rc == 0 and rc2 == 0, "a key that asks for the PIN at each signature signs %s "
+              "(no prompt), and it verifies" % f, err + out2)
+
+
 def render(j, out, *extra, env=None):
     return run(RG, "render", os.path.join(SAMPLES, "compliant.zip"), "-o", out, "--chain", CHAIN,
                *extra, env=env)
@@ -556,6 +586,7 @@ def main():
     make_token(tmp)
     token_signing(j)
     cli_token(j)
+    always_authenticate(j)
     pades(j)
     os.mkdir(j("tsa"))
     TSA.conf, TSA.ca = make_tsa(j("tsa"))
