@@ -3,18 +3,22 @@
  *
  * PDF: one incremental update appended to a complete PDF, holding a
  * signature field and a detached CMS SignedData (OpenSSL 3 CMS API,
- * SHA-256, signer certificate and chain embedded) over the /ByteRange.
- * XML: an enveloped XML-DSig signature (xmlsec1, exclusive C14N, SHA-256,
- * the certificate in ds:KeyInfo) as the last child of the root.
- * docs/cli.md, section Signing, is the contract.  Verifying fails
- * closed: a report is valid only when intact, covering every byte of the
- * file, made with accepted algorithms by a certificate allowed to sign, and
- * chained to a trust anchor at its signing time (docs/signing.md).
+ * SHA-256, signer certificate and chain embedded) over the /ByteRange, in
+ * the PAdES baseline form (ETSI.CAdES.detached, no signingTime) unless
+ * no_pades.  XML: an enveloped XML-DSig signature (exclusive C14N, SHA-256,
+ * the certificate in ds:KeyInfo) as the last child of the root, computed
+ * here and checked with xmlsec1.  The key is a PEM file or stays on a
+ * PKCS#11 token (pkcs11.c); with a TSA each signature carries an RFC 3161
+ * time-stamp (tsa.c).  docs/cli.md, section Signing, is the contract.
+ * Verifying fails closed: a report is valid only when intact, covering
+ * every byte of the file, made with accepted algorithms by a certificate
+ * allowed to sign, and chained to a trust anchor at its signing time (the
+ * time-stamp's when it is trusted; docs/signing.md).
  *
  * Ownership: rg_signer_load returns a signer the caller frees with
  * rg_signer_free (NULL is fine).  Key material never leaves this module:
- * no function here writes a key, a passphrase or its length to an output,
- * a diagnostic or a log.
+ * no function here writes a key, a passphrase, a PIN or its length to an
+ * output, a diagnostic or a log.
  */
 #ifndef RG_SIGN_H
 #define RG_SIGN_H

@@ -1,15 +1,19 @@
 /*
- * sign_xml.c: the enveloped XML-DSig signature of report.xml, made and
- * checked with xmlsec1 (W3C XML Signature 1.1).
+ * sign_xml.c: the enveloped XML-DSig signature of report.xml (W3C XML
+ * Signature 1.1), made here and checked with xmlsec1.
  *
  * Signing: report.xml is parsed, a ds:Signature template (exclusive C14N,
  * rsa-sha256 or ecdsa-sha256, one Reference URI="" with the
  * enveloped-signature and exc-c14n transforms, sha256, ds:KeyInfo/ds:X509Data
  * filled with the signer certificate and chain) is appended as the root's
- * last child, xmlsec fills in the digest and signature, and the result
- * replaces the file through a temporary and rename().  No signing time goes
- * into the signature: XML-DSig has none of its own, and the report's
- * @generated (covered by the signature) already says when.
+ * last child, the digest and signature are computed with libxml2's
+ * exclusive c14n and EVP_DigestSign (compute_signature: xmlsec 1.2.37 cannot
+ * sign with a key on a PKCS#11 token), and the result replaces the file
+ * through a temporary and rename().  No signing time goes into the
+ * signature: XML-DSig has none of its own, and the report's @generated
+ * (covered by the signature) already says when.  With a TSA, a ds:Object
+ * after ds:KeyInfo holds an RFC 3161 token over the canonical
+ * ds:SignatureValue (XAdES SignatureTimeStamp).
  *
  * Signing reads and parses report.xml exactly as verifying does (the
  * project's safe parser), and refuses a document verify would refuse:
