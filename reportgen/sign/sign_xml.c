@@ -31,7 +31,9 @@
  * algorithms enabled and no URI but the document itself, so verifying never
  * opens a file or the network.  The report's @generated, which the
  * signature covers, is the signing time the chain is checked at
- * (x509util.c).
+ * (x509util.c), unless a time-stamp ds:Object (exactly as signing writes
+ * it, its token's imprint this SignatureValue's, tsa.c) chains to a TSA
+ * anchor: then its genTime is.
  *
  * xmlsec and its error callback are set up once per process; xmlsec's
  * messages go into a per-call buffer, never to stderr.
