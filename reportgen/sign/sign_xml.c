@@ -742,9 +742,18 @@ static bool check_shape(struct rg_verify_result *res, xmlNodePtr sig, STACK_OF(X
 	char cn[128];
 	/* A fourth child, ds:Object, is the time-stamp (add_timestamp). */
 	size_t ntop = 0;
+	xmlNodePtr fourth = NULL;
 	for (xmlNodePtr c = sig->children; c; c = c->next)
-		ntop += c->type == XML_ELEMENT_NODE;
-	ntop = ntop == 4 ? 4 : 3;
+		if (c->type == XML_ELEMENT_NODE && ++ntop == 4)
+			fourth = c;
+	/* Only what looks like the time-stamp is judged as one; any other
+	 * ds:Object is refused as content no signature covers. */
+	xmlNodePtr qp = fourth && is_ds(fourth, "Object") ? fourth->children : NULL;
+	ntop = ntop == 4 && qp && qp->type == XML_ELEMENT_NODE && qp->ns &&
+	               xmlStrEqual(qp->ns->href, BAD_CAST XADES_NS) &&
+	               xmlStrEqual(qp->name, BAD_CAST "QualifyingProperties")
+	           ? 4
+	           : 3;
 
 	if (sig->properties) {
 		PARTIAL("<ds:Signature> has an attribute %s, which reportgen never writes",
