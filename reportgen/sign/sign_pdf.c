@@ -57,16 +57,13 @@ static int der_cmp(const void *a, const void *b)
 	return c ? c : nx - ny;
 }
 
-/* Signs the SignerInfo's signed attributes again, as they are now.  OpenSSL
- * 3.0's CMS_SignerInfo_sign always adds a signingTime of the clock when
- * there is none, and PAdES baseline forbids one: so the attribute it added
- * is deleted and the signature made here over the DER SET OF the others
- * (sorted, as DER asks and as OpenSSL writes them out). */
-static bool resign_without_time(CMS_SignerInfo *si, EVP_PKEY *key)
+/* Signs the SignerInfo's signed attributes as they are.  OpenSSL 3.0's
+ * CMS_SignerInfo_sign always adds a signingTime of the clock when there is
+ * none, and PAdES baseline forbids one: so the signature is made here, over
+ * the DER SET OF the attributes (sorted, as DER asks and as OpenSSL writes
+ * them out), and set as the SignerInfo's. */
+static bool sign_attributes(CMS_SignerInfo *si, EVP_PKEY *key)
 {
-	int loc = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
-	if (loc >= 0)
-		X509_ATTRIBUTE_free(CMS_signed_delete_attr(si, loc));
 	int n = CMS_signed_get_attr_count(si);
 	ASN1_STRING *enc[16];
 	size_t total = 0;
@@ -167,23 +164,44 @@ bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
 	for (int i = 0; i < sk_X509_num(s->chain); i++)
 		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
 			goto done;
-	/* What CMS_final does with one buffer, with our pieces (CMS_BINARY:
-	 * the bytes go in as they are). */
-	if (!(in = CMS_dataInit(cms, NULL)))
-		goto done;
-	for (int k = 0; k < 3; k++) {
-		for (size_t off = 0; off < content->n[k];) {
-			size_t chunk = content->n[k] - off > (1u << 30) ? (1u << 30) : content->n[k] - off;
-			if (BIO_write(in, content->p[k] + off, (int)chunk) != (int)chunk)
-				goto done;
-			off += chunk;
+	if (!signing_time) {
+		/* PAdES: the attributes CMS_final would add, added here, and the
+		 * one signature made by sign_attributes (CMS_final's would carry
+		 * a signingTime, and cost a second signature on a token). */
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned mdlen = 0;
+		EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+		bool dok = mctx && EVP_DigestInit_ex(mctx, EVP_sha256(), NULL) == 1;
+		for (int k = 0; dok && k < 3; k++)
+			dok = content->n[k] == 0 ||
+			      EVP_DigestUpdate(mctx, content->p[k], content->n[k]) == 1;
+		dok = dok && EVP_DigestFinal_ex(mctx, md, &mdlen) == 1;
+		EVP_MD_CTX_free(mctx);
+		if (!dok ||
+		    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+		                                 OBJ_nid2obj(NID_pkcs7_data), -1) ||
+		    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING,
+		                                 md, (int)mdlen) ||
+		    !sign_attributes(si, s->key))
+			goto done;
+	} else {
+		/* What CMS_final does with one buffer, with our pieces (CMS_BINARY:
+		 * the bytes go in as they are). */
+		if (!(in = CMS_dataInit(cms, NULL)))
+			goto done;
+		for (int k = 0; k < 3; k++) {
+			for (size_t off = 0; off < content->n[k];) {
+				size_t chunk =
+				    content->n[k] - off > (1u << 30) ? (1u << 30) : content->n[k] - off;
+				if (BIO_write(in, content->p[k] + off, (int)chunk) != (int)chunk)
+					goto done;
+				off += chunk;
+			}
 		}
+		(void)BIO_flush(in);
+		if (!CMS_dataFinal(cms, in))
+			goto done;
 	}
-	(void)BIO_flush(in);
-	if (!CMS_dataFinal(cms, in))
-		goto done;
-	if (!signing_time && !resign_without_time(si, s->key))
-		goto done;
 	/* The time-stamp is over the signature value just made (RFC 3161
 	 * appendix A), so it is unsigned: nothing above covers it. */
 	if (s->tsa_url) {

@@ -454,6 +454,12 @@ def pades(j):
     rc, out, err = verify(j("t.pdf"))
     check(rc == 0 and "signed at:   2024-04-01T00:00:00Z (claimed by the signer, PAdES /M)" in out,
           "verify takes a PAdES signature's claimed time from /M", out)
+    for n in ("r1.pdf", "r2.pdf"):
+        must(TOOL, "mkpdf", j(n), "2")
+        run(TOOL, "sign", j(n), "--key", uri(), "--chain", CHAIN, "--time", T2024,
+            env={"REPORTGEN_PIN": PIN})
+    check(read(j("r1.pdf")) == read(j("r2.pdf")) and b"/ETSI.CAdES.detached" in read(j("r1.pdf")),
+          "PAdES signing on the token is reproducible: two runs give the same bytes")
     must(TOOL, "mkpdf", j("old.pdf"), "2")
     rc, out, err = run(TOOL, "sign", j("old.pdf"), "--key", uri(), "--chain", CHAIN, "--time", T2024,
                        "--no-pades", env={"REPORTGEN_PIN": PIN})
