@@ -349,6 +349,32 @@ def cli_token(j):
         check(rc == code and msg in err and not os.path.exists(out_dir),
               "render with %s: exit %d, says so, writes nothing" % (what, code),
               "rc %d\n%s" % (rc, err))
+    # the URI: by id alone, %-escapes, and what is refused (exit 2, nothing written)
+    mod = "?module-path=" + SOFTHSM
+    for what, key, code, msg in (
+            ("the key chosen by id=%01 alone", "pkcs11:token=rgtest;id=%01" + mod, 0, ""),
+            ("a %-escaped token label", "pkcs11:token=%72gtest;object=signkey" + mod, 0, ""),
+            ("type=cert", "pkcs11:token=rgtest;object=signkey;type=cert" + mod, 2,
+             "the signing key is type=private"),
+            ("a bad %-escape", "pkcs11:token=rg%zztest;object=signkey" + mod, 2, "bad %-escape"),
+            ("an attribute given twice", "pkcs11:token=rgtest;token=x;object=signkey" + mod, 2,
+             "gives token twice"),
+            ("no object or id", "pkcs11:token=rgtest" + mod, 2, "names no key"),
+            ("an unknown attribute", "pkcs11:token=rgtest;object=signkey;colour=red" + mod, 2,
+             'attribute "colour" is not one reportgen knows')):
+        rc, out, err = render(j, j("uri"), "--key", key, env=pinenv)
+        check(rc == code and msg in err and os.path.exists(j("uri")) == (code == 0),
+              "render with %s in the URI: exit %d" % (what, code), "rc %d\n%s" % (rc, err))
+        shutil.rmtree(j("uri"), ignore_errors=True)
+    write(j("pin-crlf"), (PIN + "\r\nsecond line\n").encode())
+    rc, out, err = render(j, j("crlf"), "--key", uri(), "--pin-file", j("pin-crlf"))
+    check(rc == 0, "--pin-file: the first line is the PIN, its CR LF not part of it", err)
+    rc, out, err = render(j, j("twomod"), "--key", uri(), "--pkcs11-module",
+                          "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so", env=pinenv)
+    check(rc == 2 and "differ" in err, "--pkcs11-module and the URI's module-path differing: exit 2", err)
+    rc, out, err = render(j, j("proxy"), "--key", uri(module=False), env=pinenv)
+    check(rc == 0, "no module named: p11-kit's proxy finds SoftHSM (registered by Debian's "
+          "softhsm2 package)", err)
     # the locked token was not asked for a PIN: its flags still say locked,
     # and the good token still takes the PIN after the wrong one
     rc, out, err = render(j, j("r2"), "--key", uri(), env=pinenv)
