@@ -10,6 +10,7 @@
  * the template are checked first, existing reports next (without
  * --force), then the bundle is judged, and only then is anything written.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,7 +191,7 @@ int rg_cmd_render(int argc, char **argv)
 	const char *template_name = "default", *page_size = NULL;
 	int jobs = 0;
 	enum { O_TEMPLATE = 300, O_PAGE, O_DIRECTIVE, O_FORCE, O_FROM, O_CA, O_MAX_REPORT };
-	struct option longopts[16 + 32] = {
+	struct option longopts[24 + 32] = {
 	    {"output", required_argument, NULL, 'o'},
 	    RG_CLI_SIGN_OPTIONS,
 	    {"template", required_argument, NULL, O_TEMPLATE},
@@ -203,7 +204,12 @@ int rg_cmd_render(int argc, char **argv)
 	    {"jobs", required_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	};
-	rg_cli_add_limit_options(longopts, 15);
+	/* The limit options go after the named ones, however many those are. */
+	size_t nopts = 0;
+	while (longopts[nopts].name)
+		nopts++;
+	assert(nopts + rg_limit_count + 1 <= sizeof longopts / sizeof longopts[0]);
+	rg_cli_add_limit_options(longopts, nopts);
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "ho:j:", longopts, NULL)) != -1) {

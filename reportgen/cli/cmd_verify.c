@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/diag.h"
 #include "sign/sign.h"
@@ -26,7 +27,7 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: reportgen verify FILE... [--ca FILE]...\n"
+	fputs("usage: reportgen verify FILE... [--ca FILE]... [--tsa-ca FILE]...\n"
 	      "       reportgen verify EXPORT.sig [--content EXPORT] [--ca FILE]...\n"
 	      "\n"
 	      "Checks the signature of each report (report.pdf, summary.pdf, report.xml):\n"
@@ -42,10 +43,17 @@ static void usage(FILE *out)
 	      "  --ca FILE   PEM certificates to trust (e.g. samples/pki/root.pem); may be\n"
 	      "              repeated; a folder of PEM files also works\n"
 	      "  --content FILE  the file a detached signature is for (one FILE.sig only)\n"
+	      "  --tsa-ca FILE   PEM certificates of time-stamping authorities to trust: a\n"
+	      "              signature's RFC 3161 time-stamp is then checked to them, and its\n"
+	      "              time (not the one the signer claims) is when the signer's\n"
+	      "              certificate must have been valid; may be repeated\n"
 	      "  -h, --help  show this help\n"
 	      "\n"
 	      "Without --ca, the trust store named by REPORTGEN_CA (a PEM file or a folder)\n"
 	      "is used; without either, no signer is trusted.\n"
+	      "\n"
+	      "A time-stamp over another signature, or one changed, makes the signature\n"
+	      "invalid; one whose authority does not chain to --tsa-ca makes it not trusted.\n"
 	      "\n"
 	      "Exit status: 0 every file valid and its signer trusted; 1 a signature is\n"
 	      "missing, invalid, does not cover the whole file, or its signer is not trusted\n"
@@ -71,32 +79,44 @@ static const char *verdict_word(enum rg_verify_verdict v)
 	return "NOT SIGNED";
 }
 
+/* Every line carrying text from the file (names, reasons quoting it, the
+ * path a user gave) goes through rg_cli_put_line, so it cannot rewrite the
+ * terminal. */
 static int print_result(const char *path, const struct rg_verify_result *r)
 {
 	if (r->verdict == RG_VERIFY_VALID)
-		printf("%s: valid\n", path);
+		rg_cli_put_line(stdout, "%s: valid", path);
 	else
-		printf("%s: %s: %s\n", path, verdict_word(r->verdict),
-		       r->reason[0] ? r->reason : "the signature could not be checked");
+		rg_cli_put_line(stdout, "%s: %s: %s", path, verdict_word(r->verdict),
+		                r->reason[0] ? r->reason : "the signature could not be checked");
 	if (r->verdict == RG_VERIFY_UNSIGNED)
 		return 1;
 	if (r->subject[0])
-		printf("  signer:      %s\n", r->subject);
+		rg_cli_put_line(stdout, "  signer:      %s", r->subject);
 	if (r->signing_time[0] && r->time_from_report)
-		printf(
-		    "  generated:   %s (XML-DSig states no signing time; the signed report does)\n",
+		rg_cli_put_line(
+		    stdout, "  generated:   %s (XML-DSig states no signing time; the signed report does)",
 		    r->signing_time);
 	else if (r->signing_time[0])
-		printf("  signed at:   %s\n", r->signing_time);
+		rg_cli_put_line(stdout, "  signed at:   %s (claimed by the signer%s)", r->signing_time,
+		                r->pades ? ", PAdES /M" : "");
+	/* The TSA's time, beside the claimed one: only a trusted one proves when. */
+	if (r->tsa_present && r->tsa_time[0] && r->tsa_trusted)
+		rg_cli_put_line(stdout, "  time-stamp:  %s (trusted time, from %s)", r->tsa_time,
+		                r->tsa_name);
+	else if (r->tsa_present && r->tsa_time[0])
+		rg_cli_put_line(stdout, "  time-stamp:  %s (NOT trusted: %s; from %s)", r->tsa_time,
+		                r->tsa_note[0] ? r->tsa_note : "see above",
+		                r->tsa_name[0] ? r->tsa_name : "an unnamed TSA");
 	if (r->intact)
 		printf("  covers:      %s\n",
 		       r->verdict == RG_VERIFY_PARTIAL ? "NOT the whole file" : "the whole file");
 	if (r->anchor[0])
-		printf("  trusted:     yes, chains to %s\n", r->anchor);
+		rg_cli_put_line(stdout, "  trusted:     yes, chains to %s", r->anchor);
 	else if (r->intact)
 		printf("  trusted:     NO\n");
 	if (r->note[0] && r->verdict == RG_VERIFY_VALID)
-		printf("  note:        %s\n", r->note);
+		rg_cli_put_line(stdout, "  note:        %s", r->note);
 	return r->verdict == RG_VERIFY_VALID ? 0 : 1;
 }
 
@@ -105,11 +125,12 @@ int rg_cmd_verify(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"ca", required_argument, NULL, 'c'},
 	    {"content", required_argument, NULL, 'C'},
+	    {"tsa-ca", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *ca[MAX_CA], *content = NULL;
-	size_t nca = 0;
+	const char *ca[MAX_CA], *tsa_ca[MAX_CA], *content = NULL;
+	size_t nca = 0, ntsa = 0;
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -126,12 +147,21 @@ int rg_cmd_verify(int argc, char **argv)
 		case 'C':
 			content = optarg;
 			break;
+		case 'T':
+			if (ntsa == MAX_CA) {
+				fprintf(stderr, "reportgen verify: more than %d --tsa-ca options\n",
+				        MAX_CA);
+				return 2;
+			}
+			tsa_ca[ntsa++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
 			fprintf(stderr, "reportgen verify: %s option %s\n",
-			        optopt == 'c' ? "missing the FILE of" : "unknown",
+			        optopt == 'c' || optopt == 'C' || optopt == 'T' ? "missing the FILE of"
+			                                                        : "unknown",
 			        argv[optind - 1]);
 			usage(stderr);
 			return 2;
@@ -160,6 +190,17 @@ int rg_cmd_verify(int argc, char **argv)
 		if (st != RG_OK)
 			return (int)st;
 	}
+	if (ntsa > 0) {
+		struct rg_diags diags;
+		rg_diags_init(&diags);
+		rg_status st = rg_trust_load_tsa(&trust, tsa_ca, ntsa, &diags);
+		rg_diags_print(stderr, &diags);
+		rg_diags_free(&diags);
+		if (st != RG_OK) {
+			rg_trust_free(trust);
+			return (int)st;
+		}
+	}
 
 	int worst = 0;
 	for (int i = optind; i < argc; i++) {
@@ -177,8 +218,8 @@ int rg_cmd_verify(int argc, char **argv)
 			code = 3;
 		} else {
 			/* Not a report verify can read: no signature it can vouch for. */
-			printf("%s: NOT VERIFIED: %s\n", argv[i],
-			       diags.n ? diags.v[0].message : "not a report");
+			rg_cli_put_line(stdout, "%s: NOT VERIFIED: %s", argv[i],
+			                diags.n ? diags.v[0].message : "not a report");
 			code = 1;
 		}
 		rg_diags_free(&diags);

@@ -1,6 +1,8 @@
 /*
  * signopts.h: the signing options that render and export share (--key,
- * --cert, --chain, --passphrase-file, --no-sign) and the rule of
+ * --cert, --chain, --passphrase-file, --no-sign; for a key on a PKCS#11
+ * token --pin-file and --pkcs11-module; --tsa for a trusted time; --no-pades
+ * for the older PDF signature format) and the rule of
  * cli-and-reports.md: sign with a key and certificate, or say --no-sign;
  * neither is a usage error.
  */
@@ -23,7 +25,11 @@
 	{"cert", required_argument, NULL, RG_CLI_SIGN_BASE + 1},            \
 	{"chain", required_argument, NULL, RG_CLI_SIGN_BASE + 2},           \
 	{"passphrase-file", required_argument, NULL, RG_CLI_SIGN_BASE + 3}, \
-	{"no-sign", no_argument, NULL, RG_CLI_SIGN_BASE + 4}
+	{"no-sign", no_argument, NULL, RG_CLI_SIGN_BASE + 4},               \
+	{"pin-file", required_argument, NULL, RG_CLI_SIGN_BASE + 5},        \
+	{"pkcs11-module", required_argument, NULL, RG_CLI_SIGN_BASE + 6},   \
+	{"tsa", required_argument, NULL, RG_CLI_SIGN_BASE + 7},             \
+	{"no-pades", no_argument, NULL, RG_CLI_SIGN_BASE + 8}
 
 struct rg_cli_sign {
 	struct rg_signer_options opt;

@@ -3,18 +3,22 @@
  *
  * PDF: one incremental update appended to a complete PDF, holding a
  * signature field and a detached CMS SignedData (OpenSSL 3 CMS API,
- * SHA-256, signer certificate and chain embedded) over the /ByteRange.
- * XML: an enveloped XML-DSig signature (xmlsec1, exclusive C14N, SHA-256,
- * the certificate in ds:KeyInfo) as the last child of the root.
- * docs/cli.md, section Signing, is the contract.  Verifying fails
- * closed: a report is valid only when intact, covering every byte of the
- * file, made with accepted algorithms by a certificate allowed to sign, and
- * chained to a trust anchor at its signing time (docs/signing.md).
+ * SHA-256, signer certificate and chain embedded) over the /ByteRange, in
+ * the PAdES baseline form (ETSI.CAdES.detached, no signingTime) unless
+ * no_pades.  XML: an enveloped XML-DSig signature (exclusive C14N, SHA-256,
+ * the certificate in ds:KeyInfo) as the last child of the root, computed
+ * here and checked with xmlsec1.  The key is a PEM file or stays on a
+ * PKCS#11 token (pkcs11.c); with a TSA each signature carries an RFC 3161
+ * time-stamp (tsa.c).  docs/cli.md, section Signing, is the contract.
+ * Verifying fails closed: a report is valid only when intact, covering
+ * every byte of the file, made with accepted algorithms by a certificate
+ * allowed to sign, and chained to a trust anchor at its signing time (the
+ * time-stamp's when it is trusted; docs/signing.md).
  *
  * Ownership: rg_signer_load returns a signer the caller frees with
  * rg_signer_free (NULL is fine).  Key material never leaves this module:
- * no function here writes a key, a passphrase or its length to an output,
- * a diagnostic or a log.
+ * no function here writes a key, a passphrase, a PIN or its length to an
+ * output, a diagnostic or a log.
  */
 #ifndef RG_SIGN_H
 #define RG_SIGN_H
@@ -29,10 +33,17 @@
 struct rg_signer;
 
 struct rg_signer_options {
-	const char *key_path;        /* PEM private key (maybe encrypted) */
-	const char *cert_path;       /* PEM signer certificate */
+	const char *key_path;        /* PEM private key (maybe encrypted), or a
+	                                PKCS#11 URI "pkcs11:token=...;object=..." */
+	const char *cert_path;       /* PEM signer certificate; NULL with a token
+	                                key: the token's certificate for the key */
 	const char *chain_path;      /* PEM intermediates, or NULL */
 	const char *passphrase_file; /* or NULL: then $REPORTGEN_KEY_PASSPHRASE */
+	const char *pin_file;        /* token PIN, or NULL: then $REPORTGEN_PIN */
+	const char *pkcs11_module;   /* or NULL: the URI's module-path, else p11-kit */
+	const char *tsa_url;         /* RFC 3161 time-stamping authority, or NULL */
+	bool no_pades;               /* PDF: adbe.pkcs7.detached with signingTime
+	                                instead of PAdES B-B (ETSI.CAdES.detached) */
 	int64_t signing_time_ms;     /* SOURCE_DATE_EPOCH or the clock */
 };
 
@@ -43,6 +54,9 @@ struct rg_signer_options {
 rg_status rg_signer_load(struct rg_signer **out, const struct rg_signer_options *opt,
                          struct rg_diags *diags);
 void rg_signer_free(struct rg_signer *s);
+
+/* Does --key name a key on a PKCS#11 token ("pkcs11:...", RFC 7512)? */
+bool rg_p11_is_key_uri(const char *key);
 
 /* Who signs, as the reports show it (strings owned by the signer). */
 struct rg_signer_identity {
@@ -80,6 +94,12 @@ rg_status rg_trust_load(struct rg_trust **out, const char *const *paths, size_t 
                         struct rg_diags *diags);
 void rg_trust_free(struct rg_trust *t);
 
+/* Adds the anchors for time-stamping authorities (verify --tsa-ca): files
+ * as rg_trust_load reads them.  *t may be NULL (no --ca): then a trust
+ * with TSA anchors only is made, which trusts no signer. */
+rg_status rg_trust_load_tsa(struct rg_trust **t, const char *const *paths, size_t n,
+                            struct rg_diags *diags);
+
 /* What verify found in one file, worst first.  Only RG_VERIFY_VALID is a
  * report to rely on. */
 enum rg_verify_verdict {
@@ -101,6 +121,13 @@ struct rg_verify_result {
 	                          signing_time is the report's @generated */
 	char anchor[512];      /* the anchor the chain reached, or "" */
 	char note[256];        /* e.g. the certificate has expired since signing */
+	/* An RFC 3161 time-stamp over the signature, when it carries one. */
+	bool tsa_present;
+	bool tsa_trusted;      /* its TSA chains to a --tsa-ca anchor */
+	char tsa_time[64];     /* the TSA's genTime, RFC 3339 UTC */
+	char tsa_name[512];    /* the TSA certificate's subject */
+	char tsa_note[256];    /* why the time is not trusted, or "" */
+	bool pades;            /* PDF: SubFilter ETSI.CAdES.detached */
 };
 
 /* Files larger than these are refused, by signing and by verify alike. A

@@ -59,9 +59,10 @@ rg_status rg_sign_detached(const struct rg_signer *s, const char *content_path,
 	const struct rg_cms_pieces all = {{(const unsigned char *)data, NULL, NULL}, {len, 0, 0}};
 	unsigned char *der = NULL;
 	int der_len = 0;
-	if (!rg_cms_sign(s, &all, &der, &der_len)) {
-		rg_diag_err(diags, "sign.cms", content_path, 0, NULL, NULL,
-		            "cannot make the CMS signature");
+	char why[512];
+	/* A detached signature has no /M: its signingTime states the time. */
+	if (!rg_cms_sign(s, &all, true, &der, &der_len, why, sizeof why)) {
+		rg_cms_failed(s, content_path, why, diags);
 		free(data);
 		return RG_EENV;
 	}
@@ -151,7 +152,8 @@ rg_status rg_verify_detached(struct rg_verify_result *res, const char *sig_path,
 		unsigned char *der = sig_der(res, data, len, &dn);
 		if (der) {
 			/* The whole content file is what the signature covers. */
-			const struct rg_cms_ranges all = {content.data, {0, content.len, content.len, 0}};
+			const struct rg_cms_ranges all = {content.data, {0, content.len, content.len, 0}, false,
+			                                  false, 0};
 			rg_verify_cms(res, der, dn, &all, trust);
 			OPENSSL_free(der);
 		}

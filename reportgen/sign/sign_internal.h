@@ -28,8 +28,13 @@
 
 #include "sign/sign.h"
 
+struct rg_p11;
+
 struct rg_signer {
 	EVP_PKEY *key;
+	struct rg_p11 *p11; /* the token session a token key needs, or NULL */
+	char *tsa_url;      /* RFC 3161 TSA to ask, or NULL */
+	bool pades;         /* PDF signatures are PAdES B-B/B-T */
 	X509 *cert;
 	STACK_OF(X509) * chain; /* intermediates, maybe empty, never NULL */
 	int64_t signing_time_ms;
@@ -38,8 +43,35 @@ struct rg_signer {
 };
 
 struct rg_trust {
-	STACK_OF(X509) * anchors; /* at least one */
+	STACK_OF(X509) * anchors;     /* empty only when the trust is for TSAs alone */
+	STACK_OF(X509) * tsa_anchors; /* --tsa-ca, or NULL */
 };
+
+/* RFC 3161 (tsa.c).  Asks the TSA at url for a token over SHA-256(data);
+ * the DER token into *tok (OPENSSL_free), or false with why filled. */
+bool rg_tsa_stamp(const char *url, const unsigned char *data, size_t n, unsigned char **tok,
+                  int *tok_len, char *why, size_t why_size);
+/* Checks the DER token over data (the signature value it stamps): fills
+ * res's tsa_ fields; refuses INVALID when unreadable or over other data,
+ * UNTRUSTED when TSA anchors are given and not reached.  *trusted_time is
+ * set (epoch seconds) only when the token chains to a TSA anchor. */
+bool rg_tsa_check(struct rg_verify_result *res, const unsigned char *tok, size_t tok_len,
+                  const unsigned char *data, size_t n, const struct rg_trust *trust,
+                  int64_t *trusted_time);
+
+/* PKCS#11 (pkcs11.c).  Is key a "pkcs11:" URI? */
+bool rg_p11_is_uri(const char *key);
+/* Opens the token the URI names, logs in with the PIN (pin_file's first line
+ * or $REPORTGEN_PIN) and finds the private key; with cert non-NULL also the
+ * token's certificate for that key.  module overrides nothing: when both it
+ * and the URI's module-path are given they must agree.  RG_EINPUT for a
+ * malformed URI or one carrying a PIN; RG_EENV, naming which, for a module
+ * that does not load, no or several matching tokens or keys, a locked
+ * token, a wrong PIN, no certificate.  *key is freed (EVP_PKEY_free) before
+ * *out (rg_p11_close); *cert by the caller. */
+rg_status rg_p11_open(struct rg_p11 **out, EVP_PKEY **key, X509 **cert, const char *uri,
+                      const char *module, const char *pin_file, struct rg_diags *diags);
+void rg_p11_close(struct rg_p11 *p);
 
 /* One-line RFC 2253 name ("CN=...,O=...,C=US"); malloc'd or NULL. */
 char *rg_x509_name_line(const X509_NAME *name);
@@ -56,10 +88,16 @@ struct rg_cms_pieces {
 };
 
 /* A detached CMS SignedData over the pieces, DER-encoded into *der
- * (OPENSSL_free): SHA-256, our signingTime, ESS signing-certificate-v2,
- * the chain embedded (sign_pdf.c; sign_detached.c uses it too). */
+ * (OPENSSL_free): SHA-256, our signingTime (not with s->pades, which states
+ * its time as the PDF's /M), ESS signing-certificate-v2, the chain
+ * embedded, and with s->tsa_url an RFC 3161 token as the unsigned attribute
+ * signatureTimeStampToken (sign_pdf.c; sign_detached.c uses it too).  On
+ * false why says what failed ("" when OpenSSL or the key did). */
 bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
-                 unsigned char **der, int *der_len);
+                 bool signing_time, unsigned char **der, int *der_len, char *why, size_t why_size);
+/* The diagnostic for a failed rg_cms_sign (the TSA's why, or the key's). */
+void rg_cms_failed(const struct rg_signer *s, const char *path, const char *why,
+                   struct rg_diags *diags);
 
 /* May cert sign a report?  Not a CA certificate; a keyUsage extension with
  * digitalSignature or nonRepudiation; an extendedKeyUsage, when present,
@@ -109,6 +147,11 @@ void rg_sigfile_close(struct rg_sigfile *f);
 struct rg_cms_ranges {
 	const char *data;
 	size_t r[4];
+	/* PDF: the /SubFilter is ETSI.CAdES.detached (PAdES: no signingTime,
+	 * the claimed time is /M), and /M when the dictionary has one. */
+	bool cades;
+	bool have_m;
+	int64_t m_time;
 };
 
 /* Checks a DER CMS SignedData (der, dn bytes: zero padding after it is

@@ -44,13 +44,91 @@
  * would ignore. */
 #define EC_CONTENTS_MARGIN 8
 #define BYTERANGE_WIDTH 44
+/* A time-stamp token's size varies by a few bytes between two requests
+ * (its nonce, serial number and genTime fraction). */
+#define TSA_CONTENTS_MARGIN 64
+
+static int der_cmp(const void *a, const void *b)
+{
+	const ASN1_STRING *x = *(ASN1_STRING *const *)a, *y = *(ASN1_STRING *const *)b;
+	int nx = ASN1_STRING_length(x), ny = ASN1_STRING_length(y);
+	int c = memcmp(ASN1_STRING_get0_data(x), ASN1_STRING_get0_data(y),
+	               (size_t)(nx < ny ? nx : ny));
+	return c ? c : nx - ny;
+}
+
+/* Signs the SignerInfo's signed attributes as they are.  OpenSSL 3.0's
+ * CMS_SignerInfo_sign always adds a signingTime of the clock when there is
+ * none, and PAdES baseline forbids one: so the signature is made here, over
+ * the DER SET OF the attributes (sorted, as DER asks and as OpenSSL writes
+ * them out), and set as the SignerInfo's. */
+static bool sign_attributes(CMS_SignerInfo *si, EVP_PKEY *key)
+{
+	int n = CMS_signed_get_attr_count(si);
+	ASN1_STRING *enc[16];
+	size_t total = 0;
+	bool ok = n > 0 && n <= 16;
+	int k = 0;
+	for (; ok && k < n; k++) {
+		unsigned char *d = NULL;
+		int dl = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, k), &d);
+		enc[k] = dl > 0 ? ASN1_STRING_new() : NULL;
+		ok = enc[k] && ASN1_STRING_set(enc[k], d, dl);
+		OPENSSL_free(d);
+		if (enc[k])
+			total += (size_t)dl;
+		else
+			break;
+	}
+	unsigned char *set = NULL, sig[1024];
+	size_t setlen = 0, siglen = sizeof sig;
+	EVP_MD_CTX *mctx = NULL;
+	if (ok) {
+		qsort(enc, (size_t)n, sizeof enc[0], der_cmp);
+		/* SET OF header: tag 0x31, DER length. */
+		unsigned char hdr[6];
+		size_t hl = 0;
+		hdr[hl++] = 0x31;
+		if (total < 0x80) {
+			hdr[hl++] = (unsigned char)total;
+		} else {
+			int bytes = total > 0xFFFFFF ? 4 : total > 0xFFFF ? 3 : total > 0xFF ? 2 : 1;
+			hdr[hl++] = (unsigned char)(0x80 | bytes);
+			for (int b = bytes - 1; b >= 0; b--)
+				hdr[hl++] = (unsigned char)(total >> (8 * b));
+		}
+		ok = (set = malloc(hl + total)) != NULL;
+		if (ok) {
+			memcpy(set, hdr, hl);
+			setlen = hl;
+			for (int i = 0; i < n; i++) {
+				memcpy(set + setlen, ASN1_STRING_get0_data(enc[i]),
+				       (size_t)ASN1_STRING_length(enc[i]));
+				setlen += (size_t)ASN1_STRING_length(enc[i]);
+			}
+		}
+	}
+	ok = ok && (mctx = EVP_MD_CTX_new()) != NULL &&
+	     EVP_DigestSignInit(mctx, NULL, EVP_sha256(), NULL, key) == 1 &&
+	     EVP_DigestSign(mctx, sig, &siglen, set, setlen) == 1 &&
+	     ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)siglen);
+	EVP_MD_CTX_free(mctx);
+	free(set);
+	for (int i = 0; i < k && i < n; i++)
+		ASN1_STRING_free(enc[i]);
+	return ok;
+}
 
 /* The signed bytes of a PDF are three pieces: the original file and the
  * update around its /Contents string.  Streamed into the CMS digest, so the
  * file is never copied whole to sign it. */
 bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
-                 unsigned char **der, int *der_len)
+                 bool signing_time, unsigned char **der, int *der_len, char *why, size_t why_size)
 {
+	unsigned char *tok = NULL;
+	int tok_len = 0;
+	ASN1_STRING *tseq = NULL;
+	why[0] = '\0';
 	const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
 	bool ok = false;
 	ASN1_TIME *t = NULL;
@@ -66,9 +144,13 @@ bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
 	CMS_SignerInfo *si = CMS_add1_signer(cms, s->cert, s->key, EVP_sha256(), flags);
 	if (!si)
 		goto done;
-	/* Our own signingTime, so OpenSSL does not put the clock there. */
-	if (!(t = ASN1_TIME_set(NULL, (time_t)(s->signing_time_ms / 1000))) ||
-	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1))
+	/* Our own signingTime, so OpenSSL does not put the clock there.  PAdES
+	 * baseline signatures have none (ETSI EN 319 142-1 5.3: the time is the
+	 * PDF's /M, and the time-stamp's), and CMS_final adds none with
+	 * CMS_PARTIAL unless asked. */
+	if (signing_time &&
+	    (!(t = ASN1_TIME_set(NULL, (time_t)(s->signing_time_ms / 1000))) ||
+	     !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1)))
 		goto done;
 	/* ESS signing-certificate-v2 (RFC 5035) binds the signer certificate
 	 * into the signed attributes, so it cannot be swapped inside the
@@ -82,25 +164,62 @@ bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
 	for (int i = 0; i < sk_X509_num(s->chain); i++)
 		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
 			goto done;
-	/* What CMS_final does with one buffer, with our pieces (CMS_BINARY:
-	 * the bytes go in as they are). */
-	if (!(in = CMS_dataInit(cms, NULL)))
-		goto done;
-	for (int k = 0; k < 3; k++) {
-		for (size_t off = 0; off < content->n[k];) {
-			size_t chunk = content->n[k] - off > (1u << 30) ? (1u << 30) : content->n[k] - off;
-			if (BIO_write(in, content->p[k] + off, (int)chunk) != (int)chunk)
-				goto done;
-			off += chunk;
+	if (!signing_time) {
+		/* PAdES: the attributes CMS_final would add, added here, and the
+		 * one signature made by sign_attributes (CMS_final's would carry
+		 * a signingTime, and cost a second signature on a token). */
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned mdlen = 0;
+		EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+		bool dok = mctx && EVP_DigestInit_ex(mctx, EVP_sha256(), NULL) == 1;
+		for (int k = 0; dok && k < 3; k++)
+			dok = content->n[k] == 0 ||
+			      EVP_DigestUpdate(mctx, content->p[k], content->n[k]) == 1;
+		dok = dok && EVP_DigestFinal_ex(mctx, md, &mdlen) == 1;
+		EVP_MD_CTX_free(mctx);
+		if (!dok ||
+		    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+		                                 OBJ_nid2obj(NID_pkcs7_data), -1) ||
+		    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING,
+		                                 md, (int)mdlen) ||
+		    !sign_attributes(si, s->key))
+			goto done;
+	} else {
+		/* What CMS_final does with one buffer, with our pieces (CMS_BINARY:
+		 * the bytes go in as they are). */
+		if (!(in = CMS_dataInit(cms, NULL)))
+			goto done;
+		for (int k = 0; k < 3; k++) {
+			for (size_t off = 0; off < content->n[k];) {
+				size_t chunk =
+				    content->n[k] - off > (1u << 30) ? (1u << 30) : content->n[k] - off;
+				if (BIO_write(in, content->p[k] + off, (int)chunk) != (int)chunk)
+					goto done;
+				off += chunk;
+			}
 		}
+		(void)BIO_flush(in);
+		if (!CMS_dataFinal(cms, in))
+			goto done;
 	}
-	(void)BIO_flush(in);
-	if (!CMS_dataFinal(cms, in))
-		goto done;
+	/* The time-stamp is over the signature value just made (RFC 3161
+	 * appendix A), so it is unsigned: nothing above covers it. */
+	if (s->tsa_url) {
+		const ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+		if (!rg_tsa_stamp(s->tsa_url, ASN1_STRING_get0_data(sv), (size_t)ASN1_STRING_length(sv),
+		                  &tok, &tok_len, why, why_size))
+			goto done;
+		if (!(tseq = ASN1_STRING_new()) || !ASN1_STRING_set(tseq, tok, tok_len) ||
+		    !CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken,
+		                                   V_ASN1_SEQUENCE, tseq, -1))
+			goto done;
+	}
 	*der_len = i2d_CMS_ContentInfo(cms, der);
 	ok = *der_len > 0;
 done:
 	ERR_clear_error();
+	OPENSSL_free(tok);
+	ASN1_STRING_free(tseq);
 	BIO_free_all(in);
 	ASN1_TIME_free(t);
 	ASN1_STRING_free(seq);
@@ -108,6 +227,18 @@ done:
 	ESS_SIGNING_CERT_V2_free(ess);
 	CMS_ContentInfo_free(cms);
 	return ok;
+}
+
+void rg_cms_failed(const struct rg_signer *s, const char *path, const char *why,
+                   struct rg_diags *diags)
+{
+	if (why[0])
+		rg_diag_err(diags, "sign.tsa", path, 0, NULL,
+		            "check the --tsa URL and the network, or sign without --tsa", "%s", why);
+	else
+		rg_diag_err(diags, "sign.cms", path, 0, NULL,
+		            s->p11 ? "check the token is still inserted and unlocked" : NULL,
+		            "OpenSSL could not make a CMS signature with this key");
 }
 
 /* "D:YYYYMMDDHHmmSSZ" */
@@ -223,9 +354,9 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	 * and attributes over stand-in content has the final size, give or
 	 * take ECDSA's few bytes. */
 	const struct rg_cms_pieces nothing = {{NULL, NULL, NULL}, {0, 0, 0}};
-	if (!rg_cms_sign(s, &nothing, &der, &der_len)) {
-		rg_diag_err(diags, "sign.cms", path, 0, NULL, NULL,
-		            "OpenSSL could not make a CMS signature with this key");
+	char why[512];
+	if (!rg_cms_sign(s, &nothing, !s->pades, &der, &der_len, why, sizeof why)) {
+		rg_cms_failed(s, path, why, diags);
 		goto fail;
 	}
 	OPENSSL_free(der);
@@ -233,6 +364,8 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	size_t reserve = (size_t)der_len;
 	if (EVP_PKEY_get_base_id(s->key) != EVP_PKEY_RSA)
 		reserve += EC_CONTENTS_MARGIN;
+	if (s->tsa_url)
+		reserve += TSA_CONTENTS_MARGIN;
 
 	long sig_num = d.size, field_num = d.size + 1;
 	pdf_date(date, sizeof date, s->signing_time_ms);
@@ -244,8 +377,8 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	mark_obj(&u, sig_num, 0);
 	rc |= rg_buf_printf(&u.b,
 	                    "%ld 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite "
-	                    "/SubFilter /adbe.pkcs7.detached /M (%s)\n/ByteRange ",
-	                    sig_num, date);
+	                    "/SubFilter /%s /M (%s)\n/ByteRange ",
+	                    sig_num, s->pades ? "ETSI.CAdES.detached" : "adbe.pkcs7.detached", date);
 	u.byterange_at = u.b.len;
 	rc |= rg_buf_printf(&u.b, "%*s\n/Contents ", BYTERANGE_WIDTH, "");
 	u.contents_at = u.b.len;
@@ -330,9 +463,8 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	    {(const unsigned char *)data, (const unsigned char *)u.b.data,
 	     (const unsigned char *)u.b.data + u.contents_at + u.contents_len},
 	    {len, u.contents_at, u.b.len - u.contents_at - u.contents_len}};
-	if (!rg_cms_sign(s, &signed_bytes, &der, &der_len)) {
-		rg_diag_err(diags, "sign.cms", path, 0, NULL, NULL,
-		            "OpenSSL could not make a CMS signature with this key");
+	if (!rg_cms_sign(s, &signed_bytes, !s->pades, &der, &der_len, why, sizeof why)) {
+		rg_cms_failed(s, path, why, diags);
 		goto fail;
 	}
 	if ((size_t)der_len > reserve) {

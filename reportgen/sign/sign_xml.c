@@ -1,15 +1,19 @@
 /*
- * sign_xml.c: the enveloped XML-DSig signature of report.xml, made and
- * checked with xmlsec1 (W3C XML Signature 1.1).
+ * sign_xml.c: the enveloped XML-DSig signature of report.xml (W3C XML
+ * Signature 1.1), made here and checked with xmlsec1.
  *
  * Signing: report.xml is parsed, a ds:Signature template (exclusive C14N,
  * rsa-sha256 or ecdsa-sha256, one Reference URI="" with the
  * enveloped-signature and exc-c14n transforms, sha256, ds:KeyInfo/ds:X509Data
  * filled with the signer certificate and chain) is appended as the root's
- * last child, xmlsec fills in the digest and signature, and the result
- * replaces the file through a temporary and rename().  No signing time goes
- * into the signature: XML-DSig has none of its own, and the report's
- * @generated (covered by the signature) already says when.
+ * last child, the digest and signature are computed with libxml2's
+ * exclusive c14n and EVP_DigestSign (compute_signature: xmlsec 1.2.37 cannot
+ * sign with a key on a PKCS#11 token), and the result replaces the file
+ * through a temporary and rename().  No signing time goes into the
+ * signature: XML-DSig has none of its own, and the report's @generated
+ * (covered by the signature) already says when.  With a TSA, a ds:Object
+ * after ds:KeyInfo holds an RFC 3161 token over the canonical
+ * ds:SignatureValue (XAdES SignatureTimeStamp).
  *
  * Signing reads and parses report.xml exactly as verifying does (the
  * project's safe parser), and refuses a document verify would refuse:
@@ -27,7 +31,9 @@
  * algorithms enabled and no URI but the document itself, so verifying never
  * opens a file or the network.  The report's @generated, which the
  * signature covers, is the signing time the chain is checked at
- * (x509util.c).
+ * (x509util.c), unless a time-stamp ds:Object (exactly as signing writes
+ * it, its token's imprint this SignatureValue's, tsa.c) chains to a TSA
+ * anchor: then its genTime is.
  *
  * xmlsec and its error callback are set up once per process; xmlsec's
  * messages go into a per-call buffer, never to stderr.
@@ -40,8 +46,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/c14n.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <xmlsec/crypto.h>
@@ -99,45 +108,215 @@ static xmlNodePtr last_element_child(xmlNodePtr n)
 	return last;
 }
 
-static xmlSecKeyPtr make_key(const struct rg_signer *s)
+/* --- signing --------------------------------------------------------------- */
+
+/* The signature is computed here, not by xmlsec: xmlsec 1.2.37 under
+ * OpenSSL 3 takes a key whose private half lives on a PKCS#11 token for a
+ * public key and will not sign with it.  What xmlsec would do is short:
+ * the Reference's digest over the exclusive canonical form of the document
+ * without ds:Signature (the enveloped-signature transform), then the
+ * signature over the exclusive canonical form of ds:SignedInfo, made by
+ * EVP_DigestSign, which runs on the token for a token key.  The bytes
+ * written are the ones xmlsec wrote before (tests/sign checks with
+ * xmlsec1 --verify; the output for a PEM key is unchanged). */
+
+struct c14n_set {
+	xmlNodePtr top;     /* the subtree that is in the node set ... */
+	bool exclude;       /* ... or, when exclude, the one that is not */
+};
+
+static bool within(xmlNodePtr n, xmlNodePtr top)
 {
-	xmlSecKeyPtr key = xmlSecKeyCreate();
-	if (!key)
-		return NULL;
-	EVP_PKEY_up_ref(s->key);
-	xmlSecKeyDataPtr kd = xmlSecOpenSSLEvpKeyAdopt(s->key);
-	if (!kd) {
-		EVP_PKEY_free(s->key);
-		goto fail;
-	}
-	if (xmlSecKeySetValue(key, kd) < 0) {
-		xmlSecKeyDataDestroy(kd);
-		goto fail;
-	}
-	xmlSecKeyDataPtr xd = xmlSecKeyEnsureData(key, xmlSecOpenSSLKeyDataX509Id);
-	if (!xd)
-		goto fail;
-	X509 *c1 = X509_dup(s->cert), *c2 = X509_dup(s->cert);
-	if (!c1 || xmlSecOpenSSLKeyDataX509AdoptKeyCert(xd, c1) < 0) {
-		X509_free(c1);
-		X509_free(c2);
-		goto fail;
-	}
-	if (!c2 || xmlSecOpenSSLKeyDataX509AdoptCert(xd, c2) < 0) {
-		X509_free(c2);
-		goto fail;
-	}
-	for (int i = 0; i < sk_X509_num(s->chain); i++) {
-		X509 *c = X509_dup(sk_X509_value(s->chain, i));
-		if (!c || xmlSecOpenSSLKeyDataX509AdoptCert(xd, c) < 0) {
-			X509_free(c);
-			goto fail;
+	for (; n; n = n->parent)
+		if (n == top)
+			return true;
+	return false;
+}
+
+static int c14n_visible(void *user, xmlNodePtr node, xmlNodePtr parent)
+{
+	const struct c14n_set *set = user;
+	/* A namespace node has no parent of its own; its element is parent. */
+	xmlNodePtr n = node && node->type == XML_NAMESPACE_DECL ? parent : node;
+	bool in = within(n, set->top);
+	return set->exclude ? !in : in;
+}
+
+/* The digest (SHA-256) of the exclusive canonical form of the node set. */
+static bool c14n_digest(xmlDocPtr doc, const struct c14n_set *set, unsigned char *md,
+                        unsigned *mdlen, unsigned char **bytes, size_t *nbytes)
+{
+	xmlOutputBufferPtr buf = xmlAllocOutputBuffer(NULL);
+	if (!buf)
+		return false;
+	bool ok = xmlC14NExecute(doc, c14n_visible, (void *)set, XML_C14N_EXCLUSIVE_1_0, NULL, 0,
+	                         buf) >= 0;
+	const unsigned char *p = xmlOutputBufferGetContent(buf);
+	size_t n = xmlOutputBufferGetSize(buf);
+	ok = ok && p;
+	if (ok && md)
+		ok = EVP_Digest(p, n, md, mdlen, EVP_sha256(), NULL) == 1;
+	if (ok && bytes) {
+		*bytes = malloc(n ? n : 1);
+		ok = *bytes != NULL;
+		if (ok) {
+			memcpy(*bytes, p, n);
+			*nbytes = n;
 		}
 	}
-	return key;
-fail:
-	xmlSecKeyDestroy(key);
+	xmlOutputBufferClose(buf);
+	return ok;
+}
+
+/* Base64 in lines of 64 characters, as xmlsec writes it (malloc'd). */
+static char *base64_lines(const unsigned char *p, size_t n, bool final_newline)
+{
+	size_t enc = 4 * ((n + 2) / 3);
+	char *flat = malloc(enc + 1), *out = malloc(enc + enc / 64 + 2);
+	if (!flat || !out || n > INT32_MAX) {
+		free(flat);
+		free(out);
+		return NULL;
+	}
+	EVP_EncodeBlock((unsigned char *)flat, p, (int)n);
+	size_t k = 0;
+	for (size_t i = 0; i < enc; i++) {
+		if (i && i % 64 == 0)
+			out[k++] = '\n';
+		out[k++] = flat[i];
+	}
+	if (final_newline)
+		out[k++] = '\n';
+	out[k] = '\0';
+	free(flat);
+	return out;
+}
+
+/* XML-DSig's ECDSA value is r and s as two fixed-size big-endian numbers
+ * (RFC 4050), not the DER that EVP_DigestSign gives. */
+static bool ecdsa_raw(unsigned char *sig, size_t *len, size_t cap, const EVP_PKEY *key)
+{
+	const unsigned char *p = sig;
+	ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)*len);
+	size_t half = (size_t)(EVP_PKEY_get_bits(key) + 7) / 8;
+	bool ok = es && 2 * half <= cap;
+	if (ok) {
+		const BIGNUM *r = ECDSA_SIG_get0_r(es), *sv = ECDSA_SIG_get0_s(es);
+		ok = BN_bn2binpad(r, sig, (int)half) == (int)half &&
+		     BN_bn2binpad(sv, sig + half, (int)half) == (int)half;
+		*len = 2 * half;
+	}
+	ECDSA_SIG_free(es);
+	return ok;
+}
+
+static xmlNodePtr ds_child(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST name))
+			return c;
 	return NULL;
+}
+
+static bool add_cert(xmlNodePtr x509data, xmlNsPtr ns, X509 *c)
+{
+	unsigned char *der = NULL;
+	int n = i2d_X509(c, &der);
+	char *b64 = n > 0 ? base64_lines(der, (size_t)n, true) : NULL;
+	OPENSSL_free(der);
+	bool ok = b64 && xmlNewTextChild(x509data, ns, BAD_CAST "X509Certificate", BAD_CAST b64) &&
+	          xmlAddChild(x509data, xmlNewText(BAD_CAST "\n"));
+	free(b64);
+	return ok;
+}
+
+/* Fills in the template sig: certificates, DigestValue, SignatureValue. */
+static bool compute_signature(const struct rg_signer *s, xmlDocPtr doc, xmlNodePtr sig)
+{
+	xmlNodePtr si = ds_child(sig, "SignedInfo"), ref = ds_child(si, "Reference");
+	xmlNodePtr dv = ds_child(ref, "DigestValue"), sv = ds_child(sig, "SignatureValue");
+	xmlNodePtr xd = ds_child(ds_child(sig, "KeyInfo"), "X509Data");
+	if (!si || !dv || !sv || !xd)
+		return false;
+	/* The certificates sit outside SignedInfo: the key is what verifies. */
+	if (!xd->children && !xmlAddChild(xd, xmlNewText(BAD_CAST "\n")))
+		return false;
+	if (!add_cert(xd, sig->ns, s->cert))
+		return false;
+	for (int i = 0; i < sk_X509_num(s->chain); i++)
+		if (!add_cert(xd, sig->ns, sk_X509_value(s->chain, i)))
+			return false;
+
+	unsigned char md[EVP_MAX_MD_SIZE], b64[2 * EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	const struct c14n_set whole = {sig, true}, signed_info = {si, false};
+	if (!c14n_digest(doc, &whole, md, &mdlen, NULL, NULL))
+		return false;
+	EVP_EncodeBlock(b64, md, (int)mdlen);
+	xmlNodeSetContent(dv, b64);
+
+	unsigned char *c14n = NULL, sigbuf[1024];
+	size_t c14n_len = 0, siglen = 0;
+	EVP_MD_CTX *mctx = NULL;
+	bool ok = c14n_digest(doc, &signed_info, NULL, NULL, &c14n, &c14n_len) &&
+	          (mctx = EVP_MD_CTX_new()) != NULL &&
+	          EVP_DigestSignInit(mctx, NULL, EVP_sha256(), NULL, s->key) == 1 &&
+	          EVP_DigestSign(mctx, NULL, &siglen, c14n, c14n_len) == 1 && siglen <= sizeof sigbuf &&
+	          EVP_DigestSign(mctx, sigbuf, &siglen, c14n, c14n_len) == 1;
+	if (ok && EVP_PKEY_get_base_id(s->key) == EVP_PKEY_EC)
+		ok = ecdsa_raw(sigbuf, &siglen, sizeof sigbuf, s->key);
+	char *text = ok ? base64_lines(sigbuf, siglen, false) : NULL;
+	if (text)
+		xmlNodeSetContent(sv, BAD_CAST text);
+	free(text);
+	free(c14n);
+	EVP_MD_CTX_free(mctx);
+	OPENSSL_cleanse(sigbuf, sizeof sigbuf);
+	return text != NULL;
+}
+
+/* XAdES (ETSI EN 319 132-1) names the time-stamp of a signature value
+ * SignatureTimeStamp, inside QualifyingProperties/UnsignedProperties in a
+ * ds:Object.  reportgen writes that element and nothing else of XAdES, on
+ * one line: every byte of it is checked by verify, and a changed byte
+ * breaks the token's own signature or its imprint. */
+#define XADES_NS "http://uri.etsi.org/01903/v1.3.2#"
+
+static bool add_timestamp(const struct rg_signer *s, xmlDocPtr doc, xmlNodePtr sig, char *why,
+                          size_t why_size)
+{
+	xmlNodePtr sv = ds_child(sig, "SignatureValue");
+	const struct c14n_set sv_set = {sv, false};
+	unsigned char *c14n = NULL, *tok = NULL;
+	size_t c14n_len = 0;
+	int tok_len = 0;
+	snprintf(why, why_size, "cannot canonicalise ds:SignatureValue");
+	bool ok = sv && c14n_digest(doc, &sv_set, NULL, NULL, &c14n, &c14n_len) &&
+	          rg_tsa_stamp(s->tsa_url, c14n, c14n_len, &tok, &tok_len, why, why_size);
+	free(c14n);
+	char *b64 = ok ? base64_lines(tok, (size_t)tok_len, false) : NULL;
+	OPENSSL_free(tok);
+	if (!b64)
+		return false;
+	xmlNodePtr obj = xmlNewNode(sig->ns, BAD_CAST "Object");
+	xmlNodePtr qp = obj ? xmlNewChild(obj, NULL, BAD_CAST "QualifyingProperties", NULL) : NULL;
+	xmlNsPtr xns = qp ? xmlNewNs(qp, BAD_CAST XADES_NS, BAD_CAST "xades") : NULL;
+	xmlNodePtr up = xns ? xmlNewChild(qp, xns, BAD_CAST "UnsignedProperties", NULL) : NULL;
+	xmlNodePtr usp = up ? xmlNewChild(up, xns, BAD_CAST "UnsignedSignatureProperties", NULL) : NULL;
+	xmlNodePtr sts = usp ? xmlNewChild(usp, xns, BAD_CAST "SignatureTimeStamp", NULL) : NULL;
+	xmlNodePtr cm = sts ? xmlNewChild(sts, sig->ns, BAD_CAST "CanonicalizationMethod", NULL) : NULL;
+	ok = cm && xmlNewProp(cm, BAD_CAST "Algorithm", BAD_CAST "http://www.w3.org/2001/10/xml-exc-c14n#") &&
+	     xmlNewTextChild(sts, xns, BAD_CAST "EncapsulatedTimeStamp", BAD_CAST b64);
+	free(b64);
+	if (qp)
+		xmlSetNs(qp, xns);
+	/* After ds:KeyInfo, with the newline the other children have. */
+	ok = ok && xmlAddChild(sig, obj) && xmlAddChild(sig, xmlNewText(BAD_CAST "\n"));
+	if (!ok && obj && !obj->parent)
+		xmlFreeNode(obj);
+	if (!ok)
+		snprintf(why, why_size, "cannot add the time-stamp to the signature");
+	return ok;
 }
 
 static void walk(struct rg_verify_result *res, xmlNodePtr n, int *nsig, xmlNodePtr *sig);
@@ -146,7 +325,6 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 {
 	rg_status st = RG_EENV;
 	xmlDocPtr doc = NULL;
-	xmlSecDSigCtxPtr ctx = NULL;
 	xmlChar *mem = NULL;
 	char *tmp = NULL;
 	FILE *f = NULL;
@@ -208,9 +386,18 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 	    !xmlSecTmplKeyInfoAddX509Data(ki))
 		goto xmlsec_fail;
 
-	if (!(ctx = xmlSecDSigCtxCreate(NULL)) || !(ctx->signKey = make_key(s)) ||
-	    xmlSecDSigCtxSign(ctx, sig) < 0)
-		goto xmlsec_fail;
+	if (!compute_signature(s, doc, sig)) {
+		rg_diag_err(diags, "sign.xml-signature", path, 0, NULL,
+		            s->p11 ? "check the token is still inserted" : NULL,
+		            "cannot compute the XML signature with this key");
+		goto done;
+	}
+	char why[512];
+	if (s->tsa_url && !add_timestamp(s, doc, sig, why, sizeof why)) {
+		rg_diag_err(diags, "sign.tsa", path, 0, NULL,
+		            "check the --tsa URL and the network, or sign without --tsa", "%s", why);
+		goto done;
+	}
 
 	int size = 0;
 	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
@@ -246,7 +433,6 @@ done:
 		free(tmp);
 	}
 	xmlFree(mem);
-	xmlSecDSigCtxDestroy(ctx);
 	xmlFreeDoc(doc);
 	ERR_clear_error();
 	return st;
@@ -474,9 +660,74 @@ static unsigned char *base64_element(struct rg_verify_result *res, xmlNodePtr el
  * enveloped and exc-c14n transforms; SignatureValue; KeyInfo holding one
  * X509Data of certificates.  Fills certs.  False when what was found makes
  * xmlsec's verdict meaningless (then it is not asked). */
-static bool check_shape(struct rg_verify_result *res, xmlNodePtr sig, STACK_OF(X509) * certs)
+/* The one child element of el, which must be name in namespace ns, with
+ * no attributes, namespace declarations or text around it (reportgen
+ * writes the time-stamp object on one line).  NULL with a refusal. */
+static xmlNodePtr sole_child(struct rg_verify_result *res, xmlNodePtr el, const char *ns,
+                             const char *name)
 {
-	static const char *const top[] = {"SignedInfo", "SignatureValue", "KeyInfo"};
+	xmlNodePtr only = NULL;
+	char en[128];
+	for (xmlNodePtr c = el->children; c; c = c->next) {
+		if (only || c->type != XML_ELEMENT_NODE || !c->ns ||
+		    !xmlStrEqual(c->ns->href, BAD_CAST ns) || !xmlStrEqual(c->name, BAD_CAST name)) {
+			PARTIAL("<%s> at line %ld holds what reportgen's time-stamp object never "
+			        "holds",
+			        qname(el, en, sizeof en), xmlGetLineNo(el));
+			return NULL;
+		}
+		only = c;
+	}
+	if (!only)
+		PARTIAL("<%s> at line %ld lacks its %s", qname(el, en, sizeof en), xmlGetLineNo(el),
+		        name);
+	return only;
+}
+
+/* ds:Object/xades:QualifyingProperties/xades:UnsignedProperties/
+ * xades:UnsignedSignatureProperties/xades:SignatureTimeStamp holding
+ * ds:CanonicalizationMethod (exc-c14n) and xades:EncapsulatedTimeStamp,
+ * exactly as add_timestamp writes it.  The token's DER (malloc'd), or NULL. */
+static unsigned char *timestamp_token(struct rg_verify_result *res, xmlNodePtr obj, size_t *n)
+{
+	static const char *const c14n[] = {EXC_C14N, NULL};
+	if (!no_attr(res, obj))
+		return NULL;
+	xmlNodePtr qp = sole_child(res, obj, XADES_NS, "QualifyingProperties");
+	if (!qp)
+		return NULL;
+	if (qp->properties || !qp->nsDef || qp->nsDef->next ||
+	    !xmlStrEqual(qp->nsDef->href, BAD_CAST XADES_NS)) {
+		PARTIAL("<xades:QualifyingProperties> has attributes or namespaces reportgen never "
+		        "writes");
+		return NULL;
+	}
+	xmlNodePtr up = sole_child(res, qp, XADES_NS, "UnsignedProperties");
+	xmlNodePtr usp = up && no_attr(res, up)
+	                     ? sole_child(res, up, XADES_NS, "UnsignedSignatureProperties")
+	                     : NULL;
+	xmlNodePtr sts = usp && no_attr(res, usp)
+	                     ? sole_child(res, usp, XADES_NS, "SignatureTimeStamp")
+	                     : NULL;
+	if (!sts || !no_attr(res, sts))
+		return NULL;
+	xmlNodePtr cm = sts->children, ets = cm ? cm->next : NULL;
+	if (!cm || !is_ds(cm, "CanonicalizationMethod") || !ets || ets->next ||
+	    ets->type != XML_ELEMENT_NODE || !ets->ns ||
+	    !xmlStrEqual(ets->ns->href, BAD_CAST XADES_NS) ||
+	    !xmlStrEqual(ets->name, BAD_CAST "EncapsulatedTimeStamp")) {
+		PARTIAL("<xades:SignatureTimeStamp> holds what reportgen never writes there");
+		return NULL;
+	}
+	if (algorithm(res, cm, c14n) != 0)
+		return NULL;
+	return base64_element(res, ets, n);
+}
+
+static bool check_shape(struct rg_verify_result *res, xmlNodePtr sig, STACK_OF(X509) * certs,
+                        unsigned char **tst, size_t *tst_len)
+{
+	static const char *const top[] = {"SignedInfo", "SignatureValue", "KeyInfo", "Object"};
 	static const char *const si_kids[] = {"CanonicalizationMethod", "SignatureMethod",
 	                                      "Reference"};
 	static const char *const ref_kids[] = {"Transforms", "DigestMethod", "DigestValue"};
@@ -487,8 +738,22 @@ static bool check_shape(struct rg_verify_result *res, xmlNodePtr sig, STACK_OF(X
 	for (size_t i = 0; i < 3; i++)
 		digests[i] = digest_methods[i].uri;
 	digests[3] = NULL;
-	xmlNodePtr t[3], si[3], ref[3], tr[2], xd[1];
+	xmlNodePtr t[4], si[3], ref[3], tr[2], xd[1];
 	char cn[128];
+	/* A fourth child, ds:Object, is the time-stamp (add_timestamp). */
+	size_t ntop = 0;
+	xmlNodePtr fourth = NULL;
+	for (xmlNodePtr c = sig->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && ++ntop == 4)
+			fourth = c;
+	/* Only what looks like the time-stamp is judged as one; any other
+	 * ds:Object is refused as content no signature covers. */
+	xmlNodePtr qp = fourth && is_ds(fourth, "Object") ? fourth->children : NULL;
+	ntop = ntop == 4 && qp && qp->type == XML_ELEMENT_NODE && qp->ns &&
+	               xmlStrEqual(qp->ns->href, BAD_CAST XADES_NS) &&
+	               xmlStrEqual(qp->name, BAD_CAST "QualifyingProperties")
+	           ? 4
+	           : 3;
 
 	if (sig->properties) {
 		PARTIAL("<ds:Signature> has an attribute %s, which reportgen never writes",
@@ -499,7 +764,9 @@ static bool check_shape(struct rg_verify_result *res, xmlNodePtr sig, STACK_OF(X
 		PARTIAL("<ds:Signature> declares namespaces reportgen never writes");
 		return false;
 	}
-	if (!expect(res, sig, top, 3, t))
+	if (!expect(res, sig, top, ntop, t))
+		return false;
+	if (ntop == 4 && !(*tst = timestamp_token(res, t[3], tst_len)))
 		return false;
 	/* SignedInfo: what is signed, and how. */
 	xmlChar *uri = NULL;
@@ -616,6 +883,25 @@ static bool xmlsec_verifies(X509 *signer, xmlNodePtr sig)
 	return ok;
 }
 
+/* The time-stamp token is over the exclusive canonical form of this
+ * signature's ds:SignatureValue (XAdES SignatureTimeStamp). */
+static bool stamp_ok(struct rg_verify_result *res, xmlDocPtr doc, xmlNodePtr sig,
+                     const unsigned char *tst, size_t tst_len, const struct rg_trust *trust,
+                     int64_t *tsa_time)
+{
+	xmlNodePtr sv = ds_child(sig, "SignatureValue");
+	const struct c14n_set set = {sv, false};
+	unsigned char *c14n = NULL;
+	size_t n = 0;
+	if (!sv || !c14n_digest(doc, &set, NULL, NULL, &c14n, &n)) {
+		INVALID("ds:SignatureValue cannot be canonicalised to check its time-stamp");
+		return false;
+	}
+	bool ok = rg_tsa_check(res, tst, tst_len, c14n, n, trust, tsa_time);
+	free(c14n);
+	return ok;
+}
+
 /* The file is byte for byte what libxml2 writes for the tree it holds, as
  * signing wrote it: spacing inside tags, quotes, character references and
  * the declaration are invisible to the signature, so a change there is
@@ -676,6 +962,8 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 	}
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	bool shape = false;
+	unsigned char *tst = NULL;
+	size_t tst_len = 0;
 	if (nsig > 1)
 		PARTIAL("the XML has %d ds:Signature elements; reportgen writes one", nsig);
 	else if (sig->parent != root || last_element_child(root) != sig)
@@ -683,7 +971,7 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 		        "does not sign the whole report",
 		        xmlGetLineNo(sig));
 	else if (certs)
-		shape = check_shape(res, sig, certs);
+		shape = check_shape(res, sig, certs, &tst, &tst_len);
 	/* The XML declaration is outside what any XML signature covers. */
 	if (!doc->version || !xmlStrEqual(doc->version, BAD_CAST "1.0") || !doc->encoding ||
 	    xmlStrcasecmp(doc->encoding, BAD_CAST "UTF-8") != 0 || doc->standalone != -2)
@@ -723,9 +1011,18 @@ rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const ch
 			    "unknown");
 		} else {
 			res->intact = true;
-			rg_verify_signer(res, signer, certs, when.ms / 1000, trust);
+			int64_t chain_time = when.ms / 1000, tsa_time = 0;
+			if (tst && !stamp_ok(res, doc, sig, tst, tst_len, trust, &tsa_time))
+				res->intact = res->verdict < RG_VERIFY_INVALID;
+			if (res->intact) {
+				/* A trusted time-stamp is when the signature existed. */
+				if (res->tsa_trusted)
+					chain_time = tsa_time;
+				rg_verify_signer(res, signer, certs, chain_time, trust);
+			}
 		}
 	}
+	free(tst);
 	sk_X509_pop_free(certs, X509_free);
 	xmlFreeDoc(doc);
 	ERR_clear_error();

@@ -196,6 +196,8 @@ static rg_status check_cert(const struct rg_signer *s, const struct rg_signer_op
                             struct rg_diags *diags)
 {
 	rg_status st = RG_OK;
+	/* A token's own certificate is named by the key's URI. */
+	const char *cert_name = opt->cert_path ? opt->cert_path : opt->key_path;
 	char when[RG_TIME_BUFSZ], lim[64];
 	time_t t = (time_t)(s->signing_time_ms / 1000);
 	rg_time_format_utc(when, s->signing_time_ms);
@@ -203,14 +205,15 @@ static rg_status check_cert(const struct rg_signer *s, const struct rg_signer_op
 	if (X509_check_private_key(s->cert, s->key) != 1) {
 		rg_diag_err(diags, "sign.key-mismatch", opt->key_path, 0, NULL,
 		            "give the key that belongs to the --cert certificate",
-		            "the private key does not match the certificate %s", opt->cert_path);
+		            "the private key does not match the certificate %s",
+		            opt->cert_path ? opt->cert_path : "stored with it on the token");
 		st = RG_EENV;
 	}
 	const ASN1_TIME *nb = X509_get0_notBefore(s->cert), *na = X509_get0_notAfter(s->cert);
 	if (ASN1_TIME_cmp_time_t(nb, t) > 0) {
 		if (!rg_x509_time_rfc3339(lim, sizeof lim, nb))
 			snprintf(lim, sizeof lim, "(unreadable date)");
-		rg_diag_err(diags, "sign.cert-not-yet-valid", opt->cert_path, 0, NULL,
+		rg_diag_err(diags, "sign.cert-not-yet-valid", cert_name, 0, NULL,
 		            "check the clock or SOURCE_DATE_EPOCH, or use a current certificate",
 		            "the certificate is not valid before %s, and the signing time is %s",
 		            lim, when);
@@ -219,7 +222,7 @@ static rg_status check_cert(const struct rg_signer *s, const struct rg_signer_op
 	if (ASN1_TIME_cmp_time_t(na, t) < 0) {
 		if (!rg_x509_time_rfc3339(lim, sizeof lim, na))
 			snprintf(lim, sizeof lim, "(unreadable date)");
-		rg_diag_err(diags, "sign.cert-expired", opt->cert_path, 0, NULL,
+		rg_diag_err(diags, "sign.cert-expired", cert_name, 0, NULL,
 		            "renew the certificate, or check the clock or SOURCE_DATE_EPOCH",
 		            "the certificate expired on %s, before the signing time %s", lim, when);
 		st = RG_EENV;
@@ -230,7 +233,7 @@ static rg_status check_cert(const struct rg_signer *s, const struct rg_signer_op
 	char why[256], full[64];
 	if (!rg_x509_may_sign(s->cert, &code, why, sizeof why)) {
 		snprintf(full, sizeof full, "sign.%s", code);
-		rg_diag_err(diags, full, opt->cert_path, 0, NULL,
+		rg_diag_err(diags, full, cert_name, 0, NULL,
 		            "use a document-signing certificate: not a CA, key usage "
 		            "digitalSignature or nonRepudiation, extended key usage (if any) for "
 		            "document signing (docs/signing.md)",
@@ -282,7 +285,7 @@ rg_status rg_signer_load(struct rg_signer **out, const struct rg_signer_options 
                          struct rg_diags *diags)
 {
 	*out = NULL;
-	if (!opt->key_path || !opt->cert_path) {
+	if (!opt->key_path || (!opt->cert_path && !rg_p11_is_uri(opt->key_path))) {
 		rg_diag_err(diags, "sign.usage", opt->key_path ? opt->key_path : "(command line)",
 		            0, NULL, "give both --key FILE and --cert FILE, or --no-sign",
 		            "signing needs %s", opt->key_path ? "--cert" : "--key");
@@ -301,9 +304,32 @@ rg_status rg_signer_load(struct rg_signer **out, const struct rg_signer_options 
 	}
 	s->signing_time_ms = opt->signing_time_ms;
 
+	s->pades = !opt->no_pades;
+	if (opt->tsa_url && !(s->tsa_url = strdup(opt->tsa_url))) {
+		rg_signer_free(s);
+		return RG_EENV;
+	}
 	/* Read all three files even when one fails, so every problem shows. */
-	rg_status st = load_key(&s->key, opt, diags);
-	st = rg_status_worst(st, load_cert(&s->cert, opt->cert_path, "certificate", diags));
+	rg_status st;
+	if (rg_p11_is_uri(opt->key_path)) {
+		/* The token: its certificate unless --cert names one. */
+		st = rg_p11_open(&s->p11, &s->key, opt->cert_path ? NULL : &s->cert, opt->key_path,
+		                 opt->pkcs11_module, opt->pin_file, diags);
+		if (opt->cert_path)
+			st = rg_status_worst(
+			    st, load_cert(&s->cert, opt->cert_path, "certificate", diags));
+		int type = s->key ? EVP_PKEY_get_base_id(s->key) : EVP_PKEY_RSA;
+		if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
+			rg_diag_err(diags, "sign.key-type", opt->key_path, 0, NULL,
+			            "use an RSA or an EC (P-256/P-384) key",
+			            "the token's key is of a kind reportgen does not sign with (%s)",
+			            OBJ_nid2sn(type));
+			st = RG_EENV;
+		}
+	} else {
+		st = load_key(&s->key, opt, diags);
+		st = rg_status_worst(st, load_cert(&s->cert, opt->cert_path, "certificate", diags));
+	}
 	if (opt->chain_path)
 		st = rg_status_worst(st, load_chain(s->chain, opt->chain_path, diags));
 	if (st == RG_OK)
@@ -322,7 +348,9 @@ void rg_signer_free(struct rg_signer *s)
 {
 	if (!s)
 		return;
-	EVP_PKEY_free(s->key);
+	EVP_PKEY_free(s->key); /* before the token session it runs on */
+	rg_p11_close(s->p11);
+	free(s->tsa_url);
 	X509_free(s->cert);
 	sk_X509_pop_free(s->chain, X509_free);
 	free(s->subject);

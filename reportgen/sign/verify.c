@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/cms.h>
 #include <openssl/err.h>
@@ -45,6 +46,7 @@
 #include <openssl/pkcs7.h>
 
 #include "core/pdfobj.h"
+#include "core/timefmt.h"
 
 /* How far before its /ByteRange a signature dictionary may start (a
  * /Contents string placed first, holding a large CMS). */
@@ -121,11 +123,41 @@ static bool parse_byterange(struct rg_verify_result *res, struct rg_span v, size
 
 /* The signature dictionary around /ByteRange: which entries it has, and
  * where its /Contents string is.  False with a refusal. */
+/* /M's "D:YYYYMMDDHHmmSS" and Z, or +HH'mm' / -HH'mm' (ISO 32000-1 7.9.4),
+ * as seconds since the epoch. */
+static bool pdf_date_epoch(struct rg_span v, int64_t *out)
+{
+	char b[64];
+	if (v.n < 2 || v.n >= sizeof b || v.p[0] != '(' || v.p[v.n - 1] != ')')
+		return false;
+	memcpy(b, v.p + 1, v.n - 2);
+	b[v.n - 2] = '\0';
+	int y, mo, d, h, mi, sec, n = 0;
+	if (sscanf(b, "D:%4d%2d%2d%2d%2d%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 16)
+		return false;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return false;
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+	                .tm_min = mi, .tm_sec = sec};
+	int64_t t = (int64_t)timegm(&tm);
+	const char *z = b + 16;
+	int oh = 0, om = 0;
+	if (strcmp(z, "Z") == 0 || *z == '\0') {
+		/* UTC */
+	} else if ((z[0] == '+' || z[0] == '-') && sscanf(z + 1, "%2d'%2d'", &oh, &om) == 2) {
+		t -= (z[0] == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
+	} else {
+		return false;
+	}
+	*out = t;
+	return true;
+}
+
 static bool read_sig_dict(struct rg_verify_result *res, struct rg_span dict, size_t r[4],
-                          struct rg_span *contents)
+                          struct rg_span *contents, struct rg_cms_ranges *rg)
 {
 	const char *pos = NULL;
-	struct rg_span k, v, br = {0}, sub = {0}, type = {0};
+	struct rg_span k, v, br = {0}, sub = {0}, type = {0}, m = {0};
 	int nbr = 0, ncont = 0;
 	while (rg_pdf_dict_next(dict, &pos, &k, &v)) {
 		if (rg_pdf_name_is(k, "/ByteRange")) {
@@ -138,6 +170,8 @@ static bool read_sig_dict(struct rg_verify_result *res, struct rg_span dict, siz
 			sub = v;
 		} else if (rg_pdf_name_is(k, "/Type")) {
 			type = v;
+		} else if (rg_pdf_name_is(k, "/M")) {
+			m = v;
 		}
 	}
 	const char *close = rg_pdf_skip_ws(pos ? pos : dict.p + 2, dict.p + dict.n);
@@ -164,6 +198,12 @@ static bool read_sig_dict(struct rg_verify_result *res, struct rg_span dict, siz
 		    sub.p ? (int)(sub.n > 40 ? 40 : sub.n) : 6, sub.p ? sub.p : "absent");
 		return false;
 	}
+	rg->cades = rg_pdf_name_is(sub, "/ETSI.CAdES.detached");
+	if (m.p && !pdf_date_epoch(m, &rg->m_time)) {
+		INVALID("the signature dictionary's /M is not a PDF date");
+		return false;
+	}
+	rg->have_m = m.p != NULL;
 	return parse_byterange(res, br, r);
 }
 
@@ -349,16 +389,46 @@ void rg_verify_cms(struct rg_verify_result *res, const unsigned char *der, size_
 		INVALID("the signature has no signed attributes");
 		goto done;
 	}
-	if (CMS_unsigned_get_attr_count(si) > 0) {
-		INVALID("the signature carries unsigned attributes, which nothing signs");
-		goto done;
+	/* Unsigned: nothing, or one RFC 3161 time-stamp token, whose imprint
+	 * binds it to this signature value (checked below). */
+	ASN1_TYPE *tst = NULL;
+	int nun = CMS_unsigned_get_attr_count(si);
+	if (nun > 0) {
+		X509_ATTRIBUTE *a = CMS_unsigned_get_attr(si, 0);
+		if (nun != 1 || OBJ_obj2nid(X509_ATTRIBUTE_get0_object(a)) !=
+		                    NID_id_smime_aa_timeStampToken) {
+			INVALID("the signature carries unsigned attributes other than one "
+			        "time-stamp token, which nothing signs");
+			goto done;
+		}
+		if (X509_ATTRIBUTE_count(a) != 1 || !(tst = X509_ATTRIBUTE_get0_type(a, 0)) ||
+		    tst->type != V_ASN1_SEQUENCE) {
+			INVALID("the signature's time-stamp attribute does not hold one token");
+			goto done;
+		}
 	}
 	ASN1_TYPE *ct = one_attr(res, si, NID_pkcs9_contentType, "content-type");
 	ASN1_TYPE *mdv = ct ? one_attr(res, si, NID_pkcs9_messageDigest, "message-digest") : NULL;
-	ASN1_TYPE *st = mdv ? one_attr(res, si, NID_pkcs9_signingTime, "signing-time") : NULL;
-	ASN1_TYPE *ess =
-	    st ? one_attr(res, si, NID_id_smime_aa_signingCertificateV2, "signing-certificate-v2")
-	       : NULL;
+	ASN1_TYPE *st = NULL;
+	if (mdv && rg->cades) {
+		/* PAdES baseline (ETSI EN 319 142-1 5.3): the claimed time is /M. */
+		res->pades = true;
+		if (CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) >= 0) {
+			INVALID("the PAdES signature (ETSI.CAdES.detached) carries a signing-time "
+			        "attribute, which PAdES baseline forbids");
+			goto done;
+		}
+		if (!rg->have_m) {
+			INVALID("the PAdES signature states no signing time: its dictionary has no /M");
+			goto done;
+		}
+	} else if (mdv) {
+		st = one_attr(res, si, NID_pkcs9_signingTime, "signing-time");
+	}
+	ASN1_TYPE *ess = mdv && (st || rg->cades) ? one_attr(res, si,
+	                                                     NID_id_smime_aa_signingCertificateV2,
+	                                                     "signing-certificate-v2")
+	                                          : NULL;
 	if (!ess)
 		goto done;
 	if (ct->type != V_ASN1_OBJECT || OBJ_cmp(ct->value.object, ect) != 0) {
@@ -369,13 +439,17 @@ void rg_verify_cms(struct rg_verify_result *res, const unsigned char *der, size_
 		INVALID("the signature names its certificate by SHA-1 (signing-certificate v1)");
 		goto done;
 	}
-	int64_t when;
-	if ((st->type != V_ASN1_UTCTIME && st->type != V_ASN1_GENERALIZEDTIME) ||
-	    !ASN1_TIME_check(st->value.utctime) || !rg_x509_time_epoch(&when, st->value.utctime)) {
+	int64_t when = rg->m_time;
+	if (st && ((st->type != V_ASN1_UTCTIME && st->type != V_ASN1_GENERALIZEDTIME) ||
+	           !ASN1_TIME_check(st->value.utctime) ||
+	           !rg_x509_time_epoch(&when, st->value.utctime))) {
 		INVALID("the signing-time attribute is not a time");
 		goto done;
 	}
-	rg_x509_time_rfc3339(res->signing_time, sizeof res->signing_time, st->value.utctime);
+	if (st)
+		rg_x509_time_rfc3339(res->signing_time, sizeof res->signing_time, st->value.utctime);
+	else
+		rg_time_format_utc(res->signing_time, when * 1000);
 
 	/* message-digest: the digest of exactly the two ranges. */
 	unsigned char dig[EVP_MAX_MD_SIZE];
@@ -416,7 +490,24 @@ void rg_verify_cms(struct rg_verify_result *res, const unsigned char *der, size_
 		goto done;
 	}
 	res->intact = true;
-	rg_verify_signer(res, signer, certs, when, trust);
+	/* The time-stamp, over the signature value.  A trusted one is when the
+	 * signature existed: the signer's chain is checked then, not at the
+	 * time the signer claims. */
+	int64_t chain_time = when, tsa_time = 0;
+	if (tst) {
+		const ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+		if (!rg_tsa_check(res, ASN1_STRING_get0_data(tst->value.sequence),
+		                  (size_t)ASN1_STRING_length(tst->value.sequence),
+		                  ASN1_STRING_get0_data(sv), (size_t)ASN1_STRING_length(sv), trust,
+		                  &tsa_time) &&
+		    res->verdict >= RG_VERIFY_INVALID) {
+			res->intact = false;
+			goto done;
+		}
+		if (res->tsa_trusted)
+			chain_time = tsa_time;
+	}
+	rg_verify_signer(res, signer, certs, chain_time, trust);
 done:
 	ERR_clear_error();
 	EVP_MD_CTX_free(mctx);
@@ -437,11 +528,12 @@ void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t 
 	}
 	struct rg_span dict, contents = {0};
 	size_t r[4];
+	struct rg_cms_ranges rg = {data, {0, 0, 0, 0}, false, false, 0};
 	if (!find_sig_dict(data, br, end, &dict)) {
 		INVALID("the last /ByteRange is not in a signature dictionary");
 		return;
 	}
-	if (!read_sig_dict(res, dict, r, &contents))
+	if (!read_sig_dict(res, dict, r, &contents, &rg))
 		return;
 	if (r[0] != 0) {
 		INVALID("the /ByteRange does not start at byte 0 (it starts at %zu)", r[0]);
@@ -502,7 +594,7 @@ void rg_verify_pdf_bytes(struct rg_verify_result *res, const char *data, size_t 
 		}
 		der[i / 2] = (unsigned char)(hi << 4 | lo);
 	}
-	const struct rg_cms_ranges rg = {data, {r[0], r[1], r[2], r[3]}};
+	memcpy(rg.r, r, sizeof rg.r);
 	rg_verify_cms(res, der, hexn / 2, &rg, trust);
 	free(der);
 }

@@ -298,7 +298,31 @@ void rg_trust_free(struct rg_trust *t)
 	if (!t)
 		return;
 	sk_X509_pop_free(t->anchors, X509_free);
+	sk_X509_pop_free(t->tsa_anchors, X509_free);
 	free(t);
+}
+
+rg_status rg_trust_load_tsa(struct rg_trust **t, const char *const *paths, size_t n,
+                            struct rg_diags *diags)
+{
+	/* Loaded as signer anchors are, then moved aside. */
+	struct rg_trust *tsa = NULL;
+	rg_status st = rg_trust_load(&tsa, paths, n, diags);
+	if (st != RG_OK)
+		return st;
+	if (!*t) {
+		if (!(*t = calloc(1, sizeof **t)) || !((*t)->anchors = sk_X509_new_null())) {
+			free(*t);
+			*t = NULL;
+			rg_trust_free(tsa);
+			return RG_EENV;
+		}
+	}
+	sk_X509_pop_free((*t)->tsa_anchors, X509_free);
+	(*t)->tsa_anchors = tsa->anchors;
+	tsa->anchors = NULL;
+	rg_trust_free(tsa);
+	return RG_OK;
 }
 
 /* --- the signer and its chain -------------------------------------------- */
@@ -379,7 +403,7 @@ void rg_verify_signer(struct rg_verify_result *res, X509 *signer, STACK_OF(X509)
 		                 when, a, b);
 		return;
 	}
-	if (!trust) {
+	if (!trust || sk_X509_num(trust->anchors) == 0) {
 		rg_verify_refuse(
 		    res, RG_VERIFY_UNTRUSTED,
 		    "signer not trusted: no trust anchors given (give --ca FILE or set "

@@ -6,7 +6,9 @@
  *       --update appends an incremental update like the PDF view's (the
  *       catalog rewritten with /MarkInfo and /Lang), so signing meets a /Prev chain
  *   sign-tool sign FILE --key K --cert C [--chain P] [--passphrase-file F] [--time EPOCH]
- *       signs FILE in place (PDF or XML by extension); prints diagnostics
+ *           [--pin-file F] [--pkcs11-module SO] [--tsa URL] [--no-pades]
+ *       signs FILE in place (PDF or XML by extension); prints diagnostics;
+ *       K may be a pkcs11: URI, and then --cert may be left out
  *   sign-tool forge FILE --key K --cert C [--chain P] [--time EPOCH]
  *       signs FILE like `sign`, but with a signer put together here without
  *       rg_signer_load's checks: how the tests make reports signed by
@@ -21,6 +23,12 @@
  *       digests, a weak signature algorithm named in the SignerInfo, no
  *       signed attributes, two signers (without certificates, to fit),
  *       another encapsulated content type
+ *   sign-tool tst FILE.pdf TOKEN.der SIGVALUE.bin
+ *       writes the PDF signature's RFC 3161 token and the signature value it
+ *       stamps, for `openssl ts -verify`
+ *   sign-tool swap-tst TO.pdf FROM.pdf
+ *       puts FROM's time-stamp token into TO's CMS (a token from another
+ *       signature, which verify must refuse)
  *   sign-tool verify ...    rg_cmd_verify, as `reportgen verify ...`
  *
  * The exit status is the rg_status (or the command's), so test_sign.py can
@@ -146,6 +154,10 @@ static int sign(int argc, char **argv)
 	    {"chain", required_argument, NULL, 'C'},
 	    {"passphrase-file", required_argument, NULL, 'p'},
 	    {"time", required_argument, NULL, 't'},
+	    {"pin-file", required_argument, NULL, 'P'},
+	    {"pkcs11-module", required_argument, NULL, 'M'},
+	    {"tsa", required_argument, NULL, 'T'},
+	    {"no-pades", no_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct rg_signer_options o = {0};
@@ -167,6 +179,18 @@ static int sign(int argc, char **argv)
 			break;
 		case 't':
 			o.signing_time_ms = strtoll(optarg, NULL, 10) * 1000;
+			break;
+		case 'P':
+			o.pin_file = optarg;
+			break;
+		case 'M':
+			o.pkcs11_module = optarg;
+			break;
+		case 'T':
+			o.tsa_url = optarg;
+			break;
+		case 'N':
+			o.no_pades = true;
 			break;
 		default:
 			return 2;
@@ -416,8 +440,106 @@ static int forge(int argc, char **argv, bool re)
 	return rc;
 }
 
+/* The CMS in the last /Contents of a PDF, and where its hex digits are. */
+static CMS_ContentInfo *pdf_cms(char *data, size_t len, char **hex, size_t *hexlen)
+{
+	const char *ct = rg_memrmem(data, len, "/Contents <");
+	if (!ct)
+		return NULL;
+	*hex = (char *)ct + 11;
+	char *end = memchr(*hex, '>', (size_t)(data + len - *hex));
+	if (!end)
+		return NULL;
+	*hexlen = (size_t)(end - *hex);
+	unsigned char *der = malloc(*hexlen / 2 + 1);
+	for (size_t i = 0; der && i + 1 < *hexlen; i += 2) {
+		char b[3] = {(*hex)[i], (*hex)[i + 1], 0};
+		der[i / 2] = (unsigned char)strtol(b, NULL, 16);
+	}
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = der ? d2i_CMS_ContentInfo(NULL, &p, (long)(*hexlen / 2)) : NULL;
+	free(der);
+	return cms;
+}
+
+static CMS_SignerInfo *first_si(CMS_ContentInfo *cms)
+{
+	return sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+}
+
+/* sign-tool tst FILE.pdf TOKEN.der SIGVALUE.bin: the time-stamp token of
+ * the PDF's signature and the signature value it stamps, for openssl ts. */
+static int tst_extract(const char *pdf, const char *tok_out, const char *sv_out)
+{
+	size_t len, hl;
+	char *data = slurp(pdf, &len), *hex;
+	CMS_ContentInfo *cms = data ? pdf_cms(data, len, &hex, &hl) : NULL;
+	CMS_SignerInfo *si = cms ? first_si(cms) : NULL;
+	int loc = si ? CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1) : -1;
+	if (loc < 0)
+		return 3;
+	ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, loc), 0);
+	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+	FILE *f = fopen(tok_out, "wb"), *g = fopen(sv_out, "wb");
+	int bad = !f || !g ||
+	          fwrite(ASN1_STRING_get0_data(t->value.sequence), 1,
+	                 (size_t)ASN1_STRING_length(t->value.sequence), f) == 0 ||
+	          fwrite(ASN1_STRING_get0_data(sv), 1, (size_t)ASN1_STRING_length(sv), g) == 0;
+	if (f)
+		fclose(f);
+	if (g)
+		fclose(g);
+	CMS_ContentInfo_free(cms);
+	free(data);
+	return bad ? 3 : 0;
+}
+
+/* sign-tool swap-tst TO.pdf FROM.pdf: TO's time-stamp token replaced by
+ * FROM's (an unsigned attribute: TO's signature itself still holds). */
+static int tst_swap(const char *to, const char *from)
+{
+	size_t la, lb, ha, hb;
+	char *a = slurp(to, &la), *b = slurp(from, &lb), *hexa, *hexb;
+	CMS_ContentInfo *ca = a ? pdf_cms(a, la, &hexa, &ha) : NULL;
+	CMS_ContentInfo *cb = b ? pdf_cms(b, lb, &hexb, &hb) : NULL;
+	if (!ca || !cb)
+		return 3;
+	CMS_SignerInfo *sa = first_si(ca), *sb = first_si(cb);
+	int la_ = CMS_unsigned_get_attr_by_NID(sa, NID_id_smime_aa_timeStampToken, -1);
+	int lb_ = CMS_unsigned_get_attr_by_NID(sb, NID_id_smime_aa_timeStampToken, -1);
+	if (la_ < 0 || lb_ < 0)
+		return 3;
+	X509_ATTRIBUTE_free(CMS_unsigned_delete_attr(sa, la_));
+	CMS_unsigned_add1_attr(sa, CMS_unsigned_get_attr(sb, lb_));
+	unsigned char *der = NULL;
+	int dn = i2d_CMS_ContentInfo(ca, &der);
+	if (dn <= 0 || (size_t)(2 * dn) > ha) {
+		fprintf(stderr, "swap-tst: the CMS (%d bytes) does not fit /Contents\n", dn);
+		return 3;
+	}
+	memset(hexa, '0', ha);
+	for (int i = 0; i < dn; i++) {
+		hexa[2 * i] = "0123456789ABCDEF"[der[i] >> 4];
+		hexa[2 * i + 1] = "0123456789ABCDEF"[der[i] & 15];
+	}
+	FILE *f = fopen(to, "wb");
+	int bad = !f || fwrite(a, 1, la, f) != la;
+	if (f && fclose(f) != 0)
+		bad = 1;
+	OPENSSL_free(der);
+	CMS_ContentInfo_free(ca);
+	CMS_ContentInfo_free(cb);
+	free(a);
+	free(b);
+	return bad ? 3 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "tst") == 0)
+		return tst_extract(argv[2], argv[3], argv[4]);
+	if (argc == 4 && strcmp(argv[1], "swap-tst") == 0)
+		return tst_swap(argv[2], argv[3]);
 	if (argc >= 4 && strcmp(argv[1], "mkpdf") == 0) {
 		if (mkpdf(argv[2], (int)strtol(argv[3], NULL, 10)) != 0)
 			return 3;
