@@ -1117,7 +1117,16 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	doc_vars(&d);
 	char *title = rg_tpl_expand(t->text[title_key], d.vars, d.n_vars, NULL, 0);
 	char *subject = rg_tpl_expand(t->text[RG_T_SUBJECT], d.vars, d.n_vars, NULL, 0);
-	if (!title || !subject || d.oom) {
+	/* The document information (and the XMP made from it) is shown by
+	 * viewers as it is, so it gets the visible escapes the page text
+	 * gets: a bidi override in the agency's name must not turn a title
+	 * round in a viewer's title bar (docs/security.md, spoofed display). */
+	const char *agency = r->bundle.agency_name ? r->bundle.agency_name
+	                                            : nz(r->bundle.agency_id);
+	char *meta_title = title ? rg_text_visible(title, strlen(title), 0) : NULL;
+	char *meta_author = rg_text_visible(agency, strlen(agency), 0);
+	char *meta_subject = subject ? rg_text_visible(subject, strlen(subject), 0) : NULL;
+	if (!title || !subject || d.oom || !meta_title || !meta_author || !meta_subject) {
 		st = RG_EENV;
 		goto out;
 	}
@@ -1144,11 +1153,9 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	 * SOURCE_DATE_EPOCH must give the same bytes. */
 	int64_t secs = r->generated_ms - ((r->generated_ms % 1000) + 1000) % 1000;
 	rg_time_format_utc(date, secs);
-	const char *agency = r->bundle.agency_name ? r->bundle.agency_name
-	                                            : nz(r->bundle.agency_id);
-	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_TITLE, title);
-	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_AUTHOR, agency);
-	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_SUBJECT, subject);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_TITLE, meta_title);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_AUTHOR, meta_author);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_SUBJECT, meta_subject);
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_CREATOR, "reportgen");
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_MOD_DATE, date);
@@ -1196,7 +1203,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 		st = RG_EENV;
 	if (st == RG_OK) {
 		const struct rg_pdf_post post = {
-			.lang = t->lang, .title = title, .author = agency, .subject = subject,
+			.lang = t->lang, .title = meta_title, .author = meta_author, .subject = meta_subject,
 			.date = date, .figure_alt = d.figure_alt,
 			.link_alt = d.link_alt, .n_links = d.n_links,
 		};
@@ -1211,6 +1218,9 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 out:
 	free(title);
 	free(subject);
+	free(meta_title);
+	free(meta_author);
+	free(meta_subject);
 	free(d.figure_alt);
 	for (size_t i = 0; i < d.n_links; i++)
 		free(d.link_alt[i]);

@@ -165,6 +165,21 @@ def describe_items(action):
     return "\n".join(lines) if lines else "    (no items)"
 
 
+def pdf_info(path):
+    """The document information and XMP metadata of a PDF as pdfinfo
+    (poppler) prints them, decoded to UTF-8."""
+    tool = shutil.which("pdfinfo")
+    if not tool:
+        raise CaseError("pdfinfo is needed (Debian package poppler-utils)")
+    p = subprocess.run([tool, "-enc", "UTF-8", "-meta", path], capture_output=True)
+    if p.returncode != 0:
+        raise CaseError("pdfinfo failed on %s: %s" % (path, text(p.stderr)))
+    info = subprocess.run([tool, "-enc", "UTF-8", path], capture_output=True)
+    # The XMP packet header's begin="\ufeff" is the format's own marker.
+    xmp = text(p.stdout).replace('begin="\ufeff"', 'begin=""', 1)
+    return text(info.stdout) + xmp
+
+
 def pdf_text(path):
     """The text of a PDF as pdftotext (poppler) extracts it."""
     tool = shutil.which("pdftotext")
@@ -439,6 +454,9 @@ def main():
             for pdf in ("report.pdf", "summary.pdf"):
                 if os.path.exists(os.path.join(out, pdf)):
                     shown.append((pdf, pdf_text(os.path.join(out, pdf))))
+                    # A viewer shows the document information and the XMP
+                    # (title bar, properties) as they are, too.
+                    shown.append((pdf + " info and XMP", pdf_info(os.path.join(out, pdf))))
             for name, t in shown:
                 bad = sorted({c for c in t if raw_control(c)})
                 if bad:
