@@ -34,38 +34,14 @@ import sys
 import tempfile
 import threading
 
+from signtest import (CHAIN, ENV, PKI, ROOT, T2024, TPKI, check, failures, first_line, pdfsig_ok,
+                      read, run, sweep, write, xmlsec_ok)
+
 TOOL, SRC, RG, SAMPLES = sys.argv[1:5]
-PKI = os.path.join(SRC, "samples", "pki")
-TPKI = os.path.join(SRC, "tests", "sign", "pki")
-ROOT = os.path.join(PKI, "root.pem")
-CHAIN = os.path.join(PKI, "chain.pem")
-T2024 = "1711929600"  # 2024-04-01T00:00:00Z
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 PIN = "1234"
-failures = []
 
 
-def check(cond, what, extra=""):
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what + ("\n      " + extra.strip().replace("\n", "\n      ") if extra else ""))
-    else:
-        print("ok: " + what)
-
-
-ENV = {}
-
-
-def run(*args, env=None, stdin=None):
-    e = dict(os.environ)
-    for k in ("REPORTGEN_KEY_PASSPHRASE", "REPORTGEN_CA", "REPORTGEN_PIN"):
-        e.pop(k, None)
-    e["SOURCE_DATE_EPOCH"] = T2024
-    e.update(ENV)
-    if env:
-        e.update(env)
-    p = subprocess.run(list(args), capture_output=True, env=e, input=stdin)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
 def must(*args, **kw):
@@ -74,16 +50,6 @@ def must(*args, **kw):
         print("setup failed: %s\n%s%s" % (" ".join(args), out, err))
         sys.exit(1)
     return out
-
-
-def read(p):
-    with open(p, "rb") as f:
-        return f.read()
-
-
-def write(p, b):
-    with open(p, "wb") as f:
-        f.write(b)
 
 
 def uri(obj="signkey", token="rgtest", module=True):
@@ -143,48 +109,6 @@ def verify(*files, ca=ROOT, extra=()):
     return run(TOOL, "verify", *files, "--ca", ca, *extra)
 
 
-def first_line(out, path):
-    for line in out.splitlines():
-        if line.startswith(path + ": "):
-            return line[len(path) + 2:]
-    return ""
-
-
-def pdfsig_ok(path):
-    rc, out, err = run("pdfsig", "-nocert", "-no-ocsp", path)
-    return rc == 0 and "Signature is Valid." in out and "Total document signed" in out, out + err
-
-
-def xmlsec_ok(path):
-    rc, out, err = run("xmlsec1", "--verify", "--enabled-key-data", "x509", "--trusted-pem", ROOT,
-                       "--verification-time", "2024-04-01 00:00:00", path, env={"TZ": "UTC"})
-    return rc == 0, out + err
-
-
-def sweep(j, name, changes, batch=400, extra=()):
-    """Copies of j(name), one per (position, byte) change; the changes verify
-    still called valid."""
-    ext = os.path.splitext(name)[1]
-    data = read(j(name))
-    missed = []
-    changes = sorted(set(c for c in changes if 0 <= c[0] < len(data) and data[c[0]] != c[1]))
-    for k in range(0, len(changes), batch):
-        files = {}
-        for pos, byte in changes[k:k + batch]:
-            f = j("sw-%d-%d%s" % (pos, byte, ext))
-            b = bytearray(data)
-            b[pos] = byte
-            write(f, bytes(b))
-            files[f] = (pos, byte)
-        rc, out, err = verify(*files, extra=extra)
-        for f, c in files.items():
-            head = first_line(out, f)
-            if head == "valid" or not head:
-                missed.append(c)
-            os.unlink(f)
-    return changes, missed
-
-
 def pdf_contents(data):
     """(start of the hex digits, end) of the last /Contents <...>."""
     i = data.rindex(b"/Contents <") + len(b"/Contents <")
@@ -227,11 +151,11 @@ def token_signing(j):
     hexd = b"0123456789ABCDEF"
     changes = [(p, hexd[(hexd.index(data[p]) + 1) % 16]) for p in range(a, b, 2)
                if data[p:p + 1] in hexd]
-    changes, missed = sweep(j, "t.pdf", changes)
+    changes, missed = sweep(j, "t.pdf", changes, verify)
     check(len(changes) > 1000 and not missed,
           "verify refuses each of %d one-byte changes of the token-signed CMS" % len(changes),
           "accepted: %s" % missed[:20])
-    changes, missed = sweep(j, "t.pdf", [(p, data[p] ^ 1) for p in range(0, len(data), 61)])
+    changes, missed = sweep(j, "t.pdf", [(p, data[p] ^ 1) for p in range(0, len(data), 61)], verify)
     check(not missed, "verify refuses each of %d flips spread over the token-signed PDF" % len(changes),
           "accepted: %s" % missed[:20])
     for what, pos in (("the CMS", a + 300), ("the signature value", b - 9), ("a content stream",
@@ -245,11 +169,11 @@ def token_signing(j):
     x = read(j("t.xml"))
     s0 = x.index(b"<ds:SignedInfo>")
     s1 = x.index(b"</ds:SignatureValue>")
-    changes, missed = sweep(j, "t.xml", [(p, x[p] ^ 1) for p in range(s0, s1)])
+    changes, missed = sweep(j, "t.xml", [(p, x[p] ^ 1) for p in range(s0, s1)], verify)
     check(len(changes) > 500 and not missed,
           "verify refuses each of %d flips of the token-signed SignedInfo and SignatureValue"
           % len(changes), "accepted: %s" % missed[:20])
-    changes, missed = sweep(j, "t.xml", [(p, x[p] ^ 1) for p in range(0, s0, 13)])
+    changes, missed = sweep(j, "t.xml", [(p, x[p] ^ 1) for p in range(0, s0, 13)], verify)
     check(not missed, "verify refuses each of %d flips spread over the signed report.xml"
           % len(changes), "accepted: %s" % missed[:20])
     for what, pos in (("SignedInfo", s0 + 60), ("the report", 200), ("SignatureValue", s1 - 5)):
@@ -547,7 +471,7 @@ def timestamps(j, port):
     a, b = pdf_contents(data)
     hexd = b"0123456789ABCDEF"
     changes = [(p, hexd[(hexd.index(data[p]) + 1) % 16]) for p in range(a, b, 2)]
-    changes, missed = sweep(j, "s1.pdf", changes, extra=("--tsa-ca", tsa_ca))
+    changes, missed = sweep(j, "s1.pdf", changes, lambda *f: verify(*f, extra=("--tsa-ca", tsa_ca)))
     check(len(changes) > 3000 and not missed,
           "verify --tsa-ca refuses each of %d one-byte changes of a time-stamped CMS" % len(changes),
           "accepted: %s" % missed[:20])
@@ -578,7 +502,7 @@ def timestamps(j, port):
     o0 = x.index(b"<ds:Object>")
     o1 = x.index(b"</ds:Object>") + len(b"</ds:Object>")
     changes, missed = sweep(j, "s1.xml", [(p, x[p] ^ 1) for p in range(o0, o1)],
-                            extra=("--tsa-ca", tsa_ca))
+                            lambda *f: verify(*f, extra=("--tsa-ca", tsa_ca)))
     check(len(changes) > 2000 and not missed,
           "verify --tsa-ca refuses each of %d flips of the XML time-stamp object" % len(changes),
           "accepted: %s" % missed[:20])

@@ -24,40 +24,20 @@ import subprocess
 import sys
 import tempfile
 
+from signtest import (CHAIN, PKI, ROOT, T2024, TPKI, check, failures, first_line, pdfsig_ok,
+                      read, run, sweep, write, xmlsec_ok)
+
 TOOL, SRC = sys.argv[1], sys.argv[2]
 RENDER = sys.argv[3] if len(sys.argv) > 4 else None
 MKXML = sys.argv[4] if len(sys.argv) > 4 else None
 XSD = os.path.join(SRC, "templates", "report.xsd")
-PKI = os.path.join(SRC, "samples", "pki")
-TPKI = os.path.join(SRC, "tests", "sign", "pki")
 XML_FIXTURE = os.path.join(SRC, "tests", "sign", "fixtures", "report.xml")
-T2024 = "1711929600"  # 2024-04-01T00:00:00Z, the fixture's @generated
 T_LAPSED = "1706745600"  # 2024-02-01T00:00:00Z, inside lapsed.pem's validity
-ROOT = os.path.join(PKI, "root.pem")
-CHAIN = os.path.join(PKI, "chain.pem")
 SIGNER = ["--key", os.path.join(PKI, "signer.key"), "--cert", os.path.join(PKI, "signer.pem"),
           "--chain", CHAIN]
 EC = ["--key", os.path.join(TPKI, "ec-signer.key"), "--cert", os.path.join(TPKI, "ec-signer.pem"),
       "--chain", CHAIN]
 NO_ANCHORS = "signer not trusted: no trust anchors given"
-failures = []
-
-
-def check(cond, what, extra=""):
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what + ("\n      " + extra.strip().replace("\n", "\n      ") if extra else ""))
-
-
-def run(*args, env=None):
-    e = dict(os.environ)
-    for k in ("REPORTGEN_KEY_PASSPHRASE", "REPORTGEN_CA"):
-        e.pop(k, None)
-    e["SOURCE_DATE_EPOCH"] = T2024
-    if env:
-        e.update(env)
-    p = subprocess.run(list(args), capture_output=True, env=e)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
 def have(tool):
@@ -88,65 +68,10 @@ def verify(*files, ca=ROOT, env=None):
     return run(TOOL, "verify", *files, *[a for c in cas for a in ("--ca", c)], env=env)
 
 
-def first_line(out, path):
-    for line in out.splitlines():
-        if line.startswith(path + ": "):
-            return line[len(path) + 2:]
-    return ""
-
-
-def pdfsig_ok(path):
-    rc, out, err = run("pdfsig", "-nocert", "-no-ocsp", path)
-    return rc == 0 and "Signature is Valid." in out and "Total document signed" in out, out + err
-
-
-def xmlsec_ok(path):
-    # Certificates checked at the signing time (the reports' @generated), as
-    # verify does, not at today's date: the demo root expires in 2040.
-    rc, out, err = run("xmlsec1", "--verify", "--enabled-key-data", "x509", "--trusted-pem", ROOT,
-                       "--verification-time", "2024-04-01 00:00:00", path, env={"TZ": "UTC"})
-    return rc == 0, out + err
-
-
-def read(p):
-    with open(p, "rb") as f:
-        return f.read()
-
-
-def write(p, b):
-    with open(p, "wb") as f:
-        f.write(b)
-
-
 def flipped(src, dst, pos, bit=0x01):
     b = bytearray(read(src))
     b[pos] ^= bit
     write(dst, bytes(b))
-
-
-def sweep(j, name, changes, batch=400):
-    """Writes one copy of j(name) per change (a (position, new byte) pair),
-    verifies them in batches, and returns the changes whose copy verify
-    still called valid, or answered for not at all."""
-    ext = os.path.splitext(name)[1]
-    data = read(j(name))
-    missed = []
-    changes = sorted(set(c for c in changes if 0 <= c[0] < len(data) and data[c[0]] != c[1]))
-    for k in range(0, len(changes), batch):
-        files = {}
-        for pos, byte in changes[k:k + batch]:
-            f = j("sw-%d-%d%s" % (pos, byte, ext))
-            b = bytearray(data)
-            b[pos] = byte
-            write(f, bytes(b))
-            files[f] = (pos, byte)
-        rc, out, err = verify(*files)
-        for f, c in files.items():
-            head = first_line(out, f)
-            if head == "valid" or not head:
-                missed.append(c)
-            os.unlink(f)
-    return changes, missed
 
 
 def at(data, positions, bits=(0x01,)):
@@ -396,17 +321,17 @@ def pdf_flips(j):
     check(rc == 1 and "encapsulated content type is 1.2.840.113549.1.7.0, not id-data" in out,
           "verify refuses another encapsulated content type, naming it", out)
 
-    changes, missed = sweep(j, "a.pdf", cms_changes(signed)[0])
+    changes, missed = sweep(j, "a.pdf", cms_changes(signed)[0], verify)
     check(len(changes) > 8 * (lay["attrs"][1] - lay["attrs"][0]) and not missed,
           "verify refuses every one of %d one-byte changes of the CMS (every byte, every bit of "
           "the signed attributes)" % len(changes), "accepted: %s" % missed[:20])
     positions = pdf_structure_positions(signed, plain_len)
-    changes, missed = sweep(j, "a.pdf", at(signed, positions))
+    changes, missed = sweep(j, "a.pdf", at(signed, positions), verify)
     check(len(changes) > 300 and not missed,
           "verify refuses every one of %d flips at the PDF's structure (header, each object, "
           "xref, trailers, the whole signing update)" % len(changes), "accepted: %s" % missed[:20])
     # and a spread over the rest: every page object's content, 1 in 97 bytes
-    changes, missed = sweep(j, "a.pdf", at(signed, range(0, plain_len, 97)))
+    changes, missed = sweep(j, "a.pdf", at(signed, range(0, plain_len, 97)), verify)
     check(not missed, "verify refuses every one of %d flips spread over the original PDF"
           % len(changes), "accepted: %s" % missed[:20])
 
@@ -493,7 +418,7 @@ def pdf_cms_attacks(j):
     used = der_tlv(der, 0)[3]
     pad = range(ct + 2 * used, end)
     check(len(pad) > 0, "the ECDSA signature leaves spare bytes to check")
-    changes, missed = sweep(j, "ec.pdf", at(e, pad))
+    changes, missed = sweep(j, "ec.pdf", at(e, pad), verify)
     check(not missed, "verify refuses a change in every spare byte after the ECDSA signature",
           "accepted: %s" % missed)
 
@@ -731,7 +656,7 @@ def xml_attacks(j):
             ok, msg = xmlsec_ok(j("f.xml"))
             check(not ok, "xmlsec1 refuses the XML with a flipped byte in the %s" % what, msg)
     # every byte of the signed fixture, flipped
-    changes, missed = sweep(j, "r.xml", at(x, range(len(x))))
+    changes, missed = sweep(j, "r.xml", at(x, range(len(x))), verify)
     check(len(changes) == len(x) and not missed,
           "verify refuses every one of the %d single-byte flips of the signed report.xml"
           % len(changes), "accepted at %s" % missed[:20])
@@ -744,7 +669,7 @@ def xml_attacks(j):
                         v.index(b">", t) + 1])
         sig = v.index(b"<ds:Signature")
         pos.update(range(sig, len(v)))
-        changes, missed = sweep(j, "view.xml", at(v, sorted(pos)))
+        changes, missed = sweep(j, "view.xml", at(v, sorted(pos)), verify)
         check(not missed, "verify refuses every one of %d flips at the view's report.xml structure "
               "(each element, the whole signature)" % len(changes), "accepted at %s" % missed[:20])
 
