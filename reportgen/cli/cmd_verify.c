@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/diag.h"
+#include "core/timefmt.h"
 #include "sign/sign.h"
 
 #define MAX_CA 64
@@ -82,6 +83,32 @@ static const char *verdict_word(enum rg_verify_verdict v)
 /* Every line carrying text from the file (names, reasons quoting it, the
  * path a user gave) goes through rg_cli_put_line, so it cannot rewrite the
  * terminal. */
+/* A trusted time-stamp proves the signature existed at its time, no more.
+ * reportgen asks the TSA right after signing, so the claimed time and the
+ * trusted one lie seconds apart; beyond this the difference is shown, since
+ * a claimed time long before the trusted one is exactly what a backdated
+ * report looks like (and one after it, a signer's clock that was wrong). */
+#define RG_VERIFY_TIME_GAP_MS (10 * 60 * 1000)
+
+static void print_time_gap(const struct rg_verify_result *r)
+{
+	struct rg_time claimed, trusted;
+	if (!r->tsa_trusted || !r->signing_time[0] || !r->tsa_time[0] || r->time_from_report ||
+	    rg_time_parse(&claimed, r->signing_time, strlen(r->signing_time)) != RG_TIME_OK ||
+	    rg_time_parse(&trusted, r->tsa_time, strlen(r->tsa_time)) != RG_TIME_OK)
+		return;
+	int64_t gap = trusted.ms - claimed.ms;
+	char dur[RG_DURATION_BUFSZ];
+	if (gap > RG_VERIFY_TIME_GAP_MS)
+		printf("  time gap:    the claimed time is %s before the trusted time: only the trusted "
+		       "time is proven (the signature existed then); the claimed one may be backdated\n",
+		       rg_duration_format(dur, gap));
+	else if (gap < -RG_VERIFY_TIME_GAP_MS)
+		printf("  time gap:    the claimed time is %s after the trusted time, when the signature "
+		       "already existed: the signer's clock was wrong\n",
+		       rg_duration_format(dur, -gap));
+}
+
 static int print_result(const char *path, const struct rg_verify_result *r)
 {
 	if (r->verdict == RG_VERIFY_VALID)
@@ -108,6 +135,7 @@ static int print_result(const char *path, const struct rg_verify_result *r)
 		rg_cli_put_line(stdout, "  time-stamp:  %s (NOT trusted: %s; from %s)", r->tsa_time,
 		                r->tsa_note[0] ? r->tsa_note : "see above",
 		                r->tsa_name[0] ? r->tsa_name : "an unnamed TSA");
+	print_time_gap(r);
 	if (r->intact)
 		printf("  covers:      %s\n",
 		       r->verdict == RG_VERIFY_PARTIAL ? "NOT the whole file" : "the whole file");

@@ -455,6 +455,19 @@ def timestamps(j, port):
           "time-stamp:  " + ("2024-04-01T00:05:0" if faked else "") in out and
           "(trusted time, from CN=Test TSA,O=reportgen tests)" in out,
           "verify --tsa-ca: valid, the trusted time beside the claimed one", out + err)
+    if faked:
+        check("time gap" not in out, "claimed and trusted time 5 min apart: no time gap shown", out)
+    # A claimed time 30 days before the TSA's: what a backdated report looks
+    # like.  Still valid (the signature is genuine), the gap shown.
+    must(TOOL, "mkpdf", j("back.pdf"), "2", "--update")
+    rc, out, err = run(TOOL, "sign", j("back.pdf"), "--key", uri(), "--chain", CHAIN,
+                       "--time", str(int(T2024) - 30 * 86400), "--tsa", url, env=pinenv)
+    check(rc == 0, "sign back.pdf with a claimed time 30 days before the TSA's", err)
+    rc, out, err = verify(j("back.pdf"), extra=("--tsa-ca", tsa_ca))
+    check(rc == 0 and "time gap:    the claimed time is " + ("P30DT5M " if faked else "") in out and
+          "before the trusted time: only the trusted time is proven" in out,
+          "verify --tsa-ca shows the gap between a backdated claimed time and the trusted one",
+          out + err)
     rc, out, err = verify(j("s1.pdf"))
     check(rc == 0 and "NOT trusted: not checked against a TSA anchor (give --tsa-ca FILE)" in out,
           "verify without --tsa-ca: valid, the time-stamp shown as not checked", out)
