@@ -13,9 +13,10 @@ SOURCE_DATE_EPOCH, and writes one text file per bundle:
     baseline.py --reportgen EXE --srcroot DIR --compare OUTDIR  exit 1 on any
                                                                difference
 
-What may differ is only what follows from the directive file's own bytes:
-its SHA-256 and whether it is the installed definition; both are blanked
-before writing or comparing.  Standard library only.
+What may differ is only what follows from the directive file's own bytes
+(its SHA-256 and whether it is the installed definition) and the digest of
+the ZIP (a few make.py scripts stamp the time into theirs); these are
+blanked before writing or comparing.  Standard library only.
 """
 
 import argparse
@@ -42,6 +43,9 @@ def normalize(text):
     text = re.sub(r'(directive[^>]*?sha256=")[0-9a-f]{64}"', r'\1-"', text)
     text = re.sub(r'(<directive\b[^>]*?)\binstalled="[a-z]+"', r'\1installed="-"', text)
     text = re.sub(r'(<[a-z:]*directive-sha256>)[0-9a-f]{64}', r'\1-', text)
+    # Some make.py scripts stamp their ZIPs with the time they run.
+    text = re.sub(r'^bundle sha256 [0-9a-f]{64}', 'bundle sha256 -', text, flags=re.M)
+    text = re.sub(r'(<bundle sha256=")[0-9a-f]{64}"', r'\1-"', text)
     text = re.sub(r'^definition sha256 [0-9a-f]{64}', 'definition sha256 -', text, flags=re.M)
     return text
 
