@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "directive/directive.h"
 #include "import/skeleton.h"
 
 static void help(FILE *out)
@@ -47,12 +48,23 @@ int rg_cmd_init(int argc, char **argv)
 	const char *dir = argv[optind];
 	struct rg_diags diags;
 	rg_diags_init(&diags);
-	rg_status st = rg_skeleton_write(dir, &diags);
+	/* The tables of the directive reportgen installs by default. */
+	struct rg_arena arena;
+	rg_arena_init(&arena);
+	struct rg_directive *def = NULL;
+	char *path = rg_directive_path_for(RG_CLI_DEFAULT_DIRECTIVE);
+	rg_status st = path ? rg_directive_load(&def, path, &arena, &diags) : RG_EENV;
+	free(path);
+	if (st == RG_EINPUT)
+		st = RG_EENV; /* the installed definition is broken */
+	if (st == RG_OK)
+		st = rg_skeleton_write(dir, &def->profile, &diags);
 	rg_cli_print_diags("init", &diags);
 	if (st == RG_OK)
 		printf("wrote %s: fill in manifest.xml and the CSV files (see %s/README.txt), then "
 		       "reportgen pack %s -o bundle.zip\n",
 		       dir, dir, dir);
 	rg_diags_free(&diags);
+	rg_arena_free(&arena);
 	return (int)st;
 }

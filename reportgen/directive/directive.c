@@ -10,6 +10,7 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,17 @@
 #include "core/paths.h"
 #include "core/str.h"
 #include "core/xml.h"
+
+const char *const rg_log_source_names[] = {"sign_in", "token_issuance", "audit", "activity", NULL};
+const char *const rg_event_names[] = {"notification_received",
+                                      "analysis_started",
+                                      "analysis_completed",
+                                      "impact_analysis_completed",
+                                      "privileged_access_review_completed",
+                                      "initial_report_submitted",
+                                      "status_report_submitted",
+                                      "other",
+                                      NULL};
 
 const char *const rg_rule_names[] = {"correspondence-analysis", "immediate-remediation",
                                          "credential-reset", "log-review", "timeline-event", NULL};
@@ -91,6 +103,181 @@ static unsigned parse_set(const char *s, const char *const *names)
 		s += n;
 	}
 	return set;
+}
+
+/* A space-separated list as a NULL-terminated array in the arena. */
+static const char *const *split_list(struct ctx *c, const char *s, size_t *n)
+{
+	size_t count = 0;
+	for (const char *p = s; *p;) {
+		while (*p == ' ')
+			p++;
+		if (*p)
+			count++;
+		p += strcspn(p, " ");
+	}
+	const char **v = rg_arena_alloc(c->arena, (count + 1) * sizeof *v);
+	if (!v) {
+		c->ok = false;
+		return NULL;
+	}
+	size_t k = 0;
+	for (const char *p = s; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t len = strcspn(p, " ");
+		if (len)
+			v[k++] = rg_arena_strndup(c->arena, p, len);
+		p += len;
+	}
+	v[k] = NULL;
+	*n = count;
+	return v;
+}
+
+static bool yes(struct ctx *c, xmlNodePtr n, const char *name)
+{
+	char *v = attr(c, n, name);
+	return v && (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0);
+}
+
+/* <evidence>: the tables and their columns (profile.h).  The schema has
+ * checked the attributes' spellings; what it cannot check (a reference to
+ * a table that is not declared, a column name that is not in its table)
+ * is checked here, every problem listed. */
+static void read_evidence(struct ctx *c, xmlNodePtr ev, struct rg_profile *p)
+{
+	size_t n = 0;
+	for (xmlNodePtr t = ev->children; t; t = t->next)
+		n += t->type == XML_ELEMENT_NODE;
+	p->tables = rg_arena_alloc(c->arena, (n + 1) * sizeof *p->tables);
+	if (!p->tables) {
+		c->ok = false;
+		return;
+	}
+	for (xmlNodePtr tn = ev->children; tn; tn = tn->next) {
+		if (tn->type != XML_ELEMENT_NODE)
+			continue;
+		struct rg_table_spec *t = &p->tables[p->n_tables++];
+		memset(t, 0, sizeof *t);
+		t->file = attr(c, tn, "file");
+		t->noun = attr(c, tn, "row");
+		t->contents = attr(c, tn, "contents");
+		t->required = yes(c, tn, "required");
+		t->id_col = -1;
+		size_t nc = 0;
+		for (xmlNodePtr cn = tn->children; cn; cn = cn->next)
+			nc += cn->type == XML_ELEMENT_NODE;
+		t->cols = rg_arena_alloc(c->arena, (nc + 1) * sizeof *t->cols);
+		if (!t->cols) {
+			c->ok = false;
+			return;
+		}
+		if (nc > 64)
+			problem(c, tn, "split the table; a table has at most 64 columns",
+			        "declares more than 64 columns");
+		for (xmlNodePtr cn = tn->children; cn && t->n_cols < 64; cn = cn->next) {
+			if (cn->type != XML_ELEMENT_NODE)
+				continue;
+			struct rg_column_spec *col = &t->cols[t->n_cols++];
+			memset(col, 0, sizeof *col);
+			col->not_before = -1;
+			col->name = attr(c, cn, "name");
+			col->required = yes(c, cn, "required");
+			int ty = RG_COL_TEXT;
+			char *type = attr(c, cn, "type");
+			bool known = type && rg_str_in(type, rg_coltype_names, &ty) && ty != RG_COL_IP;
+			assert(known || !type); /* the schema enumerates the types */
+			(void)known;
+			col->type = (enum rg_coltype)ty;
+			char *values = attr(c, cn, "values");
+			if (values)
+				col->values = split_list(c, values, &col->n_values);
+			col->ref_table = attr(c, cn, "table");
+			col->ref_requires = attr(c, cn, "requires");
+			col->yes_needs_table = attr(c, cn, "answered-by");
+			col->yes_means = attr(c, cn, "yes-means");
+			char *m = attr(c, cn, "matches");
+			if (m) {
+				size_t k = strcspn(m, " ");
+				col->matches_table = rg_arena_strndup(c->arena, m, k);
+				col->matches_column = m[k] ? m + k + 1 : "";
+			}
+			col->attachment = yes(c, cn, "attachment");
+			char *nb = attr(c, cn, "not-before");
+			if (nb) {
+				col->not_before = rg_table_spec_column(t, nb);
+				if (col->not_before < 0)
+					problem(c, cn, "name a time column declared before this one in the same table",
+					        "not-before names no earlier column of this table");
+			}
+			if (col->type == RG_COL_ID) {
+				if (t->id_col >= 0)
+					problem(c, cn, "keep one column of type id per table",
+					        "is a second id column of the table");
+				t->id_col = (int)(col - t->cols);
+				col->required = true;
+			}
+			if (col->type == RG_COL_ENUM && !col->values)
+				problem(c, cn, "list the allowed values, e.g. values=\"low moderate high\"",
+				        "an enum column needs values");
+			if (col->type == RG_COL_REF && !col->ref_table)
+				problem(c, cn, "name the table it refers to, e.g. table=\"x.csv\"",
+				        "a reference column needs table");
+			for (size_t k = 0; k + 1 < t->n_cols; k++)
+				if (strcmp(t->cols[k].name, col->name) == 0)
+					problem(c, cn, "give each column of a table its own name",
+					        "is declared twice in its table");
+		}
+		for (size_t k = 0; k + 1 < p->n_tables; k++)
+			if (strcmp(p->tables[k].file, t->file) == 0)
+				problem(c, tn, "declare each table once", "is declared twice");
+		if (strcmp(t->file, RG_F_SIGNINS) == 0 || strcmp(t->file, RG_F_AUDIT_EVENTS) == 0 ||
+		    strcmp(t->file, RG_F_MANIFEST) == 0)
+			problem(c, tn, "choose another file name", "is a file of the bundle format itself");
+	}
+	/* Cross-table references, once every table is known. */
+	xmlNodePtr tn = ev->children;
+	for (size_t k = 0; k < p->n_tables; k++, tn = tn->next) {
+		while (tn->type != XML_ELEMENT_NODE)
+			tn = tn->next;
+		const struct rg_table_spec *t = &p->tables[k];
+		xmlNodePtr cn = tn->children;
+		for (size_t i = 0; i < t->n_cols; i++, cn = cn->next) {
+			while (cn->type != XML_ELEMENT_NODE)
+				cn = cn->next;
+			const struct rg_column_spec *col = &t->cols[i];
+			if (col->ref_table) {
+				const struct rg_table_spec *r = rg_profile_table(p, col->ref_table);
+				if (!r || r->id_col < 0)
+					problem(c, cn, "name a table declared in <evidence> that has an id column",
+					        "table names no declared table with an id column");
+				else if (col->ref_requires) {
+					int rc = rg_table_spec_column(r, col->ref_requires);
+					if (rc < 0 || r->cols[rc].type != RG_COL_BOOL)
+						problem(c, cn, "name a boolean column of the referenced table",
+						        "requires names no boolean column of the referenced table");
+				}
+			}
+			if (col->yes_needs_table) {
+				const struct rg_table_spec *r = rg_profile_table(p, col->yes_needs_table);
+				bool refers = false;
+				for (size_t j = 0; r && j < r->n_cols; j++)
+					refers |= r->cols[j].type == RG_COL_REF &&
+					          strcmp(r->cols[j].ref_table, t->file) == 0;
+				if (col->type != RG_COL_BOOL || t->id_col < 0 || !refers)
+					problem(c, cn,
+					        "answered-by belongs on a boolean column of a table with an id, and names a table that refers to it",
+					        "answered-by names no table with a reference to this one");
+			}
+			if (col->matches_table) {
+				const struct rg_table_spec *r = rg_profile_table(p, col->matches_table);
+				if (!r || rg_table_spec_column(r, col->matches_column) < 0)
+					problem(c, cn, "write matches=\"FILE COLUMN\" naming a declared table and its column",
+					        "matches names no declared column");
+			}
+		}
+	}
 }
 
 static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
@@ -268,6 +455,8 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 				problem(&c, e, "use days, hours, minutes or seconds, e.g. PT2H",
 				        "is not a duration reportgen can apply (years and months have no fixed length)");
 		}
+		else if (strcmp(name, "evidence") == 0)
+			read_evidence(&c, e, &d->profile);
 		else if (strcmp(name, "action") == 0)
 			read_action(&c, e, &d->actions[d->n_actions++]);
 	}
@@ -293,4 +482,55 @@ char *rg_directive_path_for(const char *directive_id)
 		return NULL;
 	memcpy(name + n, ".xml", 5);
 	return rg_data_path("directives", name);
+}
+
+const struct rg_profile *rg_directive_installed_profile(void *ctx, const struct rg_evidence *ev)
+{
+	char *path = ev->directive ? rg_directive_path_for(ev->directive) : NULL;
+	struct rg_diags diags;
+	rg_diags_init(&diags);
+	struct rg_directive *d = NULL;
+	if (path)
+		rg_directive_load(&d, path, ctx, &diags);
+	rg_diags_free(&diags);
+	free(path);
+	return d ? &d->profile : NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *rg_directive_installed_ids(void)
+{
+	char *dirpath = rg_data_path("directives", "");
+	DIR *dir = dirpath ? opendir(dirpath) : NULL;
+	free(dirpath);
+	char *names[64];
+	size_t n = 0;
+	struct dirent *e;
+	while (dir && n < 64 && (e = readdir(dir))) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || len > 80 || strcmp(e->d_name + len - 4, ".xml") != 0)
+			continue;
+		char *id = strndup(e->d_name, len - 4);
+		if (!id)
+			break;
+		for (char *p = id; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		names[n++] = id;
+	}
+	if (dir)
+		closedir(dir);
+	qsort(names, n, sizeof *names, cmp_str);
+	struct rg_buf b;
+	rg_buf_init(&b, 0);
+	for (size_t k = 0; k < n; k++) {
+		rg_buf_printf(&b, "%s%s", k ? ", " : "", names[k]);
+		free(names[k]);
+	}
+	if (!b.data)
+		return strdup(n ? "" : "no directive");
+	return b.data;
 }

@@ -24,6 +24,18 @@
 #include "core/timefmt.h"
 #include "results/results.h"
 
+/* The vocabulary the rules below still name (the values of enumerations
+ * the directive's tables declare), indexed by value, NULL-terminated. */
+enum rg_log_source { RG_LOG_SIGN_IN, RG_LOG_TOKEN_ISSUANCE, RG_LOG_AUDIT, RG_LOG_ACTIVITY, RG_LOG_COUNT };
+enum rg_event_kind {
+	RG_EV_NOTIFICATION_RECEIVED, RG_EV_ANALYSIS_STARTED, RG_EV_ANALYSIS_COMPLETED,
+	RG_EV_IMPACT_ANALYSIS_COMPLETED, RG_EV_PRIVILEGED_ACCESS_REVIEW_COMPLETED,
+	RG_EV_INITIAL_REPORT_SUBMITTED, RG_EV_STATUS_REPORT_SUBMITTED, RG_EV_OTHER,
+	RG_EV_COUNT
+};
+extern const char *const rg_log_source_names[];
+extern const char *const rg_event_names[];
+
 /* When an action applies (docs/ed-24-02.md, Applicability). */
 enum rg_applies {
 	RG_APPLIES_NOTIFIED,            /* manifest notification/@status = notified */
@@ -81,6 +93,7 @@ struct rg_action_def {
 };
 
 struct rg_directive {
+	struct rg_profile profile; /* the evidence tables it declares (<evidence>) */
 	const char *id;        /* "ED-24-02" */
 	const char *version;   /* the definition's version, shown in reports */
 	const char *title;
@@ -106,5 +119,15 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 /* The installed definition for a directive id ("ED-24-02" ->
  * <datadir>/directives/ed-24-02.xml); malloc'd path, caller frees. */
 char *rg_directive_path_for(const char *directive_id);
+
+/* The ids of the installed definitions ("ED-24-02, ..."), from their file
+ * names, sorted; malloc'd, caller frees; NULL when out of memory. */
+char *rg_directive_installed_ids(void);
+
+/* An rg_profile_fn (bundle/bundle.h) for tests and tools that read a bundle
+ * without judging it: the profile of the installed definition of the
+ * directive the manifest names, loaded into the arena ctx (a struct
+ * rg_arena *); NULL when there is none (its problems are not reported). */
+const struct rg_profile *rg_directive_installed_profile(void *ctx, const struct rg_evidence *ev);
 
 #endif

@@ -99,12 +99,26 @@ size_t rg_skeleton_check_manifest(xmlDocPtr doc, struct rg_diags *diags)
 	return check_node(xmlDocGetRootElement(doc), diags);
 }
 
-static bool put_csv_header(struct rg_buf *b, enum rg_table_kind k)
+/* The tables a bundle folder gets: the directive's, then the bundle
+ * format's own two. */
+static const struct rg_table_spec *table_at(const struct rg_profile *p, size_t k)
 {
-	const char *c;
-	for (size_t i = 0; (c = rg_table_column(k, i, NULL)); i++)
+	if (k < p->n_tables)
+		return &p->tables[k];
+	if (k == p->n_tables)
+		return &rg_builtin_signins;
+	if (k == p->n_tables + 1)
+		return &rg_builtin_audit_events;
+	return NULL;
+}
+
+static bool put_csv_header(struct rg_buf *b, const struct rg_table_spec *t)
+{
+	for (size_t i = 0; i < t->n_cols; i++) {
+		const char *c = t->cols[i].name;
 		if ((i && rg_buf_putc(b, ',') != RG_BUF_OK) || rg_buf_append(b, c, strlen(c)) != RG_BUF_OK)
 			return false;
+	}
 	return rg_buf_putc(b, '\n') == RG_BUF_OK;
 }
 
@@ -159,30 +173,26 @@ static const char readme_head[] =
     "Columns (* required)\n"
     "--------------------\n";
 
-static char *readme_text(void)
+static char *readme_text(const struct rg_profile *p)
 {
 	struct rg_buf b;
 	rg_buf_init(&b, 0);
 	bool ok = rg_buf_append(&b, readme_head, sizeof readme_head - 1) == RG_BUF_OK;
-	for (int k = 0; k < RG_TABLE_COUNT && ok; k++) {
-		ok = rg_buf_printf(&b, "%s:", rg_table_file((enum rg_table_kind)k)) == RG_BUF_OK;
-		const char *c;
-		bool req;
-		for (size_t i = 0; ok && (c = rg_table_column((enum rg_table_kind)k, i, &req)); i++)
-			ok = rg_buf_printf(&b, " %s%s", c, req ? "*" : "") == RG_BUF_OK;
+	const struct rg_table_spec *t;
+	for (size_t k = 0; ok && (t = table_at(p, k)); k++) {
+		ok = rg_buf_printf(&b, "%s:", t->file) == RG_BUF_OK;
+		for (size_t i = 0; ok && i < t->n_cols; i++)
+			ok = rg_buf_printf(&b, " %s%s", t->cols[i].name, t->cols[i].required ? "*" : "") ==
+			     RG_BUF_OK;
 		ok = ok && rg_buf_putc(&b, '\n') == RG_BUF_OK;
 	}
-	ok = ok && rg_buf_printf(&b, "\nEnumerations\n------------\nfindings.csv impact: ") == RG_BUF_OK &&
-	     put_names(&b, rg_impact_names) &&
-	     rg_buf_printf(&b, "\nsecrets.csv kind: ") == RG_BUF_OK && put_names(&b, rg_secret_kind_names) &&
-	     rg_buf_printf(&b, "\nremediations.csv action, audit-events.csv action: ") == RG_BUF_OK &&
-	     put_names(&b, rg_action_names) &&
-	     rg_buf_printf(&b, "\nlog-reviews.csv log_source: ") == RG_BUF_OK &&
-	     put_names(&b, rg_log_source_names) &&
-	     rg_buf_printf(&b, "\nlog-reviews.csv result: ") == RG_BUF_OK &&
-	     put_names(&b, rg_review_result_names) &&
-	     rg_buf_printf(&b, "\ntimeline.csv event: ") == RG_BUF_OK && put_names(&b, rg_event_names) &&
-	     rg_buf_printf(&b, "\nsignins.csv status: success, failure\n") == RG_BUF_OK;
+	ok = ok && rg_buf_printf(&b, "\nEnumerations\n------------") == RG_BUF_OK;
+	for (size_t k = 0; ok && (t = table_at(p, k)); k++)
+		for (size_t i = 0; ok && i < t->n_cols; i++)
+			if (t->cols[i].type == RG_COL_ENUM)
+				ok = rg_buf_printf(&b, "\n%s %s: ", t->file, t->cols[i].name) == RG_BUF_OK &&
+				     put_names(&b, t->cols[i].values);
+	ok = ok && rg_buf_putc(&b, '\n') == RG_BUF_OK;
 	if (!ok) {
 		rg_buf_free(&b);
 		return NULL;
@@ -202,12 +212,12 @@ static bool write_file(const char *dir, const char *name, const char *text, size
 }
 
 /* Removes what rg_skeleton_write put into dir (nothing else is there). */
-static void remove_tree(const char *dir)
+static void remove_tree(const char *dir, const struct rg_profile *prof)
 {
-	for (int k = -2; k < RG_TABLE_COUNT; k++) {
-		const char *name = k == -2 ? RG_F_MANIFEST
-		                   : k == -1 ? RG_SKELETON_README
-		                             : rg_table_file((enum rg_table_kind)k);
+	for (size_t k = 0; k < prof->n_tables + 4; k++) {
+		const char *name = k == 0   ? RG_F_MANIFEST
+		                   : k == 1 ? RG_SKELETON_README
+		                            : table_at(prof, k - 2)->file;
 		char *p = rg_asprintf("%s/%s", dir, name);
 		if (p)
 			unlink(p);
@@ -235,7 +245,8 @@ static bool is_empty_dir(const char *dir, bool *exists)
 	return empty;
 }
 
-rg_status rg_skeleton_write(const char *dir, struct rg_diags *diags)
+rg_status rg_skeleton_write(const char *dir, const struct rg_profile *profile,
+                            struct rg_diags *diags)
 {
 	bool exists;
 	bool empty = is_empty_dir(dir, &exists);
@@ -257,14 +268,14 @@ rg_status rg_skeleton_write(const char *dir, struct rg_diags *diags)
 	}
 	chmod(tmp, 0755);
 	bool ok = write_file(tmp, RG_F_MANIFEST, manifest, sizeof manifest - 1);
-	for (int k = 0; k < RG_TABLE_COUNT && ok; k++) {
+	const struct rg_table_spec *t;
+	for (size_t k = 0; ok && (t = table_at(profile, k)); k++) {
 		struct rg_buf b;
 		rg_buf_init(&b, 0);
-		ok = put_csv_header(&b, (enum rg_table_kind)k) &&
-		     write_file(tmp, rg_table_file((enum rg_table_kind)k), b.data, b.len);
+		ok = put_csv_header(&b, t) && write_file(tmp, t->file, b.data, b.len);
 		rg_buf_free(&b);
 	}
-	char *readme = ok ? readme_text() : NULL;
+	char *readme = ok ? readme_text(profile) : NULL;
 	ok = ok && readme && write_file(tmp, RG_SKELETON_README, readme, strlen(readme));
 	free(readme);
 	char *att = rg_asprintf("%s/attachments", tmp);
@@ -276,7 +287,7 @@ rg_status rg_skeleton_write(const char *dir, struct rg_diags *diags)
 	if (!ok) {
 		rg_diag_err(diags, "init.create", dir, 0, NULL, "check free space and permissions",
 		            "cannot be written: %s", strerror(errno));
-		remove_tree(tmp);
+		remove_tree(tmp, profile);
 		free(tmp);
 		return RG_EENV;
 	}

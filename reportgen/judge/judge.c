@@ -31,6 +31,182 @@
 #include "core/str.h"
 #include "core/strmap.h"
 
+
+/* ---- the rules' view of the evidence ------------------------------------ */
+
+/* The tables the rules below judge, as typed rows: built from the
+ * directive's evidence tables (bundle/evidence.h) by column name.  A
+ * transitional view: the rules are still the five of the original
+ * directive file, and read their tables through it. */
+#define RG_F_FINDINGS "findings.csv"
+#define RG_F_SECRETS "secrets.csv"
+#define RG_F_REMEDIATIONS "remediations.csv"
+#define RG_F_LOG_REVIEWS "log-reviews.csv"
+#define RG_F_TIMELINE "timeline.csv"
+
+enum rg_review_result { RG_REVIEW_NO_MALICIOUS, RG_REVIEW_SUSPICIOUS, RG_REVIEW_MALICIOUS };
+static const char *const rg_review_result_names[] = {"no_malicious_activity", "suspicious",
+                                                     "malicious", NULL};
+
+struct rg_finding {
+	uint32_t line;
+	const char *email_id;
+	struct rg_time sent_at;
+	bool reviewed; /* reviewed_at given */
+	struct rg_time reviewed_at;
+};
+
+struct rg_secret {
+	uint32_t line;
+	const char *secret_id;
+	const struct rg_finding *finding; /* resolved email_id */
+	const char *account, *application;
+	int application_in_use; /* 1 yes, 0 no, -1 not given */
+	struct rg_time identified_at;
+};
+
+struct rg_remediation {
+	uint32_t line;
+	const struct rg_secret *secret; /* resolved secret_id */
+	enum rg_remediation_action action;
+	struct rg_time performed_at;
+};
+
+struct rg_log_review {
+	uint32_t line;
+	const char *account;
+	enum rg_log_source source;
+	struct rg_time window_start, window_end;
+	struct rg_time reviewed_at;
+	enum rg_review_result result;
+	const char *incident_id;
+};
+
+struct rg_event {
+	uint32_t line;
+	struct rg_time at;
+	enum rg_event_kind kind;
+	const char *reference;
+	bool reference_is_attachment; /* reference names an attachments/... member (which exists) */
+};
+
+struct typed {
+	const struct rg_evidence *raw;
+	bool notified;
+	const char *agency_id;
+	bool has_findings, has_secrets, has_signins, has_audit_events;
+	struct rg_finding *findings;         size_t n_findings;
+	struct rg_secret *secrets;           size_t n_secrets;
+	struct rg_remediation *remediations; size_t n_remediations;
+	struct rg_log_review *log_reviews;   size_t n_log_reviews;
+	struct rg_event *events;             size_t n_events;
+	const struct rg_audit_event *audit_events; size_t n_audit_events;
+};
+
+static const struct rg_etable *etable(const struct rg_evidence *ev, const char *file)
+{
+	for (size_t k = 0; k < ev->n_tables; k++)
+		if (strcmp(ev->tables[k].spec->file, file) == 0)
+			return &ev->tables[k];
+	return NULL;
+}
+
+/* The value of column `name` of a row (a zero value when the table has no
+ * such column: the directive file did not declare it). */
+static struct rg_value col(const struct rg_etable *t, const struct rg_row *r, const char *name)
+{
+	int c = rg_table_spec_column(t->spec, name);
+	return c >= 0 ? r->v[c] : (struct rg_value){.i = -1};
+}
+
+/* The index of an enum value in a vocabulary, by spelling (-1 none). */
+static int word(const struct rg_etable *t, const struct rg_row *r, const char *name,
+                const char *const *vocab)
+{
+	int c = rg_table_spec_column(t->spec, name);
+	if (c < 0 || !r->v[c].given)
+		return -1;
+	int idx = -1;
+	rg_str_in(t->spec->cols[c].values[r->v[c].i], vocab, &idx);
+	return idx;
+}
+
+static bool build_typed(struct typed *ty, const struct rg_evidence *ev, struct rg_arena *a)
+{
+	memset(ty, 0, sizeof *ty);
+	ty->raw = ev;
+	ty->notified = ev->notified;
+	ty->agency_id = ev->agency_id;
+	ty->has_signins = ev->has_signins;
+	ty->has_audit_events = ev->has_audit_events;
+	ty->audit_events = ev->audit_events;
+	ty->n_audit_events = ev->n_audit_events;
+	const struct rg_etable *tf = etable(ev, RG_F_FINDINGS), *ts = etable(ev, RG_F_SECRETS),
+	                       *tr = etable(ev, RG_F_REMEDIATIONS), *tl = etable(ev, RG_F_LOG_REVIEWS),
+	                       *tt = etable(ev, RG_F_TIMELINE);
+	ty->has_findings = tf && tf->present;
+	ty->has_secrets = ts && ts->present;
+	ty->n_findings = tf ? tf->n : 0;
+	ty->n_secrets = ts ? ts->n : 0;
+	ty->n_remediations = tr ? tr->n : 0;
+	ty->n_log_reviews = tl ? tl->n : 0;
+	ty->n_events = tt ? tt->n : 0;
+	ty->findings = rg_arena_alloc(a, (ty->n_findings + 1) * sizeof *ty->findings);
+	ty->secrets = rg_arena_alloc(a, (ty->n_secrets + 1) * sizeof *ty->secrets);
+	ty->remediations = rg_arena_alloc(a, (ty->n_remediations + 1) * sizeof *ty->remediations);
+	ty->log_reviews = rg_arena_alloc(a, (ty->n_log_reviews + 1) * sizeof *ty->log_reviews);
+	ty->events = rg_arena_alloc(a, (ty->n_events + 1) * sizeof *ty->events);
+	if (!ty->findings || !ty->secrets || !ty->remediations || !ty->log_reviews || !ty->events)
+		return false;
+	for (size_t i = 0; i < ty->n_findings; i++) {
+		const struct rg_row *r = &tf->rows[i];
+		struct rg_value rv = col(tf, r, "reviewed_at");
+		ty->findings[i] = (struct rg_finding){r->line, col(tf, r, "email_id").s,
+		                                      col(tf, r, "sent_at").t, rv.given, rv.t};
+	}
+	for (size_t i = 0; i < ty->n_secrets; i++) {
+		const struct rg_row *r = &ts->rows[i];
+		uint32_t f = col(ts, r, "email_id").ref;
+		ty->secrets[i] = (struct rg_secret){r->line, col(ts, r, "secret_id").s,
+		                                    f ? &ty->findings[f - 1] : NULL,
+		                                    col(ts, r, "account").s, col(ts, r, "application").s,
+		                                    col(ts, r, "application_in_use").i,
+		                                    col(ts, r, "identified_at").t};
+	}
+	for (size_t i = 0; i < ty->n_remediations; i++) {
+		const struct rg_row *r = &tr->rows[i];
+		uint32_t sk = col(tr, r, "secret_id").ref;
+		int act = word(tr, r, "action", rg_action_names);
+		ty->remediations[i] = (struct rg_remediation){
+		    r->line, sk ? &ty->secrets[sk - 1] : NULL,
+		    (enum rg_remediation_action)(act < 0 ? RG_ACT_COUNT : act),
+		    col(tr, r, "performed_at").t};
+		if (act < 0 || !sk)
+			return false; /* a profile without these columns cannot be judged by these rules */
+	}
+	for (size_t i = 0; i < ty->n_log_reviews; i++) {
+		const struct rg_row *r = &tl->rows[i];
+		int src = word(tl, r, "log_source", rg_log_source_names);
+		int res = word(tl, r, "result", rg_review_result_names);
+		if (src < 0 || res < 0)
+			return false;
+		ty->log_reviews[i] = (struct rg_log_review){
+		    r->line, col(tl, r, "account").s, (enum rg_log_source)src,
+		    col(tl, r, "window_start").t, col(tl, r, "window_end").t,
+		    col(tl, r, "reviewed_at").t, (enum rg_review_result)res,
+		    col(tl, r, "incident_id").s};
+	}
+	for (size_t i = 0; i < ty->n_events; i++) {
+		const struct rg_row *r = &tt->rows[i];
+		int k = word(tt, r, "event", rg_event_names);
+		struct rg_value ref = col(tt, r, "reference");
+		ty->events[i] = (struct rg_event){r->line, col(tt, r, "at").t,
+		                                  (enum rg_event_kind)(k < 0 ? RG_EV_OTHER : k), ref.s,
+		                                  ref.i == 1};
+	}
+	return true;
+}
+
 /* Exposure window of one account (RA-2b-ii) and its sign-in counters. */
 struct account {
 	const char *name;
@@ -54,7 +230,8 @@ struct account_set {
 };
 
 struct rg_judge {
-	const struct rg_evidence *ev;
+	const struct typed *ev;
+	struct typed typed;
 	const struct rg_directive *dir;
 	struct rg_arena *arena;
 	struct rg_results *res;
@@ -240,7 +417,7 @@ static const struct rg_remediation *first_remediation(const struct rg_judge *j,
 /* Builds rem_at / rem_of (counting sort by secret, file order kept). */
 static bool group_remediations(struct rg_judge *j)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	j->rem_at = rg_arena_alloc(j->arena, (ev->n_secrets + 2) * sizeof *j->rem_at);
 	j->rem_of = rg_arena_alloc(j->arena, (ev->n_remediations + 1) * sizeof *j->rem_of);
 	if (!j->rem_at || !j->rem_of)
@@ -293,7 +470,7 @@ static bool same_target(const char *a, const char *b)
  * target first, so the cost is the rows plus each target's own events. */
 static bool match_audit_events(struct rg_judge *j)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	j->rem_event = rg_arena_alloc(j->arena, (ev->n_remediations + 1) * sizeof *j->rem_event);
 	if (!j->rem_event)
 		return false;
@@ -373,7 +550,7 @@ static void corroborate(struct rg_judge *j, struct items *it, struct rg_item *i,
 
 /* The earliest timeline event of a kind meeting the reference rule;
  * *any_of_kind tells whether one of that kind exists at all. */
-static const struct rg_event *find_event(const struct rg_evidence *ev,
+static const struct rg_event *find_event(const struct typed *ev,
                                          const struct rg_action_def *a,
                                          const struct rg_event **any_of_kind)
 {
@@ -401,7 +578,7 @@ static const struct rg_event *find_event(const struct rg_evidence *ev,
 static void judge_event(struct rg_judge *j, const struct rg_action_def *a, struct items *it,
                         enum rg_verdict none)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	const char *kind = rg_event_names[a->event];
 	const struct rg_event *any;
 	const struct rg_event *e = find_event(ev, a, &any);
@@ -447,7 +624,7 @@ static void judge_event(struct rg_judge *j, const struct rg_action_def *a, struc
 static void rule_correspondence(struct rg_judge *j, const struct rg_action_def *a,
                                 struct items *it)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	char when[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
 	if (!ev->has_findings || ev->n_findings == 0) {
 		struct rg_item *i = add_item(it, RG_INSUFFICIENT_EVIDENCE, RG_SUBJ_FILE, RG_F_FINDINGS,
@@ -483,7 +660,7 @@ static void rule_correspondence(struct rg_judge *j, const struct rg_action_def *
 
 static void rule_immediate(struct rg_judge *j, const struct rg_action_def *a, struct items *it)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	char accepted[200], when[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
 	describe_actions(accepted, sizeof accepted, a->accepted_actions);
 	for (size_t k = 0; k < ev->n_secrets; k++) {
@@ -522,7 +699,7 @@ static void rule_immediate(struct rg_judge *j, const struct rg_action_def *a, st
 
 static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct items *it)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	char accepted[200], when[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
 	describe_actions(accepted, sizeof accepted, a->accepted_actions);
 	for (size_t k = 0; k < ev->n_secrets; k++) {
@@ -576,7 +753,7 @@ static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct
  * reviews.  The set is this action's own. */
 static struct account_set *build_accounts(struct rg_judge *j, const struct rg_action_def *a)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	struct account_set *set = rg_arena_alloc(j->arena, sizeof *set);
 	if (!set)
 		return NULL;
@@ -697,7 +874,7 @@ static void add_code(char *codes, size_t size, const char *code)
 static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, struct items *it,
                             struct rg_action_result *ar)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	struct account_set *set = build_accounts(j, a);
 	if (!set) {
 		j->oom = true;
@@ -802,7 +979,7 @@ static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, s
 
 static void not_applicable(struct rg_judge *j, struct items *it)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	struct rg_item *i;
 	if (!ev->notified) {
 		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_AGENCY, ev->agency_id, RG_F_MANIFEST, 0);
@@ -816,7 +993,7 @@ static void not_applicable(struct rg_judge *j, struct items *it)
 	close_item(it, i);
 }
 
-static bool applies(const struct rg_evidence *ev, const struct rg_action_def *a)
+static bool applies(const struct typed *ev, const struct rg_action_def *a)
 {
 	if (!ev->notified)
 		return false;
@@ -857,7 +1034,7 @@ static void copy_definition(struct rg_action_result *ar, const struct rg_action_
 
 static void copy_bundle(struct rg_judge *j)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct rg_evidence *ev = j->ev->raw;
 	struct rg_results *res = j->res;
 	struct rg_bundle_info *b = &res->bundle;
 	b->name = ev->bundle_name;
@@ -903,7 +1080,7 @@ static void copy_bundle(struct rg_judge *j)
 
 static void headline(struct rg_judge *j)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	struct rg_results *res = j->res;
 	struct rg_headline *h = &res->headline;
 	h->emails_total = ev->n_findings;
@@ -970,8 +1147,12 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 		free(j);
 		return NULL;
 	}
-	j->ev = ev;
 	j->dir = dir;
+	if (!build_typed(&j->typed, ev, arena)) {
+		free(j);
+		return NULL;
+	}
+	j->ev = &j->typed;
 	j->arena = arena;
 	j->res = res;
 	res->actions = actions;
@@ -986,7 +1167,7 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 		struct rg_action_result *ar = &actions[k];
 		struct items it = {.j = j};
 		copy_definition(ar, a);
-		if (!applies(ev, a)) {
+		if (!applies(j->ev, a)) {
 			not_applicable(j, &it);
 		} else {
 			switch (a->rule) {

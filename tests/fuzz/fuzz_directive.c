@@ -33,6 +33,7 @@ static const struct rg_evidence *sample_evidence(void)
 	rg_limits_default(&limits);
 	struct rg_bundle *b = NULL;
 	rg_status st = rg_bundle_open(&b, RG_BUILD_ROOT "/samples/gaps.zip", &limits,
+	                              rg_directive_installed_profile, &evidence_arena,
 	                              &evidence_arena, &diags);
 	RG_FUZZ_CHECK(st == RG_OK && b);
 	evidence = rg_bundle_evidence(b);
