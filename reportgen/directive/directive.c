@@ -85,6 +85,21 @@ static void problem(struct ctx *c, xmlNodePtr n, const char *hint, const char *w
 	c->ok = false;
 }
 
+/* A problem with one attribute of a <column> or <table>: the diagnostic's
+ * column says which ("<column name=\"email_id\"> @table"). */
+static void attr_problem(struct ctx *c, xmlNodePtr n, const char *attrname, const char *hint,
+                         const char *what)
+{
+	char *name = attr(c, n, strcmp((const char *)n->name, "table") == 0 ? "file" : "name");
+	char col[200];
+	snprintf(col, sizeof col, "<%s %s=\"%s\"> @%s", (const char *)n->name,
+	         strcmp((const char *)n->name, "table") == 0 ? "file" : "name", name ? name : "?",
+	         attrname);
+	rg_diag_err(c->diags, "directive.invalid", c->file, (unsigned long)xmlGetLineNo(n), col, hint,
+	            "%s", what);
+	c->ok = false;
+}
+
 static unsigned parse_set(const char *s, const char *const *names)
 {
 	unsigned set = 0;
@@ -174,8 +189,8 @@ static void read_evidence(struct ctx *c, xmlNodePtr ev, struct rg_profile *p)
 			return;
 		}
 		if (nc > 64)
-			problem(c, tn, "split the table; a table has at most 64 columns",
-			        "declares more than 64 columns");
+			attr_problem(c, tn, "file", "split the table; a table has at most 64 columns",
+			             "declares more than 64 columns");
 		for (xmlNodePtr cn = tn->children; cn && t->n_cols < 64; cn = cn->next) {
 			if (cn->type != XML_ELEMENT_NODE)
 				continue;
@@ -208,33 +223,33 @@ static void read_evidence(struct ctx *c, xmlNodePtr ev, struct rg_profile *p)
 			if (nb) {
 				col->not_before = rg_table_spec_column(t, nb);
 				if (col->not_before < 0)
-					problem(c, cn, "name a time column declared before this one in the same table",
-					        "not-before names no earlier column of this table");
+					attr_problem(c, cn, "not-before", "name a time column declared before this one in the same table",
+					             "names no earlier column of this table");
 			}
 			if (col->type == RG_COL_ID) {
 				if (t->id_col >= 0)
-					problem(c, cn, "keep one column of type id per table",
-					        "is a second id column of the table");
+					attr_problem(c, cn, "type", "keep one column of type id per table",
+					             "is a second id column of the table");
 				t->id_col = (int)(col - t->cols);
 				col->required = true;
 			}
 			if (col->type == RG_COL_ENUM && !col->values)
-				problem(c, cn, "list the allowed values, e.g. values=\"low moderate high\"",
-				        "an enum column needs values");
+				attr_problem(c, cn, "values", "list the allowed values, e.g. values=\"low moderate high\"",
+				             "is missing: an enum column needs its values");
 			if (col->type == RG_COL_REF && !col->ref_table)
-				problem(c, cn, "name the table it refers to, e.g. table=\"x.csv\"",
-				        "a reference column needs table");
+				attr_problem(c, cn, "table", "name the table it refers to, e.g. table=\"x.csv\"",
+				             "is missing: a reference column needs the table it refers to");
 			for (size_t k = 0; k + 1 < t->n_cols; k++)
 				if (strcmp(t->cols[k].name, col->name) == 0)
-					problem(c, cn, "give each column of a table its own name",
-					        "is declared twice in its table");
+					attr_problem(c, cn, "name", "give each column of a table its own name",
+					             "is declared twice in its table");
 		}
 		for (size_t k = 0; k + 1 < p->n_tables; k++)
 			if (strcmp(p->tables[k].file, t->file) == 0)
-				problem(c, tn, "declare each table once", "is declared twice");
+				attr_problem(c, tn, "file", "declare each table once", "is declared twice");
 		if (strcmp(t->file, RG_F_SIGNINS) == 0 || strcmp(t->file, RG_F_AUDIT_EVENTS) == 0 ||
 		    strcmp(t->file, RG_F_MANIFEST) == 0)
-			problem(c, tn, "choose another file name", "is a file of the bundle format itself");
+			attr_problem(c, tn, "file", "choose another file name", "is a file of the bundle format itself");
 	}
 	/* Cross-table references, once every table is known. */
 	xmlNodePtr tn = ev->children;
@@ -250,13 +265,13 @@ static void read_evidence(struct ctx *c, xmlNodePtr ev, struct rg_profile *p)
 			if (col->ref_table) {
 				const struct rg_table_spec *r = rg_profile_table(p, col->ref_table);
 				if (!r || r->id_col < 0)
-					problem(c, cn, "name a table declared in <evidence> that has an id column",
-					        "table names no declared table with an id column");
+					attr_problem(c, cn, "table", "name a table declared in <evidence> that has an id column",
+					             "names no declared table with an id column");
 				else if (col->ref_requires) {
 					int rc = rg_table_spec_column(r, col->ref_requires);
 					if (rc < 0 || r->cols[rc].type != RG_COL_BOOL)
-						problem(c, cn, "name a boolean column of the referenced table",
-						        "requires names no boolean column of the referenced table");
+						attr_problem(c, cn, "requires", "name a boolean column of the referenced table",
+						             "names no boolean column of the referenced table");
 				}
 			}
 			if (col->yes_needs_table) {
@@ -266,15 +281,15 @@ static void read_evidence(struct ctx *c, xmlNodePtr ev, struct rg_profile *p)
 					refers |= r->cols[j].type == RG_COL_REF &&
 					          strcmp(r->cols[j].ref_table, t->file) == 0;
 				if (col->type != RG_COL_BOOL || t->id_col < 0 || !refers)
-					problem(c, cn,
-					        "answered-by belongs on a boolean column of a table with an id, and names a table that refers to it",
-					        "answered-by names no table with a reference to this one");
+					attr_problem(c, cn, "answered-by",
+					             "put it on a boolean column of a table with an id, naming a table whose reference column refers to this table",
+					             "names no table with a reference to this one");
 			}
 			if (col->matches_table) {
 				const struct rg_table_spec *r = rg_profile_table(p, col->matches_table);
 				if (!r || rg_table_spec_column(r, col->matches_column) < 0)
-					problem(c, cn, "write matches=\"FILE COLUMN\" naming a declared table and its column",
-					        "matches names no declared column");
+					attr_problem(c, cn, "matches", "write matches=\"FILE COLUMN\" naming a declared table and its column",
+					             "names no declared column");
 			}
 		}
 	}
