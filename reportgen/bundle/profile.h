@@ -35,6 +35,8 @@ enum rg_coltype {
 	RG_COL_TIME,    /* RFC 3339 with an offset */
 	RG_COL_BOOL,    /* yes / no; an optional one is "not given" when empty */
 	RG_COL_ENUM,    /* one of values */
+	RG_COL_DATE,    /* YYYY-MM-DD, judged as the end of that day (23:59:59) at the
+	                   column's day_offset */
 	RG_COL_IP,      /* an IPv4 or IPv6 address (built-in tables only) */
 	RG_COL_TYPE_COUNT
 };
@@ -69,6 +71,9 @@ struct rg_column_spec {
 	/* RG_COL_TEXT: a value starting with "attachments/" must name a member
 	 * of the bundle. */
 	bool attachment;
+
+	/* RG_COL_DATE: the offset of the day's end, "Z" or "-05:00". */
+	const char *day_offset;
 
 	/* RG_COL_TIME: the value may not be before this other time column of
 	 * the same row (an interval's end); its index, or -1. */

@@ -23,7 +23,7 @@
 const char *const rg_action_names[] = {"reset", "rotated", "revoked", "sessions_revoked",
                                        "application_deactivated", "confirmed_expired", NULL};
 const char *const rg_coltype_names[] = {"id", "reference", "account", "text", "time",
-                                        "boolean", "enum", "ip", NULL};
+                                        "boolean", "enum", "date", "ip", NULL};
 static const char *const yes_no[] = {"no", "yes", NULL};
 static const char *const signin_status_names[] = {"success", "failure", NULL};
 
@@ -248,6 +248,24 @@ static bool convert(struct rg_table *t, uint32_t line, const struct rg_column_sp
 			                ? "add Z or the offset, e.g. 2024-04-29T16:05:00-04:00"
 			                : "write it as RFC 3339, e.g. 2024-04-29T16:05:00-04:00",
 			            "timestamp \"%.64s\" %s", f->s, rg_time_strerror(e));
+			return false;
+		}
+		v->given = true;
+		return true;
+	}
+	case RG_COL_DATE: {
+		/* A date is met by the end of its day: 23:59:59 at the offset the
+		 * column declares. */
+		char buf[48];
+		bool shape = f->n == 10 && f->s[4] == '-' && f->s[7] == '-';
+		for (size_t k = 0; shape && k < 10; k++)
+			shape = k == 4 || k == 7 || (f->s[k] >= '0' && f->s[k] <= '9');
+		snprintf(buf, sizeof buf, "%.10sT23:59:59%s", f->s, c->day_offset ? c->day_offset : "Z");
+		enum rg_time_err e = shape ? rg_time_parse(&v->t, buf, strlen(buf)) : RG_TIME_SYNTAX;
+		if (e != RG_TIME_OK) {
+			rg_diag_err(t->diags, "csv.date", t->file, line, c->name,
+			            "write the date as YYYY-MM-DD, e.g. 2024-04-29",
+			            "date \"%.64s\" is not a valid calendar date", f->s);
 			return false;
 		}
 		v->given = true;

@@ -43,8 +43,13 @@ static void describe(const struct rg_directive *d)
 	}
 	for (size_t k = 0; k < d->n_actions; k++) {
 		const struct rg_action_def *a = &d->actions[k];
-		rg_cli_put_line(stdout, "  action %s (%s, rule %s): %s", a->id,
-		                rg_action_kind_names[a->kind], rg_rule_names[a->rule], a->title);
+		char kinds[200] = "";
+		for (size_t s = 0; s < a->n_steps; s++)
+			snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s",
+			         s ? " + " : ": ",
+			         a->steps[s].kind == RG_STEP_ROW_DEADLINE ? "row-deadline" : "event");
+		rg_cli_put_line(stdout, "  action %s (%s, rule %s%s): %s", a->id,
+		                rg_action_kind_names[a->kind], a->rule_label, kinds, a->title);
 	}
 }
 

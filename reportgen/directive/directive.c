@@ -22,24 +22,17 @@
 #include "core/xml.h"
 
 const char *const rg_log_source_names[] = {"sign_in", "token_issuance", "audit", "activity", NULL};
-const char *const rg_event_names[] = {"notification_received",
-                                      "analysis_started",
-                                      "analysis_completed",
-                                      "impact_analysis_completed",
-                                      "privileged_access_review_completed",
-                                      "initial_report_submitted",
-                                      "status_report_submitted",
-                                      "other",
-                                      NULL};
 
-const char *const rg_rule_names[] = {"correspondence-analysis", "immediate-remediation",
-                                         "credential-reset", "log-review", "timeline-event", NULL};
+const char *const rg_rule_names[] = {"", "immediate-remediation", "credential-reset", "log-review",
+                                     NULL};
 
 struct ctx {
 	struct rg_arena *arena;
 	struct rg_diags *diags;
 	const char *file;
 	bool ok;
+	const struct rg_profile *profile;
+	const char *rows_name;
 };
 
 static char *text_of(struct ctx *c, xmlNodePtr n)
@@ -219,6 +212,7 @@ static void read_evidence(struct ctx *c, xmlNodePtr ev, struct rg_profile *p)
 				col->matches_column = m[k] ? m + k + 1 : "";
 			}
 			col->attachment = yes(c, cn, "attachment");
+			col->day_offset = attr(c, cn, "day-ends");
 			char *nb = attr(c, cn, "not-before");
 			if (nb) {
 				col->not_before = rg_table_spec_column(t, nb);
@@ -295,23 +289,195 @@ static void read_evidence(struct ctx *c, xmlNodePtr ev, struct rg_profile *p)
 	}
 }
 
+/* The <reason on code> children of n. */
+static struct rg_reason_tpl *read_reasons(struct ctx *c, xmlNodePtr n, size_t *count)
+{
+	size_t k = 0;
+	for (xmlNodePtr r = n->children; r; r = r->next)
+		k += r->type == XML_ELEMENT_NODE;
+	struct rg_reason_tpl *v = rg_arena_alloc(c->arena, (k + 1) * sizeof *v);
+	if (!v) {
+		c->ok = false;
+		return NULL;
+	}
+	*count = 0;
+	for (xmlNodePtr r = n->children; r; r = r->next) {
+		if (r->type != XML_ELEMENT_NODE)
+			continue;
+		struct rg_reason_tpl *t = &v[(*count)++];
+		t->on = attr(c, r, "on");
+		t->codes = attr(c, r, "code");
+		t->text = text_of(c, r);
+		if (!t->text)
+			c->ok = false;
+	}
+	return v;
+}
+
+/* A table attribute naming a declared table; NULL (diagnosed) when not. */
+static const struct rg_table_spec *table_attr(struct ctx *c, xmlNodePtr n, const char *name)
+{
+	char *file = attr(c, n, name);
+	const struct rg_table_spec *t = file ? rg_profile_table(c->profile, file) : NULL;
+	if (!t) {
+		char col[120];
+		snprintf(col, sizeof col, "<%s> @%s", (const char *)n->name, name);
+		rg_diag_err(c->diags, "directive.invalid", c->file, (unsigned long)xmlGetLineNo(n), col,
+		            "name a table declared in <evidence>", "\"%s\" is not a declared table",
+		            file ? file : "");
+		c->ok = false;
+	}
+	return t;
+}
+
+/* A column attribute naming a column of t of one of the types in `types`
+ * (a bit set of 1 << enum rg_coltype); -1 when absent and optional, or
+ * diagnosed. */
+static int column_attr(struct ctx *c, xmlNodePtr n, const struct rg_table_spec *t, const char *name,
+                       unsigned types, bool required)
+{
+	char *v = attr(c, n, name);
+	if (!v && !required)
+		return -1;
+	int col = t && v ? rg_table_spec_column(t, v) : -1;
+	if (!t)
+		return -1; /* the table was diagnosed */
+	if (col < 0 || !((types >> t->cols[col].type) & 1)) {
+		char where[120], what[300], kinds[120] = "";
+		snprintf(where, sizeof where, "<%s> @%s", (const char *)n->name, name);
+		for (int k = 0; k < RG_COL_TYPE_COUNT; k++)
+			if ((types >> k) & 1)
+				snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s",
+				         kinds[0] ? " or " : "", rg_coltype_names[k]);
+		snprintf(what, sizeof what, "\"%s\" is not a %s column of %s", v ? v : "", kinds, t->file);
+		rg_diag_err(c->diags, "directive.invalid", c->file, (unsigned long)xmlGetLineNo(n), where,
+		            "name a column the table declares, of that type", "%s", what);
+		c->ok = false;
+		return -1;
+	}
+	return col;
+}
+
+static enum rg_verdict verdict_attr(struct ctx *c, xmlNodePtr n, const char *name,
+                                    enum rg_verdict dflt)
+{
+	char *v = attr(c, n, name);
+	int idx = (int)dflt;
+	if (v)
+		rg_str_in(v, rg_verdict_names, &idx); /* the schema enumerates them */
+	return (enum rg_verdict)idx;
+}
+
+static void read_step(struct ctx *c, xmlNodePtr n, struct rg_step *st)
+{
+	const unsigned text_types = (1u << RG_COL_ID) | (1u << RG_COL_REF) | (1u << RG_COL_TEXT) |
+	                            (1u << RG_COL_ACCOUNT);
+	const unsigned time_types = (1u << RG_COL_TIME) | (1u << RG_COL_DATE);
+	st->table = table_attr(c, n, "table");
+	int subj = RG_SUBJ_EVENT;
+	char *sv = attr(c, n, "subject");
+	if (sv)
+		rg_str_in(sv, rg_subject_kind_names, &subj);
+	st->subject = (enum rg_subject_kind)subj;
+	st->id_col = st->due_ref = st->due_col = st->kind_col = st->ref_col = -1;
+	st->reasons = read_reasons(c, n, &st->n_reasons);
+	if (strcmp((const char *)n->name, "row-deadline") == 0) {
+		st->kind = RG_STEP_ROW_DEADLINE;
+		st->id_col = column_attr(c, n, st->table, "id", text_types, false);
+		if (st->table && st->id_col < 0 && st->table->id_col < 0 && c->ok)
+			problem(c, n, "give id=\"COLUMN\": the column that names each row's subject",
+			        "the table has no id column to name its rows");
+		if (st->id_col < 0 && st->table)
+			st->id_col = st->table->id_col;
+		st->time_col = column_attr(c, n, st->table, "done", time_types, true);
+		st->when_missing = verdict_attr(c, n, "when-missing", RG_INSUFFICIENT_EVIDENCE);
+		char *due = attr(c, n, "due");
+		if (due && st->table) {
+			char *dot = strchr(due, '.');
+			if (dot) {
+				*dot = '\0';
+				int ref = rg_table_spec_column(st->table, due);
+				const struct rg_table_spec *rt =
+				    ref >= 0 && st->table->cols[ref].type == RG_COL_REF
+				        ? rg_profile_table(c->profile, st->table->cols[ref].ref_table)
+				        : NULL;
+				int col = rt ? rg_table_spec_column(rt, dot + 1) : -1;
+				if (col < 0 || !((time_types >> rt->cols[col].type) & 1)) {
+					problem(c, n, "write due=\"COLUMN\" (a time or date column of the table) or due=\"REFERENCE.COLUMN\" (one of the referenced table)",
+					        "due names no time or date column");
+				} else {
+					st->due_ref = ref;
+					st->due_col = col;
+					st->due_table = rt;
+				}
+			} else {
+				st->due_col = column_attr(c, n, st->table, "due", time_types, true);
+				st->due_table = st->table;
+			}
+		}
+	} else {
+		st->kind = RG_STEP_EVENT;
+		st->time_col = column_attr(c, n, st->table, "time-column", time_types, true);
+		st->kind_col = column_attr(c, n, st->table, "kind-column", 1u << RG_COL_ENUM, true);
+		st->ref_col = column_attr(c, n, st->table, "reference-column", text_types, false);
+		st->event_kind = attr(c, n, "kind");
+		if (st->kind_col >= 0) {
+			int idx;
+			if (!rg_str_in(st->event_kind, st->table->cols[st->kind_col].values, &idx)) {
+				char what[300];
+				snprintf(what, sizeof what,
+				         "kind \"%s\" is not one of the values of %s's %s column", st->event_kind,
+				         st->table->file, st->table->cols[st->kind_col].name);
+				problem(c, n, "add the kind to the column's values in <evidence>, or correct it",
+				        what);
+			}
+		}
+		char *ref = attr(c, n, "reference");
+		st->needs_reference = ref && strcmp(ref, "none") != 0;
+		st->needs_attachment = ref && strcmp(ref, "attachment") == 0;
+		if (st->needs_reference && st->ref_col < 0 && c->ok)
+			problem(c, n, "give reference-column=\"COLUMN\"", "a reference is required but no reference-column is named");
+		if (st->needs_attachment && st->ref_col >= 0 && !st->table->cols[st->ref_col].attachment)
+			problem(c, n, "declare the column with attachment=\"yes\" in <evidence>",
+			        "reference=\"attachment\" needs a column that may cite documents");
+		st->when_absent = verdict_attr(c, n, "when-absent", RG_NOT_SATISFIED);
+	}
+}
+
 static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 {
 	a->id = attr(c, an, "id");
 	char *kind = attr(c, an, "kind");
 	a->kind = kind && strcmp(kind, "advisory") == 0 ? RG_KIND_ADVISORY : RG_KIND_REQUIRED;
 	char *applies = attr(c, an, "applies");
-	a->applies = applies && strcmp(applies, "compromise-detected") == 0
-	                 ? RG_APPLIES_COMPROMISE_DETECTED
-	                 : RG_APPLIES_NOTIFIED;
+	a->applies_label = applies ? applies : "notified";
+	a->applies = RG_APPLIES_NOTIFIED;
+	if (applies && strcmp(applies, "notified") != 0) {
+		if (c->rows_name && strcmp(applies, c->rows_name) == 0)
+			a->applies = RG_APPLIES_ROWS;
+		else
+			problem(c, an, "use notified, or the name of the directive's <applicability>",
+			        "applies names no applicability the directive defines");
+	}
 	int rule = 0;
-	char *r = attr(c, an, "rule");
-	bool known = r && rg_str_in(r, rg_rule_names, &rule);
-	assert(known); /* the schema enumerates the rules */
-	(void)known;
-	a->rule = (enum rg_rule)rule;
+	a->rule_label = attr(c, an, "rule");
+	size_t nsteps = 0;
+	for (xmlNodePtr n = an->children; n; n = n->next)
+		nsteps += n->type == XML_ELEMENT_NODE && (strcmp((const char *)n->name, "row-deadline") == 0 ||
+		                                          strcmp((const char *)n->name, "event") == 0);
+	a->steps = rg_arena_alloc(c->arena, (nsteps + 1) * sizeof *a->steps);
+	if (!a->steps) {
+		c->ok = false;
+		return;
+	}
+	if (!nsteps && !(a->rule_label && rg_str_in(a->rule_label, rg_rule_names, &rule) && rule > 0)) {
+		problem(c, an, "compose the action of <row-deadline> and <event> rules, or name a rule of docs/directive.md",
+		        "the action has no rule to judge it by");
+		rule = 0;
+	}
+	a->rule = nsteps ? RG_RULE_STEPS : (enum rg_rule)rule;
 	a->deactivation_action = -1;
-	bool has_event = false, has_accepted = false;
+	bool has_accepted = false;
 	for (xmlNodePtr n = an->children; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
@@ -349,25 +515,19 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 			a->deactivation_action = idx;
 		} else if (strcmp(name, "log-source-group") == 0) {
 			a->log_groups[a->n_log_groups++] = parse_set(text, rg_log_source_names);
-		} else if (strcmp(name, "evidence-event") == 0) {
-			int idx = 0;
-			char *k = attr(c, n, "kind");
-			rg_str_in(k ? k : "", rg_event_names, &idx);
-			a->event = (enum rg_event_kind)idx;
-			char *ref = attr(c, n, "reference");
-			a->event_needs_reference = ref && strcmp(ref, "none") != 0;
-			a->event_needs_attachment = ref && strcmp(ref, "attachment") == 0;
-			has_event = true;
+		} else if (strcmp(name, "row-deadline") == 0 || strcmp(name, "event") == 0) {
+			read_step(c, n, &a->steps[a->n_steps++]);
 		}
 	}
 	/* What each rule needs beyond the schema. */
 	const char *missing = NULL;
+	for (size_t k = 0; k < a->n_steps && !missing; k++) {
+		const struct rg_step *st = &a->steps[k];
+		if ((st->kind == RG_STEP_ROW_DEADLINE && st->due_col < 0 && !a->has_deadline))
+			missing = "<deadline> (its row-deadline has no due column)";
+	}
 	switch (a->rule) {
-	case RG_RULE_CORRESPONDENCE_ANALYSIS:
-		if (!a->has_deadline)
-			missing = "<deadline>";
-		else if (!has_event)
-			missing = "<evidence-event> (the impact analysis event)";
+	case RG_RULE_STEPS:
 		break;
 	case RG_RULE_IMMEDIATE_REMEDIATION:
 		if (!a->has_window)
@@ -389,15 +549,11 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 		else if (!a->n_log_groups)
 			missing = "<log-source-group>";
 		break;
-	case RG_RULE_TIMELINE_EVENT:
-		if (!has_event)
-			missing = "<evidence-event>";
-		break;
 	}
 	if (missing) {
 		char what[200];
-		snprintf(what, sizeof what, "action %s (rule %s) needs %s", a->id, rg_rule_names[a->rule],
-		         missing);
+		snprintf(what, sizeof what, "action %s (rule %s) needs %s", a->id,
+		         a->rule_label ? a->rule_label : "", missing);
 		problem(c, an, "add the element; see docs/directive.md", what);
 	}
 }
@@ -433,7 +589,7 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 		xmlFreeDoc(doc);
 		return st;
 	}
-	struct ctx c = {arena, diags, path, true};
+	struct ctx c = {arena, diags, path, true, NULL, NULL};
 	struct rg_directive *d = rg_arena_alloc(arena, sizeof *d);
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	size_t n = 0;
@@ -470,8 +626,19 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 				problem(&c, e, "use days, hours, minutes or seconds, e.g. PT2H",
 				        "is not a duration reportgen can apply (years and months have no fixed length)");
 		}
-		else if (strcmp(name, "evidence") == 0)
+		else if (strcmp(name, "evidence") == 0) {
 			read_evidence(&c, e, &d->profile);
+			c.profile = &d->profile;
+		} else if (strcmp(name, "applicability") == 0) {
+			d->rows_name = c.rows_name = attr(&c, e, "name");
+			d->rows_table = table_attr(&c, e, "table");
+			d->rows_reasons = read_reasons(&c, e, &d->n_rows_reasons);
+		} else if (strcmp(name, "headline") == 0) {
+			d->reviewed_table = table_attr(&c, e, "reviewed");
+			d->reviewed_col = column_attr(&c, e, d->reviewed_table, "reviewed-column",
+			                              (1u << RG_COL_TIME) | (1u << RG_COL_DATE), true);
+			d->found_table = table_attr(&c, e, "found");
+		}
 		else if (strcmp(name, "action") == 0)
 			read_action(&c, e, &d->actions[d->n_actions++]);
 	}

@@ -42,7 +42,6 @@
 #define RG_F_SECRETS "secrets.csv"
 #define RG_F_REMEDIATIONS "remediations.csv"
 #define RG_F_LOG_REVIEWS "log-reviews.csv"
-#define RG_F_TIMELINE "timeline.csv"
 
 enum rg_review_result { RG_REVIEW_NO_MALICIOUS, RG_REVIEW_SUSPICIOUS, RG_REVIEW_MALICIOUS };
 static const char *const rg_review_result_names[] = {"no_malicious_activity", "suspicious",
@@ -82,14 +81,6 @@ struct rg_log_review {
 	const char *incident_id;
 };
 
-struct rg_event {
-	uint32_t line;
-	struct rg_time at;
-	enum rg_event_kind kind;
-	const char *reference;
-	bool reference_is_attachment; /* reference names an attachments/... member (which exists) */
-};
-
 struct typed {
 	const struct rg_evidence *raw;
 	bool notified;
@@ -99,7 +90,6 @@ struct typed {
 	struct rg_secret *secrets;           size_t n_secrets;
 	struct rg_remediation *remediations; size_t n_remediations;
 	struct rg_log_review *log_reviews;   size_t n_log_reviews;
-	struct rg_event *events;             size_t n_events;
 	const struct rg_audit_event *audit_events; size_t n_audit_events;
 };
 
@@ -142,21 +132,18 @@ static bool build_typed(struct typed *ty, const struct rg_evidence *ev, struct r
 	ty->audit_events = ev->audit_events;
 	ty->n_audit_events = ev->n_audit_events;
 	const struct rg_etable *tf = etable(ev, RG_F_FINDINGS), *ts = etable(ev, RG_F_SECRETS),
-	                       *tr = etable(ev, RG_F_REMEDIATIONS), *tl = etable(ev, RG_F_LOG_REVIEWS),
-	                       *tt = etable(ev, RG_F_TIMELINE);
+	                       *tr = etable(ev, RG_F_REMEDIATIONS), *tl = etable(ev, RG_F_LOG_REVIEWS);
 	ty->has_findings = tf && tf->present;
 	ty->has_secrets = ts && ts->present;
 	ty->n_findings = tf ? tf->n : 0;
 	ty->n_secrets = ts ? ts->n : 0;
 	ty->n_remediations = tr ? tr->n : 0;
 	ty->n_log_reviews = tl ? tl->n : 0;
-	ty->n_events = tt ? tt->n : 0;
 	ty->findings = rg_arena_alloc(a, (ty->n_findings + 1) * sizeof *ty->findings);
 	ty->secrets = rg_arena_alloc(a, (ty->n_secrets + 1) * sizeof *ty->secrets);
 	ty->remediations = rg_arena_alloc(a, (ty->n_remediations + 1) * sizeof *ty->remediations);
 	ty->log_reviews = rg_arena_alloc(a, (ty->n_log_reviews + 1) * sizeof *ty->log_reviews);
-	ty->events = rg_arena_alloc(a, (ty->n_events + 1) * sizeof *ty->events);
-	if (!ty->findings || !ty->secrets || !ty->remediations || !ty->log_reviews || !ty->events)
+	if (!ty->findings || !ty->secrets || !ty->remediations || !ty->log_reviews)
 		return false;
 	for (size_t i = 0; i < ty->n_findings; i++) {
 		const struct rg_row *r = &tf->rows[i];
@@ -195,14 +182,6 @@ static bool build_typed(struct typed *ty, const struct rg_evidence *ev, struct r
 		    col(tl, r, "window_start").t, col(tl, r, "window_end").t,
 		    col(tl, r, "reviewed_at").t, (enum rg_review_result)res,
 		    col(tl, r, "incident_id").s};
-	}
-	for (size_t i = 0; i < ty->n_events; i++) {
-		const struct rg_row *r = &tt->rows[i];
-		int k = word(tt, r, "event", rg_event_names);
-		struct rg_value ref = col(tt, r, "reference");
-		ty->events[i] = (struct rg_event){r->line, col(tt, r, "at").t,
-		                                  (enum rg_event_kind)(k < 0 ? RG_EV_OTHER : k), ref.s,
-		                                  ref.i == 1};
 	}
 	return true;
 }
@@ -548,114 +527,254 @@ static void corroborate(struct rg_judge *j, struct items *it, struct rg_item *i,
 		j->oom = true;
 }
 
-/* The earliest timeline event of a kind meeting the reference rule;
- * *any_of_kind tells whether one of that kind exists at all. */
-static const struct rg_event *find_event(const struct typed *ev,
-                                         const struct rg_action_def *a,
-                                         const struct rg_event **any_of_kind)
-{
-	const struct rg_event *best = NULL;
-	*any_of_kind = NULL;
-	for (size_t i = 0; i < ev->n_events; i++) {
-		const struct rg_event *e = &ev->events[i];
-		if (e->kind != a->event)
-			continue;
-		if (!*any_of_kind)
-			*any_of_kind = e;
-		if (a->event_needs_attachment && !e->reference_is_attachment)
-			continue;
-		if (a->event_needs_reference && !e->reference)
-			continue;
-		if (!best || e->at.ms < best->at.ms)
-			best = e;
-	}
-	return best;
-}
-
 /* ---- rules -------------------------------------------------------------- */
 
-/* An event of the definition's kind; `none` is the verdict when absent. */
-static void judge_event(struct rg_judge *j, const struct rg_action_def *a, struct items *it,
-                        enum rg_verdict none)
+/* ---- reason templates --------------------------------------------------- */
+
+struct var {
+	const char *name, *value;
+};
+
+/* A value of a row as a reason shows it. */
+static const char *show_value(struct rg_judge *j, const struct rg_table_spec *spec,
+                              const struct rg_row *row, int c)
 {
-	const struct typed *ev = j->ev;
-	const char *kind = rg_event_names[a->event];
-	const struct rg_event *any;
-	const struct rg_event *e = find_event(ev, a, &any);
-	if (!e) {
+	if (c < 0 || !row->v[c].given)
+		return NULL;
+	const struct rg_value *v = &row->v[c];
+	char buf[RG_TIME_BUFSZ];
+	switch (spec->cols[c].type) {
+	case RG_COL_TIME:
+		return rg_arena_strdup(j->arena, rg_time_format(buf, v->t));
+	case RG_COL_DATE:
+		rg_time_format(buf, v->t);
+		buf[10] = '\0';
+		return rg_arena_strdup(j->arena, buf);
+	case RG_COL_BOOL:
+		return v->i == 1 ? "yes" : "no";
+	case RG_COL_ENUM:
+		return spec->cols[c].values[v->i];
+	default:
+		return v->s;
+	}
+}
+
+/* The reason of outcome `on`: the action's template with its placeholders
+ * filled from vars, or from the row ({row.COLUMN}, {row.COLUMN?DEFAULT}).
+ * Without a template the outcome itself is the code and the text. */
+static void reason_tpl(struct items *it, struct rg_item *i, const struct rg_reason_tpl *tpl,
+                       size_t n_tpl, const char *on, const struct var *vars, size_t n_vars,
+                       const struct rg_table_spec *spec, const struct rg_row *row)
+{
+	if (!i)
+		return;
+	const struct rg_reason_tpl *t = NULL;
+	for (size_t k = 0; k < n_tpl && !t; k++)
+		if (tpl[k].on && strcmp(tpl[k].on, on) == 0)
+			t = &tpl[k];
+	const char *text = t ? t->text : on;
+	struct rg_buf b;
+	rg_buf_init(&b, 0);
+	for (const char *p = text; *p;) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		if (!close) {
+			rg_buf_putc(&b, *p++);
+			continue;
+		}
+		size_t len = (size_t)(close - p - 1);
+		const char *val = NULL;
+		bool known = false;
+		for (size_t k = 0; k < n_vars && !known; k++)
+			if (strlen(vars[k].name) == len && strncmp(vars[k].name, p + 1, len) == 0) {
+				val = vars[k].value;
+				known = true;
+			}
+		if (!known && spec && row && len > 4 && strncmp(p + 1, "row.", 4) == 0) {
+			char name[80];
+			snprintf(name, sizeof name, "%.*s", (int)(len - 4), p + 5);
+			char *dflt = strchr(name, '?');
+			if (dflt)
+				*dflt++ = '\0';
+			val = show_value(it->j, spec, row, rg_table_spec_column(spec, name));
+			if (!val)
+				val = dflt ? dflt : "";
+			known = true;
+		}
+		if (known) {
+			if (val)
+				rg_buf_append(&b, val, strlen(val));
+		} else {
+			rg_buf_append(&b, p, len + 2); /* not a placeholder: kept as written */
+		}
+		p = close + 1;
+	}
+	i->reason = b.data ? rg_arena_strdup(it->j->arena, b.data) : rg_arena_strdup(it->j->arena, "");
+	i->reason_codes = rg_arena_strdup(it->j->arena, t && t->codes ? t->codes : on);
+	rg_buf_free(&b);
+	if (!i->reason || !i->reason_codes) {
+		i->reason = "";
+		i->reason_codes = "";
+		it->j->oom = true;
+	}
+}
+
+/* ---- the rule kinds a directive file composes ---------------------------- */
+
+/* The evidence table a step reads, or NULL when the bundle has none. */
+static const struct rg_etable *step_table(const struct rg_judge *j, const struct rg_table_spec *t)
+{
+	const struct rg_evidence *ev = j->ev->raw;
+	for (size_t k = 0; k < ev->n_tables; k++)
+		if (ev->tables[k].spec == t || strcmp(ev->tables[k].spec->file, t->file) == 0)
+			return &ev->tables[k];
+	return NULL;
+}
+
+/* Column c of the directive's spec t in the evidence table's own spec: the
+ * same index when the bundle was read with this directive; by name and
+ * type otherwise (a bundle read with another definition), -1 when absent. */
+static int ecol(const struct rg_etable *e, const struct rg_table_spec *t, int c)
+{
+	if (c < 0 || !e)
+		return -1;
+	if (e->spec == t)
+		return c;
+	int k = rg_table_spec_column(e->spec, t->cols[c].name);
+	return k >= 0 && e->spec->cols[k].type == t->cols[c].type ? k : -1;
+}
+
+static const struct rg_value *val(const struct rg_row *r, int c)
+{
+	static const struct rg_value none = {.i = -1};
+	return c >= 0 ? &r->v[c] : &none;
+}
+
+/* <row-deadline>: every row done (its time column given) by its due time. */
+static void step_row_deadline(struct rg_judge *j, const struct rg_action_def *a,
+                              const struct rg_step *st, struct items *it)
+{
+	const struct rg_etable *e = step_table(j, st->table);
+	const char *file = st->table->file;
+	char when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
+	if (!e || !e->present || e->n == 0) {
+		struct rg_item *i = add_item(it, st->when_missing, RG_SUBJ_FILE, file, file, 0);
+		struct var v[] = {{"file", file}};
+		reason_tpl(it, i, st->reasons, st->n_reasons, e && e->present ? "empty" : "missing", v, 1,
+		           NULL, NULL);
+		close_item(it, i);
+		if (!e)
+			return;
+	}
+	const struct rg_table_spec *es = e->spec;
+	int idc = ecol(e, st->table, st->id_col), tc = ecol(e, st->table, st->time_col);
+	int refc = ecol(e, st->table, st->due_ref);
+	const struct rg_etable *de = st->due_ref >= 0 ? step_table(j, st->due_table) : e;
+	int duec = st->due_col >= 0 ? ecol(de, st->due_table, st->due_col) : -1;
+	for (size_t k = 0; k < e->n; k++) {
+		const struct rg_row *row = &e->rows[k];
+		const char *id = val(row, idc)->s ? val(row, idc)->s : "";
+		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, st->subject, id, file, row->line);
+		/* This row's due time: its own column, the referenced row's, or
+		 * the action's deadline. */
+		bool has_due = a->has_deadline;
+		struct rg_time due_t = a->deadline;
+		if (st->due_col >= 0) {
+			const struct rg_row *drow = row;
+			if (st->due_ref >= 0) {
+				uint32_t r = val(row, refc)->ref;
+				drow = r && de && r <= de->n ? &de->rows[r - 1] : NULL;
+				if (drow)
+					cite(it, de->spec->file, drow->line);
+			}
+			const struct rg_value *dv = drow ? val(drow, duec) : val(row, -1);
+			has_due = dv->given;
+			due_t = dv->t;
+			if (i && has_due) {
+				i->has_due = true;
+				i->due = due_t;
+			}
+		}
+		struct var v[] = {{"id", id}, {"file", file}, {"when", when}, {"late", late}, {"due", due}};
+		rg_time_format(due, due_t);
+		const struct rg_value *done = val(row, tc);
+		if (!has_due) {
+			if (i)
+				i->status = RG_INSUFFICIENT_EVIDENCE;
+			reason_tpl(it, i, st->reasons, st->n_reasons, "no-due", v, 2, es, row);
+		} else if (!done->given) {
+			reason_tpl(it, i, st->reasons, st->n_reasons, "not-done", v, 2, es, row);
+		} else {
+			judge_time(i, done->t, due_t.ms);
+			rg_time_format(when, done->t);
+			if (i && i->status == RG_SATISFIED_LATE)
+				rg_duration_format(late, i->late_by_ms);
+			reason_tpl(it, i, st->reasons, st->n_reasons,
+			           i && i->status == RG_SATISFIED_LATE ? "late" : "on-time", v, 5, es, row);
+		}
+		close_item(it, i);
+	}
+}
+
+/* <event>: the earliest row of a kind (citing a reference or a document
+ * when required), by the action's deadline when it has one. */
+static void step_event(struct rg_judge *j, const struct rg_action_def *a, const struct rg_step *st,
+                       struct items *it)
+{
+	const struct rg_etable *e = step_table(j, st->table);
+	const char *file = st->table->file, *kind = st->event_kind;
+	int kc = e ? ecol(e, st->table, st->kind_col) : -1, tc = ecol(e, st->table, st->time_col);
+	int rc = ecol(e, st->table, st->ref_col);
+	int want = -1;
+	if (kc >= 0)
+		rg_str_in(kind, e->spec->cols[kc].values, &want);
+	const struct rg_row *best = NULL, *any = NULL;
+	for (size_t k = 0; want >= 0 && k < e->n; k++) {
+		const struct rg_row *row = &e->rows[k];
+		if (row->v[kc].i != want)
+			continue;
+		if (!any)
+			any = row;
+		if (st->needs_attachment && val(row, rc)->i != 1)
+			continue;
+		if (st->needs_reference && !val(row, rc)->given)
+			continue;
+		if (!best || val(row, tc)->t.ms < val(best, tc)->t.ms)
+			best = row;
+	}
+	char line[16], when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
+	if (!best) {
 		struct rg_item *i =
-		    add_item(it, none, RG_SUBJ_EVENT, kind, RG_F_TIMELINE, any ? any->line : 0);
-		if (any && a->event_needs_attachment)
-			reason(it, i, "event-no-attachment",
-			       "%s event on line %u does not reference a document under attachments/; add the document to the bundle and cite it",
-			       kind, any->line);
-		else if (any)
-			reason(it, i, "event-no-reference",
-			       "%s event on line %u has no reference; record the submission or ticket id",
-			       kind, any->line);
-		else
-			reason(it, i, "event-missing", "no %s event in timeline.csv%s", kind,
-			       a->event_needs_attachment ? " citing a document under attachments/" : "");
+		    add_item(it, st->when_absent, RG_SUBJ_EVENT, kind, file, any ? any->line : 0);
+		snprintf(line, sizeof line, "%u", any ? (unsigned)any->line : 0u);
+		struct var v[] = {{"kind", kind}, {"file", file}, {"line", line}};
+		reason_tpl(it, i, st->reasons, st->n_reasons,
+		           any && st->needs_attachment ? "no-attachment" : any ? "no-reference" : "missing",
+		           v, 3, e ? e->spec : NULL, any);
 		close_item(it, i);
 		return;
 	}
-	struct rg_item *i = add_item(it, RG_SATISFIED, RG_SUBJ_EVENT, kind, RG_F_TIMELINE, e->line);
-	char when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
-	rg_time_format(when, e->at);
+	struct rg_item *i = add_item(it, RG_SATISFIED, RG_SUBJ_EVENT, kind, file, best->line);
+	struct rg_time at = val(best, tc)->t;
+	rg_time_format(when, at);
+	const char *ref = val(best, rc)->s;
+	struct var v[] = {{"kind", kind}, {"file", file}, {"when", when}, {"late", late},
+	                  {"due", due}, {"reference", ref ? ref : ""}};
+	const char *on;
 	if (a->has_deadline) {
-		judge_time(i, e->at, a->deadline.ms);
+		judge_time(i, at, a->deadline.ms);
 		rg_time_format(due, a->deadline);
+		on = i && i->status == RG_SATISFIED_LATE ? "late" : "on-time";
 		if (i && i->status == RG_SATISFIED_LATE)
-			reason(it, i, "event-late", "%s at %s, %s after the deadline %s", kind, when,
-			       rg_duration_format(late, i->late_by_ms), due);
-		else
-			reason(it, i, "event-on-time", "%s at %s, by the deadline %s", kind, when, due);
+			rg_duration_format(late, i->late_by_ms);
 	} else {
 		if (i) {
 			i->has_when = true;
-			i->when = e->at;
+			i->when = at;
 		}
-		reason(it, i, "event-recorded", "%s at %s%s%s", kind, when,
-		       e->reference ? ", reference " : "", e->reference ? e->reference : "");
+		on = ref ? "recorded-reference" : "recorded";
 	}
+	reason_tpl(it, i, st->reasons, st->n_reasons, on, v, 6, e->spec, best);
 	close_item(it, i);
-}
-
-static void rule_correspondence(struct rg_judge *j, const struct rg_action_def *a,
-                                struct items *it)
-{
-	const struct typed *ev = j->ev;
-	char when[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
-	if (!ev->has_findings || ev->n_findings == 0) {
-		struct rg_item *i = add_item(it, RG_INSUFFICIENT_EVIDENCE, RG_SUBJ_FILE, RG_F_FINDINGS,
-		                             RG_F_FINDINGS, 0);
-		if (ev->has_findings)
-			reason(it, i, "findings-empty",
-			       "findings.csv lists no reviewed emails; list every exfiltrated email the agency reviewed");
-		else
-			reason(it, i, "findings-missing",
-			       "findings.csv is missing; add it with every exfiltrated email the agency reviewed");
-		close_item(it, i);
-	}
-	for (size_t k = 0; k < ev->n_findings; k++) {
-		const struct rg_finding *f = &ev->findings[k];
-		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_SUBJ_EMAIL, f->email_id,
-		                             RG_F_FINDINGS, f->line);
-		if (!f->reviewed) {
-			reason(it, i, "not-reviewed", "email %s: not reviewed (reviewed_at is empty)",
-			       f->email_id);
-		} else {
-			judge_time(i, f->reviewed_at, a->deadline.ms);
-			rg_time_format(when, f->reviewed_at);
-			if (i && i->status == RG_SATISFIED_LATE)
-				reason(it, i, "reviewed-late", "email %s: reviewed at %s, %s after the deadline",
-				       f->email_id, when, rg_duration_format(late, i->late_by_ms));
-			else
-				reason(it, i, "reviewed", "email %s: reviewed at %s", f->email_id, when);
-		}
-		close_item(it, i);
-	}
-	judge_event(j, a, it, RG_INSUFFICIENT_EVIDENCE);
 }
 
 static void rule_immediate(struct rg_judge *j, const struct rg_action_def *a, struct items *it)
@@ -977,27 +1096,39 @@ static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, s
 
 /* ---- driver ------------------------------------------------------------- */
 
+/* The rows that make an action of applies="<applicability>" apply. */
+static const struct rg_etable *rows_table(const struct rg_judge *j)
+{
+	return j->dir->rows_table ? step_table(j, j->dir->rows_table) : NULL;
+}
+
 static void not_applicable(struct rg_judge *j, struct items *it)
 {
-	const struct typed *ev = j->ev;
+	const struct rg_evidence *ev = j->ev->raw;
 	struct rg_item *i;
 	if (!ev->notified) {
 		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_AGENCY, ev->agency_id, RG_F_MANIFEST, 0);
 		reason(it, i, "not-notified",
 		       "the agency was not notified (manifest.xml notification status not-notified)");
 	} else {
-		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_FILE, RG_F_SECRETS, RG_F_SECRETS, 0);
-		reason(it, i, "no-compromise", "no authentication compromise detected: secrets.csv %s",
-		       ev->has_secrets ? "has no rows" : "is absent");
+		const char *file = j->dir->rows_table->file;
+		const struct rg_etable *e = rows_table(j);
+		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_FILE, file, file, 0);
+		struct var v[] = {{"file", file}};
+		reason_tpl(it, i, j->dir->rows_reasons, j->dir->n_rows_reasons,
+		           e && e->present ? "empty" : "absent", v, 1, NULL, NULL);
 	}
 	close_item(it, i);
 }
 
-static bool applies(const struct typed *ev, const struct rg_action_def *a)
+static bool applies(const struct rg_judge *j, const struct rg_action_def *a)
 {
-	if (!ev->notified)
+	if (!j->ev->raw->notified)
 		return false;
-	return a->applies == RG_APPLIES_NOTIFIED || ev->n_secrets > 0;
+	if (a->applies == RG_APPLIES_NOTIFIED)
+		return true;
+	const struct rg_etable *e = rows_table(j);
+	return e && e->n > 0;
 }
 
 static void finish_action(struct rg_judge *j, struct rg_action_result *ar, struct items *it)
@@ -1021,9 +1152,8 @@ static void copy_definition(struct rg_action_result *ar, const struct rg_action_
 	ar->wording = a->wording;
 	ar->wording_source = a->source;
 	ar->interpretation = a->note;
-	ar->rule = rg_rule_names[a->rule];
-	ar->applies = a->applies == RG_APPLIES_COMPROMISE_DETECTED ? "compromise-detected"
-	                                                           : "notified";
+	ar->rule = a->rule_label;
+	ar->applies = a->applies_label;
 	ar->kind = a->kind;
 	ar->has_deadline = a->has_deadline;
 	ar->deadline = a->deadline;
@@ -1083,10 +1213,16 @@ static void headline(struct rg_judge *j)
 	const struct typed *ev = j->ev;
 	struct rg_results *res = j->res;
 	struct rg_headline *h = &res->headline;
-	h->emails_total = ev->n_findings;
-	for (size_t k = 0; k < ev->n_findings; k++)
-		h->emails_reviewed += ev->findings[k].reviewed;
-	h->secrets_found = ev->n_secrets;
+	/* The directive's <headline>: which table's rows are the reviewed
+	 * items (and which column says done), which the found ones. */
+	const struct rg_directive *dir = j->dir;
+	const struct rg_etable *rt = dir->reviewed_table ? step_table(j, dir->reviewed_table) : NULL;
+	int rc = ecol(rt, dir->reviewed_table, dir->reviewed_col);
+	h->emails_total = rt ? rt->n : 0;
+	for (size_t k = 0; rt && k < rt->n; k++)
+		h->emails_reviewed += val(&rt->rows[k], rc)->given;
+	const struct rg_etable *ft = dir->found_table ? step_table(j, dir->found_table) : NULL;
+	h->secrets_found = ft ? ft->n : 0;
 	if (j->rem_event) {
 		h->audit_log = true;
 		for (size_t i = 0; i < ev->n_remediations; i++) {
@@ -1167,12 +1303,17 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 		struct rg_action_result *ar = &actions[k];
 		struct items it = {.j = j};
 		copy_definition(ar, a);
-		if (!applies(j->ev, a)) {
+		if (!applies(j, a)) {
 			not_applicable(j, &it);
 		} else {
 			switch (a->rule) {
-			case RG_RULE_CORRESPONDENCE_ANALYSIS:
-				rule_correspondence(j, a, &it);
+			case RG_RULE_STEPS:
+				for (size_t s = 0; s < a->n_steps; s++) {
+					if (a->steps[s].kind == RG_STEP_ROW_DEADLINE)
+						step_row_deadline(j, a, &a->steps[s], &it);
+					else
+						step_event(j, a, &a->steps[s], &it);
+				}
 				break;
 			case RG_RULE_IMMEDIATE_REMEDIATION:
 				rule_immediate(j, a, &it);
@@ -1182,9 +1323,6 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 				break;
 			case RG_RULE_LOG_REVIEW:
 				rule_log_review(j, a, &it, ar);
-				break;
-			case RG_RULE_TIMELINE_EVENT:
-				judge_event(j, a, &it, RG_NOT_SATISFIED);
 				break;
 			}
 		}

@@ -76,7 +76,9 @@ class DirectiveCheck(unittest.TestCase):
         rc, out, err = run("directive", "check", path, cwd=self.cwd)
         self.assertEqual(rc, 2)
         self.assertEqual(out, "")
-        for needle in ('ed-24-02.xml:32: <column name="email_id"> @table: names no declared table',
+        with open(path, encoding="utf-8") as fh:
+            line = [n for n, t in enumerate(fh, 1) if 'table="nofile.csv"' in t][0]
+        for needle in ('ed-24-02.xml:%d: <column name="email_id"> @table: names no declared table' % line,
                        '<column name="window_end"> @not-before: names no earlier column',
                        '<column name="impact"> @values: is missing',
                        ': deadline: has a date or time field out of range (write it as RFC 3339'):
