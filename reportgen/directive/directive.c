@@ -391,6 +391,7 @@ static void read_step(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 			st->id_col = st->table->id_col;
 		st->time_col = column_attr(c, n, st->table, "done", time_types, true);
 		st->when_missing = verdict_attr(c, n, "when-missing", RG_INSUFFICIENT_EVIDENCE);
+		st->when_empty = verdict_attr(c, n, "when-empty", st->when_missing);
 		char *due = attr(c, n, "due");
 		if (due && st->table) {
 			char *dot = strchr(due, '.');

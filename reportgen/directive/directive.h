@@ -75,7 +75,8 @@ struct rg_step {
 	 * column due_col; both -1: the action's deadline. */
 	int due_ref, due_col;
 	const struct rg_table_spec *due_table;
-	enum rg_verdict when_missing;  /* table absent or without rows */
+	enum rg_verdict when_missing;  /* table absent */
+	enum rg_verdict when_empty;    /* table without rows (when_missing unless given) */
 	/* event */
 	int kind_col, ref_col;
 	const char *event_kind;

@@ -657,7 +657,8 @@ static void step_row_deadline(struct rg_judge *j, const struct rg_action_def *a,
 	const char *file = st->table->file;
 	char when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
 	if (!e || !e->present || e->n == 0) {
-		struct rg_item *i = add_item(it, st->when_missing, RG_SUBJ_FILE, file, file, 0);
+		struct rg_item *i = add_item(it, e && e->present ? st->when_empty : st->when_missing,
+		                             RG_SUBJ_FILE, file, file, 0);
 		struct var v[] = {{"file", file}};
 		reason_tpl(it, i, st->reasons, st->n_reasons, e && e->present ? "empty" : "missing", v, 1,
 		           NULL, NULL);
@@ -694,15 +695,17 @@ static void step_row_deadline(struct rg_judge *j, const struct rg_action_def *a,
 				i->due = due_t;
 			}
 		}
-		struct var v[] = {{"id", id}, {"file", file}, {"when", when}, {"late", late}, {"due", due}};
+		when[0] = late[0] = '\0';
+		struct var v[] = {{"id", id}, {"file", file}, {"due", due}, {"when", when}, {"late", late}};
 		rg_time_format(due, due_t);
 		const struct rg_value *done = val(row, tc);
 		if (!has_due) {
 			if (i)
 				i->status = RG_INSUFFICIENT_EVIDENCE;
+			/* No due time is known: only {id} and {file}. */
 			reason_tpl(it, i, st->reasons, st->n_reasons, "no-due", v, 2, es, row);
 		} else if (!done->given) {
-			reason_tpl(it, i, st->reasons, st->n_reasons, "not-done", v, 2, es, row);
+			reason_tpl(it, i, st->reasons, st->n_reasons, "not-done", v, 5, es, row);
 		} else {
 			judge_time(i, done->t, due_t.ms);
 			rg_time_format(when, done->t);
