@@ -18,10 +18,6 @@
 /* Long options of the limits start at this getopt value. */
 #define RG_CLI_LIMIT_BASE 1000
 
-/* The directive `reportgen init` writes a bundle folder for (the one its
- * skeleton manifest names). */
-#define RG_CLI_DEFAULT_DIRECTIVE "ED-24-02"
-
 /* Appends the limit options to an option array (which must have room for
  * rg_limit_count more entries plus the terminator); returns the new count. */
 size_t rg_cli_add_limit_options(struct option *opts, size_t n);
