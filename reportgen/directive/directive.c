@@ -349,7 +349,8 @@ static int column_attr(struct ctx *c, xmlNodePtr n, const struct rg_table_spec *
 			if ((types >> k) & 1)
 				snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s",
 				         kinds[0] ? " or " : "", rg_coltype_names[k]);
-		snprintf(what, sizeof what, "\"%s\" is not a %s column of %s", v ? v : "", kinds, t->file);
+		snprintf(what, sizeof what, "\"%s\" is not a column of type %s in %s", v ? v : "", kinds,
+		         t->file);
 		rg_diag_err(c->diags, "directive.invalid", c->file, (unsigned long)xmlGetLineNo(n), where,
 		            "name a column the table declares, of that type", "%s", what);
 		c->ok = false;
