@@ -51,8 +51,10 @@ extern const char *const rg_action_names[]; /* indexed by value, NULL-terminated
  * text column that may cite a document, i is 1 when the value names an
  * attachments/ member of the bundle. */
 struct rg_value {
-	const char *s;
-	struct rg_time t;
+	union { /* by the column's type: one value per field, 32 bytes in all */
+		const char *s;
+		struct rg_time t;
+	};
 	int i;
 	bool given;
 	uint32_t ref;

@@ -17,6 +17,7 @@
 
 #include "bundle/limits.h"
 #include "core/digest.h"
+#include "core/file.h"
 #include "core/paths.h"
 #include "core/str.h"
 #include "core/xml.h"
@@ -33,6 +34,7 @@ struct ctx {
 	bool ok;
 	const struct rg_profile *profile;
 	const char *rows_name;
+	xmlDocPtr schema; /* templates/report.xsd, for the reason codes */
 };
 
 static char *text_of(struct ctx *c, xmlNodePtr n)
@@ -289,6 +291,55 @@ static void read_evidence(struct ctx *c, xmlNodePtr ev, struct rg_profile *p)
 	}
 }
 
+/* The reason codes report.xml may carry: the enumeration of the
+ * reason-code type of templates/report.xsd, read from the installed schema
+ * so that a definition cannot make a report that fails it.  NULL when the
+ * schema cannot be read (the codes are then not checked). */
+static xmlDocPtr report_schema(void)
+{
+	char *path = rg_data_path("templates", "report.xsd");
+	struct rg_diags quiet;
+	rg_diags_init(&quiet);
+	char *bytes = NULL;
+	size_t len = 0;
+	xmlDocPtr doc = NULL;
+	if (path && rg_read_file(&bytes, &len, path, 1 << 20, &quiet) == RG_OK)
+		doc = rg_xml_parse(path, bytes, len, 64, &quiet);
+	free(bytes);
+	free(path);
+	rg_diags_free(&quiet);
+	return doc;
+}
+
+static bool known_code(xmlNodePtr n, const char *code, size_t len)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "simpleType") == 0) {
+			xmlChar *name = xmlGetProp(n, (const xmlChar *)"name");
+			bool is = name && strcmp((const char *)name, "reason-code") == 0;
+			xmlFree(name);
+			if (!is)
+				continue;
+			for (xmlNodePtr r = n->children; r; r = r->next)
+				for (xmlNodePtr e = r->children; e; e = e->next) {
+					if (e->type != XML_ELEMENT_NODE ||
+					    strcmp((const char *)e->name, "enumeration") != 0)
+						continue;
+					xmlChar *v = xmlGetProp(e, (const xmlChar *)"value");
+					bool match = v && strlen((const char *)v) == len &&
+					             strncmp((const char *)v, code, len) == 0;
+					xmlFree(v);
+					if (match)
+						return true;
+				}
+			return false;
+		}
+	}
+	return false;
+}
+
 /* The <reason on code> children of n. */
 static struct rg_reason_tpl *read_reasons(struct ctx *c, xmlNodePtr n, size_t *count)
 {
@@ -310,6 +361,19 @@ static struct rg_reason_tpl *read_reasons(struct ctx *c, xmlNodePtr n, size_t *c
 		t->text = text_of(c, r);
 		if (!t->text)
 			c->ok = false;
+		for (const char *p = t->codes; c->schema && p && *p;) {
+			size_t len = strcspn(p, " ");
+			if (len && !known_code(xmlDocGetRootElement(c->schema)->children, p, len)) {
+				char what[200];
+				snprintf(what, sizeof what, "reason code \"%.*s\" is not one report.xml knows",
+				         (int)(len < 64 ? len : 64), p);
+				problem(c, r, "use a code of templates/report.xsd's reason-code type (docs/report-format.md lists them)",
+				        what);
+			}
+			p += len;
+			while (*p == ' ')
+				p++;
+		}
 	}
 	return v;
 }
@@ -591,7 +655,7 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 		xmlFreeDoc(doc);
 		return st;
 	}
-	struct ctx c = {arena, diags, path, true, NULL, NULL};
+	struct ctx c = {arena, diags, path, true, NULL, NULL, report_schema()};
 	struct rg_directive *d = rg_arena_alloc(arena, sizeof *d);
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	size_t n = 0;
@@ -645,6 +709,8 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 			read_action(&c, e, &d->actions[d->n_actions++]);
 	}
 	xmlFreeDoc(doc);
+	if (c.schema)
+		xmlFreeDoc(c.schema);
 	if (!c.ok)
 		return RG_EINPUT;
 	*out = d;

@@ -97,6 +97,14 @@ class DirectiveCheck(unittest.TestCase):
         self.assertIn("ed-24-02.xml:", err)
         self.assertIn("texty", err)
 
+    def test_a_reason_code_report_xml_does_not_know_is_refused(self):
+        # report.xml's schema enumerates the codes: a definition may not
+        # make a report that fails it.
+        path = self.edited("bod-22-01.xml", ('code="event-late"', 'code="event-tardy"'))
+        rc, _, err = run("directive", "check", path)
+        self.assertEqual(rc, 2)
+        self.assertIn('reason code "event-tardy" is not one report.xml knows', err)
+
     def test_usage(self):
         self.assertEqual(run("directive")[0], 2)
         self.assertEqual(run("directive", "check")[0], 2)
