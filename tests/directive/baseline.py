@@ -38,7 +38,7 @@ import run_case  # noqa: E402
 SKIP = set()
 
 
-def normalize(text):
+def normalize(text, srcroot=None):
     # The definition's digest and binding follow from its bytes.
     text = re.sub(r'(directive[^>]*?sha256=")[0-9a-f]{64}"', r'\1-"', text)
     text = re.sub(r'(<directive\b[^>]*?)\binstalled="[a-z]+"', r'\1installed="-"', text)
@@ -46,6 +46,9 @@ def normalize(text):
     # Some make.py scripts stamp their ZIPs with the time they run.
     text = re.sub(r'^bundle sha256 [0-9a-f]{64}', 'bundle sha256 -', text, flags=re.M)
     text = re.sub(r'(<bundle sha256=")[0-9a-f]{64}"', r'\1-"', text)
+    # The installed data folder is wherever the tree is checked out.
+    if srcroot:
+        text = text.replace(os.path.abspath(srcroot) + "/", "SRCROOT/")
     text = re.sub(r'^definition sha256 [0-9a-f]{64}', 'definition sha256 -', text, flags=re.M)
     return text
 
@@ -112,7 +115,7 @@ def record(exe, srcroot, case, expect, sample):
         if os.path.exists(rx):
             with open(rx, encoding="utf-8") as fh:
                 out.append("== report.xml\n" + fh.read())
-        return normalize("\n".join(out))
+        return normalize("\n".join(out), srcroot)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
