@@ -24,8 +24,7 @@
 
 const char *const rg_log_source_names[] = {"sign_in", "token_issuance", "audit", "activity", NULL};
 
-const char *const rg_rule_names[] = {"", "immediate-remediation", "credential-reset", "log-review",
-                                     NULL};
+const char *const rg_rule_names[] = {"", "credential-reset", "log-review", NULL};
 
 struct ctx {
 	struct rg_arena *arena;
@@ -446,7 +445,35 @@ static void read_step(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 	st->subject = (enum rg_subject_kind)subj;
 	st->id_col = st->due_ref = st->due_col = st->kind_col = st->ref_col = -1;
 	st->reasons = read_reasons(c, n, &st->n_reasons);
-	if (strcmp((const char *)n->name, "row-deadline") == 0) {
+	if (strcmp((const char *)n->name, "first-related") == 0) {
+		st->kind = RG_STEP_FIRST_RELATED;
+		st->id_col = st->table ? st->table->id_col : -1;
+		if (st->table && st->id_col < 0)
+			problem(c, n, "give the table an id column", "the table has no id column to name its rows");
+		st->related_table = table_attr(c, n, "related");
+		st->via_col = column_attr(c, n, st->related_table, "via", 1u << RG_COL_REF, true);
+		if (st->via_col >= 0 && st->table &&
+		    strcmp(st->related_table->cols[st->via_col].ref_table, st->table->file) != 0)
+			problem(c, n, "name a reference column of the related table that refers to this table",
+			        "via does not refer to the table");
+		st->kind_col = column_attr(c, n, st->related_table, "kind-column", 1u << RG_COL_ENUM, true);
+		st->time_col = column_attr(c, n, st->related_table, "time-column", time_types, true);
+		st->anchor_col = column_attr(c, n, st->table, "anchor", time_types, false);
+		size_t nk = 0;
+		char *kinds = attr(c, n, "kinds");
+		st->kinds = kinds ? split_list(c, kinds, &nk) : NULL;
+		for (size_t k = 0; st->kinds && st->kind_col >= 0 && k < nk; k++) {
+			int idx;
+			if (!rg_str_in(st->kinds[k], st->related_table->cols[st->kind_col].values, &idx)) {
+				char what[300];
+				snprintf(what, sizeof what, "kind \"%s\" is not one of the values of %s's %s column",
+				         st->kinds[k], st->related_table->file,
+				         st->related_table->cols[st->kind_col].name);
+				problem(c, n, "add the kind to the column's values in <evidence>, or correct it", what);
+			}
+		}
+		st->corroborate = yes(c, n, "corroborate");
+	} else if (strcmp((const char *)n->name, "row-deadline") == 0) {
 		st->kind = RG_STEP_ROW_DEADLINE;
 		st->id_col = column_attr(c, n, st->table, "id", text_types, false);
 		if (st->table && st->id_col < 0 && st->table->id_col < 0 && c->ok)
@@ -530,7 +557,8 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 	size_t nsteps = 0;
 	for (xmlNodePtr n = an->children; n; n = n->next)
 		nsteps += n->type == XML_ELEMENT_NODE && (strcmp((const char *)n->name, "row-deadline") == 0 ||
-		                                          strcmp((const char *)n->name, "event") == 0);
+		                                          strcmp((const char *)n->name, "event") == 0 ||
+		                                          strcmp((const char *)n->name, "first-related") == 0);
 	a->steps = rg_arena_alloc(c->arena, (nsteps + 1) * sizeof *a->steps);
 	if (!a->steps) {
 		c->ok = false;
@@ -581,7 +609,8 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 			a->deactivation_action = idx;
 		} else if (strcmp(name, "log-source-group") == 0) {
 			a->log_groups[a->n_log_groups++] = parse_set(text, rg_log_source_names);
-		} else if (strcmp(name, "row-deadline") == 0 || strcmp(name, "event") == 0) {
+		} else if (strcmp(name, "row-deadline") == 0 || strcmp(name, "event") == 0 ||
+		           strcmp(name, "first-related") == 0) {
 			read_step(c, n, &a->steps[a->n_steps++]);
 		}
 	}
@@ -591,15 +620,13 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 		const struct rg_step *st = &a->steps[k];
 		if ((st->kind == RG_STEP_ROW_DEADLINE && st->due_col < 0 && !a->has_deadline))
 			missing = "<deadline> (its row-deadline has no due column)";
+		if (st->kind == RG_STEP_FIRST_RELATED && st->anchor_col >= 0 && !a->has_window)
+			missing = "<immediate-window> (its first-related has an anchor)";
+		if (st->kind == RG_STEP_FIRST_RELATED && st->anchor_col < 0 && !a->has_deadline)
+			missing = "<deadline> (its first-related has no anchor)";
 	}
 	switch (a->rule) {
 	case RG_RULE_STEPS:
-		break;
-	case RG_RULE_IMMEDIATE_REMEDIATION:
-		if (!a->has_window)
-			missing = "<immediate-window>";
-		else if (!has_accepted)
-			missing = "<accepted-remediation>";
 		break;
 	case RG_RULE_CREDENTIAL_RESET:
 		if (!a->has_deadline)

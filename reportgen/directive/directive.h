@@ -41,7 +41,6 @@ enum rg_applies {
  * action's rule attribute, with their parameters from the file. */
 enum rg_rule {
 	RG_RULE_STEPS,
-	RG_RULE_IMMEDIATE_REMEDIATION,   /* first remediation within a window */
 	RG_RULE_CREDENTIAL_RESET,        /* remediation (+ deactivation) by deadline */
 	RG_RULE_LOG_REVIEW,              /* required log sources cover exposure */
 };
@@ -62,6 +61,8 @@ struct rg_reason_tpl {
 enum rg_step_kind {
 	RG_STEP_ROW_DEADLINE, /* every row of a table done (a time column) by its due time */
 	RG_STEP_EVENT,        /* the earliest row of a kind (with a reference) by the deadline */
+	RG_STEP_FIRST_RELATED, /* per row, the earliest related row of accepted kinds, by an
+	                          anchor column plus the action's window, or the deadline */
 };
 
 struct rg_step {
@@ -82,6 +83,15 @@ struct rg_step {
 	const char *event_kind;
 	bool needs_reference, needs_attachment;
 	enum rg_verdict when_absent;
+	/* first-related: the rows of related_table whose reference column
+	 * via names this row, of a kind_col value in kinds (NULL-terminated),
+	 * earliest by time_col; due at anchor_col + the action's window (or
+	 * the deadline when anchor_col is -1).  corroborate: the related rows
+	 * are checked against the audit log (audit-events.csv). */
+	const struct rg_table_spec *related_table;
+	int via_col, anchor_col;
+	const char *const *kinds;
+	bool corroborate;
 	struct rg_reason_tpl *reasons;
 	size_t n_reasons;
 };

@@ -780,43 +780,107 @@ static void step_event(struct rg_judge *j, const struct rg_action_def *a, const 
 	close_item(it, i);
 }
 
-static void rule_immediate(struct rg_judge *j, const struct rg_action_def *a, struct items *it)
+/* <first-related>: for every row, the earliest row of another table that
+ * refers to it with a kind accepted, due at its anchor column plus the
+ * action's window (the item carries that due time), or at the deadline. */
+static void step_first_related(struct rg_judge *j, const struct rg_action_def *a,
+                               const struct rg_step *st, struct items *it)
 {
-	const struct typed *ev = j->ev;
-	char accepted[200], when[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
-	describe_actions(accepted, sizeof accepted, a->accepted_actions);
-	for (size_t k = 0; k < ev->n_secrets; k++) {
-		const struct rg_secret *s = &ev->secrets[k];
-		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
-		/* The secret's row gives identified_at, which starts the window. */
-		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_SUBJ_SECRET, s->secret_id,
-		                             RG_F_SECRETS, s->line);
-		if (i) {
-			i->has_due = true;
-			i->due.ms = s->identified_at.ms + a->window_ms;
-			i->due.offset = s->identified_at.offset;
+	const struct rg_etable *e = step_table(j, st->table);
+	const struct rg_etable *re = step_table(j, st->related_table);
+	if (!e)
+		return;
+	const char *file = st->table->file, *rfile = st->related_table->file;
+	int idc = ecol(e, st->table, st->id_col), anc = ecol(e, st->table, st->anchor_col);
+	int via = ecol(re, st->related_table, st->via_col);
+	int kc = ecol(re, st->related_table, st->kind_col);
+	int tc = ecol(re, st->related_table, st->time_col);
+	/* The accepted kinds as indexes of the evidence table's values. */
+	bool accepted[64] = {false};
+	for (size_t k = 0; kc >= 0 && st->kinds && st->kinds[k]; k++) {
+		int idx;
+		if (rg_str_in(st->kinds[k], re->spec->cols[kc].values, &idx) && idx < 64)
+			accepted[idx] = true;
+	}
+	/* Related rows grouped by the row they name (counting sort, file
+	 * order kept): a scan of every related row per row is quadratic. */
+	size_t *at = calloc(e->n + 2, sizeof *at);
+	const struct rg_row **of = malloc(((re ? re->n : 0) + 1) * sizeof *of);
+	size_t *of_idx = malloc(((re ? re->n : 0) + 1) * sizeof *of_idx);
+	if (!at || !of || !of_idx) {
+		free(at);
+		free(of);
+		free(of_idx);
+		j->oom = true;
+		return;
+	}
+	for (size_t r = 0; re && via >= 0 && r < re->n; r++) {
+		uint32_t ref = re->rows[r].v[via].ref;
+		if (ref && ref <= e->n)
+			at[ref + 1]++;
+	}
+	for (size_t k = 2; k < e->n + 2; k++)
+		at[k] += at[k - 1];
+	for (size_t r = 0; re && via >= 0 && r < re->n; r++) {
+		uint32_t ref = re->rows[r].v[via].ref;
+		if (ref && ref <= e->n) {
+			of_idx[at[ref]] = r;
+			of[at[ref]++] = &re->rows[r];
 		}
-		if (!r) {
-			reason(it, i, "no-remediation", "secret %s: no %s recorded", s->secret_id, accepted);
+	}
+	const struct rg_etable *typed_rem = etable(j->ev->raw, RG_F_REMEDIATIONS);
+	char when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
+	for (size_t k = 0; k < e->n; k++) {
+		const struct rg_row *row = &e->rows[k];
+		const char *id = val(row, idc)->s ? val(row, idc)->s : "";
+		const struct rg_row *best = NULL;
+		size_t best_idx = 0;
+		for (size_t q = at[k]; q < at[k + 1]; q++) {
+			const struct rg_value *kv = val(of[q], kc);
+			if (!kv->given || kv->i >= 64 || !accepted[kv->i])
+				continue;
+			if (!best || val(of[q], tc)->t.ms < val(best, tc)->t.ms) {
+				best = of[q];
+				best_idx = of_idx[q];
+			}
+		}
+		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, st->subject, id, file, row->line);
+		struct rg_time due_t = a->deadline;
+		if (anc >= 0) {
+			due_t.ms = val(row, anc)->t.ms + a->window_ms;
+			due_t.offset = val(row, anc)->t.offset;
+			if (i) {
+				i->has_due = true;
+				i->due = due_t;
+			}
+		}
+		rg_time_format(due, due_t);
+		when[0] = late[0] = '\0';
+		const char *kind = best ? show_value(j, re->spec, best, kc) : "";
+		struct var v[] = {{"id", id},     {"file", file},   {"due", due},
+		                  {"window", a->window_text ? a->window_text : ""},
+		                  {"kind", kind}, {"when", when},   {"late", late}};
+		if (!best) {
+			reason_tpl(it, i, st->reasons, st->n_reasons, "none", v, 4, e->spec, row);
 			close_item(it, i);
 			continue;
 		}
-		/* Done: the remediation is what was judged, the secret's row
-		 * what it was judged against. */
-		primary(it, RG_F_REMEDIATIONS, r->line);
-		corroborate(j, it, i, r);
-		judge_time(i, r->performed_at, s->identified_at.ms + a->window_ms);
-		rg_time_format(when, r->performed_at);
+		/* Done: the related row is what was judged, this row what it
+		 * was judged against. */
+		primary(it, rfile, best->line);
+		if (st->corroborate && re == typed_rem && best_idx < j->ev->n_remediations)
+			corroborate(j, it, i, &j->ev->remediations[best_idx]);
+		judge_time(i, val(best, tc)->t, due_t.ms);
+		rg_time_format(when, val(best, tc)->t);
 		if (i && i->status == RG_SATISFIED_LATE)
-			reason(it, i, "remediated-late",
-			       "secret %s: first %s at %s, %s later than the %s window after it was identified",
-			       s->secret_id, rg_action_names[r->action], when,
-			       rg_duration_format(late, i->late_by_ms), a->window_text);
-		else
-			reason(it, i, "remediated", "secret %s: %s at %s, within %s of being identified",
-			       s->secret_id, rg_action_names[r->action], when, a->window_text);
+			rg_duration_format(late, i->late_by_ms);
+		reason_tpl(it, i, st->reasons, st->n_reasons,
+		           i && i->status == RG_SATISFIED_LATE ? "late" : "on-time", v, 7, e->spec, row);
 		close_item(it, i);
 	}
+	free(at);
+	free(of);
+	free(of_idx);
 }
 
 static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct items *it)
@@ -1243,7 +1307,12 @@ static void headline(struct rg_judge *j)
 		if (ar->status == RG_NOT_APPLICABLE)
 			continue;
 		bool count_accounts = rule == RG_RULE_LOG_REVIEW && !accounts_counted;
-		bool count_secrets = rule == RG_RULE_IMMEDIATE_REMEDIATION && !secrets_counted;
+		const struct rg_action_def *def = &j->dir->actions[a];
+		/* The first action judged by a windowed first-related rule
+		 * counts the secrets remediated (at any time). */
+		bool windowed = def->n_steps && def->steps[0].kind == RG_STEP_FIRST_RELATED &&
+		                def->steps[0].anchor_col >= 0;
+		bool count_secrets = windowed && !secrets_counted;
 		accounts_counted |= count_accounts;
 		secrets_counted |= count_secrets;
 		if (count_accounts)
@@ -1314,12 +1383,11 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 				for (size_t s = 0; s < a->n_steps; s++) {
 					if (a->steps[s].kind == RG_STEP_ROW_DEADLINE)
 						step_row_deadline(j, a, &a->steps[s], &it);
+					else if (a->steps[s].kind == RG_STEP_FIRST_RELATED)
+						step_first_related(j, a, &a->steps[s], &it);
 					else
 						step_event(j, a, &a->steps[s], &it);
 				}
-				break;
-			case RG_RULE_IMMEDIATE_REMEDIATION:
-				rule_immediate(j, a, &it);
 				break;
 			case RG_RULE_CREDENTIAL_RESET:
 				rule_reset(j, a, &it);
