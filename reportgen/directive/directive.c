@@ -24,7 +24,7 @@
 
 const char *const rg_log_source_names[] = {"sign_in", "token_issuance", "audit", "activity", NULL};
 
-const char *const rg_rule_names[] = {"", "credential-reset", "log-review", NULL};
+const char *const rg_rule_names[] = {"", "log-review", NULL};
 
 struct ctx {
 	struct rg_arena *arena;
@@ -352,7 +352,7 @@ static struct rg_reason_tpl *read_reasons(struct ctx *c, xmlNodePtr n, size_t *c
 	}
 	*count = 0;
 	for (xmlNodePtr r = n->children; r; r = r->next) {
-		if (r->type != XML_ELEMENT_NODE)
+		if (r->type != XML_ELEMENT_NODE || strcmp((const char *)r->name, "reason") != 0)
 			continue;
 		struct rg_reason_tpl *t = &v[(*count)++];
 		t->on = attr(c, r, "on");
@@ -473,6 +473,17 @@ static void read_step(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 			}
 		}
 		st->corroborate = yes(c, n, "corroborate");
+		st->also_col = -1;
+		for (xmlNodePtr al = n->children; al; al = al->next) {
+			if (al->type != XML_ELEMENT_NODE || strcmp((const char *)al->name, "also") != 0)
+				continue;
+			st->also_col = column_attr(c, al, st->table, "when-column",
+			                           (1u << RG_COL_BOOL) | (1u << RG_COL_ENUM), true);
+			st->also_value = attr(c, al, "when-value");
+			char *ak = attr(c, al, "kinds");
+			size_t nak = 0;
+			st->also_kinds = ak ? split_list(c, ak, &nak) : NULL;
+		}
 	} else if (strcmp((const char *)n->name, "row-deadline") == 0) {
 		st->kind = RG_STEP_ROW_DEADLINE;
 		st->id_col = column_attr(c, n, st->table, "id", text_types, false);
@@ -570,7 +581,6 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 		rule = 0;
 	}
 	a->rule = nsteps ? RG_RULE_STEPS : (enum rg_rule)rule;
-	a->deactivation_action = -1;
 	bool has_accepted = false;
 	for (xmlNodePtr n = an->children; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
@@ -603,10 +613,6 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 		} else if (strcmp(name, "accepted-remediation") == 0) {
 			a->accepted_actions = parse_set(text, rg_action_names);
 			has_accepted = true;
-		} else if (strcmp(name, "deactivation-remediation") == 0) {
-			int idx = -1;
-			rg_str_in(text, rg_action_names, &idx);
-			a->deactivation_action = idx;
 		} else if (strcmp(name, "log-source-group") == 0) {
 			a->log_groups[a->n_log_groups++] = parse_set(text, rg_log_source_names);
 		} else if (strcmp(name, "row-deadline") == 0 || strcmp(name, "event") == 0 ||
@@ -627,12 +633,6 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 	}
 	switch (a->rule) {
 	case RG_RULE_STEPS:
-		break;
-	case RG_RULE_CREDENTIAL_RESET:
-		if (!a->has_deadline)
-			missing = "<deadline>";
-		else if (!has_accepted)
-			missing = "<accepted-remediation>";
 		break;
 	case RG_RULE_LOG_REVIEW:
 		if (!a->has_deadline)

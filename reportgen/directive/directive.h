@@ -41,7 +41,6 @@ enum rg_applies {
  * action's rule attribute, with their parameters from the file. */
 enum rg_rule {
 	RG_RULE_STEPS,
-	RG_RULE_CREDENTIAL_RESET,        /* remediation (+ deactivation) by deadline */
 	RG_RULE_LOG_REVIEW,              /* required log sources cover exposure */
 };
 
@@ -92,6 +91,12 @@ struct rg_step {
 	int via_col, anchor_col;
 	const char *const *kinds;
 	bool corroborate;
+	/* <also>: when this row's column also_col holds also_value, a related
+	 * row of a kind in also_kinds is needed too; the later of the two
+	 * decides the timing.  also_col -1: none. */
+	int also_col;
+	const char *also_value;
+	const char *const *also_kinds;
 	struct rg_reason_tpl *reasons;
 	size_t n_reasons;
 };
@@ -121,8 +126,6 @@ struct rg_action_def {
 	/* Remediation kinds that count as remediating a secret: a bit set of
 	 * 1u << enum rg_remediation_action. */
 	unsigned accepted_actions;
-	/* Action required when application_in_use = no, or -1 for none. */
-	int deactivation_action;
 
 	/* RG_RULE_LOG_REVIEW: each group is a bit set of 1u << enum rg_log_source;
 	 * every group needs a review from one of its sources. */

@@ -359,25 +359,6 @@ static void judge_time(struct rg_item *i, struct rg_time when, int64_t due_ms)
 	}
 }
 
-/* "a reset, rotation, revocation or confirmed expiry" from a bit set. */
-static void describe_actions(char *buf, size_t size, unsigned set)
-{
-	static const char *const words[RG_ACT_COUNT] = {
-	    "reset", "rotation", "revocation", "session revocation", "application deactivation",
-	    "confirmed expiry"};
-	size_t count = 0, total = 0, used = 0;
-	for (int k = 0; k < RG_ACT_COUNT; k++)
-		total += (set >> k) & 1;
-	buf[0] = '\0';
-	for (int k = 0; k < RG_ACT_COUNT && used < size; k++) {
-		if (!((set >> k) & 1))
-			continue;
-		const char *sep = count == 0 ? "" : (count + 1 == total ? " or " : ", ");
-		used += (size_t)snprintf(buf + used, size - used, "%s%s", sep, words[k]);
-		count++;
-	}
-}
-
 /* The earliest remediation of secret s whose action is in set. */
 static const struct rg_remediation *first_remediation(const struct rg_judge *j,
                                                       const struct rg_secret *s, unsigned set)
@@ -795,13 +776,20 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 	int via = ecol(re, st->related_table, st->via_col);
 	int kc = ecol(re, st->related_table, st->kind_col);
 	int tc = ecol(re, st->related_table, st->time_col);
-	/* The accepted kinds as indexes of the evidence table's values. */
-	bool accepted[64] = {false};
+	/* The accepted kinds (and those of <also>) as indexes of the
+	 * evidence table's values. */
+	bool accepted[64] = {false}, also_ok[64] = {false};
 	for (size_t k = 0; kc >= 0 && st->kinds && st->kinds[k]; k++) {
 		int idx;
 		if (rg_str_in(st->kinds[k], re->spec->cols[kc].values, &idx) && idx < 64)
 			accepted[idx] = true;
 	}
+	for (size_t k = 0; kc >= 0 && st->also_kinds && st->also_kinds[k]; k++) {
+		int idx;
+		if (rg_str_in(st->also_kinds[k], re->spec->cols[kc].values, &idx) && idx < 64)
+			also_ok[idx] = true;
+	}
+	int alc = ecol(e, st->table, st->also_col);
 	/* Related rows grouped by the row they name (counting sort, file
 	 * order kept): a scan of every related row per row is quadratic. */
 	size_t *at = calloc(e->n + 2, sizeof *at);
@@ -833,15 +821,26 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 	for (size_t k = 0; k < e->n; k++) {
 		const struct rg_row *row = &e->rows[k];
 		const char *id = val(row, idc)->s ? val(row, idc)->s : "";
-		const struct rg_row *best = NULL;
-		size_t best_idx = 0;
+		const struct rg_row *best = NULL, *also = NULL;
+		size_t best_idx = 0, also_idx = 0;
+		/* Does this row also need a related row of another kind? */
+		bool needs_also = false;
+		if (alc >= 0 && val(row, alc)->given) {
+			const char *shown = show_value(j, e->spec, row, alc);
+			needs_also = shown && strcmp(shown, st->also_value) == 0;
+		}
 		for (size_t q = at[k]; q < at[k + 1]; q++) {
 			const struct rg_value *kv = val(of[q], kc);
-			if (!kv->given || kv->i >= 64 || !accepted[kv->i])
+			if (!kv->given || kv->i >= 64)
 				continue;
-			if (!best || val(of[q], tc)->t.ms < val(best, tc)->t.ms) {
+			int64_t t = val(of[q], tc)->t.ms;
+			if (accepted[kv->i] && (!best || t < val(best, tc)->t.ms)) {
 				best = of[q];
 				best_idx = of_idx[q];
+			}
+			if (needs_also && also_ok[kv->i] && (!also || t < val(also, tc)->t.ms)) {
+				also = of[q];
+				also_idx = of_idx[q];
 			}
 		}
 		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, st->subject, id, file, row->line);
@@ -856,82 +855,50 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 		}
 		rg_time_format(due, due_t);
 		when[0] = late[0] = '\0';
-		const char *kind = best ? show_value(j, re->spec, best, kc) : "";
+		/* Both parts done: the later one decides the timing. */
+		const struct rg_row *last =
+		    also && (!best || val(also, tc)->t.ms > val(best, tc)->t.ms) ? also : best;
+		const char *first_kind = best ? show_value(j, re->spec, best, kc) : "";
+		const char *kind = last ? show_value(j, re->spec, last, kc) : "";
 		struct var v[] = {{"id", id},     {"file", file},   {"due", due},
 		                  {"window", a->window_text ? a->window_text : ""},
+		                  {"first-kind", first_kind},
 		                  {"kind", kind}, {"when", when},   {"late", late}};
-		if (!best) {
-			reason_tpl(it, i, st->reasons, st->n_reasons, "none", v, 4, e->spec, row);
+		if (best)
+			cite(it, rfile, best->line);
+		if (also)
+			cite(it, rfile, also->line);
+		if (st->corroborate && re == typed_rem) {
+			if (best && best_idx < j->ev->n_remediations)
+				corroborate(j, it, i, &j->ev->remediations[best_idx]);
+			if (also && also_idx < j->ev->n_remediations)
+				corroborate(j, it, i, &j->ev->remediations[also_idx]);
+		}
+		if (!best || (needs_also && !also)) {
+			const char *on = !best && needs_also && !also ? "none-and-also"
+			                 : !best                      ? "none"
+			                                              : "also-missing";
+			reason_tpl(it, i, st->reasons, st->n_reasons, on, v, 5, e->spec, row);
 			close_item(it, i);
 			continue;
 		}
 		/* Done: the related row is what was judged, this row what it
 		 * was judged against. */
-		primary(it, rfile, best->line);
-		if (st->corroborate && re == typed_rem && best_idx < j->ev->n_remediations)
-			corroborate(j, it, i, &j->ev->remediations[best_idx]);
-		judge_time(i, val(best, tc)->t, due_t.ms);
-		rg_time_format(when, val(best, tc)->t);
+		primary(it, rfile, last->line);
+		judge_time(i, val(last, tc)->t, due_t.ms);
+		rg_time_format(when, val(last, tc)->t);
 		if (i && i->status == RG_SATISFIED_LATE)
 			rg_duration_format(late, i->late_by_ms);
 		reason_tpl(it, i, st->reasons, st->n_reasons,
-		           i && i->status == RG_SATISFIED_LATE ? "late" : "on-time", v, 7, e->spec, row);
+		           i && i->status == RG_SATISFIED_LATE ? "late"
+		           : also                              ? "on-time-also"
+		                                               : "on-time",
+		           v, 8, e->spec, row);
 		close_item(it, i);
 	}
 	free(at);
 	free(of);
 	free(of_idx);
-}
-
-static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct items *it)
-{
-	const struct typed *ev = j->ev;
-	char accepted[200], when[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
-	describe_actions(accepted, sizeof accepted, a->accepted_actions);
-	for (size_t k = 0; k < ev->n_secrets; k++) {
-		const struct rg_secret *s = &ev->secrets[k];
-		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
-		bool needs_deactivation = s->application_in_use == 0 && a->deactivation_action >= 0;
-		const struct rg_remediation *d =
-		    needs_deactivation ? first_remediation(j, s, 1u << a->deactivation_action) : NULL;
-		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_SUBJ_SECRET, s->secret_id,
-		                             RG_F_SECRETS, s->line);
-		if (r)
-			cite(it, RG_F_REMEDIATIONS, r->line);
-		if (d)
-			cite(it, RG_F_REMEDIATIONS, d->line);
-		if (r)
-			corroborate(j, it, i, r);
-		if (d)
-			corroborate(j, it, i, d);
-		const char *app = s->application ? s->application : "(unnamed)";
-		if (!r && needs_deactivation && !d) {
-			reason(it, i, "no-remediation not-deactivated",
-			       "secret %s: no %s recorded, and application %s is not in use but was not deactivated",
-			       s->secret_id, accepted, app);
-		} else if (!r) {
-			reason(it, i, "no-remediation", "secret %s: no %s recorded", s->secret_id, accepted);
-		} else if (needs_deactivation && !d) {
-			reason(it, i, "not-deactivated",
-			       "secret %s: application %s is not in use (application_in_use=no) but no %s is recorded",
-			       s->secret_id, app, rg_action_names[a->deactivation_action]);
-		} else {
-			/* Both parts done: the later one decides the timing. */
-			const struct rg_remediation *last =
-			    d && d->performed_at.ms > r->performed_at.ms ? d : r;
-			primary(it, RG_F_REMEDIATIONS, last->line);
-			judge_time(i, last->performed_at, a->deadline.ms);
-			rg_time_format(when, last->performed_at);
-			if (i && i->status == RG_SATISFIED_LATE)
-				reason(it, i, "remediated-late", "secret %s: %s at %s, %s after the deadline",
-				       s->secret_id, rg_action_names[last->action], when,
-				       rg_duration_format(late, i->late_by_ms));
-			else
-				reason(it, i, "remediated", "secret %s: %s at %s%s", s->secret_id,
-				       rg_action_names[r->action], when, d ? ", application deactivated" : "");
-		}
-		close_item(it, i);
-	}
 }
 
 /* Exposure windows of docs/ed-24-02.md RA-2b-ii, one per distinct account
@@ -1388,9 +1355,6 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 					else
 						step_event(j, a, &a->steps[s], &it);
 				}
-				break;
-			case RG_RULE_CREDENTIAL_RESET:
-				rule_reset(j, a, &it);
 				break;
 			case RG_RULE_LOG_REVIEW:
 				rule_log_review(j, a, &it, ar);
