@@ -6,8 +6,9 @@ tables' file names must not appear in the code of reportgen/ (comments are
 not code: removing them changes nothing and they may give examples).  The
 one exception left is stated here, with its reason, so that it cannot
 spread: judge/judge.c reads ED 24-02's findings, secrets, remediations and
-log reviews for the three rules still written in C (immediate-remediation,
-credential-reset, log-review; docs/directive.md, "Rules written in C").
+log reviews for the one rule still written in C (log-review: RA-2b-ii's
+exposure windows; docs/directive.md, "Rules written in C"), and the audit
+log's corroboration of remediations through the same view.
 
     test_no_names.py SRCROOT
 """
