@@ -40,7 +40,10 @@ if [ -z "$rg" ] || [ -z "$gen" ] || [ -z "$count" ] || [ -z "$out" ]; then
 	exit 2
 fi
 
-made="count=$count findings=$findings genbundle=$(sha256sum "$gen" | cut -c1-16) reportgen=$(sha256sum "$rg" | cut -c1-16)"
+# The reports carry the digest of the definition they were judged against:
+# a changed definition is a different set of reports.
+definition="$(dirname "$0")/../directives/ed-24-02.xml"
+made="count=$count findings=$findings genbundle=$(sha256sum "$gen" | cut -c1-16) reportgen=$(sha256sum "$rg" | cut -c1-16) definition=$(sha256sum "$definition" | cut -c1-16)"
 if [ -f "$out/.made" ] && [ "$(cat "$out/.made")" = "$made" ]; then
 	[ -z "$stamp" ] || echo "$made" >"$stamp"
 	exit 0

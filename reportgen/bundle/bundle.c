@@ -42,6 +42,8 @@
 #define CHUNK 65536
 #define RATIO_FLOOR (1024 * 1024) /* the ratio limit applies to entries and bundles over 1 MiB */
 
+/* ROLE_TABLE: a CSV file at the root, which the directive's profile must
+ * declare (known once the manifest names the directive). */
 enum entry_role { ROLE_SKIP, ROLE_MANIFEST, ROLE_TABLE, ROLE_SIGNINS, ROLE_ATTACHMENT };
 
 struct entry {
@@ -50,6 +52,8 @@ struct entry {
 	uint64_t size; /* uncompressed, as the central directory declares it */
 	enum entry_role role;
 	bool readable; /* passed every central-directory check */
+	struct rg_table *table; /* ROLE_TABLE, ROLE_SIGNINS: its reader, once known */
+	size_t tindex;          /* its index in tables[] */
 };
 
 struct rg_bundle {
@@ -64,9 +68,14 @@ struct rg_bundle {
 	struct entry *entries;
 	size_t n_entries;
 	struct entry *signins;
-	struct rg_table tables[RG_TABLE_COUNT];
-	bool present[RG_TABLE_COUNT];
-	bool complete[RG_TABLE_COUNT]; /* read to the end with a usable header */
+	const struct rg_profile *profile; /* NULL when no directive could be loaded */
+	/* The profile's tables, then audit-events.csv, then signins.csv. */
+	struct rg_table *tables;
+	bool *present;
+	bool *complete;                /* read to the end with a usable header */
+	size_t n_tables;
+	rg_signin_fn signin_fn;
+	void *signin_ctx;
 	struct rg_strmap members;      /* member name -> struct rg_member index + 1 */
 	struct rg_strmap names;        /* every entry name of the ZIP */
 	bool halted;                   /* inflate nothing more (see the file comment) */
@@ -165,7 +174,7 @@ static enum entry_role role_of(const char *name, bool is_dir)
 		return ROLE_MANIFEST;
 	if (strcmp(name, RG_F_SIGNINS) == 0)
 		return ROLE_SIGNINS;
-	if (rg_table_kind_of(name) != RG_TABLE_COUNT)
+	if (rg_bundle_is_table_name(name))
 		return ROLE_TABLE;
 	if (strncmp(name, "attachments/", 12) == 0 && name[12])
 		return ROLE_ATTACHMENT;
@@ -426,8 +435,9 @@ static void check_digest(struct rg_bundle *b, const struct rg_member *m)
 
 static void read_table(struct rg_bundle *b, struct entry *e)
 {
-	enum rg_table_kind k = rg_table_kind_of(e->name);
-	struct rg_table *t = &b->tables[k];
+	size_t k = e->tindex;
+	struct rg_table *t = e->table;
+	assert(t && k < b->n_tables);
 	b->present[k] = true;
 	struct rg_csv *csv = rg_csv_new(t->file, b->limits, b->diags, rg_table_record, t);
 	if (!csv) {
@@ -521,125 +531,252 @@ static void check_listed_names(struct rg_bundle *b)
 	}
 }
 
-/* secrets -> findings, remediations -> secrets, timeline -> attachments. */
+bool rg_bundle_is_table_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && !strchr(name, '/') && strcmp(name + n - 4, ".csv") == 0;
+}
+
+/* "an account", "a secret_id": the article of a word, for messages. */
+static const char *article(const char *word)
+{
+	return strchr("aeiouAEIOU", word[0]) && word[0] ? "an" : "a";
+}
+
+/* The profile's tables for the entries, once the manifest has named the
+ * directive.  A CSV file the profile does not declare is refused as the
+ * layout refuses any unknown entry, and nothing more is inflated. */
+static void assign_tables(struct rg_bundle *b)
+{
+	const struct rg_profile *p = b->profile;
+	size_t n = (p ? p->n_tables : 0) + 2;
+	b->tables = calloc(n, sizeof *b->tables);
+	b->present = calloc(n, sizeof *b->present);
+	b->complete = calloc(n, sizeof *b->complete);
+	if (!b->tables || !b->present || !b->complete) {
+		fail(b, RG_EENV);
+		b->halted = true;
+		return;
+	}
+	b->n_tables = n;
+	for (size_t k = 0; p && k < p->n_tables; k++)
+		rg_table_init(&b->tables[k], &p->tables[k], b->arena, b->limits, b->diags);
+	rg_table_init(&b->tables[n - 2], &rg_builtin_audit_events, b->arena, b->limits, b->diags);
+	rg_table_init(&b->tables[n - 1], &rg_builtin_signins, b->arena, b->limits, b->diags);
+	bool unknown = false;
+	for (size_t i = 0; i < b->n_entries; i++) {
+		struct entry *e = &b->entries[i];
+		if (e->role == ROLE_SIGNINS) {
+			e->table = &b->tables[n - 1];
+			e->tindex = n - 1;
+		}
+		if (e->role != ROLE_TABLE || !e->readable)
+			continue;
+		size_t k = strcmp(e->name, RG_F_AUDIT_EVENTS) == 0 ? n - 2 : n;
+		for (size_t t = 0; p && t < p->n_tables && k == n; t++)
+			if (strcmp(p->tables[t].file, e->name) == 0)
+				k = t;
+		if (k < n) {
+			e->table = &b->tables[k];
+			e->tindex = k;
+		} else if (p) {
+			rg_diag_err(b->diags, "zip.unknown", e->name, 0, NULL,
+			            "remove it, or move supporting documents under attachments/",
+			            "is not a file of the bundle format (docs/bundle-format.md, Layout)");
+			fail(b, RG_EINPUT);
+			e->readable = false;
+			unknown = true;
+		}
+	}
+	if (unknown)
+		b->halted = true;
+}
+
+/* Every reference of every table to the rows it names, and the checks the
+ * columns declare between tables (profile.h).  Only between tables that
+ * were read: rows that were never read cannot be "not found". */
 static void resolve(struct rg_bundle *b)
 {
 	struct rg_evidence *ev = b->ev;
-	struct rg_table *tf = &b->tables[RG_TABLE_FINDINGS], *ts = &b->tables[RG_TABLE_SECRETS],
-	                *tr = &b->tables[RG_TABLE_REMEDIATIONS];
-
-	ev->findings = rg_table_steal(tf, &ev->n_findings);
-	ev->log_reviews = rg_table_steal(&b->tables[RG_TABLE_LOG_REVIEWS], &ev->n_log_reviews);
-	ev->events = rg_table_steal(&b->tables[RG_TABLE_TIMELINE], &ev->n_events);
-	ev->audit_events = rg_table_steal(&b->tables[RG_TABLE_AUDIT_EVENTS], &ev->n_audit_events);
-	ev->has_audit_events = b->present[RG_TABLE_AUDIT_EVENTS];
-	ev->has_findings = b->present[RG_TABLE_FINDINGS];
-	ev->has_secrets = b->present[RG_TABLE_SECRETS];
-	ev->has_remediations = b->present[RG_TABLE_REMEDIATIONS];
-	ev->has_log_reviews = b->present[RG_TABLE_LOG_REVIEWS];
-	ev->has_signins = b->signins != NULL;
-
-	bool *has_secret = ev->n_findings ? calloc(ev->n_findings, sizeof *has_secret) : NULL;
-	ev->n_secrets = ts->n;
-	ev->secrets = ts->n ? rg_arena_alloc(b->arena, ts->n * sizeof *ev->secrets) : NULL;
-	if ((ev->n_findings && !has_secret) || (ts->n && !ev->secrets)) {
-		free(has_secret);
+	const struct rg_profile *p = b->profile;
+	size_t np = p ? p->n_tables : 0;
+	ev->tables = rg_arena_alloc(b->arena, (np + 1) * sizeof *ev->tables);
+	if (!ev->tables) {
 		fail(b, RG_EENV);
 		return;
 	}
-	for (size_t i = 0; i < ts->n; i++) {
-		struct rg_secret_row *row = rg_table_row(ts, i);
-		ev->secrets[i] = row->s;
-		size_t idx = (size_t)rg_strmap_get(&tf->ids, row->email_id, strlen(row->email_id));
-		if (!idx) {
-			if ((b->complete[RG_TABLE_FINDINGS] || !b->present[RG_TABLE_FINDINGS]) &&
-			    !rg_strmap_has(&tf->refused, row->email_id, strlen(row->email_id))) {
-				rg_diag_err(b->diags, "ref.email", RG_F_SECRETS, row->s.line, "email_id",
-				            "add the email to findings.csv, or correct the id",
-				            "\"%s\" is not an email_id of findings.csv", row->email_id);
-				fail(b, RG_EINPUT);
-			}
-			continue;
-		}
-		const struct rg_finding *f = &ev->findings[idx - 1];
-		ev->secrets[i].finding = f;
-		has_secret[idx - 1] = true;
-		if (!f->contains_secret) {
-			char hint[200];
-			snprintf(hint, sizeof hint, "set contains_secret=yes on findings.csv line %u, or correct the id",
-			         f->line);
-			rg_diag_err(b->diags, "ref.email-no-secret", RG_F_SECRETS, row->s.line, "email_id",
-			            hint, "email \"%s\" is marked contains_secret=no in findings.csv",
-			            row->email_id);
-			fail(b, RG_EINPUT);
+	ev->n_tables = np;
+	for (size_t k = 0; k < np; k++) {
+		struct rg_etable *et = &ev->tables[k];
+		et->spec = &p->tables[k];
+		et->present = b->present[k];
+		et->rows = rg_table_steal(&b->tables[k], &et->n);
+		if (b->tables[k].n && !et->rows) {
+			fail(b, RG_EENV);
+			return;
 		}
 	}
-	if (b->complete[RG_TABLE_SECRETS] || !b->present[RG_TABLE_SECRETS]) {
-		for (size_t i = 0; i < ev->n_findings; i++) {
-			const char *email = ev->findings[i].email_id;
-			if (ev->findings[i].contains_secret && !has_secret[i] &&
-			    !rg_strmap_has(&ts->refused_keys, email, strlen(email))) {
-				rg_diag_err(b->diags, "ref.secret-missing", RG_F_FINDINGS, ev->findings[i].line,
-				            "contains_secret",
-				            "list the secret(s) found in this email in secrets.csv, or set contains_secret=no",
-				            "email \"%s\" contains a secret but secrets.csv lists none for it",
-				            ev->findings[i].email_id);
-				fail(b, RG_EINPUT);
+	/* References, in table order. */
+	for (size_t k = 0; k < np; k++) {
+		const struct rg_table_spec *spec = &p->tables[k];
+		for (size_t c = 0; c < spec->n_cols; c++) {
+			const struct rg_column_spec *col = &spec->cols[c];
+			if (col->type != RG_COL_REF)
+				continue;
+			const struct rg_table_spec *rs = rg_profile_table(p, col->ref_table);
+			assert(rs && rs->id_col >= 0); /* the loader checked the profile */
+			size_t rk = (size_t)(rs - p->tables);
+			struct rg_table *rt = &b->tables[rk];
+			int req = col->ref_requires ? rg_table_spec_column(rs, col->ref_requires) : -1;
+			for (size_t i = 0; i < ev->tables[k].n; i++) {
+				struct rg_row *row = &ev->tables[k].rows[i];
+				struct rg_value *v = &row->v[c];
+				if (!v->given)
+					continue;
+				size_t idx = rg_table_index(rt, v->s);
+				if (!idx) {
+					if ((b->complete[rk] || !b->present[rk]) &&
+					    !rg_strmap_has(&rt->refused, v->s, strlen(v->s))) {
+						char hint[200];
+						snprintf(hint, sizeof hint, "add the %s to %s, or correct the id",
+						         rs->noun, rs->file);
+						const char *idname = rs->cols[rs->id_col].name;
+						rg_diag_err(b->diags, "ref.dangling", spec->file, row->line, col->name,
+						            hint, "\"%s\" is not %s %s of %s", v->s, article(idname),
+						            idname, rs->file);
+						fail(b, RG_EINPUT);
+					}
+					continue;
+				}
+				v->ref = (uint32_t)idx;
+				const struct rg_row *target = &ev->tables[rk].rows[idx - 1];
+				if (req >= 0 && target->v[req].i != 1) {
+					char hint[200];
+					snprintf(hint, sizeof hint, "set %s=yes on %s line %u, or correct the id",
+					         col->ref_requires, rs->file, target->line);
+					rg_diag_err(b->diags, "ref.requires", spec->file, row->line, col->name, hint,
+					            "%s \"%s\" is marked %s=no in %s", rs->noun, v->s,
+					            col->ref_requires, rs->file);
+					fail(b, RG_EINPUT);
+				}
 			}
 		}
 	}
-	free(has_secret);
+	/* A yes that some other table's rows must answer. */
+	for (size_t k = 0; k < np; k++) {
+		const struct rg_table_spec *spec = &p->tables[k];
+		for (size_t c = 0; c < spec->n_cols; c++) {
+			const struct rg_column_spec *col = &spec->cols[c];
+			if (col->type != RG_COL_BOOL || !col->yes_needs_table)
+				continue;
+			const struct rg_table_spec *ts = rg_profile_table(p, col->yes_needs_table);
+			assert(ts && spec->id_col >= 0);
+			size_t tk = (size_t)(ts - p->tables);
+			if (!(b->complete[tk] || !b->present[tk]))
+				continue;
+			struct rg_etable *et = &ev->tables[k];
+			bool *answered = et->n ? calloc(et->n, sizeof *answered) : NULL;
+			if (et->n && !answered) {
+				fail(b, RG_EENV);
+				return;
+			}
+			for (size_t tc = 0; tc < ts->n_cols; tc++) {
+				if (ts->cols[tc].type != RG_COL_REF || strcmp(ts->cols[tc].ref_table, spec->file))
+					continue;
+				for (size_t i = 0; i < ev->tables[tk].n; i++) {
+					uint32_t r = ev->tables[tk].rows[i].v[tc].ref;
+					if (r)
+						answered[r - 1] = true;
+				}
+			}
+			for (size_t i = 0; i < et->n; i++) {
+				const struct rg_row *row = &et->rows[i];
+				const char *id = row->v[spec->id_col].s;
+				if (row->v[c].i == 1 && !answered[i] &&
+				    !rg_strmap_has(&b->tables[tk].refused_keys, id, strlen(id))) {
+					char hint[240];
+					snprintf(hint, sizeof hint, "list the %s(s) found in this %s in %s, or set %s=no",
+					         ts->noun, spec->noun, ts->file, col->name);
+					rg_diag_err(b->diags, "ref.unanswered", spec->file, row->line, col->name, hint,
+					            "%s \"%s\" %s but %s lists none for it", spec->noun, id,
+					            col->yes_means ? col->yes_means : "is marked yes", ts->file);
+					fail(b, RG_EINPUT);
+				}
+			}
+			free(answered);
+		}
+	}
+	/* Values that should match another table's (a warning: the row is not
+	 * used), and documents cited under attachments/. */
+	for (size_t k = 0; k < np; k++) {
+		const struct rg_table_spec *spec = &p->tables[k];
+		for (size_t c = 0; c < spec->n_cols; c++) {
+			const struct rg_column_spec *col = &spec->cols[c];
+			if (col->matches_table) {
+				const struct rg_table_spec *ms = rg_profile_table(p, col->matches_table);
+				int mc = ms ? rg_table_spec_column(ms, col->matches_column) : -1;
+				assert(mc >= 0);
+				size_t mk = (size_t)(ms - p->tables);
+				struct rg_strmap values;
+				rg_strmap_init(&values);
+				for (size_t i = 0; i < ev->tables[mk].n; i++) {
+					const struct rg_value *mv = &ev->tables[mk].rows[i].v[mc];
+					if (mv->given)
+						rg_strmap_put(&values, mv->s, strlen(mv->s), (void *)1, NULL);
+				}
+				for (size_t i = 0; i < ev->tables[k].n; i++) {
+					const struct rg_row *row = &ev->tables[k].rows[i];
+					const char *s = row->v[c].s;
+					if (!row->v[c].given || rg_strmap_has(&values, s, strlen(s)) ||
+					    rg_strmap_has(&b->tables[mk].refused_keys, s, strlen(s)))
+						continue;
+					char hint[200];
+					snprintf(hint, sizeof hint, "check the spelling against %s; the %s is not used",
+					         ms->file, spec->noun);
+					rg_diag_warn(b->diags, "ref.unmatched", spec->file, row->line, col->name, hint,
+					             "\"%s\" is not %s %s of %s", s, article(col->matches_column),
+					             col->matches_column, ms->file);
+				}
+				rg_strmap_free(&values);
+			}
+			if (col->attachment) {
+				for (size_t i = 0; i < ev->tables[k].n; i++) {
+					struct rg_row *row = &ev->tables[k].rows[i];
+					struct rg_value *v = &row->v[c];
+					if (!v->given || strncmp(v->s, "attachments/", 12) != 0)
+						continue;
+					if (rg_strmap_has(&b->members, v->s, strlen(v->s))) {
+						v->i = 1;
+					} else {
+						rg_diag_err(b->diags, "ref.attachment", spec->file, row->line, col->name,
+						            "add the document to the bundle under that name, or correct the path",
+						            "\"%s\" is not a file in the bundle", v->s);
+						fail(b, RG_EINPUT);
+					}
+				}
+			}
+		}
+	}
+}
 
-	ev->n_remediations = tr->n;
-	ev->remediations = tr->n ? rg_arena_alloc(b->arena, tr->n * sizeof *ev->remediations) : NULL;
-	if (tr->n && !ev->remediations) {
+/* audit-events.csv into its rows (the bundle format's own table). */
+static void read_audit_events(struct rg_bundle *b)
+{
+	struct rg_evidence *ev = b->ev;
+	struct rg_table *t = &b->tables[b->n_tables - 2];
+	ev->has_audit_events = b->present[b->n_tables - 2];
+	ev->n_audit_events = t->n;
+	ev->audit_events = t->n ? rg_arena_alloc(b->arena, t->n * sizeof *ev->audit_events) : NULL;
+	if (t->n && !ev->audit_events) {
 		fail(b, RG_EENV);
 		return;
 	}
-	for (size_t i = 0; i < tr->n; i++) {
-		struct rg_remediation_row *row = rg_table_row(tr, i);
-		ev->remediations[i] = row->r;
-		size_t idx = (size_t)rg_strmap_get(&ts->ids, row->secret_id, strlen(row->secret_id));
-		if (!idx) {
-			if ((b->complete[RG_TABLE_SECRETS] || !b->present[RG_TABLE_SECRETS]) &&
-			    !rg_strmap_has(&ts->refused, row->secret_id, strlen(row->secret_id))) {
-				rg_diag_err(b->diags, "ref.secret", RG_F_REMEDIATIONS, row->r.line, "secret_id",
-				            "add the secret to secrets.csv, or correct the id",
-				            "\"%s\" is not a secret_id of secrets.csv", row->secret_id);
-				fail(b, RG_EINPUT);
-			}
-			continue;
-		}
-		ev->remediations[i].secret = &ev->secrets[idx - 1];
-	}
-
-	struct rg_strmap accounts;
-	rg_strmap_init(&accounts);
-	for (size_t i = 0; i < ev->n_secrets; i++)
-		rg_strmap_put(&accounts, ev->secrets[i].account, strlen(ev->secrets[i].account), (void *)1,
-		              NULL);
-	for (size_t i = 0; i < ev->n_log_reviews; i++) {
-		const struct rg_log_review *r = &ev->log_reviews[i];
-		if (!rg_strmap_has(&accounts, r->account, strlen(r->account)) &&
-		    !rg_strmap_has(&ts->refused_keys, r->account, strlen(r->account)))
-			rg_diag_warn(b->diags, "ref.account", RG_F_LOG_REVIEWS, r->line, "account",
-			             "check the spelling against secrets.csv; the review is not used",
-			             "\"%s\" is not an account of secrets.csv", r->account);
-	}
-	rg_strmap_free(&accounts);
-
-	for (size_t i = 0; i < ev->n_events; i++) {
-		struct rg_event *e = &ev->events[i];
-		if (!e->reference || strncmp(e->reference, "attachments/", 12) != 0)
-			continue;
-		if (rg_strmap_has(&b->members, e->reference, strlen(e->reference))) {
-			e->reference_is_attachment = true;
-		} else {
-			rg_diag_err(b->diags, "ref.attachment", RG_F_TIMELINE, e->line, "reference",
-			            "add the document to the bundle under that name, or correct the path",
-			            "\"%s\" is not a file in the bundle", e->reference);
-			fail(b, RG_EINPUT);
-		}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rg_row *r = &t->rows[i];
+		ev->audit_events[i] = (struct rg_audit_event){
+		    .line = r->line, .at = r->v[0].t, .operation = r->v[1].s, .target = r->v[2].s,
+		    .actor = r->v[3].s, .action = r->v[4].i, .correlation_id = r->v[5].s,
+		    .request_id = r->v[6].s, .source = r->v[7].s};
 	}
 }
 
@@ -710,8 +847,8 @@ static void check_layout(struct rg_bundle *b, const struct rg_zipdir *z)
 }
 
 rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
-                         const struct rg_limits *limits, struct rg_arena *arena,
-                         struct rg_diags *diags)
+                         const struct rg_limits *limits, rg_profile_fn profile_fn,
+                         void *profile_ctx, struct rg_arena *arena, struct rg_diags *diags)
 {
 	*out = NULL;
 	struct rg_bundle *b = calloc(1, sizeof *b);
@@ -730,8 +867,6 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 	b->hash = h;
 	rg_strmap_init(&b->members);
 	rg_strmap_init(&b->names);
-	for (int k = 0; k < RG_TABLE_COUNT; k++)
-		rg_table_init(&b->tables[k], (enum rg_table_kind)k, arena, limits, diags);
 	const char *slash = strrchr(zip_path, '/');
 	b->zip_label = slash ? slash + 1 : zip_path;
 	ev->bundle_name = rg_arena_strdup(arena, b->zip_label);
@@ -786,37 +921,49 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 		rg_bundle_close(b);
 		return RG_EENV;
 	}
-	/* Step 3. */
-	if (!b->halted) {
+	/* Step 3: the manifest, which names the directive, whose profile
+	 * says which tables the bundle may hold. */
+	bool halted_before = b->halted;
+	if (!b->halted)
 		read_manifest(b);
+	b->profile = profile_fn ? profile_fn(profile_ctx, ev) : NULL;
+	assign_tables(b);
+	if (!halted_before && !b->halted) {
 		if (b->manifest_ok)
 			check_listed_names(b);
 		else
 			b->halted = true; /* no file list: no name can be checked */
 	}
-	/* Step 4. */
+	/* Step 4.  Without a profile, a table is only hashed (its digest is
+	 * still checked). */
 	for (size_t i = 0; i < b->n_entries && !b->halted && b->status != RG_EENV; i++) {
 		struct entry *e = &b->entries[i];
 		if (!e->readable)
 			continue;
-		if (e->role == ROLE_TABLE)
+		if (e->role == ROLE_TABLE && e->table)
 			read_table(b, e);
-		else if (e->role == ROLE_ATTACHMENT)
+		else if (e->role == ROLE_ATTACHMENT || e->role == ROLE_TABLE)
 			read_attachment(b, e);
 	}
-	/* From the names, so that a timeline.csv refused or left unread is not
-	 * also called missing. */
-	if (!rg_strmap_has(&b->names, RG_F_TIMELINE, strlen(RG_F_TIMELINE)) &&
-	    b->status != RG_EENV) {
-		rg_diag_err(diags, "bundle.no-timeline", RG_F_TIMELINE, 0, NULL,
-		            "add timeline.csv with the dated events of the response",
+	/* From the names, so that a required table refused or left unread is
+	 * not also called missing. */
+	for (size_t k = 0; b->profile && k < b->profile->n_tables && b->status != RG_EENV; k++) {
+		const struct rg_table_spec *t = &b->profile->tables[k];
+		if (!t->required || rg_strmap_has(&b->names, t->file, strlen(t->file)))
+			continue;
+		char hint[300];
+		snprintf(hint, sizeof hint, "add %s with %s", t->file, t->contents);
+		rg_diag_err(diags, "bundle.missing-table", t->file, 0, NULL, hint,
 		            "is missing; every bundle needs one");
 		fail(b, RG_EINPUT);
 	}
+	ev->has_signins = b->signins != NULL;
 	/* Cross-references only between tables that were read: rows that were
 	 * never read cannot be "not found". */
-	if (!b->halted && b->status != RG_EENV)
+	if (!b->halted && b->status != RG_EENV) {
 		resolve(b);
+		read_audit_events(b);
+	}
 	*out = b;
 	return b->status;
 }
@@ -832,12 +979,25 @@ struct rg_evidence *rg_bundle_evidence(struct rg_bundle *b)
 	return b->ev;
 }
 
+/* One valid row of signins.csv (rg_builtin_signins' columns). */
+static void signin_row(void *ctx, uint32_t line, const struct rg_value *v)
+{
+	struct rg_bundle *b = ctx;
+	if (!b->signin_fn || v[4].i != 0) /* successful sign-ins only */
+		return;
+	struct rg_signin s = {v[1].s, v[3].s ? v[3].s : "", v[0].t, line};
+	b->signin_fn(b->signin_ctx, &s);
+}
+
 rg_status rg_bundle_finish(struct rg_bundle *b, rg_signin_fn fn, void *ctx)
 {
-	if (b->signins && b->signins->readable && !b->halted && b->status != RG_EENV) {
-		struct rg_table *t = &b->tables[RG_TABLE_SIGNINS];
-		t->signin_fn = fn;
-		t->signin_ctx = ctx;
+	if (b->signins && b->signins->readable && b->signins->table && !b->halted &&
+	    b->status != RG_EENV) {
+		struct rg_table *t = b->signins->table;
+		b->signin_fn = fn;
+		b->signin_ctx = ctx;
+		t->row_fn = signin_row;
+		t->row_ctx = b;
 		read_table(b, b->signins);
 	}
 	rg_status st = b->status;
@@ -851,8 +1011,11 @@ void rg_bundle_close(struct rg_bundle *b)
 		return;
 	if (b->za)
 		zip_discard(b->za);
-	for (int k = 0; k < RG_TABLE_COUNT; k++)
+	for (size_t k = 0; k < b->n_tables; k++)
 		rg_table_free(&b->tables[k]);
+	free(b->tables);
+	free(b->present);
+	free(b->complete);
 	rg_strmap_free(&b->members);
 	rg_strmap_free(&b->names);
 	rg_sha256_free(b->hash);

@@ -28,6 +28,7 @@
 
 #include "bundle/evidence.h"
 #include "bundle/limits.h"
+#include "bundle/profile.h"
 #include "core/arena.h"
 #include "core/diag.h"
 #include "core/status.h"
@@ -43,14 +44,25 @@ struct rg_signin {
 };
 typedef void (*rg_signin_fn)(void *ctx, const struct rg_signin *s);
 
+/* The profile of the directive a bundle answers (profile.h), asked for once
+ * the manifest has been read (ev->directive is NULL when it could not be):
+ * the caller loads the directive, and returns NULL when it cannot (having
+ * said why in its diagnostics); the bundle's tables are then not read.  The
+ * profile must outlive the evidence. */
+typedef const struct rg_profile *(*rg_profile_fn)(void *ctx, const struct rg_evidence *ev);
+
+/* Whether a member name is one a table may have (a CSV file at the root);
+ * which tables there are is the profile's. */
+bool rg_bundle_is_table_name(const char *name);
+
 /* Opens and reads the bundle.  When *out is not NULL it must be passed to
  * rg_bundle_finish or rg_bundle_close; with RG_EINPUT the evidence is then
  * incomplete and must not be judged (finish still reports signins.csv's own
  * problems).  *out is NULL when the file could not be read as a ZIP at all
  * (RG_EINPUT) or the environment failed (RG_EENV). */
 rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
-                         const struct rg_limits *limits, struct rg_arena *arena,
-                         struct rg_diags *diags);
+                         const struct rg_limits *limits, rg_profile_fn profile_fn,
+                         void *profile_ctx, struct rg_arena *arena, struct rg_diags *diags);
 
 /* The evidence read so far (valid until the arena is freed). */
 struct rg_evidence *rg_bundle_evidence(struct rg_bundle *b);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "bundle/bundle.h"
 #include "bundle/evidence.h"
 #include "bundle/tables.h"
 #include "cli/cli.h"
@@ -115,7 +116,7 @@ static void walk(const char *root, const char *rel, struct file_list *l, struct 
 			/* read separately */
 		} else if (strcmp(r, RG_SKELETON_README) == 0) {
 			/* the notes `reportgen init` writes: not part of the bundle */
-		} else if (rg_table_kind_of(r) != RG_TABLE_COUNT || strncmp(r, "attachments/", 12) == 0) {
+		} else if (rg_bundle_is_table_name(r) || strncmp(r, "attachments/", 12) == 0) {
 			if (!add_path(l, r))
 				rg_diag_err(d, "env.nomem", r, 0, NULL, NULL, "out of memory");
 		} else {

@@ -18,5 +18,6 @@ int rg_cmd_init(int argc, char **argv);
 int rg_cmd_import(int argc, char **argv);
 int rg_cmd_export(int argc, char **argv);
 int rg_cmd_rollup(int argc, char **argv);
+int rg_cmd_directive(int argc, char **argv);
 
 #endif

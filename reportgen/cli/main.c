@@ -30,6 +30,7 @@ static const struct {
 	{"import", rg_cmd_import, "convert Microsoft sign-in and audit exports to bundle CSV files"},
 	{"diff", rg_cmd_diff, "compare two report.xml files: what changed, what regressed"},
 	{"export", rg_cmd_export, "write a report.xml as OSCAL assessment results, POA&M or an action plan"},
+	{"directive", rg_cmd_directive, "check directive definition files (docs/directive.md): every problem listed"},
 	{"rollup", rg_cmd_rollup, "roll up many agencies' signed report.xml into rollup.pdf and rollup.csv"},
 };
 

@@ -24,25 +24,82 @@
 #include "core/timefmt.h"
 #include "results/results.h"
 
+/* The vocabulary the rules below still name (the values of enumerations
+ * the directive's tables declare), indexed by value, NULL-terminated. */
+enum rg_log_source { RG_LOG_SIGN_IN, RG_LOG_TOKEN_ISSUANCE, RG_LOG_AUDIT, RG_LOG_ACTIVITY, RG_LOG_COUNT };
+extern const char *const rg_log_source_names[];
+
 /* When an action applies (docs/ed-24-02.md, Applicability). */
 enum rg_applies {
 	RG_APPLIES_NOTIFIED,            /* manifest notification/@status = notified */
-	RG_APPLIES_COMPROMISE_DETECTED, /* notified and secrets.csv has a row */
+	RG_APPLIES_ROWS,     /* notified and the directive's <applicability> table has a row */
 };
 
-/* The evaluation rules the judge knows.  Each is one paragraph of
- * docs/ed-24-02.md, written generally enough that its parameters come from the
- * directive file. */
+/* How an action is judged.  RG_RULE_STEPS: by the rule kinds its file
+ * composes (struct rg_step, docs/directive.md), all of them, their items in
+ * order.  The others are rules still written in C (judge.c), named by the
+ * action's rule attribute, with their parameters from the file. */
 enum rg_rule {
-	RG_RULE_CORRESPONDENCE_ANALYSIS, /* RA-1: every finding reviewed + impact analysis event */
-	RG_RULE_IMMEDIATE_REMEDIATION,   /* RA-2a: first remediation within a window */
-	RG_RULE_CREDENTIAL_RESET,        /* RA-2b-i: remediation (+ deactivation) by deadline */
-	RG_RULE_LOG_REVIEW,              /* RA-2b-ii: required log sources cover exposure */
-	RG_RULE_TIMELINE_EVENT,          /* RA-3a/3b/4: an event of a kind (with a reference) */
+	RG_RULE_STEPS,
+	RG_RULE_LOG_REVIEW,              /* required log sources cover exposure */
 };
 
-/* The rules as the directive file names them, indexed by enum rg_rule. */
+/* The C rules as the directive file names them, indexed by enum rg_rule
+ * ([RG_RULE_STEPS] is NULL's placeholder ""). */
 extern const char *const rg_rule_names[];
+
+/* A reason template: the sentence of one outcome of a rule kind, with
+ * {placeholders} (docs/directive.md), and its stable codes. */
+struct rg_reason_tpl {
+	const char *on;    /* the outcome ("late") */
+	const char *codes; /* "event-late" */
+	const char *text;
+};
+
+/* The rule kinds a directive file composes. */
+enum rg_step_kind {
+	RG_STEP_ROW_DEADLINE, /* every row of a table done (a time column) by its due time */
+	RG_STEP_EVENT,        /* the earliest row of a kind (with a reference) by the deadline */
+	RG_STEP_FIRST_RELATED, /* per row, the earliest related row of accepted kinds, by an
+	                          anchor column plus the action's window, or the deadline */
+};
+
+struct rg_step {
+	enum rg_step_kind kind;
+	const struct rg_table_spec *table;
+	enum rg_subject_kind subject;
+	int id_col;          /* the subject's id (row-deadline), -1 for the table's */
+	int time_col;        /* when it was done; the event's time */
+	/* row-deadline: the due time of a row, from its own column due_col or,
+	 * through the reference column due_ref, from the referenced row's
+	 * column due_col; both -1: the action's deadline. */
+	int due_ref, due_col;
+	const struct rg_table_spec *due_table;
+	enum rg_verdict when_missing;  /* table absent */
+	enum rg_verdict when_empty;    /* table without rows (when_missing unless given) */
+	/* event */
+	int kind_col, ref_col;
+	const char *event_kind;
+	bool needs_reference, needs_attachment;
+	enum rg_verdict when_absent;
+	/* first-related: the rows of related_table whose reference column
+	 * via names this row, of a kind_col value in kinds (NULL-terminated),
+	 * earliest by time_col; due at anchor_col + the action's window (or
+	 * the deadline when anchor_col is -1).  corroborate: the related rows
+	 * are checked against the audit log (audit-events.csv). */
+	const struct rg_table_spec *related_table;
+	int via_col, anchor_col;
+	const char *const *kinds;
+	bool corroborate;
+	/* <also>: when this row's column also_col holds also_value, a related
+	 * row of a kind in also_kinds is needed too; the later of the two
+	 * decides the timing.  also_col -1: none. */
+	int also_col;
+	const char *also_value;
+	const char *const *also_kinds;
+	struct rg_reason_tpl *reasons;
+	size_t n_reasons;
+};
 
 struct rg_action_def {
 	const char *id;         /* "RA-1" */
@@ -53,6 +110,10 @@ struct rg_action_def {
 	enum rg_action_kind kind;
 	enum rg_applies applies;
 	enum rg_rule rule;
+	const char *rule_label; /* the rule attribute as written, shown in the reports */
+	const char *applies_label; /* the applies attribute as written ("notified") */
+	struct rg_step *steps;  /* RG_RULE_STEPS */
+	size_t n_steps;
 
 	bool has_deadline;
 	struct rg_time deadline;
@@ -65,22 +126,27 @@ struct rg_action_def {
 	/* Remediation kinds that count as remediating a secret: a bit set of
 	 * 1u << enum rg_remediation_action. */
 	unsigned accepted_actions;
-	/* Action required when application_in_use = no, or -1 for none. */
-	int deactivation_action;
 
 	/* RG_RULE_LOG_REVIEW: each group is a bit set of 1u << enum rg_log_source;
 	 * every group needs a review from one of its sources. */
 	unsigned log_groups[RG_LOG_COUNT];
 	size_t n_log_groups;
 
-	/* RG_RULE_TIMELINE_EVENT and the impact analysis of
-	 * RG_RULE_CORRESPONDENCE_ANALYSIS */
-	enum rg_event_kind event;
-	bool event_needs_reference;   /* any reference */
-	bool event_needs_attachment;  /* a reference to an attachments/ member */
 };
 
 struct rg_directive {
+	struct rg_profile profile; /* the evidence tables it declares (<evidence>) */
+	/* <applicability>: the name and table of the second predicate (an
+	 * action applies when the agency was notified and that table has a
+	 * row), and the reasons when it does not. */
+	const char *rows_name;
+	const struct rg_table_spec *rows_table;
+	struct rg_reason_tpl *rows_reasons;
+	size_t n_rows_reasons;
+	/* <headline>: the table whose rows and done-column count as the
+	 * reviewed items, and the table whose rows count as found. */
+	const struct rg_table_spec *reviewed_table, *found_table;
+	int reviewed_col;
 	const char *id;        /* "ED-24-02" */
 	const char *version;   /* the definition's version, shown in reports */
 	const char *title;
@@ -106,5 +172,15 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 /* The installed definition for a directive id ("ED-24-02" ->
  * <datadir>/directives/ed-24-02.xml); malloc'd path, caller frees. */
 char *rg_directive_path_for(const char *directive_id);
+
+/* The ids of the installed definitions ("ED-24-02, ..."), from their file
+ * names, sorted; malloc'd, caller frees; NULL when out of memory. */
+char *rg_directive_installed_ids(void);
+
+/* An rg_profile_fn (bundle/bundle.h) for tests and tools that read a bundle
+ * without judging it: the profile of the installed definition of the
+ * directive the manifest names, loaded into the arena ctx (a struct
+ * rg_arena *); NULL when there is none (its problems are not reported). */
+const struct rg_profile *rg_directive_installed_profile(void *ctx, const struct rg_evidence *ev);
 
 #endif

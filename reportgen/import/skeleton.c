@@ -19,12 +19,12 @@
 
 static const char manifest[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    "<!-- manifest.xml of an evidence bundle for CISA Emergency Directive 24-02.\n"
+    "<!-- manifest.xml of an evidence bundle for %s.\n"
     "     Fill in every empty attribute (\"\"); `reportgen pack` refuses the folder\n"
     "     while one is left empty, and writes the <files> list itself.\n"
     "     Times are RFC 3339 with an offset or Z: 2024-05-01T17:30:00-04:00. -->\n"
     "<!-- created: when this bundle was assembled (RFC 3339). -->\n"
-    "<bundle xmlns=\"urn:reportgen:bundle:1\" format=\"1\" directive=\"ED-24-02\"\n"
+    "<bundle xmlns=\"urn:reportgen:bundle:1\" format=\"1\" directive=\"%s\"\n"
     "        created=\"\">\n"
     "  <!-- agency: id is the agency's short identifier (e.g. EXA), name its full\n"
     "       name, component the office answering (optional: delete the attribute\n"
@@ -33,8 +33,9 @@ static const char manifest[] =
     "  <!-- contact: who answers questions about this bundle; role and email are\n"
     "       optional (delete them, or the whole element, if not given). -->\n"
     "  <contact name=\"\" role=\"\" email=\"\"/>\n"
-    "  <!-- notification: status is \"notified\" (the agency was told that its\n"
-    "       emails with Microsoft were exfiltrated) or \"not-notified\".  When\n"
+    "  <!-- notification: status is \"notified\" (the directive applies to the\n"
+    "       agency: it received the notice the directive speaks of) or\n"
+    "       \"not-notified\".  When\n"
     "       notified: received is when the notice arrived (RFC 3339), source who\n"
     "       sent it (microsoft, cisa), reference the notice's identifier.  When\n"
     "       not-notified: delete received, source and reference. -->\n"
@@ -99,12 +100,26 @@ size_t rg_skeleton_check_manifest(xmlDocPtr doc, struct rg_diags *diags)
 	return check_node(xmlDocGetRootElement(doc), diags);
 }
 
-static bool put_csv_header(struct rg_buf *b, enum rg_table_kind k)
+/* The tables a bundle folder gets: the directive's, then the bundle
+ * format's own two. */
+static const struct rg_table_spec *table_at(const struct rg_profile *p, size_t k)
 {
-	const char *c;
-	for (size_t i = 0; (c = rg_table_column(k, i, NULL)); i++)
+	if (k < p->n_tables)
+		return &p->tables[k];
+	if (k == p->n_tables)
+		return &rg_builtin_signins;
+	if (k == p->n_tables + 1)
+		return &rg_builtin_audit_events;
+	return NULL;
+}
+
+static bool put_csv_header(struct rg_buf *b, const struct rg_table_spec *t)
+{
+	for (size_t i = 0; i < t->n_cols; i++) {
+		const char *c = t->cols[i].name;
 		if ((i && rg_buf_putc(b, ',') != RG_BUF_OK) || rg_buf_append(b, c, strlen(c)) != RG_BUF_OK)
 			return false;
+	}
 	return rg_buf_putc(b, '\n') == RG_BUF_OK;
 }
 
@@ -117,8 +132,8 @@ static bool put_names(struct rg_buf *b, const char *const *names)
 }
 
 static const char readme_head[] =
-    "Evidence bundle for CISA Emergency Directive 24-02, to fill in\n"
-    "================================================================\n"
+    "Evidence bundle for %s, to fill in\n"
+    "================================\n"
     "\n"
     "Written by `reportgen init`.  Fill in the files of this folder, then:\n"
     "\n"
@@ -131,17 +146,12 @@ static const char readme_head[] =
     "\n"
     "Files\n"
     "-----\n"
-    "manifest.xml      required  who, which directive, the notification (comments say what goes where)\n"
-    "timeline.csv      required  dated events of the response, reports to CISA among them\n"
-    "findings.csv      *         one row per exfiltrated email that was reviewed\n"
-    "secrets.csv       *         one row per authentication secret found in those emails\n"
-    "remediations.csv  *         one row per action taken on a secret or application\n"
-    "log-reviews.csv   *         one row per log review of one account\n"
-    "signins.csv       optional  raw sign-in events: reportgen import signins EXPORT... -o signins.csv\n"
-    "audit-events.csv  optional  audit log events: reportgen import audit EXPORT... -o audit-events.csv\n"
-    "attachments/      optional  documents that rows cite (timeline.csv reference = attachments/NAME)\n"
+    "manifest.xml      required  who, which directive, the notification (comments say what goes where)\n";
+
+static const char readme_mid[] =
+    "attachments/      optional  documents that rows cite (reference = attachments/NAME)\n"
     "\n"
-    "* needed when the agency was notified; a not-notified bundle may delete them.\n"
+    "* read when the agency was notified; a not-notified bundle may delete them.\n"
     "Delete an optional file you do not fill: a file with its header only says\n"
     "\"there were none\", which is not the same as \"not given\".\n"
     "\n"
@@ -159,30 +169,38 @@ static const char readme_head[] =
     "Columns (* required)\n"
     "--------------------\n";
 
-static char *readme_text(void)
+static char *readme_text(const char *title, const struct rg_profile *p)
 {
 	struct rg_buf b;
 	rg_buf_init(&b, 0);
-	bool ok = rg_buf_append(&b, readme_head, sizeof readme_head - 1) == RG_BUF_OK;
-	for (int k = 0; k < RG_TABLE_COUNT && ok; k++) {
-		ok = rg_buf_printf(&b, "%s:", rg_table_file((enum rg_table_kind)k)) == RG_BUF_OK;
-		const char *c;
-		bool req;
-		for (size_t i = 0; ok && (c = rg_table_column((enum rg_table_kind)k, i, &req)); i++)
-			ok = rg_buf_printf(&b, " %s%s", c, req ? "*" : "") == RG_BUF_OK;
+	const struct rg_table_spec *t;
+	bool ok = rg_buf_printf(&b, readme_head, title) == RG_BUF_OK;
+	for (size_t k = 0; ok && (t = table_at(p, k)); k++) {
+		const char *need = t->required ? "required" : t->builtin ? "optional" : "*";
+		if (t == &rg_builtin_signins)
+			ok = rg_buf_printf(&b, "%-17s %-9s %s: reportgen import signins EXPORT... -o %s\n",
+			                   t->file, need, t->contents, t->file) == RG_BUF_OK;
+		else if (t == &rg_builtin_audit_events)
+			ok = rg_buf_printf(&b, "%-17s %-9s %s: reportgen import audit EXPORT... -o %s\n",
+			                   t->file, need, t->contents, t->file) == RG_BUF_OK;
+		else
+			ok = rg_buf_printf(&b, "%-17s %-9s %s\n", t->file, need, t->contents) == RG_BUF_OK;
+	}
+	ok = ok && rg_buf_append(&b, readme_mid, sizeof readme_mid - 1) == RG_BUF_OK;
+	for (size_t k = 0; ok && (t = table_at(p, k)); k++) {
+		ok = rg_buf_printf(&b, "%s:", t->file) == RG_BUF_OK;
+		for (size_t i = 0; ok && i < t->n_cols; i++)
+			ok = rg_buf_printf(&b, " %s%s", t->cols[i].name, t->cols[i].required ? "*" : "") ==
+			     RG_BUF_OK;
 		ok = ok && rg_buf_putc(&b, '\n') == RG_BUF_OK;
 	}
-	ok = ok && rg_buf_printf(&b, "\nEnumerations\n------------\nfindings.csv impact: ") == RG_BUF_OK &&
-	     put_names(&b, rg_impact_names) &&
-	     rg_buf_printf(&b, "\nsecrets.csv kind: ") == RG_BUF_OK && put_names(&b, rg_secret_kind_names) &&
-	     rg_buf_printf(&b, "\nremediations.csv action, audit-events.csv action: ") == RG_BUF_OK &&
-	     put_names(&b, rg_action_names) &&
-	     rg_buf_printf(&b, "\nlog-reviews.csv log_source: ") == RG_BUF_OK &&
-	     put_names(&b, rg_log_source_names) &&
-	     rg_buf_printf(&b, "\nlog-reviews.csv result: ") == RG_BUF_OK &&
-	     put_names(&b, rg_review_result_names) &&
-	     rg_buf_printf(&b, "\ntimeline.csv event: ") == RG_BUF_OK && put_names(&b, rg_event_names) &&
-	     rg_buf_printf(&b, "\nsignins.csv status: success, failure\n") == RG_BUF_OK;
+	ok = ok && rg_buf_printf(&b, "\nEnumerations\n------------") == RG_BUF_OK;
+	for (size_t k = 0; ok && (t = table_at(p, k)); k++)
+		for (size_t i = 0; ok && i < t->n_cols; i++)
+			if (t->cols[i].type == RG_COL_ENUM)
+				ok = rg_buf_printf(&b, "\n%s %s: ", t->file, t->cols[i].name) == RG_BUF_OK &&
+				     put_names(&b, t->cols[i].values);
+	ok = ok && rg_buf_putc(&b, '\n') == RG_BUF_OK;
 	if (!ok) {
 		rg_buf_free(&b);
 		return NULL;
@@ -202,12 +220,12 @@ static bool write_file(const char *dir, const char *name, const char *text, size
 }
 
 /* Removes what rg_skeleton_write put into dir (nothing else is there). */
-static void remove_tree(const char *dir)
+static void remove_tree(const char *dir, const struct rg_profile *prof)
 {
-	for (int k = -2; k < RG_TABLE_COUNT; k++) {
-		const char *name = k == -2 ? RG_F_MANIFEST
-		                   : k == -1 ? RG_SKELETON_README
-		                             : rg_table_file((enum rg_table_kind)k);
+	for (size_t k = 0; k < prof->n_tables + 4; k++) {
+		const char *name = k == 0   ? RG_F_MANIFEST
+		                   : k == 1 ? RG_SKELETON_README
+		                            : table_at(prof, k - 2)->file;
 		char *p = rg_asprintf("%s/%s", dir, name);
 		if (p)
 			unlink(p);
@@ -235,7 +253,8 @@ static bool is_empty_dir(const char *dir, bool *exists)
 	return empty;
 }
 
-rg_status rg_skeleton_write(const char *dir, struct rg_diags *diags)
+rg_status rg_skeleton_write(const char *dir, const char *directive_id, const char *title,
+                            const struct rg_profile *profile, struct rg_diags *diags)
 {
 	bool exists;
 	bool empty = is_empty_dir(dir, &exists);
@@ -256,15 +275,19 @@ rg_status rg_skeleton_write(const char *dir, struct rg_diags *diags)
 		return RG_EENV;
 	}
 	chmod(tmp, 0755);
-	bool ok = write_file(tmp, RG_F_MANIFEST, manifest, sizeof manifest - 1);
-	for (int k = 0; k < RG_TABLE_COUNT && ok; k++) {
+	char *label = rg_asprintf("%s (%s)", directive_id, title);
+	char *m = label ? rg_asprintf(manifest, label, directive_id) : NULL;
+	bool ok = m && write_file(tmp, RG_F_MANIFEST, m, strlen(m));
+	free(m);
+	const struct rg_table_spec *t;
+	for (size_t k = 0; ok && (t = table_at(profile, k)); k++) {
 		struct rg_buf b;
 		rg_buf_init(&b, 0);
-		ok = put_csv_header(&b, (enum rg_table_kind)k) &&
-		     write_file(tmp, rg_table_file((enum rg_table_kind)k), b.data, b.len);
+		ok = put_csv_header(&b, t) && write_file(tmp, t->file, b.data, b.len);
 		rg_buf_free(&b);
 	}
-	char *readme = ok ? readme_text() : NULL;
+	char *readme = ok ? readme_text(label, profile) : NULL;
+	free(label);
 	ok = ok && readme && write_file(tmp, RG_SKELETON_README, readme, strlen(readme));
 	free(readme);
 	char *att = rg_asprintf("%s/attachments", tmp);
@@ -276,7 +299,7 @@ rg_status rg_skeleton_write(const char *dir, struct rg_diags *diags)
 	if (!ok) {
 		rg_diag_err(diags, "init.create", dir, 0, NULL, "check free space and permissions",
 		            "cannot be written: %s", strerror(errno));
-		remove_tree(tmp);
+		remove_tree(tmp, profile);
 		free(tmp);
 		return RG_EENV;
 	}

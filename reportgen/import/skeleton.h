@@ -14,6 +14,7 @@
 
 #include <libxml/tree.h>
 
+#include "bundle/profile.h"
 #include "core/diag.h"
 #include "core/status.h"
 
@@ -23,7 +24,8 @@
 /* Writes the folder dir, which must not exist or be an empty folder
  * (RG_EINPUT otherwise, nothing written).  Built in a temporary folder
  * beside it and renamed into place, so dir appears complete or not at all. */
-rg_status rg_skeleton_write(const char *dir, struct rg_diags *diags);
+rg_status rg_skeleton_write(const char *dir, const char *directive_id, const char *title,
+                            const struct rg_profile *profile, struct rg_diags *diags);
 
 /* Diagnoses every attribute of a manifest left empty, saying what to fill
  * in (errors, file manifest.xml, the element's line).  Returns the number. */

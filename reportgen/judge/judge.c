@@ -31,6 +31,161 @@
 #include "core/str.h"
 #include "core/strmap.h"
 
+
+/* ---- the rules' view of the evidence ------------------------------------ */
+
+/* The tables the rules below judge, as typed rows: built from the
+ * directive's evidence tables (bundle/evidence.h) by column name.  A
+ * transitional view: the rules are still the five of the original
+ * directive file, and read their tables through it. */
+#define RG_F_FINDINGS "findings.csv"
+#define RG_F_SECRETS "secrets.csv"
+#define RG_F_REMEDIATIONS "remediations.csv"
+#define RG_F_LOG_REVIEWS "log-reviews.csv"
+
+enum rg_review_result { RG_REVIEW_NO_MALICIOUS, RG_REVIEW_SUSPICIOUS, RG_REVIEW_MALICIOUS };
+static const char *const rg_review_result_names[] = {"no_malicious_activity", "suspicious",
+                                                     "malicious", NULL};
+
+struct rg_finding {
+	uint32_t line;
+	const char *email_id;
+	struct rg_time sent_at;
+	bool reviewed; /* reviewed_at given */
+	struct rg_time reviewed_at;
+};
+
+struct rg_secret {
+	uint32_t line;
+	const char *secret_id;
+	const struct rg_finding *finding; /* resolved email_id */
+	const char *account, *application;
+	int application_in_use; /* 1 yes, 0 no, -1 not given */
+	struct rg_time identified_at;
+};
+
+struct rg_remediation {
+	uint32_t line;
+	const struct rg_secret *secret; /* resolved secret_id */
+	enum rg_remediation_action action;
+	struct rg_time performed_at;
+};
+
+struct rg_log_review {
+	uint32_t line;
+	const char *account;
+	enum rg_log_source source;
+	struct rg_time window_start, window_end;
+	struct rg_time reviewed_at;
+	enum rg_review_result result;
+	const char *incident_id;
+};
+
+struct typed {
+	const struct rg_evidence *raw;
+	bool notified;
+	const char *agency_id;
+	bool has_findings, has_secrets, has_signins, has_audit_events;
+	struct rg_finding *findings;         size_t n_findings;
+	struct rg_secret *secrets;           size_t n_secrets;
+	struct rg_remediation *remediations; size_t n_remediations;
+	struct rg_log_review *log_reviews;   size_t n_log_reviews;
+	const struct rg_audit_event *audit_events; size_t n_audit_events;
+};
+
+static const struct rg_etable *etable(const struct rg_evidence *ev, const char *file)
+{
+	for (size_t k = 0; k < ev->n_tables; k++)
+		if (strcmp(ev->tables[k].spec->file, file) == 0)
+			return &ev->tables[k];
+	return NULL;
+}
+
+/* The value of column `name` of a row (a zero value when the table has no
+ * such column: the directive file did not declare it). */
+static struct rg_value col(const struct rg_etable *t, const struct rg_row *r, const char *name)
+{
+	int c = rg_table_spec_column(t->spec, name);
+	return c >= 0 ? r->v[c] : (struct rg_value){.i = -1};
+}
+
+/* The index of an enum value in a vocabulary, by spelling (-1 none). */
+static int word(const struct rg_etable *t, const struct rg_row *r, const char *name,
+                const char *const *vocab)
+{
+	int c = rg_table_spec_column(t->spec, name);
+	if (c < 0 || !r->v[c].given)
+		return -1;
+	int idx = -1;
+	rg_str_in(t->spec->cols[c].values[r->v[c].i], vocab, &idx);
+	return idx;
+}
+
+static bool build_typed(struct typed *ty, const struct rg_evidence *ev, struct rg_arena *a)
+{
+	memset(ty, 0, sizeof *ty);
+	ty->raw = ev;
+	ty->notified = ev->notified;
+	ty->agency_id = ev->agency_id;
+	ty->has_signins = ev->has_signins;
+	ty->has_audit_events = ev->has_audit_events;
+	ty->audit_events = ev->audit_events;
+	ty->n_audit_events = ev->n_audit_events;
+	const struct rg_etable *tf = etable(ev, RG_F_FINDINGS), *ts = etable(ev, RG_F_SECRETS),
+	                       *tr = etable(ev, RG_F_REMEDIATIONS), *tl = etable(ev, RG_F_LOG_REVIEWS);
+	ty->has_findings = tf && tf->present;
+	ty->has_secrets = ts && ts->present;
+	ty->n_findings = tf ? tf->n : 0;
+	ty->n_secrets = ts ? ts->n : 0;
+	ty->n_remediations = tr ? tr->n : 0;
+	ty->n_log_reviews = tl ? tl->n : 0;
+	ty->findings = rg_arena_alloc(a, (ty->n_findings + 1) * sizeof *ty->findings);
+	ty->secrets = rg_arena_alloc(a, (ty->n_secrets + 1) * sizeof *ty->secrets);
+	ty->remediations = rg_arena_alloc(a, (ty->n_remediations + 1) * sizeof *ty->remediations);
+	ty->log_reviews = rg_arena_alloc(a, (ty->n_log_reviews + 1) * sizeof *ty->log_reviews);
+	if (!ty->findings || !ty->secrets || !ty->remediations || !ty->log_reviews)
+		return false;
+	for (size_t i = 0; i < ty->n_findings; i++) {
+		const struct rg_row *r = &tf->rows[i];
+		struct rg_value rv = col(tf, r, "reviewed_at");
+		ty->findings[i] = (struct rg_finding){r->line, col(tf, r, "email_id").s,
+		                                      col(tf, r, "sent_at").t, rv.given, rv.t};
+	}
+	for (size_t i = 0; i < ty->n_secrets; i++) {
+		const struct rg_row *r = &ts->rows[i];
+		uint32_t f = col(ts, r, "email_id").ref;
+		ty->secrets[i] = (struct rg_secret){r->line, col(ts, r, "secret_id").s,
+		                                    f ? &ty->findings[f - 1] : NULL,
+		                                    col(ts, r, "account").s, col(ts, r, "application").s,
+		                                    col(ts, r, "application_in_use").i,
+		                                    col(ts, r, "identified_at").t};
+	}
+	for (size_t i = 0; i < ty->n_remediations; i++) {
+		const struct rg_row *r = &tr->rows[i];
+		uint32_t sk = col(tr, r, "secret_id").ref;
+		int act = word(tr, r, "action", rg_action_names);
+		ty->remediations[i] = (struct rg_remediation){
+		    r->line, sk ? &ty->secrets[sk - 1] : NULL,
+		    (enum rg_remediation_action)(act < 0 ? RG_ACT_COUNT : act),
+		    col(tr, r, "performed_at").t};
+		if (act < 0 || !sk)
+			return false; /* a profile without these columns cannot be judged by these rules */
+	}
+	for (size_t i = 0; i < ty->n_log_reviews; i++) {
+		const struct rg_row *r = &tl->rows[i];
+		int src = word(tl, r, "log_source", rg_log_source_names);
+		int res = word(tl, r, "result", rg_review_result_names);
+		if (src < 0 || res < 0)
+			return false;
+		ty->log_reviews[i] = (struct rg_log_review){
+		    r->line, col(tl, r, "account").s, (enum rg_log_source)src,
+		    col(tl, r, "window_start").t, col(tl, r, "window_end").t,
+		    col(tl, r, "reviewed_at").t, (enum rg_review_result)res,
+		    col(tl, r, "incident_id").s};
+	}
+	return true;
+}
+
 /* Exposure window of one account (RA-2b-ii) and its sign-in counters. */
 struct account {
 	const char *name;
@@ -54,7 +209,8 @@ struct account_set {
 };
 
 struct rg_judge {
-	const struct rg_evidence *ev;
+	const struct typed *ev;
+	struct typed typed;
 	const struct rg_directive *dir;
 	struct rg_arena *arena;
 	struct rg_results *res;
@@ -203,25 +359,6 @@ static void judge_time(struct rg_item *i, struct rg_time when, int64_t due_ms)
 	}
 }
 
-/* "a reset, rotation, revocation or confirmed expiry" from a bit set. */
-static void describe_actions(char *buf, size_t size, unsigned set)
-{
-	static const char *const words[RG_ACT_COUNT] = {
-	    "reset", "rotation", "revocation", "session revocation", "application deactivation",
-	    "confirmed expiry"};
-	size_t count = 0, total = 0, used = 0;
-	for (int k = 0; k < RG_ACT_COUNT; k++)
-		total += (set >> k) & 1;
-	buf[0] = '\0';
-	for (int k = 0; k < RG_ACT_COUNT && used < size; k++) {
-		if (!((set >> k) & 1))
-			continue;
-		const char *sep = count == 0 ? "" : (count + 1 == total ? " or " : ", ");
-		used += (size_t)snprintf(buf + used, size - used, "%s%s", sep, words[k]);
-		count++;
-	}
-}
-
 /* The earliest remediation of secret s whose action is in set. */
 static const struct rg_remediation *first_remediation(const struct rg_judge *j,
                                                       const struct rg_secret *s, unsigned set)
@@ -240,7 +377,7 @@ static const struct rg_remediation *first_remediation(const struct rg_judge *j,
 /* Builds rem_at / rem_of (counting sort by secret, file order kept). */
 static bool group_remediations(struct rg_judge *j)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	j->rem_at = rg_arena_alloc(j->arena, (ev->n_secrets + 2) * sizeof *j->rem_at);
 	j->rem_of = rg_arena_alloc(j->arena, (ev->n_remediations + 1) * sizeof *j->rem_of);
 	if (!j->rem_at || !j->rem_of)
@@ -293,7 +430,7 @@ static bool same_target(const char *a, const char *b)
  * target first, so the cost is the rows plus each target's own events. */
 static bool match_audit_events(struct rg_judge *j)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	j->rem_event = rg_arena_alloc(j->arena, (ev->n_remediations + 1) * sizeof *j->rem_event);
 	if (!j->rem_event)
 		return false;
@@ -371,204 +508,397 @@ static void corroborate(struct rg_judge *j, struct items *it, struct rg_item *i,
 		j->oom = true;
 }
 
-/* The earliest timeline event of a kind meeting the reference rule;
- * *any_of_kind tells whether one of that kind exists at all. */
-static const struct rg_event *find_event(const struct rg_evidence *ev,
-                                         const struct rg_action_def *a,
-                                         const struct rg_event **any_of_kind)
-{
-	const struct rg_event *best = NULL;
-	*any_of_kind = NULL;
-	for (size_t i = 0; i < ev->n_events; i++) {
-		const struct rg_event *e = &ev->events[i];
-		if (e->kind != a->event)
-			continue;
-		if (!*any_of_kind)
-			*any_of_kind = e;
-		if (a->event_needs_attachment && !e->reference_is_attachment)
-			continue;
-		if (a->event_needs_reference && !e->reference)
-			continue;
-		if (!best || e->at.ms < best->at.ms)
-			best = e;
-	}
-	return best;
-}
-
 /* ---- rules -------------------------------------------------------------- */
 
-/* An event of the definition's kind; `none` is the verdict when absent. */
-static void judge_event(struct rg_judge *j, const struct rg_action_def *a, struct items *it,
-                        enum rg_verdict none)
+/* ---- reason templates --------------------------------------------------- */
+
+struct var {
+	const char *name, *value;
+};
+
+/* A value of a row as a reason shows it. */
+static const char *show_value(struct rg_judge *j, const struct rg_table_spec *spec,
+                              const struct rg_row *row, int c)
 {
-	const struct rg_evidence *ev = j->ev;
-	const char *kind = rg_event_names[a->event];
-	const struct rg_event *any;
-	const struct rg_event *e = find_event(ev, a, &any);
-	if (!e) {
+	if (c < 0 || !row->v[c].given)
+		return NULL;
+	const struct rg_value *v = &row->v[c];
+	char buf[RG_TIME_BUFSZ];
+	switch (spec->cols[c].type) {
+	case RG_COL_TIME:
+		return rg_arena_strdup(j->arena, rg_time_format(buf, v->t));
+	case RG_COL_DATE:
+		rg_time_format(buf, v->t);
+		buf[10] = '\0';
+		return rg_arena_strdup(j->arena, buf);
+	case RG_COL_BOOL:
+		return v->i == 1 ? "yes" : "no";
+	case RG_COL_ENUM:
+		return spec->cols[c].values[v->i];
+	default:
+		return v->s;
+	}
+}
+
+/* The reason of outcome `on`: the action's template with its placeholders
+ * filled from vars, or from the row ({row.COLUMN}, {row.COLUMN?DEFAULT}).
+ * Without a template the outcome itself is the code and the text. */
+static void reason_tpl(struct items *it, struct rg_item *i, const struct rg_reason_tpl *tpl,
+                       size_t n_tpl, const char *on, const struct var *vars, size_t n_vars,
+                       const struct rg_table_spec *spec, const struct rg_row *row)
+{
+	if (!i)
+		return;
+	const struct rg_reason_tpl *t = NULL;
+	for (size_t k = 0; k < n_tpl && !t; k++)
+		if (tpl[k].on && strcmp(tpl[k].on, on) == 0)
+			t = &tpl[k];
+	const char *text = t ? t->text : on;
+	struct rg_buf b;
+	rg_buf_init(&b, 0);
+	for (const char *p = text; *p;) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		if (!close) {
+			rg_buf_putc(&b, *p++);
+			continue;
+		}
+		size_t len = (size_t)(close - p - 1);
+		const char *val = NULL;
+		bool known = false;
+		for (size_t k = 0; k < n_vars && !known; k++)
+			if (strlen(vars[k].name) == len && strncmp(vars[k].name, p + 1, len) == 0) {
+				val = vars[k].value;
+				known = true;
+			}
+		if (!known && spec && row && len > 4 && strncmp(p + 1, "row.", 4) == 0) {
+			char name[80];
+			snprintf(name, sizeof name, "%.*s", (int)(len - 4), p + 5);
+			char *dflt = strchr(name, '?');
+			if (dflt)
+				*dflt++ = '\0';
+			val = show_value(it->j, spec, row, rg_table_spec_column(spec, name));
+			if (!val)
+				val = dflt ? dflt : "";
+			known = true;
+		}
+		if (known) {
+			if (val)
+				rg_buf_append(&b, val, strlen(val));
+		} else {
+			rg_buf_append(&b, p, len + 2); /* not a placeholder: kept as written */
+		}
+		p = close + 1;
+	}
+	i->reason = b.data ? rg_arena_strdup(it->j->arena, b.data) : rg_arena_strdup(it->j->arena, "");
+	i->reason_codes = rg_arena_strdup(it->j->arena, t && t->codes ? t->codes : on);
+	rg_buf_free(&b);
+	if (!i->reason || !i->reason_codes) {
+		i->reason = "";
+		i->reason_codes = "";
+		it->j->oom = true;
+	}
+}
+
+/* ---- the rule kinds a directive file composes ---------------------------- */
+
+/* The evidence table a step reads, or NULL when the bundle has none. */
+static const struct rg_etable *step_table(const struct rg_judge *j, const struct rg_table_spec *t)
+{
+	const struct rg_evidence *ev = j->ev->raw;
+	for (size_t k = 0; k < ev->n_tables; k++)
+		if (ev->tables[k].spec == t || strcmp(ev->tables[k].spec->file, t->file) == 0)
+			return &ev->tables[k];
+	return NULL;
+}
+
+/* Column c of the directive's spec t in the evidence table's own spec: the
+ * same index when the bundle was read with this directive; by name and
+ * type otherwise (a bundle read with another definition), -1 when absent. */
+static int ecol(const struct rg_etable *e, const struct rg_table_spec *t, int c)
+{
+	if (c < 0 || !e)
+		return -1;
+	if (e->spec == t)
+		return c;
+	int k = rg_table_spec_column(e->spec, t->cols[c].name);
+	return k >= 0 && e->spec->cols[k].type == t->cols[c].type ? k : -1;
+}
+
+static const struct rg_value *val(const struct rg_row *r, int c)
+{
+	static const struct rg_value none = {.i = -1};
+	return c >= 0 ? &r->v[c] : &none;
+}
+
+/* <row-deadline>: every row done (its time column given) by its due time. */
+static void step_row_deadline(struct rg_judge *j, const struct rg_action_def *a,
+                              const struct rg_step *st, struct items *it)
+{
+	const struct rg_etable *e = step_table(j, st->table);
+	const char *file = st->table->file;
+	char when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
+	if (!e || !e->present || e->n == 0) {
+		struct rg_item *i = add_item(it, e && e->present ? st->when_empty : st->when_missing,
+		                             RG_SUBJ_FILE, file, file, 0);
+		struct var v[] = {{"file", file}};
+		reason_tpl(it, i, st->reasons, st->n_reasons, e && e->present ? "empty" : "missing", v, 1,
+		           NULL, NULL);
+		close_item(it, i);
+		if (!e)
+			return;
+	}
+	const struct rg_table_spec *es = e->spec;
+	int idc = ecol(e, st->table, st->id_col), tc = ecol(e, st->table, st->time_col);
+	int refc = ecol(e, st->table, st->due_ref);
+	const struct rg_etable *de = st->due_ref >= 0 ? step_table(j, st->due_table) : e;
+	int duec = st->due_col >= 0 ? ecol(de, st->due_table, st->due_col) : -1;
+	for (size_t k = 0; k < e->n; k++) {
+		const struct rg_row *row = &e->rows[k];
+		const char *id = val(row, idc)->s ? val(row, idc)->s : "";
+		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, st->subject, id, file, row->line);
+		/* This row's due time: its own column, the referenced row's, or
+		 * the action's deadline. */
+		bool has_due = a->has_deadline;
+		struct rg_time due_t = a->deadline;
+		if (st->due_col >= 0) {
+			const struct rg_row *drow = row;
+			if (st->due_ref >= 0) {
+				uint32_t r = val(row, refc)->ref;
+				drow = r && de && r <= de->n ? &de->rows[r - 1] : NULL;
+				if (drow)
+					cite(it, de->spec->file, drow->line);
+			}
+			const struct rg_value *dv = drow ? val(drow, duec) : val(row, -1);
+			has_due = dv->given;
+			due_t = dv->t;
+			if (i && has_due) {
+				i->has_due = true;
+				i->due = due_t;
+			}
+		}
+		when[0] = late[0] = '\0';
+		struct var v[] = {{"id", id}, {"file", file}, {"due", due}, {"when", when}, {"late", late}};
+		rg_time_format(due, due_t);
+		const struct rg_value *done = val(row, tc);
+		if (!has_due) {
+			if (i)
+				i->status = RG_INSUFFICIENT_EVIDENCE;
+			/* No due time is known: only {id} and {file}. */
+			reason_tpl(it, i, st->reasons, st->n_reasons, "no-due", v, 2, es, row);
+		} else if (!done->given) {
+			reason_tpl(it, i, st->reasons, st->n_reasons, "not-done", v, 5, es, row);
+		} else {
+			judge_time(i, done->t, due_t.ms);
+			rg_time_format(when, done->t);
+			if (i && i->status == RG_SATISFIED_LATE)
+				rg_duration_format(late, i->late_by_ms);
+			reason_tpl(it, i, st->reasons, st->n_reasons,
+			           i && i->status == RG_SATISFIED_LATE ? "late" : "on-time", v, 5, es, row);
+		}
+		close_item(it, i);
+	}
+}
+
+/* <event>: the earliest row of a kind (citing a reference or a document
+ * when required), by the action's deadline when it has one. */
+static void step_event(struct rg_judge *j, const struct rg_action_def *a, const struct rg_step *st,
+                       struct items *it)
+{
+	const struct rg_etable *e = step_table(j, st->table);
+	const char *file = st->table->file, *kind = st->event_kind;
+	int kc = e ? ecol(e, st->table, st->kind_col) : -1, tc = ecol(e, st->table, st->time_col);
+	int rc = ecol(e, st->table, st->ref_col);
+	int want = -1;
+	if (kc >= 0)
+		rg_str_in(kind, e->spec->cols[kc].values, &want);
+	const struct rg_row *best = NULL, *any = NULL;
+	for (size_t k = 0; want >= 0 && k < e->n; k++) {
+		const struct rg_row *row = &e->rows[k];
+		if (row->v[kc].i != want)
+			continue;
+		if (!any)
+			any = row;
+		if (st->needs_attachment && val(row, rc)->i != 1)
+			continue;
+		if (st->needs_reference && !val(row, rc)->given)
+			continue;
+		if (!best || val(row, tc)->t.ms < val(best, tc)->t.ms)
+			best = row;
+	}
+	char line[16], when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
+	if (!best) {
 		struct rg_item *i =
-		    add_item(it, none, RG_SUBJ_EVENT, kind, RG_F_TIMELINE, any ? any->line : 0);
-		if (any && a->event_needs_attachment)
-			reason(it, i, "event-no-attachment",
-			       "%s event on line %u does not reference a document under attachments/; add the document to the bundle and cite it",
-			       kind, any->line);
-		else if (any)
-			reason(it, i, "event-no-reference",
-			       "%s event on line %u has no reference; record the submission or ticket id",
-			       kind, any->line);
-		else
-			reason(it, i, "event-missing", "no %s event in timeline.csv%s", kind,
-			       a->event_needs_attachment ? " citing a document under attachments/" : "");
+		    add_item(it, st->when_absent, RG_SUBJ_EVENT, kind, file, any ? any->line : 0);
+		snprintf(line, sizeof line, "%u", any ? (unsigned)any->line : 0u);
+		struct var v[] = {{"kind", kind}, {"file", file}, {"line", line}};
+		reason_tpl(it, i, st->reasons, st->n_reasons,
+		           any && st->needs_attachment ? "no-attachment" : any ? "no-reference" : "missing",
+		           v, 3, e ? e->spec : NULL, any);
 		close_item(it, i);
 		return;
 	}
-	struct rg_item *i = add_item(it, RG_SATISFIED, RG_SUBJ_EVENT, kind, RG_F_TIMELINE, e->line);
-	char when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
-	rg_time_format(when, e->at);
+	struct rg_item *i = add_item(it, RG_SATISFIED, RG_SUBJ_EVENT, kind, file, best->line);
+	struct rg_time at = val(best, tc)->t;
+	rg_time_format(when, at);
+	const char *ref = val(best, rc)->s;
+	struct var v[] = {{"kind", kind}, {"file", file}, {"when", when}, {"late", late},
+	                  {"due", due}, {"reference", ref ? ref : ""}};
+	const char *on;
 	if (a->has_deadline) {
-		judge_time(i, e->at, a->deadline.ms);
+		judge_time(i, at, a->deadline.ms);
 		rg_time_format(due, a->deadline);
+		on = i && i->status == RG_SATISFIED_LATE ? "late" : "on-time";
 		if (i && i->status == RG_SATISFIED_LATE)
-			reason(it, i, "event-late", "%s at %s, %s after the deadline %s", kind, when,
-			       rg_duration_format(late, i->late_by_ms), due);
-		else
-			reason(it, i, "event-on-time", "%s at %s, by the deadline %s", kind, when, due);
+			rg_duration_format(late, i->late_by_ms);
 	} else {
 		if (i) {
 			i->has_when = true;
-			i->when = e->at;
+			i->when = at;
 		}
-		reason(it, i, "event-recorded", "%s at %s%s%s", kind, when,
-		       e->reference ? ", reference " : "", e->reference ? e->reference : "");
+		on = ref ? "recorded-reference" : "recorded";
 	}
+	reason_tpl(it, i, st->reasons, st->n_reasons, on, v, 6, e->spec, best);
 	close_item(it, i);
 }
 
-static void rule_correspondence(struct rg_judge *j, const struct rg_action_def *a,
-                                struct items *it)
+/* <first-related>: for every row, the earliest row of another table that
+ * refers to it with a kind accepted, due at its anchor column plus the
+ * action's window (the item carries that due time), or at the deadline. */
+static void step_first_related(struct rg_judge *j, const struct rg_action_def *a,
+                               const struct rg_step *st, struct items *it)
 {
-	const struct rg_evidence *ev = j->ev;
-	char when[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
-	if (!ev->has_findings || ev->n_findings == 0) {
-		struct rg_item *i = add_item(it, RG_INSUFFICIENT_EVIDENCE, RG_SUBJ_FILE, RG_F_FINDINGS,
-		                             RG_F_FINDINGS, 0);
-		if (ev->has_findings)
-			reason(it, i, "findings-empty",
-			       "findings.csv lists no reviewed emails; list every exfiltrated email the agency reviewed");
-		else
-			reason(it, i, "findings-missing",
-			       "findings.csv is missing; add it with every exfiltrated email the agency reviewed");
-		close_item(it, i);
+	const struct rg_etable *e = step_table(j, st->table);
+	const struct rg_etable *re = step_table(j, st->related_table);
+	if (!e)
+		return;
+	const char *file = st->table->file, *rfile = st->related_table->file;
+	int idc = ecol(e, st->table, st->id_col), anc = ecol(e, st->table, st->anchor_col);
+	int via = ecol(re, st->related_table, st->via_col);
+	int kc = ecol(re, st->related_table, st->kind_col);
+	int tc = ecol(re, st->related_table, st->time_col);
+	/* The accepted kinds (and those of <also>) as indexes of the
+	 * evidence table's values. */
+	bool accepted[64] = {false}, also_ok[64] = {false};
+	for (size_t k = 0; kc >= 0 && st->kinds && st->kinds[k]; k++) {
+		int idx;
+		if (rg_str_in(st->kinds[k], re->spec->cols[kc].values, &idx) && idx < 64)
+			accepted[idx] = true;
 	}
-	for (size_t k = 0; k < ev->n_findings; k++) {
-		const struct rg_finding *f = &ev->findings[k];
-		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_SUBJ_EMAIL, f->email_id,
-		                             RG_F_FINDINGS, f->line);
-		if (!f->reviewed) {
-			reason(it, i, "not-reviewed", "email %s: not reviewed (reviewed_at is empty)",
-			       f->email_id);
-		} else {
-			judge_time(i, f->reviewed_at, a->deadline.ms);
-			rg_time_format(when, f->reviewed_at);
-			if (i && i->status == RG_SATISFIED_LATE)
-				reason(it, i, "reviewed-late", "email %s: reviewed at %s, %s after the deadline",
-				       f->email_id, when, rg_duration_format(late, i->late_by_ms));
-			else
-				reason(it, i, "reviewed", "email %s: reviewed at %s", f->email_id, when);
-		}
-		close_item(it, i);
+	for (size_t k = 0; kc >= 0 && st->also_kinds && st->also_kinds[k]; k++) {
+		int idx;
+		if (rg_str_in(st->also_kinds[k], re->spec->cols[kc].values, &idx) && idx < 64)
+			also_ok[idx] = true;
 	}
-	judge_event(j, a, it, RG_INSUFFICIENT_EVIDENCE);
-}
-
-static void rule_immediate(struct rg_judge *j, const struct rg_action_def *a, struct items *it)
-{
-	const struct rg_evidence *ev = j->ev;
-	char accepted[200], when[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
-	describe_actions(accepted, sizeof accepted, a->accepted_actions);
-	for (size_t k = 0; k < ev->n_secrets; k++) {
-		const struct rg_secret *s = &ev->secrets[k];
-		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
-		/* The secret's row gives identified_at, which starts the window. */
-		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_SUBJ_SECRET, s->secret_id,
-		                             RG_F_SECRETS, s->line);
-		if (i) {
-			i->has_due = true;
-			i->due.ms = s->identified_at.ms + a->window_ms;
-			i->due.offset = s->identified_at.offset;
+	int alc = ecol(e, st->table, st->also_col);
+	/* Related rows grouped by the row they name (counting sort, file
+	 * order kept): a scan of every related row per row is quadratic. */
+	size_t *at = calloc(e->n + 2, sizeof *at);
+	const struct rg_row **of = malloc(((re ? re->n : 0) + 1) * sizeof *of);
+	size_t *of_idx = malloc(((re ? re->n : 0) + 1) * sizeof *of_idx);
+	if (!at || !of || !of_idx) {
+		free(at);
+		free(of);
+		free(of_idx);
+		j->oom = true;
+		return;
+	}
+	for (size_t r = 0; re && via >= 0 && r < re->n; r++) {
+		uint32_t ref = re->rows[r].v[via].ref;
+		if (ref && ref <= e->n)
+			at[ref + 1]++;
+	}
+	for (size_t k = 2; k < e->n + 2; k++)
+		at[k] += at[k - 1];
+	for (size_t r = 0; re && via >= 0 && r < re->n; r++) {
+		uint32_t ref = re->rows[r].v[via].ref;
+		if (ref && ref <= e->n) {
+			of_idx[at[ref]] = r;
+			of[at[ref]++] = &re->rows[r];
 		}
-		if (!r) {
-			reason(it, i, "no-remediation", "secret %s: no %s recorded", s->secret_id, accepted);
+	}
+	const struct rg_etable *typed_rem = etable(j->ev->raw, RG_F_REMEDIATIONS);
+	char when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
+	for (size_t k = 0; k < e->n; k++) {
+		const struct rg_row *row = &e->rows[k];
+		const char *id = val(row, idc)->s ? val(row, idc)->s : "";
+		const struct rg_row *best = NULL, *also = NULL;
+		size_t best_idx = 0, also_idx = 0;
+		/* Does this row also need a related row of another kind? */
+		bool needs_also = false;
+		if (alc >= 0 && val(row, alc)->given) {
+			const char *shown = show_value(j, e->spec, row, alc);
+			needs_also = shown && strcmp(shown, st->also_value) == 0;
+		}
+		for (size_t q = at[k]; q < at[k + 1]; q++) {
+			const struct rg_value *kv = val(of[q], kc);
+			if (!kv->given || kv->i >= 64)
+				continue;
+			int64_t t = val(of[q], tc)->t.ms;
+			if (accepted[kv->i] && (!best || t < val(best, tc)->t.ms)) {
+				best = of[q];
+				best_idx = of_idx[q];
+			}
+			if (needs_also && also_ok[kv->i] && (!also || t < val(also, tc)->t.ms)) {
+				also = of[q];
+				also_idx = of_idx[q];
+			}
+		}
+		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, st->subject, id, file, row->line);
+		struct rg_time due_t = a->deadline;
+		if (anc >= 0) {
+			due_t.ms = val(row, anc)->t.ms + a->window_ms;
+			due_t.offset = val(row, anc)->t.offset;
+			if (i) {
+				i->has_due = true;
+				i->due = due_t;
+			}
+		}
+		rg_time_format(due, due_t);
+		when[0] = late[0] = '\0';
+		/* Both parts done: the later one decides the timing. */
+		const struct rg_row *last =
+		    also && (!best || val(also, tc)->t.ms > val(best, tc)->t.ms) ? also : best;
+		const char *first_kind = best ? show_value(j, re->spec, best, kc) : "";
+		const char *kind = last ? show_value(j, re->spec, last, kc) : "";
+		struct var v[] = {{"id", id},     {"file", file},   {"due", due},
+		                  {"window", a->window_text ? a->window_text : ""},
+		                  {"first-kind", first_kind},
+		                  {"kind", kind}, {"when", when},   {"late", late}};
+		if (best)
+			cite(it, rfile, best->line);
+		if (also)
+			cite(it, rfile, also->line);
+		if (st->corroborate && re == typed_rem) {
+			if (best && best_idx < j->ev->n_remediations)
+				corroborate(j, it, i, &j->ev->remediations[best_idx]);
+			if (also && also_idx < j->ev->n_remediations)
+				corroborate(j, it, i, &j->ev->remediations[also_idx]);
+		}
+		if (!best || (needs_also && !also)) {
+			const char *on = !best && needs_also && !also ? "none-and-also"
+			                 : !best                      ? "none"
+			                                              : "also-missing";
+			reason_tpl(it, i, st->reasons, st->n_reasons, on, v, 5, e->spec, row);
 			close_item(it, i);
 			continue;
 		}
-		/* Done: the remediation is what was judged, the secret's row
-		 * what it was judged against. */
-		primary(it, RG_F_REMEDIATIONS, r->line);
-		corroborate(j, it, i, r);
-		judge_time(i, r->performed_at, s->identified_at.ms + a->window_ms);
-		rg_time_format(when, r->performed_at);
+		/* Done: the related row is what was judged, this row what it
+		 * was judged against. */
+		primary(it, rfile, last->line);
+		judge_time(i, val(last, tc)->t, due_t.ms);
+		rg_time_format(when, val(last, tc)->t);
 		if (i && i->status == RG_SATISFIED_LATE)
-			reason(it, i, "remediated-late",
-			       "secret %s: first %s at %s, %s later than the %s window after it was identified",
-			       s->secret_id, rg_action_names[r->action], when,
-			       rg_duration_format(late, i->late_by_ms), a->window_text);
-		else
-			reason(it, i, "remediated", "secret %s: %s at %s, within %s of being identified",
-			       s->secret_id, rg_action_names[r->action], when, a->window_text);
+			rg_duration_format(late, i->late_by_ms);
+		reason_tpl(it, i, st->reasons, st->n_reasons,
+		           i && i->status == RG_SATISFIED_LATE ? "late"
+		           : also                              ? "on-time-also"
+		                                               : "on-time",
+		           v, 8, e->spec, row);
 		close_item(it, i);
 	}
-}
-
-static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct items *it)
-{
-	const struct rg_evidence *ev = j->ev;
-	char accepted[200], when[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
-	describe_actions(accepted, sizeof accepted, a->accepted_actions);
-	for (size_t k = 0; k < ev->n_secrets; k++) {
-		const struct rg_secret *s = &ev->secrets[k];
-		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
-		bool needs_deactivation = s->application_in_use == 0 && a->deactivation_action >= 0;
-		const struct rg_remediation *d =
-		    needs_deactivation ? first_remediation(j, s, 1u << a->deactivation_action) : NULL;
-		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, RG_SUBJ_SECRET, s->secret_id,
-		                             RG_F_SECRETS, s->line);
-		if (r)
-			cite(it, RG_F_REMEDIATIONS, r->line);
-		if (d)
-			cite(it, RG_F_REMEDIATIONS, d->line);
-		if (r)
-			corroborate(j, it, i, r);
-		if (d)
-			corroborate(j, it, i, d);
-		const char *app = s->application ? s->application : "(unnamed)";
-		if (!r && needs_deactivation && !d) {
-			reason(it, i, "no-remediation not-deactivated",
-			       "secret %s: no %s recorded, and application %s is not in use but was not deactivated",
-			       s->secret_id, accepted, app);
-		} else if (!r) {
-			reason(it, i, "no-remediation", "secret %s: no %s recorded", s->secret_id, accepted);
-		} else if (needs_deactivation && !d) {
-			reason(it, i, "not-deactivated",
-			       "secret %s: application %s is not in use (application_in_use=no) but no %s is recorded",
-			       s->secret_id, app, rg_action_names[a->deactivation_action]);
-		} else {
-			/* Both parts done: the later one decides the timing. */
-			const struct rg_remediation *last =
-			    d && d->performed_at.ms > r->performed_at.ms ? d : r;
-			primary(it, RG_F_REMEDIATIONS, last->line);
-			judge_time(i, last->performed_at, a->deadline.ms);
-			rg_time_format(when, last->performed_at);
-			if (i && i->status == RG_SATISFIED_LATE)
-				reason(it, i, "remediated-late", "secret %s: %s at %s, %s after the deadline",
-				       s->secret_id, rg_action_names[last->action], when,
-				       rg_duration_format(late, i->late_by_ms));
-			else
-				reason(it, i, "remediated", "secret %s: %s at %s%s", s->secret_id,
-				       rg_action_names[r->action], when, d ? ", application deactivated" : "");
-		}
-		close_item(it, i);
-	}
+	free(at);
+	free(of);
+	free(of_idx);
 }
 
 /* Exposure windows of docs/ed-24-02.md RA-2b-ii, one per distinct account
@@ -576,7 +906,7 @@ static void rule_reset(struct rg_judge *j, const struct rg_action_def *a, struct
  * reviews.  The set is this action's own. */
 static struct account_set *build_accounts(struct rg_judge *j, const struct rg_action_def *a)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	struct account_set *set = rg_arena_alloc(j->arena, sizeof *set);
 	if (!set)
 		return NULL;
@@ -697,7 +1027,7 @@ static void add_code(char *codes, size_t size, const char *code)
 static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, struct items *it,
                             struct rg_action_result *ar)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	struct account_set *set = build_accounts(j, a);
 	if (!set) {
 		j->oom = true;
@@ -800,27 +1130,39 @@ static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, s
 
 /* ---- driver ------------------------------------------------------------- */
 
+/* The rows that make an action of applies="<applicability>" apply. */
+static const struct rg_etable *rows_table(const struct rg_judge *j)
+{
+	return j->dir->rows_table ? step_table(j, j->dir->rows_table) : NULL;
+}
+
 static void not_applicable(struct rg_judge *j, struct items *it)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct rg_evidence *ev = j->ev->raw;
 	struct rg_item *i;
 	if (!ev->notified) {
 		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_AGENCY, ev->agency_id, RG_F_MANIFEST, 0);
 		reason(it, i, "not-notified",
 		       "the agency was not notified (manifest.xml notification status not-notified)");
 	} else {
-		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_FILE, RG_F_SECRETS, RG_F_SECRETS, 0);
-		reason(it, i, "no-compromise", "no authentication compromise detected: secrets.csv %s",
-		       ev->has_secrets ? "has no rows" : "is absent");
+		const char *file = j->dir->rows_table->file;
+		const struct rg_etable *e = rows_table(j);
+		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_FILE, file, file, 0);
+		struct var v[] = {{"file", file}};
+		reason_tpl(it, i, j->dir->rows_reasons, j->dir->n_rows_reasons,
+		           e && e->present ? "empty" : "absent", v, 1, NULL, NULL);
 	}
 	close_item(it, i);
 }
 
-static bool applies(const struct rg_evidence *ev, const struct rg_action_def *a)
+static bool applies(const struct rg_judge *j, const struct rg_action_def *a)
 {
-	if (!ev->notified)
+	if (!j->ev->raw->notified)
 		return false;
-	return a->applies == RG_APPLIES_NOTIFIED || ev->n_secrets > 0;
+	if (a->applies == RG_APPLIES_NOTIFIED)
+		return true;
+	const struct rg_etable *e = rows_table(j);
+	return e && e->n > 0;
 }
 
 static void finish_action(struct rg_judge *j, struct rg_action_result *ar, struct items *it)
@@ -844,9 +1186,8 @@ static void copy_definition(struct rg_action_result *ar, const struct rg_action_
 	ar->wording = a->wording;
 	ar->wording_source = a->source;
 	ar->interpretation = a->note;
-	ar->rule = rg_rule_names[a->rule];
-	ar->applies = a->applies == RG_APPLIES_COMPROMISE_DETECTED ? "compromise-detected"
-	                                                           : "notified";
+	ar->rule = a->rule_label;
+	ar->applies = a->applies_label;
 	ar->kind = a->kind;
 	ar->has_deadline = a->has_deadline;
 	ar->deadline = a->deadline;
@@ -857,7 +1198,7 @@ static void copy_definition(struct rg_action_result *ar, const struct rg_action_
 
 static void copy_bundle(struct rg_judge *j)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct rg_evidence *ev = j->ev->raw;
 	struct rg_results *res = j->res;
 	struct rg_bundle_info *b = &res->bundle;
 	b->name = ev->bundle_name;
@@ -903,13 +1244,19 @@ static void copy_bundle(struct rg_judge *j)
 
 static void headline(struct rg_judge *j)
 {
-	const struct rg_evidence *ev = j->ev;
+	const struct typed *ev = j->ev;
 	struct rg_results *res = j->res;
 	struct rg_headline *h = &res->headline;
-	h->emails_total = ev->n_findings;
-	for (size_t k = 0; k < ev->n_findings; k++)
-		h->emails_reviewed += ev->findings[k].reviewed;
-	h->secrets_found = ev->n_secrets;
+	/* The directive's <headline>: which table's rows are the reviewed
+	 * items (and which column says done), which the found ones. */
+	const struct rg_directive *dir = j->dir;
+	const struct rg_etable *rt = dir->reviewed_table ? step_table(j, dir->reviewed_table) : NULL;
+	int rc = ecol(rt, dir->reviewed_table, dir->reviewed_col);
+	h->emails_total = rt ? rt->n : 0;
+	for (size_t k = 0; rt && k < rt->n; k++)
+		h->emails_reviewed += val(&rt->rows[k], rc)->given;
+	const struct rg_etable *ft = dir->found_table ? step_table(j, dir->found_table) : NULL;
+	h->secrets_found = ft ? ft->n : 0;
 	if (j->rem_event) {
 		h->audit_log = true;
 		for (size_t i = 0; i < ev->n_remediations; i++) {
@@ -927,7 +1274,12 @@ static void headline(struct rg_judge *j)
 		if (ar->status == RG_NOT_APPLICABLE)
 			continue;
 		bool count_accounts = rule == RG_RULE_LOG_REVIEW && !accounts_counted;
-		bool count_secrets = rule == RG_RULE_IMMEDIATE_REMEDIATION && !secrets_counted;
+		const struct rg_action_def *def = &j->dir->actions[a];
+		/* The first action judged by a windowed first-related rule
+		 * counts the secrets remediated (at any time). */
+		bool windowed = def->n_steps && def->steps[0].kind == RG_STEP_FIRST_RELATED &&
+		                def->steps[0].anchor_col >= 0;
+		bool count_secrets = windowed && !secrets_counted;
 		accounts_counted |= count_accounts;
 		secrets_counted |= count_secrets;
 		if (count_accounts)
@@ -970,8 +1322,12 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 		free(j);
 		return NULL;
 	}
-	j->ev = ev;
 	j->dir = dir;
+	if (!build_typed(&j->typed, ev, arena)) {
+		free(j);
+		return NULL;
+	}
+	j->ev = &j->typed;
 	j->arena = arena;
 	j->res = res;
 	res->actions = actions;
@@ -986,24 +1342,22 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 		struct rg_action_result *ar = &actions[k];
 		struct items it = {.j = j};
 		copy_definition(ar, a);
-		if (!applies(ev, a)) {
+		if (!applies(j, a)) {
 			not_applicable(j, &it);
 		} else {
 			switch (a->rule) {
-			case RG_RULE_CORRESPONDENCE_ANALYSIS:
-				rule_correspondence(j, a, &it);
-				break;
-			case RG_RULE_IMMEDIATE_REMEDIATION:
-				rule_immediate(j, a, &it);
-				break;
-			case RG_RULE_CREDENTIAL_RESET:
-				rule_reset(j, a, &it);
+			case RG_RULE_STEPS:
+				for (size_t s = 0; s < a->n_steps; s++) {
+					if (a->steps[s].kind == RG_STEP_ROW_DEADLINE)
+						step_row_deadline(j, a, &a->steps[s], &it);
+					else if (a->steps[s].kind == RG_STEP_FIRST_RELATED)
+						step_first_related(j, a, &a->steps[s], &it);
+					else
+						step_event(j, a, &a->steps[s], &it);
+				}
 				break;
 			case RG_RULE_LOG_REVIEW:
 				rule_log_review(j, a, &it, ar);
-				break;
-			case RG_RULE_TIMELINE_EVENT:
-				judge_event(j, a, &it, RG_NOT_SATISFIED);
 				break;
 			}
 		}

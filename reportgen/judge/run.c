@@ -53,46 +53,70 @@ static bool is_installed(const struct rg_directive *dir)
 	return same;
 }
 
+/* Loads the directive the bundle answers, as soon as its manifest has
+ * named it (or the one --directive gives), for the bundle reader's profile. */
+struct load {
+	const struct rg_run_options *opt;
+	struct rg_arena *arena;
+	struct rg_diags *diags;
+	struct rg_directive *dir;
+	rg_status st;
+};
+
+static const struct rg_profile *load_directive(void *ctx, const struct rg_evidence *ev)
+{
+	struct load *l = ctx;
+	const struct rg_run_options *opt = l->opt;
+	struct rg_diags *diags = l->diags;
+	if (!ev->directive && !opt->directive_path)
+		return NULL;
+	char *path = opt->directive_path ? strdup(opt->directive_path)
+	                                 : rg_directive_path_for(ev->directive);
+	char *ids = rg_directive_installed_ids();
+	char hint[400];
+	snprintf(hint, sizeof hint, "reportgen knows %s; give --directive FILE for another definition",
+	         ids ? ids : "its installed definitions");
+	free(ids);
+	if (!path) {
+		rg_diag_err(diags, "bundle.directive", "manifest.xml", 0, "<bundle> @directive", hint,
+		            "names a directive reportgen has no definition for");
+		l->st = RG_EINPUT;
+	} else if (!opt->directive_path && access(path, F_OK) != 0) {
+		rg_diag_err(diags, "bundle.directive", "manifest.xml", 0, "<bundle> @directive", hint,
+		            "names directive \"%s\", for which no definition is installed (%s)",
+		            ev->directive, path);
+		l->st = RG_EINPUT;
+	} else {
+		rg_status dst = rg_directive_load(&l->dir, path, l->arena, diags);
+		if (dst == RG_EINPUT && !opt->directive_path)
+			dst = RG_EENV; /* the installed definition is broken */
+		l->st = rg_status_worst(l->st, dst);
+		if (l->dir && ev->directive && strcmp(l->dir->id, ev->directive) != 0) {
+			rg_diag_err(diags, "bundle.directive", "manifest.xml", 0, "<bundle> @directive",
+			            "give the definition of the directive the bundle answers",
+			            "names %s but the directive definition %s is for %s",
+			            ev->directive, path, l->dir->id);
+			l->st = rg_status_worst(l->st, RG_EINPUT);
+		}
+	}
+	free(path);
+	return l->dir ? &l->dir->profile : NULL;
+}
+
 rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
                        const struct rg_run_options *opt, struct rg_arena *arena,
                        struct rg_diags *diags)
 {
 	*out = NULL;
 	struct rg_bundle *b;
-	rg_status st = rg_bundle_open(&b, zip_path, &opt->limits, arena, diags);
+	struct load l = {opt, arena, diags, NULL, RG_OK};
+	rg_status st = rg_bundle_open(&b, zip_path, &opt->limits, load_directive, &l, arena, diags);
+	st = rg_status_worst(st, l.st);
 	if (!b) /* not a ZIP at all: nothing more to read */
 		return st;
 	const struct rg_evidence *ev = rg_bundle_evidence(b);
-	struct rg_directive *dir = NULL;
-	if (st == RG_OK || ev->directive || opt->directive_path) {
-		char *path = opt->directive_path ? strdup(opt->directive_path)
-		                                 : rg_directive_path_for(ev->directive ? ev->directive : "");
-		if (!path) {
-			rg_diag_err(diags, "bundle.directive", "manifest.xml", 0, "<bundle> @directive",
-			            "reportgen knows ED-24-02; give --directive FILE for another definition",
-			            "names a directive reportgen has no definition for");
-			st = RG_EINPUT;
-		} else if (!opt->directive_path && access(path, F_OK) != 0) {
-			rg_diag_err(diags, "bundle.directive", "manifest.xml", 0, "<bundle> @directive",
-			            "reportgen knows ED-24-02; give --directive FILE for another definition",
-			            "names directive \"%s\", for which no definition is installed (%s)",
-			            ev->directive, path);
-			st = RG_EINPUT;
-		} else {
-			rg_status dst = rg_directive_load(&dir, path, arena, diags);
-			if (dst == RG_EINPUT && !opt->directive_path)
-				dst = RG_EENV; /* the installed definition is broken */
-			st = rg_status_worst(st, dst);
-			if (dir && ev->directive && strcmp(dir->id, ev->directive) != 0) {
-				rg_diag_err(diags, "bundle.directive", "manifest.xml", 0, "<bundle> @directive",
-				            "give the definition of the directive the bundle answers",
-				            "names %s but the directive definition %s is for %s",
-				            ev->directive, path, dir->id);
-				st = rg_status_worst(st, RG_EINPUT);
-			}
-		}
-		free(path);
-	}
+	(void)ev;
+	struct rg_directive *dir = l.dir;
 	if (dir)
 		dir->installed = is_installed(dir);
 	struct rg_judge *j = NULL;

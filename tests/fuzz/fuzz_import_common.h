@@ -76,9 +76,9 @@ static void fuzz_import(enum rg_import_kind kind, const uint8_t *data, size_t si
 		struct rg_diags d;
 		rg_diags_init(&d);
 		struct rg_table t;
-		rg_table_init(&t, kind == RG_IMPORT_SIGNINS ? RG_TABLE_SIGNINS : RG_TABLE_AUDIT_EVENTS,
+		rg_table_init(&t, kind == RG_IMPORT_SIGNINS ? &rg_builtin_signins : &rg_builtin_audit_events,
 		              &arena, &lim, &d);
-		struct rg_csv *c = rg_csv_new(rg_table_file(t.kind), &lim, &d, rg_table_record, &t);
+		struct rg_csv *c = rg_csv_new(t.file, &lim, &d, rg_table_record, &t);
 		RG_FUZZ_CHECK(c != NULL);
 		rg_csv_feed(c, a.out, a.len);
 		rg_csv_end(c);

@@ -18,6 +18,7 @@
 #include <zip.h>
 
 #include "bundle/bundle.h"
+#include "directive/directive.h"
 #include "core/digest.h"
 #include "core/file.h"
 #include "core/str.h"
@@ -248,7 +249,7 @@ static rg_status read_bundle(const char *path, struct rg_arena *a, struct rg_dia
 	struct rg_limits lim;
 	rg_limits_default(&lim);
 	struct rg_bundle *b;
-	rg_status st = rg_bundle_open(&b, path, &lim, a, d);
+	rg_status st = rg_bundle_open(&b, path, &lim, rg_directive_installed_profile, a, a, d);
 	cr_assert(b);
 	*ev = rg_bundle_evidence(b);
 	return rg_status_worst(st, rg_bundle_finish(b, NULL, NULL));

@@ -131,7 +131,7 @@ def main():
             rc, out, err = run([args.qpdf, "--check", path])
             check(rc == 0, f"{name}: qpdf --check: {out}{err}")
             rc, info, _ = run([args.pdfinfo, path])
-            check(f"Title:           ED-24-02 {kind}: {agency}\n" in info, f"{name}: title")
+            check(f"Title:           {xml.get('directive')} {kind}: {agency}\n" in info, f"{name}: title")
             check(f"Author:          {agency}\n" in info, f"{name}: author")
             check("Tagged:          yes" in info, f"{name}: not tagged")
             pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))

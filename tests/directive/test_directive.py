@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""test_directive.py: `reportgen directive check` and the directive file as
+data (docs/directive.md), as a user runs them.
+
+- every shipped definition checks (exit 0, its tables and actions listed);
+- a definition with several problems is refused with exit 2, every problem
+  listed as FILE:LINE: <element name="..."> @attribute: what (how to fix),
+  and nothing is written;
+- extra cases given with --case NAME=EDIT are in the unittest classes below.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+OPTS = None
+NS = {"r": "urn:reportgen:report:1"}
+
+
+def run(*args, cwd=None):
+    p = subprocess.run([OPTS.reportgen] + list(args), capture_output=True, text=True, cwd=cwd,
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def shipped(name):
+    with open(os.path.join(OPTS.srcroot, "directives", name), encoding="utf-8") as fh:
+        return fh.read()
+
+
+class DirectiveCheck(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.cwd = os.path.join(self.tmp.name, "cwd")
+        os.mkdir(self.cwd)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return path
+
+    def edited(self, name, *edits):
+        text = shipped(name)
+        for old, new in edits:
+            self.assertEqual(text.count(old), 1, old)
+            text = text.replace(old, new)
+        return self.write(name, text)
+
+    def test_shipped_definitions_check(self):
+        for name in sorted(os.listdir(os.path.join(OPTS.srcroot, "directives"))):
+            if not name.endswith(".xml"):
+                continue
+            rc, out, err = run("directive", "check", os.path.join(OPTS.srcroot, "directives", name),
+                               cwd=self.cwd)
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(err, "")
+            self.assertIn("table ", out)
+            self.assertIn("action ", out)
+            self.assertEqual(os.listdir(self.cwd), [])
+
+    def test_every_problem_is_listed_with_its_line(self):
+        path = self.edited("ed-24-02.xml",
+                           ('table="findings.csv" requires="contains_secret"',
+                            'table="nofile.csv" requires="contains_secret"'),
+                           ('not-before="window_start"', 'not-before="window_begin"'),
+                           ('<deadline>2024-04-08T23:59:59-04:00</deadline>',
+                            '<deadline>2024-02-30T23:59:59-04:00</deadline>'),
+                           ('type="enum" required="yes" values="none low moderate high"',
+                            'type="enum" required="yes"'))
+        rc, out, err = run("directive", "check", path, cwd=self.cwd)
+        self.assertEqual(rc, 2)
+        self.assertEqual(out, "")
+        with open(path, encoding="utf-8") as fh:
+            line = [n for n, t in enumerate(fh, 1) if 'table="nofile.csv"' in t][0]
+        for needle in ('ed-24-02.xml:%d: <column name="email_id"> @table: names no declared table' % line,
+                       '<column name="window_end"> @not-before: names no earlier column',
+                       '<column name="impact"> @values: is missing',
+                       ': deadline: has a date or time field out of range (write it as RFC 3339'):
+            self.assertIn(needle, err)
+        self.assertIn("errors, 0 warnings", err)
+        self.assertEqual(os.listdir(self.cwd), [])
+
+    def test_schema_problems_name_the_line(self):
+        path = self.edited("ed-24-02.xml", ('<column name="sender" type="text" required="yes"/>',
+                                            '<column name="sender" type="texty" required="yes"/>'))
+        rc, _, err = run("directive", "check", path)
+        self.assertEqual(rc, 2)
+        self.assertIn("ed-24-02.xml:", err)
+        self.assertIn("texty", err)
+
+    def test_a_reason_code_report_xml_does_not_know_is_refused(self):
+        # report.xml's schema enumerates the codes: a definition may not
+        # make a report that fails it.
+        path = self.edited("bod-22-01.xml", ('code="event-late"', 'code="event-tardy"'))
+        rc, _, err = run("directive", "check", path)
+        self.assertEqual(rc, 2)
+        self.assertIn('reason code "event-tardy" is not one report.xml knows', err)
+
+    def test_usage(self):
+        self.assertEqual(run("directive")[0], 2)
+        self.assertEqual(run("directive", "check")[0], 2)
+        self.assertEqual(run("directive", "verify", "x.xml")[0], 2)
+        self.assertEqual(run("directive", "check", "--help")[0], 0)
+        rc, _, err = run("directive", "check", os.path.join(self.tmp.name, "absent.xml"))
+        self.assertEqual(rc, 3, err)
+
+
+class DirectiveAsData(unittest.TestCase):
+    """A new action with a new event kind, by editing the XML only."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        sys.path.insert(0, os.path.join(OPTS.srcroot, "tests", "cases"))
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def definition(self):
+        text = shipped("ed-24-02.xml")
+        values = 'status_report_submitted other"'
+        self.assertEqual(text.count(values), 1)
+        text = text.replace(values, 'status_report_submitted integrity_check_run other"')
+        action = """
+  <action id="RA-5" kind="required" applies="notified" rule="integrity-check">
+    <title>Verify the integrity of the mail store</title>
+    <wording source="an agency's own reading, for the test">Verify the integrity of the mail store by May 15, 2024.</wording>
+    <deadline>2024-05-15T23:59:59-04:00</deadline>
+    <event table="timeline.csv" kind-column="event" time-column="at" reference-column="reference" kind="integrity_check_run" reference="any">
+      <reason on="missing" code="event-missing">no {kind} event in timeline.csv</reason>
+      <reason on="no-reference" code="event-no-reference">{kind} event on line {line} has no reference</reason>
+      <reason on="late" code="event-late">integrity check run at {when}, {late} after the deadline {due}</reason>
+      <reason on="on-time" code="event-on-time">integrity check run at {when} ({row.notes?no notes}), by the deadline {due}</reason>
+    </event>
+  </action>
+</directive>"""
+        text = text.replace("</directive>", action)
+        path = os.path.join(self.tmp.name, "ed-24-02.xml")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return path
+
+    def bundle(self, extra_rows):
+        import casezip
+        folder = os.path.join(self.tmp.name, "bundle")
+        shutil.copytree(os.path.join(OPTS.srcroot, "samples", "compliant"), folder)
+        with open(os.path.join(folder, "timeline.csv"), "a", encoding="utf-8") as fh:
+            fh.write(extra_rows)
+        zip_path = os.path.join(self.tmp.name, "bundle-%d.zip" % len(extra_rows))
+        casezip.write_zip(zip_path, casezip.members_from_folder(folder))
+        shutil.rmtree(folder)
+        return zip_path
+
+    def judge(self, zip_path, definition):
+        out = os.path.join(self.tmp.name, "out-%s" % os.path.basename(zip_path))
+        rc, stdout, err = run("render", "--directive", definition, zip_path, "-o", out, "--no-sign")
+        root = ET.parse(os.path.join(out, "report.xml")).getroot()
+        return rc, stdout, root
+
+    def action(self, root, ident):
+        return root.find("r:action[@id='%s']" % ident, NS)
+
+    def test_the_definition_checks(self):
+        rc, out, err = run("directive", "check", self.definition())
+        self.assertEqual(rc, 0, err)
+        self.assertIn("action RA-5 (required, rule integrity-check: event)", out)
+
+    def test_the_new_action_judges(self):
+        definition = self.definition()
+        rc, out, root = self.judge(
+            self.bundle("2024-05-10T12:00:00-04:00,integrity_check_run,Mail team,CHG-7781,store verified\n"),
+            definition)
+        self.assertEqual(rc, 0, out)
+        a = self.action(root, "RA-5")
+        self.assertEqual(a.get("status"), "satisfied")
+        self.assertEqual(a.get("rule"), "integrity-check")
+        item = a.find("r:item", NS)
+        self.assertTrue(item.get("evidence").startswith("timeline.csv:"))
+        self.assertIn("integrity check run at 2024-05-10T12:00:00-04:00 (store verified)", item.text)
+        self.assertEqual(item.get("reason-code"), "event-on-time")
+        # every other action judges as with the shipped definition
+        for ident in ("RA-1", "RA-2a", "RA-2b-i", "RA-2b-ii", "RA-3a", "RA-3b", "RA-4"):
+            self.assertEqual(self.action(root, ident).get("status"), "satisfied", ident)
+
+    def test_late_and_missing(self):
+        definition = self.definition()
+        rc, _, root = self.judge(
+            self.bundle("2024-05-16T00:00:00-04:00,integrity_check_run,Mail team,CHG-7781,\n"),
+            definition)
+        a = self.action(root, "RA-5")
+        self.assertEqual(a.get("status"), "satisfied_late")
+        self.assertEqual(a.find("r:item", NS).get("late-by"), "PT1S")
+        rc, _, root = self.judge(self.bundle(""), definition)
+        self.assertEqual(rc, 1)
+        a = self.action(root, "RA-5")
+        self.assertEqual(a.get("status"), "not_satisfied")
+        self.assertEqual(a.find("r:item", NS).text, "no integrity_check_run event in timeline.csv")
+        self.assertEqual(root.get("overall"), "non_compliant")
+
+    def test_a_kind_the_table_does_not_declare_is_refused(self):
+        text = shipped("ed-24-02.xml").replace('kind="initial_report_submitted"', 'kind="integrity_check_run"')
+        path = os.path.join(self.tmp.name, "bad.xml")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        rc, _, err = run("directive", "check", path)
+        self.assertEqual(rc, 2)
+        self.assertIn('kind "integrity_check_run" is not one of the values of timeline.csv\'s event column', err)
+        self.assertIn("add the kind to the column's values in <evidence>", err)
+
+
+def main():
+    global OPTS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reportgen", required=True)
+    ap.add_argument("--srcroot", required=True)
+    OPTS, rest = ap.parse_known_args()
+    OPTS.reportgen = os.path.abspath(OPTS.reportgen)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
