@@ -565,13 +565,13 @@ static void reason_tpl(struct items *it, struct rg_item *i, const struct rg_reas
 		size_t len = (size_t)(close - p - 1);
 		const char *val = NULL;
 		bool known = false;
+		char name[80]; /* a {row.COLUMN?DEFAULT}: val may point at its DEFAULT */
 		for (size_t k = 0; k < n_vars && !known; k++)
 			if (strlen(vars[k].name) == len && strncmp(vars[k].name, p + 1, len) == 0) {
 				val = vars[k].value;
 				known = true;
 			}
 		if (!known && spec && row && len > 4 && strncmp(p + 1, "row.", 4) == 0) {
-			char name[80];
 			snprintf(name, sizeof name, "%.*s", (int)(len - 4), p + 5);
 			char *dflt = strchr(name, '?');
 			if (dflt)
