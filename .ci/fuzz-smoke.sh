@@ -30,8 +30,8 @@ if [ ! -f "$build/build.ninja" ]; then
 	}
 	rm -f "$build.setup.log"
 fi
-# fuzz_directive judges against the gaps sample, which the build packs.
-ninja -C "$build" -j2 samples/gaps.zip $(for t in $targets; do printf 'tests/fuzz/fuzz_%s ' "$t"; done) >/dev/null
+# fuzz_directive judges against the gaps and kev-gaps samples, which the build packs.
+ninja -C "$build" -j2 samples/gaps.zip samples/kev-gaps.zip $(for t in $targets; do printf 'tests/fuzz/fuzz_%s ' "$t"; done) >/dev/null
 
 status=0
 for t in $targets; do
