@@ -38,6 +38,8 @@ cd "$src"
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" -Dfuzz=true -Db_lundef=false >/dev/null
 fi
+# fuzz_directive judges against the gaps and kev-gaps samples, which the build packs.
+ninja -C "$build" -j2 samples/gaps.zip samples/kev-gaps.zip >/dev/null
 for t in $targets; do
 	ninja -C "$build" -j2 "tests/fuzz/fuzz_$t" >/dev/null
 done
