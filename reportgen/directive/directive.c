@@ -849,6 +849,8 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 			d->rows_name = c.rows_name = attr(&c, e, "name");
 			d->rows_table = table_attr(&c, e, "table");
 			d->rows_reasons = read_reasons(&c, e, &d->n_rows_reasons);
+		} else if (strcmp(name, "notification") == 0) {
+			d->notified_reasons = read_reasons(&c, e, &d->n_notified_reasons);
 		} else if (strcmp(name, "headline") == 0) {
 			d->reviewed_table = table_attr(&c, e, "reviewed");
 			d->reviewed_col = column_attr(&c, e, d->reviewed_table, "reviewed-column",

@@ -153,6 +153,10 @@ struct rg_directive {
 	const struct rg_table_spec *rows_table;
 	struct rg_reason_tpl *rows_reasons;
 	size_t n_rows_reasons;
+	/* <notification>: the reason of an action's item when the agency was
+	 * not notified. */
+	struct rg_reason_tpl *notified_reasons;
+	size_t n_notified_reasons;
 	/* <headline>: the table whose rows and done-column count as the
 	 * reviewed items, and the table whose rows count as found. */
 	const struct rg_table_spec *reviewed_table, *found_table;

@@ -26,7 +26,6 @@
 
 #include <assert.h>
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -174,27 +173,6 @@ static void close_item(struct items *it, struct rg_item *i)
 	memcpy(e, it->refs, it->n_refs * sizeof *e);
 	i->evidence = e;
 	i->n_evidence = it->n_refs;
-}
-
-/* The reason: its stable codes and the sentence. */
-static void reason(struct items *it, struct rg_item *i, const char *codes, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void reason(struct items *it, struct rg_item *i, const char *codes, const char *fmt, ...)
-{
-	if (!i)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = rg_vasprintf(fmt, ap);
-	va_end(ap);
-	i->reason = s ? rg_arena_strdup(it->j->arena, s) : NULL;
-	i->reason_codes = rg_arena_strdup(it->j->arena, codes);
-	free(s);
-	if (!i->reason || !i->reason_codes) {
-		i->reason = "";
-		i->reason_codes = "";
-		it->j->oom = true;
-	}
 }
 
 /* Marks an item done at `when` against `due`: on time or late by the
@@ -1125,8 +1103,9 @@ static void not_applicable(struct rg_judge *j, struct items *it)
 	struct rg_item *i;
 	if (!ev->notified) {
 		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_AGENCY, ev->agency_id, RG_F_MANIFEST, 0);
-		reason(it, i, "not-notified",
-		       "the agency was not notified (manifest.xml notification status not-notified)");
+		struct var v[] = {{"file", RG_F_MANIFEST}};
+		reason_tpl(it, i, j->dir->notified_reasons, j->dir->n_notified_reasons, "not-notified", v,
+		           1, NULL, NULL);
 	} else {
 		const char *file = j->dir->rows_table->file;
 		const struct rg_etable *e = rows_table(j);

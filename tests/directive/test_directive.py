@@ -297,6 +297,34 @@ class Coverage(unittest.TestCase):
         self.assertIn("action RA-2b-ii (rule log-review) needs <deadline>", err)
 
 
+class NotNotified(unittest.TestCase):
+    """The not-notified reason is the definition's <notification>."""
+
+    def test_the_template_gives_the_text(self):
+        sys.path.insert(0, os.path.join(OPTS.srcroot, "tests", "cases"))
+        import casezip
+        with tempfile.TemporaryDirectory() as tmp:
+            text = shipped("ed-24-02.xml")
+            old = "the agency was not notified ({file} notification status not-notified)"
+            self.assertEqual(text.count(old), 1)
+            path = os.path.join(tmp, "ed-24-02.xml")
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text.replace(old, "no notice received (see {file})"))
+            zip_path = os.path.join(tmp, "nn.zip")
+            casezip.write_zip(zip_path, casezip.members_from_folder(
+                os.path.join(OPTS.srcroot, "samples", "not-notified")))
+            out = os.path.join(tmp, "out")
+            rc, _, err = run("render", "--directive", path, zip_path, "-o", out, "--no-sign")
+            self.assertEqual(rc, 0, err)
+            root = ET.parse(os.path.join(out, "report.xml")).getroot()
+            items = root.findall("r:action/r:item", NS)
+            self.assertTrue(items)
+            for i in items:
+                self.assertEqual(i.text, "no notice received (see manifest.xml)")
+                self.assertEqual(i.get("reason-code"), "not-notified")
+                self.assertEqual(i.get("status"), "not_applicable")
+
+
 def main():
     global OPTS
     ap = argparse.ArgumentParser()
