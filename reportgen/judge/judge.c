@@ -611,6 +611,21 @@ static void corroborate(struct rg_judge *j, struct items *it, struct rg_item *i,
 		j->oom = true;
 }
 
+/* The one item of a first-related or coverage step whose table is absent
+ * (outcome missing) or has no rows (empty): insufficient_evidence, citing
+ * the file. */
+static void missing_rows(struct rg_judge *j, const struct rg_step *st, const struct rg_etable *e,
+                         struct items *it)
+{
+	(void)j;
+	const char *file = st->table->file;
+	struct rg_item *i = add_item(it, RG_INSUFFICIENT_EVIDENCE, RG_SUBJ_FILE, file, file, 0);
+	struct var v[] = {{"file", file}};
+	reason_tpl(it, i, st->reasons, st->n_reasons, e && e->present ? "empty" : "missing", v, 1,
+	           NULL, NULL);
+	close_item(it, i);
+}
+
 /* The rows of a related table grouped by the row of e their reference
  * column via names (counting sort, file order kept): those of row k are
  * of[at[k] .. at[k + 1]), idx their indexes in re.  A scan of every
@@ -677,8 +692,12 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 {
 	const struct rg_etable *e = step_table(j, st->table);
 	const struct rg_etable *re = step_table(j, st->related_table);
-	if (!e)
+	if (!e || !e->present || e->n == 0) {
+		/* Nothing to judge, which is not "done": an action has an
+		 * item, and one without its rows lacks evidence. */
+		missing_rows(j, st, e, it);
 		return;
+	}
 	const char *file = st->table->file, *rfile = st->related_table->file;
 	int idc = ecol(e, st->table, st->id_col), anc = ecol(e, st->table, st->anchor_col);
 	int via = ecol(re, st->related_table, st->via_col);
@@ -970,11 +989,7 @@ static void step_coverage(struct rg_judge *j, const struct rg_action_def *a,
 	const struct rg_etable *e = step_table(j, st->table), *rv = step_table(j, st->review_table);
 	const char *file = st->table->file;
 	if (!e || !e->present || e->n == 0) {
-		struct rg_item *i = add_item(it, RG_INSUFFICIENT_EVIDENCE, RG_SUBJ_FILE, file, file, 0);
-		struct var v[] = {{"file", file}};
-		reason_tpl(it, i, st->reasons, st->n_reasons, e && e->present ? "empty" : "missing", v, 1,
-		           NULL, NULL);
-		close_item(it, i);
+		missing_rows(j, st, e, it);
 		return;
 	}
 	struct account_set *set = build_groups(j, a, st, e, rv);
