@@ -273,13 +273,13 @@ static void expand(struct rg_judge *j, struct rg_buf *b, const char *text, const
 		size_t len = (size_t)(close - p - 1);
 		const char *val = NULL;
 		bool known = false;
+		char name[80]; /* here, not in the block below: val may point into it */
 		for (size_t k = 0; k < n_vars && !known; k++)
 			if (strlen(vars[k].name) == len && strncmp(vars[k].name, p + 1, len) == 0) {
 				val = vars[k].value;
 				known = true;
 			}
 		if (!known && spec && row && len > 4 && strncmp(p + 1, "row.", 4) == 0) {
-			char name[80];
 			snprintf(name, sizeof name, "%.*s", (int)(len - 4), p + 5);
 			char *dflt = strchr(name, '?');
 			if (dflt)
@@ -897,9 +897,10 @@ static struct account_set *build_groups(struct rg_judge *j, const struct rg_acti
 			uint32_t r = val(row, sref)->ref;
 			start_ref = r && se && r <= se->n ? &se->rows[r - 1] : NULL;
 		}
-		struct rg_time start = start_ref ? val(start_ref, scol)->t
-		                       : sref >= 0 ? val(row, selse)->t
-		                                   : val(row, scol)->t;
+		/* scol is a column of se: read on a row of e only when se is e. */
+		struct rg_time start = start_ref                ? val(start_ref, scol)->t
+		                       : st->start_ref >= 0 ? val(row, selse)->t
+		                                            : val(row, scol)->t;
 		struct account *acc = rg_strmap_get(&set->by_name, key, strlen(key));
 		if (!acc) {
 			acc = &set->v[set->n++];
