@@ -47,9 +47,7 @@ static void describe(const struct rg_directive *d)
 		for (size_t s = 0; s < a->n_steps; s++)
 			snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s",
 			         s ? " + " : ": ",
-			         a->steps[s].kind == RG_STEP_ROW_DEADLINE    ? "row-deadline"
-			         : a->steps[s].kind == RG_STEP_FIRST_RELATED ? "first-related"
-			                                                     : "event");
+			         rg_step_kind_names[a->steps[s].kind]);
 		rg_cli_put_line(stdout, "  action %s (%s, rule %s%s): %s", a->id,
 		                rg_action_kind_names[a->kind], a->rule_label, kinds, a->title);
 	}

@@ -22,9 +22,8 @@
 #include "core/str.h"
 #include "core/xml.h"
 
-const char *const rg_log_source_names[] = {"sign_in", "token_issuance", "audit", "activity", NULL};
-
-const char *const rg_rule_names[] = {"", "log-review", NULL};
+const char *const rg_step_kind_names[] = {"row-deadline", "event", "first-related", "coverage",
+                                          NULL};
 
 struct ctx {
 	struct rg_arena *arena;
@@ -92,26 +91,6 @@ static void attr_problem(struct ctx *c, xmlNodePtr n, const char *attrname, cons
 	rg_diag_err(c->diags, "directive.invalid", c->file, (unsigned long)xmlGetLineNo(n), col, hint,
 	            "%s", what);
 	c->ok = false;
-}
-
-static unsigned parse_set(const char *s, const char *const *names)
-{
-	unsigned set = 0;
-	char buf[64];
-	while (*s) {
-		while (*s == ' ')
-			s++;
-		size_t n = strcspn(s, " ");
-		if (n && n < sizeof buf) {
-			memcpy(buf, s, n);
-			buf[n] = '\0';
-			int idx;
-			if (rg_str_in(buf, names, &idx))
-				set |= 1u << idx;
-		}
-		s += n;
-	}
-	return set;
 }
 
 /* A space-separated list as a NULL-terminated array in the arena. */
@@ -360,6 +339,9 @@ static struct rg_reason_tpl *read_reasons(struct ctx *c, xmlNodePtr n, size_t *c
 		t->text = text_of(c, r);
 		if (!t->text)
 			c->ok = false;
+		if (!t->codes && t->on && strcmp(t->on, "not-covered") != 0)
+			problem(c, r, "give code=\"CODE\": the stable reason code of this outcome",
+			        "the reason has no code (only coverage's not-covered takes its problems')");
 		for (const char *p = t->codes; c->schema && p && *p;) {
 			size_t len = strcspn(p, " ");
 			if (len && !known_code(xmlDocGetRootElement(c->schema)->children, p, len)) {
@@ -432,6 +414,175 @@ static enum rg_verdict verdict_attr(struct ctx *c, xmlNodePtr n, const char *nam
 	return (enum rg_verdict)idx;
 }
 
+/* The kinds attribute of a step whose related table's kind column lists
+ * them; every kind must be one of the column's values. */
+static void read_kinds(struct ctx *c, xmlNodePtr n, struct rg_step *st)
+{
+	size_t nk = 0;
+	char *kinds = attr(c, n, "kinds");
+	st->kinds = kinds ? split_list(c, kinds, &nk) : NULL;
+	for (size_t k = 0; st->kinds && st->kind_col >= 0 && k < nk; k++) {
+		int idx;
+		if (!rg_str_in(st->kinds[k], st->related_table->cols[st->kind_col].values, &idx)) {
+			char what[300];
+			snprintf(what, sizeof what, "kind \"%s\" is not one of the values of %s's %s column",
+			         st->kinds[k], st->related_table->file,
+			         st->related_table->cols[st->kind_col].name);
+			problem(c, n, "add the kind to the column's values in <evidence>, or correct it", what);
+		}
+	}
+}
+
+/* corroborate="yes"'s audit-targets: the subject table's columns whose
+ * values an audit event's target may be. */
+static void read_targets(struct ctx *c, xmlNodePtr n, struct rg_step *st)
+{
+	st->n_targets = 0;
+	char *tv = attr(c, n, "audit-targets");
+	if (!st->corroborate)
+		return;
+	if (!tv) {
+		problem(c, n, "give audit-targets=\"COLUMN ...\": the columns an audit event's target may match",
+		        "corroborate=\"yes\" names no audit targets");
+		return;
+	}
+	size_t nt = 0;
+	const char *const *names = split_list(c, tv, &nt);
+	for (size_t k = 0; names && k < nt; k++) {
+		int col = st->table ? rg_table_spec_column(st->table, names[k]) : -1;
+		if (col < 0 || k >= sizeof st->targets / sizeof *st->targets) {
+			char what[200];
+			snprintf(what, sizeof what, "audit target \"%s\" is not a column of the table (at most 4)",
+			         names[k]);
+			problem(c, n, "name columns the table declares", what);
+			continue;
+		}
+		st->targets[st->n_targets++] = col;
+	}
+}
+
+/* A time column given as COLUMN (of t) or REFERENCE.COLUMN (of the table
+ * t's reference column REFERENCE names): *ref is -1 or that reference
+ * column, *table the table of the returned column; -1 when absent or
+ * diagnosed. */
+static int time_path(struct ctx *c, xmlNodePtr n, const struct rg_table_spec *t, const char *name,
+                     int *ref, const struct rg_table_spec **table)
+{
+	const unsigned time_types = (1u << RG_COL_TIME) | (1u << RG_COL_DATE);
+	*ref = -1;
+	*table = t;
+	char *v = attr(c, n, name);
+	if (!v || !t)
+		return -1;
+	char *dot = strchr(v, '.');
+	if (!dot)
+		return column_attr(c, n, t, name, time_types, true);
+	char *copy = rg_arena_strndup(c->arena, v, (size_t)(dot - v));
+	int r = copy ? rg_table_spec_column(t, copy) : -1;
+	const struct rg_table_spec *rt = r >= 0 && t->cols[r].type == RG_COL_REF
+	                                     ? rg_profile_table(c->profile, t->cols[r].ref_table)
+	                                     : NULL;
+	int col = rt ? rg_table_spec_column(rt, dot + 1) : -1;
+	if (col < 0 || !((time_types >> rt->cols[col].type) & 1)) {
+		char what[200];
+		snprintf(what, sizeof what, "%s names no time or date column", name);
+		problem(c, n, "write COLUMN (a time or date column of the table) or REFERENCE.COLUMN (one of the referenced table)",
+		        what);
+		return -1;
+	}
+	*ref = r;
+	*table = rt;
+	return col;
+}
+
+/* <coverage>: interval coverage of a window per group (directive.h). */
+static void read_coverage(struct ctx *c, xmlNodePtr n, struct rg_step *st)
+{
+	const unsigned time_types = (1u << RG_COL_TIME) | (1u << RG_COL_DATE);
+	const unsigned key_types = (1u << RG_COL_ID) | (1u << RG_COL_TEXT) | (1u << RG_COL_ACCOUNT);
+	st->kind = RG_STEP_COVERAGE;
+	st->anchor_col = -1;
+	st->also_col = -1;
+	st->group_col = column_attr(c, n, st->table, "group", key_types, true);
+	st->start_col = time_path(c, n, st->table, "start", &st->start_ref, &st->start_table);
+	st->start_else = column_attr(c, n, st->table, "start-else", time_types, false);
+	st->related_table = table_attr(c, n, "ended-by");
+	st->via_col = column_attr(c, n, st->related_table, "via", 1u << RG_COL_REF, true);
+	if (st->via_col >= 0 && st->table &&
+	    strcmp(st->related_table->cols[st->via_col].ref_table, st->table->file) != 0)
+		problem(c, n, "name a reference column of the ended-by table that refers to this table",
+		        "via does not refer to the table");
+	st->kind_col = column_attr(c, n, st->related_table, "kind-column", 1u << RG_COL_ENUM, true);
+	st->time_col = column_attr(c, n, st->related_table, "time-column", time_types, true);
+	read_kinds(c, n, st);
+	st->review_table = table_attr(c, n, "reviews");
+	const struct rg_table_spec *rt = st->review_table;
+	st->match_col = column_attr(c, n, rt, "match", key_types, true);
+	st->source_col = column_attr(c, n, rt, "source-column", 1u << RG_COL_ENUM, true);
+	st->from_col = column_attr(c, n, rt, "from", time_types, true);
+	st->to_col = column_attr(c, n, rt, "to", time_types, true);
+	st->done_col = column_attr(c, n, rt, "done", time_types, true);
+	st->req_col = st->unless_col = st->unless_value = -1;
+	size_t ns = 0;
+	for (xmlNodePtr k = n->children; k; k = k->next)
+		ns += k->type == XML_ELEMENT_NODE && strcmp((const char *)k->name, "sources") == 0;
+	st->sources = rg_arena_alloc(c->arena, (ns + 1) * sizeof *st->sources);
+	if (!st->sources) {
+		c->ok = false;
+		return;
+	}
+	const char *const *vocab = rt && st->source_col >= 0 ? rt->cols[st->source_col].values : NULL;
+	size_t n_vocab = rt && st->source_col >= 0 ? rt->cols[st->source_col].n_values : 0;
+	if (n_vocab > RG_STEP_MAX_VALUES)
+		problem(c, n, "give the source column at most 64 values", "the source column has too many values");
+	for (xmlNodePtr k = n->children; k; k = k->next) {
+		if (k->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)k->name, "require") == 0) {
+			st->req_col = column_attr(c, k, rt, "column", ~0u, true);
+			st->unless_col = column_attr(c, k, rt, "unless-column", 1u << RG_COL_ENUM, true);
+			char *uv = attr(c, k, "unless-value");
+			if (st->unless_col >= 0 && uv &&
+			    !rg_str_in(uv, rt->cols[st->unless_col].values, &st->unless_value))
+				problem(c, k, "name one of the column's values", "unless-value is not a value of unless-column");
+			continue;
+		}
+		if (strcmp((const char *)k->name, "sources") != 0)
+			continue;
+		struct rg_source_group *g = &st->sources[st->n_sources++];
+		char *text = text_of(c, k);
+		size_t nv = 0;
+		const char *const *vals = text ? split_list(c, text, &nv) : NULL;
+		for (size_t v = 0; vals && vocab && v < nv; v++) {
+			int idx;
+			if (!rg_str_in(vals[v], vocab, &idx) || idx >= RG_STEP_MAX_VALUES) {
+				char what[300];
+				snprintf(what, sizeof what, "source \"%s\" is not one of the values of %s's %s column",
+				         vals[v], rt->file, rt->cols[st->source_col].name);
+				problem(c, k, "add the source to the column's values in <evidence>, or correct it", what);
+				continue;
+			}
+			g->set |= (uint64_t)1 << idx;
+		}
+		/* The label names the values in the column's order. */
+		struct rg_buf b;
+		rg_buf_init(&b, 0);
+		for (size_t v = 0; v < n_vocab && v < RG_STEP_MAX_VALUES; v++)
+			if ((g->set >> v) & 1) {
+				if (b.len)
+					rg_buf_append(&b, " or ", 4);
+				rg_buf_append(&b, vocab[v], strlen(vocab[v]));
+			}
+		g->label = rg_arena_strdup(c->arena, b.data ? b.data : "");
+		rg_buf_free(&b);
+		if (!g->label)
+			c->ok = false;
+	}
+	if (!st->n_sources)
+		problem(c, n, "add a <sources> element per group of sources that must cover the window",
+		        "the coverage names no sources");
+}
+
 static void read_step(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 {
 	const unsigned text_types = (1u << RG_COL_ID) | (1u << RG_COL_REF) | (1u << RG_COL_TEXT) |
@@ -459,20 +610,9 @@ static void read_step(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 		st->kind_col = column_attr(c, n, st->related_table, "kind-column", 1u << RG_COL_ENUM, true);
 		st->time_col = column_attr(c, n, st->related_table, "time-column", time_types, true);
 		st->anchor_col = column_attr(c, n, st->table, "anchor", time_types, false);
-		size_t nk = 0;
-		char *kinds = attr(c, n, "kinds");
-		st->kinds = kinds ? split_list(c, kinds, &nk) : NULL;
-		for (size_t k = 0; st->kinds && st->kind_col >= 0 && k < nk; k++) {
-			int idx;
-			if (!rg_str_in(st->kinds[k], st->related_table->cols[st->kind_col].values, &idx)) {
-				char what[300];
-				snprintf(what, sizeof what, "kind \"%s\" is not one of the values of %s's %s column",
-				         st->kinds[k], st->related_table->file,
-				         st->related_table->cols[st->kind_col].name);
-				problem(c, n, "add the kind to the column's values in <evidence>, or correct it", what);
-			}
-		}
+		read_kinds(c, n, st);
 		st->corroborate = yes(c, n, "corroborate");
+		read_targets(c, n, st);
 		st->also_col = -1;
 		for (xmlNodePtr al = n->children; al; al = al->next) {
 			if (al->type != XML_ELEMENT_NODE || strcmp((const char *)al->name, "also") != 0)
@@ -484,6 +624,8 @@ static void read_step(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 			size_t nak = 0;
 			st->also_kinds = ak ? split_list(c, ak, &nak) : NULL;
 		}
+	} else if (strcmp((const char *)n->name, "coverage") == 0) {
+		read_coverage(c, n, st);
 	} else if (strcmp((const char *)n->name, "row-deadline") == 0) {
 		st->kind = RG_STEP_ROW_DEADLINE;
 		st->id_col = column_attr(c, n, st->table, "id", text_types, false);
@@ -563,25 +705,21 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 			problem(c, an, "use notified, or the name of the directive's <applicability>",
 			        "applies names no applicability the directive defines");
 	}
-	int rule = 0;
 	a->rule_label = attr(c, an, "rule");
 	size_t nsteps = 0;
 	for (xmlNodePtr n = an->children; n; n = n->next)
 		nsteps += n->type == XML_ELEMENT_NODE && (strcmp((const char *)n->name, "row-deadline") == 0 ||
 		                                          strcmp((const char *)n->name, "event") == 0 ||
-		                                          strcmp((const char *)n->name, "first-related") == 0);
+		                                          strcmp((const char *)n->name, "first-related") == 0 ||
+		                                          strcmp((const char *)n->name, "coverage") == 0);
 	a->steps = rg_arena_alloc(c->arena, (nsteps + 1) * sizeof *a->steps);
 	if (!a->steps) {
 		c->ok = false;
 		return;
 	}
-	if (!nsteps && !(a->rule_label && rg_str_in(a->rule_label, rg_rule_names, &rule) && rule > 0)) {
-		problem(c, an, "compose the action of <row-deadline> and <event> rules, or name a rule of docs/directive.md",
+	if (!nsteps)
+		problem(c, an, "compose the action of the rule kinds of docs/directive.md (row-deadline, event, first-related, coverage)",
 		        "the action has no rule to judge it by");
-		rule = 0;
-	}
-	a->rule = nsteps ? RG_RULE_STEPS : (enum rg_rule)rule;
-	bool has_accepted = false;
 	for (xmlNodePtr n = an->children; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
@@ -610,13 +748,8 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 				        "is not a duration reportgen can apply (years and months have no fixed length)");
 			a->has_window = true;
 			a->window_text = text;
-		} else if (strcmp(name, "accepted-remediation") == 0) {
-			a->accepted_actions = parse_set(text, rg_action_names);
-			has_accepted = true;
-		} else if (strcmp(name, "log-source-group") == 0) {
-			a->log_groups[a->n_log_groups++] = parse_set(text, rg_log_source_names);
 		} else if (strcmp(name, "row-deadline") == 0 || strcmp(name, "event") == 0 ||
-		           strcmp(name, "first-related") == 0) {
+		           strcmp(name, "first-related") == 0 || strcmp(name, "coverage") == 0) {
 			read_step(c, n, &a->steps[a->n_steps++]);
 		}
 	}
@@ -630,18 +763,8 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 			missing = "<immediate-window> (its first-related has an anchor)";
 		if (st->kind == RG_STEP_FIRST_RELATED && st->anchor_col < 0 && !a->has_deadline)
 			missing = "<deadline> (its first-related has no anchor)";
-	}
-	switch (a->rule) {
-	case RG_RULE_STEPS:
-		break;
-	case RG_RULE_LOG_REVIEW:
-		if (!a->has_deadline)
-			missing = "<deadline>";
-		else if (!has_accepted)
-			missing = "<accepted-remediation> (ends the exposure window)";
-		else if (!a->n_log_groups)
-			missing = "<log-source-group>";
-		break;
+		if (st->kind == RG_STEP_COVERAGE && !a->has_deadline)
+			missing = "<deadline> (its coverage ends a window without a related row there)";
 	}
 	if (missing) {
 		char what[200];
@@ -726,6 +849,8 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 			d->rows_name = c.rows_name = attr(&c, e, "name");
 			d->rows_table = table_attr(&c, e, "table");
 			d->rows_reasons = read_reasons(&c, e, &d->n_rows_reasons);
+		} else if (strcmp(name, "notification") == 0) {
+			d->notified_reasons = read_reasons(&c, e, &d->n_notified_reasons);
 		} else if (strcmp(name, "headline") == 0) {
 			d->reviewed_table = table_attr(&c, e, "reviewed");
 			d->reviewed_col = column_attr(&c, e, d->reviewed_table, "reviewed-column",

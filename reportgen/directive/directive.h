@@ -24,29 +24,11 @@
 #include "core/timefmt.h"
 #include "results/results.h"
 
-/* The vocabulary the rules below still name (the values of enumerations
- * the directive's tables declare), indexed by value, NULL-terminated. */
-enum rg_log_source { RG_LOG_SIGN_IN, RG_LOG_TOKEN_ISSUANCE, RG_LOG_AUDIT, RG_LOG_ACTIVITY, RG_LOG_COUNT };
-extern const char *const rg_log_source_names[];
-
 /* When an action applies (docs/ed-24-02.md, Applicability). */
 enum rg_applies {
 	RG_APPLIES_NOTIFIED,            /* manifest notification/@status = notified */
 	RG_APPLIES_ROWS,     /* notified and the directive's <applicability> table has a row */
 };
-
-/* How an action is judged.  RG_RULE_STEPS: by the rule kinds its file
- * composes (struct rg_step, docs/directive.md), all of them, their items in
- * order.  The others are rules still written in C (judge.c), named by the
- * action's rule attribute, with their parameters from the file. */
-enum rg_rule {
-	RG_RULE_STEPS,
-	RG_RULE_LOG_REVIEW,              /* required log sources cover exposure */
-};
-
-/* The C rules as the directive file names them, indexed by enum rg_rule
- * ([RG_RULE_STEPS] is NULL's placeholder ""). */
-extern const char *const rg_rule_names[];
 
 /* A reason template: the sentence of one outcome of a rule kind, with
  * {placeholders} (docs/directive.md), and its stable codes. */
@@ -62,6 +44,23 @@ enum rg_step_kind {
 	RG_STEP_EVENT,        /* the earliest row of a kind (with a reference) by the deadline */
 	RG_STEP_FIRST_RELATED, /* per row, the earliest related row of accepted kinds, by an
 	                          anchor column plus the action's window, or the deadline */
+	RG_STEP_COVERAGE,     /* per group of rows, reviewed intervals of each accepted source
+	                          group cover the group's window, by the deadline */
+};
+
+/* The rule kinds' element names, indexed by enum rg_step_kind. */
+extern const char *const rg_step_kind_names[];
+
+/* The largest number of values an enum column may have for the rule kinds
+ * that hold sets of them (kinds, source groups) as bits. */
+#define RG_STEP_MAX_VALUES 64
+
+/* <coverage>'s <sources>: a set of values of the review table's source
+ * column (bit k: value k), and its name in reasons ("audit or activity",
+ * the values in the column's order). */
+struct rg_source_group {
+	uint64_t set;
+	const char *label;
 };
 
 struct rg_step {
@@ -97,6 +96,28 @@ struct rg_step {
 	int also_col;
 	const char *also_value;
 	const char *const *also_kinds;
+	/* The subject row's columns whose values an audit event's target may
+	 * be (corroborate="yes"'s audit-targets), in order of preference. */
+	int targets[4];
+	size_t n_targets;
+	/* coverage: the rows of table are grouped by group_col (case-folded);
+	 * each group's window starts at the earliest start_col of the row its
+	 * reference column start_ref names (start_else of the row itself when
+	 * it names none) and ends at the latest of its rows' first related row
+	 * (related_table, via_col, kinds, time_col as for first-related), the
+	 * deadline for a row without one.  The rows of review_table whose
+	 * match_col names the group (case-folded) cover [from_col, to_col] of
+	 * their source_col's group; each of sources must cover the window.
+	 * done_col: when reviewed (the latest decides the timing).  req_col:
+	 * a column a review must give unless its unless_col holds the value
+	 * unless_value (index), -1 none. */
+	int group_col, start_ref, start_col, start_else;
+	const struct rg_table_spec *start_table;
+	const struct rg_table_spec *review_table;
+	int match_col, source_col, from_col, to_col, done_col;
+	struct rg_source_group *sources;
+	size_t n_sources;
+	int req_col, unless_col, unless_value;
 	struct rg_reason_tpl *reasons;
 	size_t n_reasons;
 };
@@ -109,29 +130,18 @@ struct rg_action_def {
 	const char *note;       /* the project's interpretation, or NULL */
 	enum rg_action_kind kind;
 	enum rg_applies applies;
-	enum rg_rule rule;
 	const char *rule_label; /* the rule attribute as written, shown in the reports */
 	const char *applies_label; /* the applies attribute as written ("notified") */
-	struct rg_step *steps;  /* RG_RULE_STEPS */
+	struct rg_step *steps;  /* the rule kinds it composes, judged in order */
 	size_t n_steps;
 
 	bool has_deadline;
 	struct rg_time deadline;
 
-	/* RG_RULE_IMMEDIATE_REMEDIATION */
+	/* the window of a first-related step with an anchor */
 	bool has_window;
 	int64_t window_ms;        /* the "immediate" window */
 	const char *window_text;  /* as written, e.g. "PT48H" */
-
-	/* Remediation kinds that count as remediating a secret: a bit set of
-	 * 1u << enum rg_remediation_action. */
-	unsigned accepted_actions;
-
-	/* RG_RULE_LOG_REVIEW: each group is a bit set of 1u << enum rg_log_source;
-	 * every group needs a review from one of its sources. */
-	unsigned log_groups[RG_LOG_COUNT];
-	size_t n_log_groups;
-
 };
 
 struct rg_directive {
@@ -143,6 +153,10 @@ struct rg_directive {
 	const struct rg_table_spec *rows_table;
 	struct rg_reason_tpl *rows_reasons;
 	size_t n_rows_reasons;
+	/* <notification>: the reason of an action's item when the agency was
+	 * not notified. */
+	struct rg_reason_tpl *notified_reasons;
+	size_t n_notified_reasons;
 	/* <headline>: the table whose rows and done-column count as the
 	 * reviewed items, and the table whose rows count as found. */
 	const struct rg_table_spec *reviewed_table, *found_table;

@@ -1,19 +1,22 @@
 /*
- * judge.c: the rules of docs/ed-24-02.md over the evidence model (see
+ * judge.c: the rule kinds of docs/directive.md over the evidence model (see
  * judge.h).
  *
- * One function per rule of the directive file (enum rg_rule); each takes
- * its parameters (deadline, window, accepted remediations, log-source
- * groups, evidence event) from the action definition, never from
- * constants here.  Every item gets a status, every row its verdict used
- * (primary row first), its late-by when late, a reason a person can act on
- * and the stable codes of that reason (docs/report-format.md lists them).
+ * One function per rule kind a directive file composes (enum
+ * rg_step_kind); each takes its tables, columns and parameters (deadline,
+ * window, accepted kinds, source groups) from the action definition and
+ * its sentences from the action's reason templates, never from constants
+ * here: no directive and none of its tables is named in this file.  Every
+ * item gets a status, every row its verdict used (primary row first), its
+ * late-by when late, a reason a person can act on and the stable codes of
+ * that reason (docs/report-format.md lists them).
  *
- * Each action's judging state is its own: a directive may use a rule any
- * number of times (two log-review actions with different sources, say),
+ * Each action's judging state is its own: a directive may use a rule kind
+ * any number of times (two coverage actions with different sources, say),
  * so nothing one action computes is kept on the judge for another.  The
- * only state that outlives an action is a log-review action's account set,
- * which the sign-in stream needs later; each action has its own.
+ * state that outlives an action is a coverage step's group set, which the
+ * sign-in stream needs later (each action has its own), and the audit-log
+ * matches of a corroborated table, which depend on the rows only.
  *
  * The results model it fills (results/results.h) points into neither the
  * evidence nor the directive: whatever a view shows is copied into it.
@@ -23,7 +26,6 @@
 
 #include <assert.h>
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,198 +33,49 @@
 #include "core/str.h"
 #include "core/strmap.h"
 
-
-/* ---- the rules' view of the evidence ------------------------------------ */
-
-/* The tables the rules below judge, as typed rows: built from the
- * directive's evidence tables (bundle/evidence.h) by column name.  A
- * transitional view: the rules are still the five of the original
- * directive file, and read their tables through it. */
-#define RG_F_FINDINGS "findings.csv"
-#define RG_F_SECRETS "secrets.csv"
-#define RG_F_REMEDIATIONS "remediations.csv"
-#define RG_F_LOG_REVIEWS "log-reviews.csv"
-
-enum rg_review_result { RG_REVIEW_NO_MALICIOUS, RG_REVIEW_SUSPICIOUS, RG_REVIEW_MALICIOUS };
-static const char *const rg_review_result_names[] = {"no_malicious_activity", "suspicious",
-                                                     "malicious", NULL};
-
-struct rg_finding {
-	uint32_t line;
-	const char *email_id;
-	struct rg_time sent_at;
-	bool reviewed; /* reviewed_at given */
-	struct rg_time reviewed_at;
-};
-
-struct rg_secret {
-	uint32_t line;
-	const char *secret_id;
-	const struct rg_finding *finding; /* resolved email_id */
-	const char *account, *application;
-	int application_in_use; /* 1 yes, 0 no, -1 not given */
-	struct rg_time identified_at;
-};
-
-struct rg_remediation {
-	uint32_t line;
-	const struct rg_secret *secret; /* resolved secret_id */
-	enum rg_remediation_action action;
-	struct rg_time performed_at;
-};
-
-struct rg_log_review {
-	uint32_t line;
-	const char *account;
-	enum rg_log_source source;
-	struct rg_time window_start, window_end;
-	struct rg_time reviewed_at;
-	enum rg_review_result result;
-	const char *incident_id;
-};
-
-struct typed {
-	const struct rg_evidence *raw;
-	bool notified;
-	const char *agency_id;
-	bool has_findings, has_secrets, has_signins, has_audit_events;
-	struct rg_finding *findings;         size_t n_findings;
-	struct rg_secret *secrets;           size_t n_secrets;
-	struct rg_remediation *remediations; size_t n_remediations;
-	struct rg_log_review *log_reviews;   size_t n_log_reviews;
-	const struct rg_audit_event *audit_events; size_t n_audit_events;
-};
-
-static const struct rg_etable *etable(const struct rg_evidence *ev, const char *file)
-{
-	for (size_t k = 0; k < ev->n_tables; k++)
-		if (strcmp(ev->tables[k].spec->file, file) == 0)
-			return &ev->tables[k];
-	return NULL;
-}
-
-/* The value of column `name` of a row (a zero value when the table has no
- * such column: the directive file did not declare it). */
-static struct rg_value col(const struct rg_etable *t, const struct rg_row *r, const char *name)
-{
-	int c = rg_table_spec_column(t->spec, name);
-	return c >= 0 ? r->v[c] : (struct rg_value){.i = -1};
-}
-
-/* The index of an enum value in a vocabulary, by spelling (-1 none). */
-static int word(const struct rg_etable *t, const struct rg_row *r, const char *name,
-                const char *const *vocab)
-{
-	int c = rg_table_spec_column(t->spec, name);
-	if (c < 0 || !r->v[c].given)
-		return -1;
-	int idx = -1;
-	rg_str_in(t->spec->cols[c].values[r->v[c].i], vocab, &idx);
-	return idx;
-}
-
-static bool build_typed(struct typed *ty, const struct rg_evidence *ev, struct rg_arena *a)
-{
-	memset(ty, 0, sizeof *ty);
-	ty->raw = ev;
-	ty->notified = ev->notified;
-	ty->agency_id = ev->agency_id;
-	ty->has_signins = ev->has_signins;
-	ty->has_audit_events = ev->has_audit_events;
-	ty->audit_events = ev->audit_events;
-	ty->n_audit_events = ev->n_audit_events;
-	const struct rg_etable *tf = etable(ev, RG_F_FINDINGS), *ts = etable(ev, RG_F_SECRETS),
-	                       *tr = etable(ev, RG_F_REMEDIATIONS), *tl = etable(ev, RG_F_LOG_REVIEWS);
-	ty->has_findings = tf && tf->present;
-	ty->has_secrets = ts && ts->present;
-	ty->n_findings = tf ? tf->n : 0;
-	ty->n_secrets = ts ? ts->n : 0;
-	ty->n_remediations = tr ? tr->n : 0;
-	ty->n_log_reviews = tl ? tl->n : 0;
-	ty->findings = rg_arena_alloc(a, (ty->n_findings + 1) * sizeof *ty->findings);
-	ty->secrets = rg_arena_alloc(a, (ty->n_secrets + 1) * sizeof *ty->secrets);
-	ty->remediations = rg_arena_alloc(a, (ty->n_remediations + 1) * sizeof *ty->remediations);
-	ty->log_reviews = rg_arena_alloc(a, (ty->n_log_reviews + 1) * sizeof *ty->log_reviews);
-	if (!ty->findings || !ty->secrets || !ty->remediations || !ty->log_reviews)
-		return false;
-	for (size_t i = 0; i < ty->n_findings; i++) {
-		const struct rg_row *r = &tf->rows[i];
-		struct rg_value rv = col(tf, r, "reviewed_at");
-		ty->findings[i] = (struct rg_finding){r->line, col(tf, r, "email_id").s,
-		                                      col(tf, r, "sent_at").t, rv.given, rv.t};
-	}
-	for (size_t i = 0; i < ty->n_secrets; i++) {
-		const struct rg_row *r = &ts->rows[i];
-		uint32_t f = col(ts, r, "email_id").ref;
-		ty->secrets[i] = (struct rg_secret){r->line, col(ts, r, "secret_id").s,
-		                                    f ? &ty->findings[f - 1] : NULL,
-		                                    col(ts, r, "account").s, col(ts, r, "application").s,
-		                                    col(ts, r, "application_in_use").i,
-		                                    col(ts, r, "identified_at").t};
-	}
-	for (size_t i = 0; i < ty->n_remediations; i++) {
-		const struct rg_row *r = &tr->rows[i];
-		uint32_t sk = col(tr, r, "secret_id").ref;
-		int act = word(tr, r, "action", rg_action_names);
-		ty->remediations[i] = (struct rg_remediation){
-		    r->line, sk ? &ty->secrets[sk - 1] : NULL,
-		    (enum rg_remediation_action)(act < 0 ? RG_ACT_COUNT : act),
-		    col(tr, r, "performed_at").t};
-		if (act < 0 || !sk)
-			return false; /* a profile without these columns cannot be judged by these rules */
-	}
-	for (size_t i = 0; i < ty->n_log_reviews; i++) {
-		const struct rg_row *r = &tl->rows[i];
-		int src = word(tl, r, "log_source", rg_log_source_names);
-		int res = word(tl, r, "result", rg_review_result_names);
-		if (src < 0 || res < 0)
-			return false;
-		ty->log_reviews[i] = (struct rg_log_review){
-		    r->line, col(tl, r, "account").s, (enum rg_log_source)src,
-		    col(tl, r, "window_start").t, col(tl, r, "window_end").t,
-		    col(tl, r, "reviewed_at").t, (enum rg_review_result)res,
-		    col(tl, r, "incident_id").s};
-	}
-	return true;
-}
-
-/* Exposure window of one account (RA-2b-ii) and its sign-in counters. */
+/* One group of a coverage step (an account, say): its window and, for the
+ * sign-in stream, its observation. */
 struct account {
-	const char *name;
-	const struct rg_secret *first_secret; /* its first row in secrets.csv: the primary citation */
-	const struct rg_secret *start_secret; /* the secret whose email starts the window */
-	const struct rg_secret *end_secret;   /* the secret whose remediation ends it */
-	const struct rg_remediation *end_rem; /* that remediation, or NULL (the deadline) */
+	const char *name;                /* the group key as first written */
+	const struct rg_row *first_row;  /* its first row: the primary citation */
+	const struct rg_row *start_row;  /* the row whose start opens the window */
+	const struct rg_row *start_ref;  /* the row it refers to for that start, or NULL */
+	const struct rg_row *end_row;    /* the row whose first related row closes it */
+	const struct rg_row *end_rel;    /* that related row, or NULL (the deadline) */
 	struct rg_time start, end;
 	struct rg_signin_obs *obs; /* in the results, or NULL */
 	struct rg_strmap ips;
-	const struct rg_log_review **reviews; /* this account's log reviews, file order */
+	const struct rg_row **reviews; /* this group's review rows, file order */
 	size_t n_reviews;
 };
 
-/* The accounts of one log-review action. */
+/* The groups of one coverage step. */
 struct account_set {
 	struct account *v;
 	size_t n;
-	struct rg_strmap by_name; /* lowercased account -> struct account */
+	struct rg_strmap by_name; /* case-folded group key -> struct account */
 	struct account_set *next;
 };
 
+/* The audit-log events that corroborate the rows of a related table a
+ * corroborating first-related step reads (the same rows, subject table
+ * and targets share one). */
+struct audit_match {
+	const struct rg_step *step;
+	const struct rg_etable *table;         /* the related table */
+	int *action;                           /* per row: the audited kind it claims
+	                                          (enum rg_remediation_action), -1 none */
+	const struct rg_audit_event **event;   /* per row: the nearest matching event, or NULL */
+	struct audit_match *next;
+};
+
 struct rg_judge {
-	const struct typed *ev;
-	struct typed typed;
+	const struct rg_evidence *ev;
 	const struct rg_directive *dir;
 	struct rg_arena *arena;
 	struct rg_results *res;
-	struct account_set *sets; /* one per log-review action */
-	/* Remediations grouped by secret, so each rule looks at a secret's own
-	 * rows only (a scan of every row per secret is quadratic at the row
-	 * limits): those of secret k are rem_of[rem_at[k] .. rem_at[k + 1]). */
-	size_t *rem_at;
-	const struct rg_remediation **rem_of;
-	/* With audit-events.csv: the audit event that corroborates each
-	 * remediation (by index in the evidence), or NULL. */
-	const struct rg_audit_event **rem_event;
+	struct account_set *sets;     /* one per coverage step */
+	struct audit_match *matches;  /* with audit-events.csv: in the directive's order */
 	bool oom;
 };
 
@@ -322,27 +175,6 @@ static void close_item(struct items *it, struct rg_item *i)
 	i->n_evidence = it->n_refs;
 }
 
-/* The reason: its stable codes and the sentence. */
-static void reason(struct items *it, struct rg_item *i, const char *codes, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void reason(struct items *it, struct rg_item *i, const char *codes, const char *fmt, ...)
-{
-	if (!i)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = rg_vasprintf(fmt, ap);
-	va_end(ap);
-	i->reason = s ? rg_arena_strdup(it->j->arena, s) : NULL;
-	i->reason_codes = rg_arena_strdup(it->j->arena, codes);
-	free(s);
-	if (!i->reason || !i->reason_codes) {
-		i->reason = "";
-		i->reason_codes = "";
-		it->j->oom = true;
-	}
-}
-
 /* Marks an item done at `when` against `due`: on time or late by the
  * difference.  Exactly at the deadline is on time. */
 static void judge_time(struct rg_item *i, struct rg_time when, int64_t due_ms)
@@ -357,44 +189,6 @@ static void judge_time(struct rg_item *i, struct rg_time when, int64_t due_ms)
 	} else {
 		i->status = RG_SATISFIED;
 	}
-}
-
-/* The earliest remediation of secret s whose action is in set. */
-static const struct rg_remediation *first_remediation(const struct rg_judge *j,
-                                                      const struct rg_secret *s, unsigned set)
-{
-	size_t k = (size_t)(s - j->ev->secrets);
-	assert(k < j->ev->n_secrets);
-	const struct rg_remediation *best = NULL;
-	for (size_t i = j->rem_at[k]; i < j->rem_at[k + 1]; i++) {
-		const struct rg_remediation *r = j->rem_of[i];
-		if (((set >> r->action) & 1) && (!best || r->performed_at.ms < best->performed_at.ms))
-			best = r;
-	}
-	return best;
-}
-
-/* Builds rem_at / rem_of (counting sort by secret, file order kept). */
-static bool group_remediations(struct rg_judge *j)
-{
-	const struct typed *ev = j->ev;
-	j->rem_at = rg_arena_alloc(j->arena, (ev->n_secrets + 2) * sizeof *j->rem_at);
-	j->rem_of = rg_arena_alloc(j->arena, (ev->n_remediations + 1) * sizeof *j->rem_of);
-	if (!j->rem_at || !j->rem_of)
-		return false;
-	for (size_t i = 0; i < ev->n_remediations; i++) {
-		assert(ev->remediations[i].secret); /* the reader resolved every reference */
-		j->rem_at[ev->remediations[i].secret - ev->secrets + 2]++;
-	}
-	for (size_t k = 2; k < ev->n_secrets + 2; k++)
-		j->rem_at[k] += j->rem_at[k - 1];
-	/* rem_at[k + 1] is now the start of secret k; filling moves it to
-	 * the end, which is the start of secret k + 1. */
-	for (size_t i = 0; i < ev->n_remediations; i++) {
-		const struct rg_remediation *r = &ev->remediations[i];
-		j->rem_of[j->rem_at[r->secret - ev->secrets + 1]++] = r;
-	}
-	return true;
 }
 
 static char *lower_dup(struct rg_arena *a, const char *s)
@@ -423,92 +217,6 @@ static bool same_target(const char *a, const char *b)
 {
 	return a && b && strcasecmp(a, b) == 0;
 }
-
-/* Finds, for every remediation of an audited kind, the audit event of the
- * same kind for the secret's account or application nearest to
- * performed_at and within the window.  Events are grouped by lowercased
- * target first, so the cost is the rows plus each target's own events. */
-static bool match_audit_events(struct rg_judge *j)
-{
-	const struct typed *ev = j->ev;
-	j->rem_event = rg_arena_alloc(j->arena, (ev->n_remediations + 1) * sizeof *j->rem_event);
-	if (!j->rem_event)
-		return false;
-	struct rg_strmap by_target; /* lowercased target -> first event of a chain */
-	rg_strmap_init(&by_target);
-	const struct rg_audit_event **next =
-	    rg_arena_alloc(j->arena, (ev->n_audit_events + 1) * sizeof *next);
-	bool ok = next != NULL;
-	for (size_t k = ev->n_audit_events; ok && k-- > 0;) {
-		const struct rg_audit_event *e = &ev->audit_events[k];
-		if (e->action < 0 || !audited((enum rg_remediation_action)e->action))
-			continue;
-		char *key = lower_dup(j->arena, e->target);
-		ok = key != NULL;
-		if (!ok)
-			break;
-		next[k] = rg_strmap_get(&by_target, key, strlen(key));
-		ok = rg_strmap_put(&by_target, key, strlen(key), (void *)e, NULL);
-	}
-	const int64_t window = j->dir->corroboration_ms;
-	for (size_t i = 0; ok && i < ev->n_remediations; i++) {
-		const struct rg_remediation *r = &ev->remediations[i];
-		if (!audited(r->action))
-			continue;
-		const struct rg_audit_event *best = NULL;
-		int64_t best_d = 0;
-		const char *targets[2] = {r->secret->account, r->secret->application};
-		for (int t = 0; t < 2; t++) {
-			char *key = targets[t] ? lower_dup(j->arena, targets[t]) : NULL;
-			if (targets[t] && !key) {
-				ok = false;
-				break;
-			}
-			for (const struct rg_audit_event *e =
-			         key ? rg_strmap_get(&by_target, key, strlen(key)) : NULL;
-			     e; e = next[e - ev->audit_events]) {
-				int64_t d = e->at.ms - r->performed_at.ms;
-				d = d < 0 ? -d : d;
-				if (e->action != (int)r->action || d > window ||
-				    !same_target(e->target, targets[t]))
-					continue;
-				if (!best || d < best_d) {
-					best = e;
-					best_d = d;
-				}
-			}
-		}
-		j->rem_event[i] = best;
-	}
-	rg_strmap_free(&by_target);
-	return ok;
-}
-
-/* Records on the item whether the audit log shows remediation r. */
-static void corroborate(struct rg_judge *j, struct items *it, struct rg_item *i,
-                        const struct rg_remediation *r)
-{
-	if (!i || !j->rem_event || !audited(r->action))
-		return;
-	const struct rg_audit_event *e = j->rem_event[r - j->ev->remediations];
-	if (!e) {
-		i->corroboration = RG_CORR_NO;
-		return;
-	}
-	if (i->corroboration == RG_CORR_NONE)
-		i->corroboration = RG_CORR_YES;
-	cite(it, RG_F_AUDIT_EVENTS, e->line);
-	char where[64];
-	snprintf(where, sizeof where, "%s:%u", RG_F_AUDIT_EVENTS, (unsigned)e->line);
-	const char *src = e->source ? e->source : where;
-	i->corroborated_by = i->corroborated_by
-	                         ? rg_arena_printf(j->arena, "%s %s", i->corroborated_by, src)
-	                         : rg_arena_strdup(j->arena, src);
-	if (!i->corroborated_by)
-		j->oom = true;
-}
-
-/* ---- rules -------------------------------------------------------------- */
 
 /* ---- reason templates --------------------------------------------------- */
 
@@ -540,32 +248,32 @@ static const char *show_value(struct rg_judge *j, const struct rg_table_spec *sp
 	}
 }
 
-/* The reason of outcome `on`: the action's template with its placeholders
- * filled from vars, or from the row ({row.COLUMN}, {row.COLUMN?DEFAULT}).
- * Without a template the outcome itself is the code and the text. */
-static void reason_tpl(struct items *it, struct rg_item *i, const struct rg_reason_tpl *tpl,
-                       size_t n_tpl, const char *on, const struct var *vars, size_t n_vars,
-                       const struct rg_table_spec *spec, const struct rg_row *row)
+/* The template of outcome `on` of a step, or NULL. */
+static const struct rg_reason_tpl *find_tpl(const struct rg_reason_tpl *tpl, size_t n_tpl,
+                                            const char *on)
 {
-	if (!i)
-		return;
-	const struct rg_reason_tpl *t = NULL;
-	for (size_t k = 0; k < n_tpl && !t; k++)
+	for (size_t k = 0; k < n_tpl; k++)
 		if (tpl[k].on && strcmp(tpl[k].on, on) == 0)
-			t = &tpl[k];
-	const char *text = t ? t->text : on;
-	struct rg_buf b;
-	rg_buf_init(&b, 0);
+			return &tpl[k];
+	return NULL;
+}
+
+/* Appends template text to b with its placeholders filled from vars, or
+ * from the row ({row.COLUMN}, {row.COLUMN?DEFAULT}); any other {word} is
+ * kept as written. */
+static void expand(struct rg_judge *j, struct rg_buf *b, const char *text, const struct var *vars,
+                   size_t n_vars, const struct rg_table_spec *spec, const struct rg_row *row)
+{
 	for (const char *p = text; *p;) {
 		const char *close = *p == '{' ? strchr(p, '}') : NULL;
 		if (!close) {
-			rg_buf_putc(&b, *p++);
+			rg_buf_putc(b, *p++);
 			continue;
 		}
 		size_t len = (size_t)(close - p - 1);
 		const char *val = NULL;
 		bool known = false;
-		char name[80]; /* a {row.COLUMN?DEFAULT}: val may point at its DEFAULT */
+		char name[80]; /* here, not in the block below: val may point into it */
 		for (size_t k = 0; k < n_vars && !known; k++)
 			if (strlen(vars[k].name) == len && strncmp(vars[k].name, p + 1, len) == 0) {
 				val = vars[k].value;
@@ -576,19 +284,33 @@ static void reason_tpl(struct items *it, struct rg_item *i, const struct rg_reas
 			char *dflt = strchr(name, '?');
 			if (dflt)
 				*dflt++ = '\0';
-			val = show_value(it->j, spec, row, rg_table_spec_column(spec, name));
+			val = show_value(j, spec, row, rg_table_spec_column(spec, name));
 			if (!val)
 				val = dflt ? dflt : "";
 			known = true;
 		}
 		if (known) {
 			if (val)
-				rg_buf_append(&b, val, strlen(val));
+				rg_buf_append(b, val, strlen(val));
 		} else {
-			rg_buf_append(&b, p, len + 2); /* not a placeholder: kept as written */
+			rg_buf_append(b, p, len + 2); /* not a placeholder: kept as written */
 		}
 		p = close + 1;
 	}
+}
+
+/* The reason of outcome `on`: the action's template filled (expand).
+ * Without a template the outcome itself is the code and the text. */
+static void reason_tpl(struct items *it, struct rg_item *i, const struct rg_reason_tpl *tpl,
+                       size_t n_tpl, const char *on, const struct var *vars, size_t n_vars,
+                       const struct rg_table_spec *spec, const struct rg_row *row)
+{
+	if (!i)
+		return;
+	const struct rg_reason_tpl *t = find_tpl(tpl, n_tpl, on);
+	struct rg_buf b;
+	rg_buf_init(&b, 0);
+	expand(it->j, &b, t ? t->text : on, vars, n_vars, spec, row);
 	i->reason = b.data ? rg_arena_strdup(it->j->arena, b.data) : rg_arena_strdup(it->j->arena, "");
 	i->reason_codes = rg_arena_strdup(it->j->arena, t && t->codes ? t->codes : on);
 	rg_buf_free(&b);
@@ -604,7 +326,7 @@ static void reason_tpl(struct items *it, struct rg_item *i, const struct rg_reas
 /* The evidence table a step reads, or NULL when the bundle has none. */
 static const struct rg_etable *step_table(const struct rg_judge *j, const struct rg_table_spec *t)
 {
-	const struct rg_evidence *ev = j->ev->raw;
+	const struct rg_evidence *ev = j->ev;
 	for (size_t k = 0; k < ev->n_tables; k++)
 		if (ev->tables[k].spec == t || strcmp(ev->tables[k].spec->file, t->file) == 0)
 			return &ev->tables[k];
@@ -761,6 +483,207 @@ static void step_event(struct rg_judge *j, const struct rg_action_def *a, const 
 	close_item(it, i);
 }
 
+/* The related row's audited kind: its kind column's value spelled as one
+ * the audit log records (audit-events.csv's vocabulary), -1 when none. */
+static int audited_kind(const struct rg_etable *re, int kc, const struct rg_row *row)
+{
+	if (kc < 0 || !row->v[kc].given || re->spec->cols[kc].type != RG_COL_ENUM)
+		return -1;
+	int idx;
+	if (!rg_str_in(re->spec->cols[kc].values[row->v[kc].i], rg_action_names, &idx) ||
+	    !audited((enum rg_remediation_action)idx))
+		return -1;
+	return idx;
+}
+
+/* Finds, for every row of the step's related table of an audited kind,
+ * the audit event of the same kind whose target is one of the subject
+ * row's audit-targets (in that order), nearest to the row's time and
+ * within the window.  Events are grouped by lowercased target first, so
+ * the cost is the rows plus each target's own events. */
+static struct audit_match *match_audit_events(struct rg_judge *j, const struct rg_step *st)
+{
+	const struct rg_evidence *ev = j->ev;
+	const struct rg_etable *e = step_table(j, st->table), *re = step_table(j, st->related_table);
+	if (!e || !re)
+		return NULL;
+	for (struct audit_match *m = j->matches; m; m = m->next)
+		if (m->table == re && m->step->table == st->table && m->step->n_targets == st->n_targets &&
+		    memcmp(m->step->targets, st->targets, st->n_targets * sizeof *st->targets) == 0 &&
+		    m->step->via_col == st->via_col && m->step->kind_col == st->kind_col &&
+		    m->step->time_col == st->time_col)
+			return m;
+	struct audit_match *m = rg_arena_alloc(j->arena, sizeof *m);
+	if (!m)
+		return NULL;
+	memset(m, 0, sizeof *m);
+	m->step = st;
+	m->table = re;
+	m->action = rg_arena_alloc(j->arena, (re->n + 1) * sizeof *m->action);
+	m->event = rg_arena_alloc(j->arena, (re->n + 1) * sizeof *m->event);
+	if (!m->action || !m->event)
+		return NULL;
+	int via = ecol(re, st->related_table, st->via_col), kc = ecol(re, st->related_table, st->kind_col);
+	int tc = ecol(re, st->related_table, st->time_col);
+	int tcol[4];
+	for (size_t t = 0; t < st->n_targets; t++)
+		tcol[t] = ecol(e, st->table, st->targets[t]);
+	struct rg_strmap by_target; /* lowercased target -> first event of a chain */
+	rg_strmap_init(&by_target);
+	const struct rg_audit_event **next =
+	    rg_arena_alloc(j->arena, (ev->n_audit_events + 1) * sizeof *next);
+	bool ok = next != NULL;
+	for (size_t k = ev->n_audit_events; ok && k-- > 0;) {
+		const struct rg_audit_event *a = &ev->audit_events[k];
+		if (a->action < 0 || !audited((enum rg_remediation_action)a->action))
+			continue;
+		char *key = lower_dup(j->arena, a->target);
+		ok = key != NULL;
+		if (!ok)
+			break;
+		next[k] = rg_strmap_get(&by_target, key, strlen(key));
+		ok = rg_strmap_put(&by_target, key, strlen(key), (void *)a, NULL);
+	}
+	const int64_t window = j->dir->corroboration_ms;
+	for (size_t i = 0; ok && i < re->n; i++) {
+		const struct rg_row *r = &re->rows[i];
+		m->action[i] = audited_kind(re, kc, r);
+		m->event[i] = NULL;
+		uint32_t sref = via >= 0 ? r->v[via].ref : 0;
+		if (m->action[i] < 0 || !sref || sref > e->n || tc < 0)
+			continue;
+		const struct rg_row *subject = &e->rows[sref - 1];
+		const struct rg_audit_event *best = NULL;
+		int64_t best_d = 0;
+		for (size_t t = 0; t < st->n_targets; t++) {
+			const char *target = show_value(j, e->spec, subject, tcol[t]);
+			char *key = target ? lower_dup(j->arena, target) : NULL;
+			if (target && !key) {
+				ok = false;
+				break;
+			}
+			for (const struct rg_audit_event *a =
+			         key ? rg_strmap_get(&by_target, key, strlen(key)) : NULL;
+			     a; a = next[a - ev->audit_events]) {
+				int64_t d = a->at.ms - r->v[tc].t.ms;
+				d = d < 0 ? -d : d;
+				if (a->action != m->action[i] || d > window || !same_target(a->target, target))
+					continue;
+				if (!best || d < best_d) {
+					best = a;
+					best_d = d;
+				}
+			}
+		}
+		m->event[i] = best;
+	}
+	rg_strmap_free(&by_target);
+	if (!ok)
+		return NULL;
+	struct audit_match **tail = &j->matches;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = m;
+	return m;
+}
+
+/* Records on the item whether the audit log shows related row `row` of m. */
+static void corroborate(struct rg_judge *j, struct items *it, struct rg_item *i,
+                        const struct audit_match *m, size_t row)
+{
+	if (!i || !m || row >= m->table->n || m->action[row] < 0)
+		return;
+	const struct rg_audit_event *e = m->event[row];
+	if (!e) {
+		i->corroboration = RG_CORR_NO;
+		return;
+	}
+	if (i->corroboration == RG_CORR_NONE)
+		i->corroboration = RG_CORR_YES;
+	cite(it, RG_F_AUDIT_EVENTS, e->line);
+	char where[64];
+	snprintf(where, sizeof where, "%s:%u", RG_F_AUDIT_EVENTS, (unsigned)e->line);
+	const char *src = e->source ? e->source : where;
+	i->corroborated_by = i->corroborated_by
+	                         ? rg_arena_printf(j->arena, "%s %s", i->corroborated_by, src)
+	                         : rg_arena_strdup(j->arena, src);
+	if (!i->corroborated_by)
+		j->oom = true;
+}
+
+/* The one item of a first-related or coverage step whose table is absent
+ * (outcome missing) or has no rows (empty): insufficient_evidence, citing
+ * the file. */
+static void missing_rows(struct rg_judge *j, const struct rg_step *st, const struct rg_etable *e,
+                         struct items *it)
+{
+	(void)j;
+	const char *file = st->table->file;
+	struct rg_item *i = add_item(it, RG_INSUFFICIENT_EVIDENCE, RG_SUBJ_FILE, file, file, 0);
+	struct var v[] = {{"file", file}};
+	reason_tpl(it, i, st->reasons, st->n_reasons, e && e->present ? "empty" : "missing", v, 1,
+	           NULL, NULL);
+	close_item(it, i);
+}
+
+/* The rows of a related table grouped by the row of e their reference
+ * column via names (counting sort, file order kept): those of row k are
+ * of[at[k] .. at[k + 1]), idx their indexes in re.  A scan of every
+ * related row per row is quadratic at the row limits.  malloc'd:
+ * free_related. */
+struct related {
+	size_t *at;
+	const struct rg_row **of;
+	size_t *idx;
+};
+
+static void free_related(struct related *g)
+{
+	free(g->at);
+	free(g->of);
+	free(g->idx);
+}
+
+static bool group_related(struct rg_judge *j, const struct rg_etable *e, const struct rg_etable *re,
+                          int via, struct related *g)
+{
+	g->at = calloc(e->n + 2, sizeof *g->at);
+	g->of = malloc(((re ? re->n : 0) + 1) * sizeof *g->of);
+	g->idx = malloc(((re ? re->n : 0) + 1) * sizeof *g->idx);
+	if (!g->at || !g->of || !g->idx) {
+		free_related(g);
+		j->oom = true;
+		return false;
+	}
+	for (size_t r = 0; re && via >= 0 && r < re->n; r++) {
+		uint32_t ref = re->rows[r].v[via].ref;
+		if (ref && ref <= e->n)
+			g->at[ref + 1]++;
+	}
+	for (size_t k = 2; k < e->n + 2; k++)
+		g->at[k] += g->at[k - 1];
+	for (size_t r = 0; re && via >= 0 && r < re->n; r++) {
+		uint32_t ref = re->rows[r].v[via].ref;
+		if (ref && ref <= e->n) {
+			g->idx[g->at[ref]] = r;
+			g->of[g->at[ref]++] = &re->rows[r];
+		}
+	}
+	return true;
+}
+
+/* The accepted kinds of a step as indexes of the related table's kind
+ * column's values. */
+static void kind_set(const struct rg_etable *re, int kc, const char *const *kinds,
+                     bool accepted[RG_STEP_MAX_VALUES])
+{
+	for (size_t k = 0; kc >= 0 && kinds && kinds[k]; k++) {
+		int idx;
+		if (rg_str_in(kinds[k], re->spec->cols[kc].values, &idx) && idx < RG_STEP_MAX_VALUES)
+			accepted[idx] = true;
+	}
+}
+
 /* <first-related>: for every row, the earliest row of another table that
  * refers to it with a kind accepted, due at its anchor column plus the
  * action's window (the item carries that due time), or at the deadline. */
@@ -769,8 +692,12 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 {
 	const struct rg_etable *e = step_table(j, st->table);
 	const struct rg_etable *re = step_table(j, st->related_table);
-	if (!e)
+	if (!e || !e->present || e->n == 0) {
+		/* Nothing to judge, which is not "done": an action has an
+		 * item, and one without its rows lacks evidence. */
+		missing_rows(j, st, e, it);
 		return;
+	}
 	const char *file = st->table->file, *rfile = st->related_table->file;
 	int idc = ecol(e, st->table, st->id_col), anc = ecol(e, st->table, st->anchor_col);
 	int via = ecol(re, st->related_table, st->via_col);
@@ -790,33 +717,13 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 			also_ok[idx] = true;
 	}
 	int alc = ecol(e, st->table, st->also_col);
-	/* Related rows grouped by the row they name (counting sort, file
-	 * order kept): a scan of every related row per row is quadratic. */
-	size_t *at = calloc(e->n + 2, sizeof *at);
-	const struct rg_row **of = malloc(((re ? re->n : 0) + 1) * sizeof *of);
-	size_t *of_idx = malloc(((re ? re->n : 0) + 1) * sizeof *of_idx);
-	if (!at || !of || !of_idx) {
-		free(at);
-		free(of);
-		free(of_idx);
-		j->oom = true;
+	struct related g;
+	if (!group_related(j, e, re, via, &g))
 		return;
-	}
-	for (size_t r = 0; re && via >= 0 && r < re->n; r++) {
-		uint32_t ref = re->rows[r].v[via].ref;
-		if (ref && ref <= e->n)
-			at[ref + 1]++;
-	}
-	for (size_t k = 2; k < e->n + 2; k++)
-		at[k] += at[k - 1];
-	for (size_t r = 0; re && via >= 0 && r < re->n; r++) {
-		uint32_t ref = re->rows[r].v[via].ref;
-		if (ref && ref <= e->n) {
-			of_idx[at[ref]] = r;
-			of[at[ref]++] = &re->rows[r];
-		}
-	}
-	const struct rg_etable *typed_rem = etable(j->ev->raw, RG_F_REMEDIATIONS);
+	size_t *at = g.at, *of_idx = g.idx;
+	const struct rg_row **of = g.of;
+	const struct audit_match *m =
+	    st->corroborate && j->ev->has_audit_events ? match_audit_events(j, st) : NULL;
 	char when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
 	for (size_t k = 0; k < e->n; k++) {
 		const struct rg_row *row = &e->rows[k];
@@ -868,11 +775,11 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 			cite(it, rfile, best->line);
 		if (also)
 			cite(it, rfile, also->line);
-		if (st->corroborate && re == typed_rem) {
-			if (best && best_idx < j->ev->n_remediations)
-				corroborate(j, it, i, &j->ev->remediations[best_idx]);
-			if (also && also_idx < j->ev->n_remediations)
-				corroborate(j, it, i, &j->ev->remediations[also_idx]);
+		if (m) {
+			if (best)
+				corroborate(j, it, i, m, best_idx);
+			if (also)
+				corroborate(j, it, i, m, also_idx);
 		}
 		if (!best || (needs_also && !also)) {
 			const char *on = !best && needs_also && !also ? "none-and-also"
@@ -896,83 +803,7 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 		           v, 8, e->spec, row);
 		close_item(it, i);
 	}
-	free(at);
-	free(of);
-	free(of_idx);
-}
-
-/* Exposure windows of docs/ed-24-02.md RA-2b-ii, one per distinct account
- * in secrets.csv, in order of first appearance, with each account's log
- * reviews.  The set is this action's own. */
-static struct account_set *build_accounts(struct rg_judge *j, const struct rg_action_def *a)
-{
-	const struct typed *ev = j->ev;
-	struct account_set *set = rg_arena_alloc(j->arena, sizeof *set);
-	if (!set)
-		return NULL;
-	rg_strmap_init(&set->by_name);
-	set->next = j->sets; /* linked first, so rg_judge_end frees it whatever happens */
-	j->sets = set;
-	set->v = rg_arena_alloc(j->arena, (ev->n_secrets + 1) * sizeof *set->v);
-	if (!set->v)
-		return NULL;
-	for (size_t k = 0; k < ev->n_secrets; k++) {
-		const struct rg_secret *s = &ev->secrets[k];
-		char *key = lower_dup(j->arena, s->account);
-		if (!key)
-			return NULL;
-		struct account *acc = rg_strmap_get(&set->by_name, key, strlen(key));
-		const struct rg_remediation *r = first_remediation(j, s, a->accepted_actions);
-		struct rg_time end = r ? r->performed_at : a->deadline;
-		struct rg_time start = s->finding ? s->finding->sent_at : s->identified_at;
-		if (!acc) {
-			acc = &set->v[set->n++];
-			acc->name = s->account;
-			acc->first_secret = acc->start_secret = acc->end_secret = s;
-			acc->end_rem = r;
-			acc->start = start;
-			acc->end = end;
-			rg_strmap_init(&acc->ips);
-			if (!rg_strmap_put(&set->by_name, key, strlen(key), acc, NULL))
-				return NULL;
-		} else {
-			if (start.ms < acc->start.ms) {
-				acc->start = start;
-				acc->start_secret = s;
-			}
-			if (end.ms > acc->end.ms) {
-				acc->end = end;
-				acc->end_secret = s;
-				acc->end_rem = r;
-			}
-		}
-	}
-	for (size_t k = 0; k < set->n; k++)
-		if (set->v[k].end.ms < set->v[k].start.ms)
-			set->v[k].end = set->v[k].start; /* remediated before the email: empty window */
-	/* Each account's log reviews, in file order (two passes: count, fill). */
-	struct account **owner = calloc(ev->n_log_reviews + 1, sizeof *owner);
-	if (!owner)
-		return NULL;
-	bool ok = true;
-	for (size_t r = 0; r < ev->n_log_reviews && ok; r++) {
-		char *key = lower_dup(j->arena, ev->log_reviews[r].account);
-		ok = key != NULL;
-		owner[r] = key ? rg_strmap_get(&set->by_name, key, strlen(key)) : NULL;
-		if (owner[r])
-			owner[r]->n_reviews++;
-	}
-	for (size_t k = 0; k < set->n && ok; k++) {
-		struct account *acc = &set->v[k];
-		acc->reviews = rg_arena_alloc(j->arena, (acc->n_reviews + 1) * sizeof *acc->reviews);
-		ok = acc->reviews != NULL;
-		acc->n_reviews = 0;
-	}
-	for (size_t r = 0; r < ev->n_log_reviews && ok; r++)
-		if (owner[r])
-			owner[r]->reviews[owner[r]->n_reviews++] = &ev->log_reviews[r];
-	free(owner);
-	return ok ? set : NULL;
+	free_related(&g);
 }
 
 static int cmp_interval(const void *x, const void *y)
@@ -1004,16 +835,6 @@ static bool first_gap(int64_t (*iv)[2], size_t n, int64_t start, int64_t end, in
 	return false;
 }
 
-static void group_name(char *buf, size_t size, unsigned group)
-{
-	size_t used = 0;
-	buf[0] = '\0';
-	for (int k = 0; k < RG_LOG_COUNT && used < size; k++)
-		if ((group >> k) & 1)
-			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? " or " : "",
-			                         rg_log_source_names[k]);
-}
-
 /* Appends a code to a space-separated list (each code once). */
 static void add_code(char *codes, size_t size, const char *code)
 {
@@ -1024,100 +845,256 @@ static void add_code(char *codes, size_t size, const char *code)
 	snprintf(codes + used, size - used, "%s%s", used ? " " : "", code);
 }
 
-static void rule_log_review(struct rg_judge *j, const struct rg_action_def *a, struct items *it,
-                            struct rg_action_result *ar)
+/* The groups of a coverage step, in order of their first row, each with
+ * its window and its review rows.  The set is the step's own; linked on
+ * the judge first, so rg_judge_end frees it whatever happens. */
+static struct account_set *build_groups(struct rg_judge *j, const struct rg_action_def *a,
+                                        const struct rg_step *st, const struct rg_etable *e,
+                                        const struct rg_etable *rv)
 {
-	const struct typed *ev = j->ev;
-	struct account_set *set = build_accounts(j, a);
-	if (!set) {
-		j->oom = true;
+	const struct rg_etable *re = step_table(j, st->related_table);
+	const struct rg_etable *se = st->start_ref >= 0 ? step_table(j, st->start_table) : e;
+	int gc = ecol(e, st->table, st->group_col), sref = ecol(e, st->table, st->start_ref);
+	int scol = ecol(se, st->start_table, st->start_col), selse = ecol(e, st->table, st->start_else);
+	int via = ecol(re, st->related_table, st->via_col), kc = ecol(re, st->related_table, st->kind_col);
+	int tc = ecol(re, st->related_table, st->time_col), mc = ecol(rv, st->review_table, st->match_col);
+	struct account_set *set = rg_arena_alloc(j->arena, sizeof *set);
+	if (!set)
+		return NULL;
+	memset(set, 0, sizeof *set);
+	rg_strmap_init(&set->by_name);
+	set->next = j->sets;
+	j->sets = set;
+	set->v = rg_arena_alloc(j->arena, (e->n + 1) * sizeof *set->v);
+	if (!set->v)
+		return NULL;
+	bool accepted[RG_STEP_MAX_VALUES] = {false};
+	if (re)
+		kind_set(re, kc, st->kinds, accepted);
+	struct related g;
+	if (!group_related(j, e, re, via, &g))
+		return NULL;
+	bool ok = true;
+	for (size_t k = 0; k < e->n && ok; k++) {
+		const struct rg_row *row = &e->rows[k];
+		const char *name = val(row, gc)->s ? val(row, gc)->s : "";
+		char *key = lower_dup(j->arena, name);
+		ok = key != NULL;
+		if (!ok)
+			break;
+		/* The row's first related row of an accepted kind ends its part
+		 * of the window; without one, the deadline does. */
+		const struct rg_row *end_rel = NULL;
+		for (size_t q = g.at[k]; q < g.at[k + 1]; q++) {
+			const struct rg_value *kv = val(g.of[q], kc);
+			if (kv->given && kv->i < RG_STEP_MAX_VALUES && accepted[kv->i] &&
+			    (!end_rel || val(g.of[q], tc)->t.ms < val(end_rel, tc)->t.ms))
+				end_rel = g.of[q];
+		}
+		struct rg_time end = end_rel ? val(end_rel, tc)->t : a->deadline;
+		const struct rg_row *start_ref = NULL;
+		if (sref >= 0) {
+			uint32_t r = val(row, sref)->ref;
+			start_ref = r && se && r <= se->n ? &se->rows[r - 1] : NULL;
+		}
+		/* scol is a column of se: read on a row of e only when se is e. */
+		struct rg_time start = start_ref                ? val(start_ref, scol)->t
+		                       : st->start_ref >= 0 ? val(row, selse)->t
+		                                            : val(row, scol)->t;
+		struct account *acc = rg_strmap_get(&set->by_name, key, strlen(key));
+		if (!acc) {
+			acc = &set->v[set->n++];
+			memset(acc, 0, sizeof *acc);
+			acc->name = name;
+			acc->first_row = acc->start_row = acc->end_row = row;
+			acc->start_ref = start_ref;
+			acc->end_rel = end_rel;
+			acc->start = start;
+			acc->end = end;
+			rg_strmap_init(&acc->ips);
+			ok = rg_strmap_put(&set->by_name, key, strlen(key), acc, NULL);
+		} else {
+			if (start.ms < acc->start.ms) {
+				acc->start = start;
+				acc->start_row = row;
+				acc->start_ref = start_ref;
+			}
+			if (end.ms > acc->end.ms) {
+				acc->end = end;
+				acc->end_row = row;
+				acc->end_rel = end_rel;
+			}
+		}
+	}
+	free_related(&g);
+	if (!ok)
+		return NULL;
+	for (size_t k = 0; k < set->n; k++)
+		if (set->v[k].end.ms < set->v[k].start.ms)
+			set->v[k].end = set->v[k].start; /* ended before it started: an empty window */
+	/* Each group's review rows, in file order (two passes: count, fill). */
+	size_t nr = rv ? rv->n : 0;
+	struct account **owner = calloc(nr + 1, sizeof *owner);
+	if (!owner)
+		return NULL;
+	for (size_t r = 0; r < nr && ok; r++) {
+		const char *m = val(&rv->rows[r], mc)->s;
+		char *key = m ? lower_dup(j->arena, m) : NULL;
+		ok = !m || key;
+		owner[r] = key ? rg_strmap_get(&set->by_name, key, strlen(key)) : NULL;
+		if (owner[r])
+			owner[r]->n_reviews++;
+	}
+	for (size_t k = 0; k < set->n && ok; k++) {
+		struct account *acc = &set->v[k];
+		acc->reviews = rg_arena_alloc(j->arena, (acc->n_reviews + 1) * sizeof *acc->reviews);
+		ok = acc->reviews != NULL;
+		acc->n_reviews = 0;
+	}
+	for (size_t r = 0; r < nr && ok; r++)
+		if (owner[r])
+			owner[r]->reviews[owner[r]->n_reviews++] = &rv->rows[r];
+	free(owner);
+	return ok ? set : NULL;
+}
+
+/* Appends the fragment of outcome `on` to a not-covered reason's problems
+ * and its codes (each once) to codes. */
+static void problem_of(struct rg_judge *j, const struct rg_step *st, struct rg_buf *problems,
+                       char *codes, size_t size, const char *on, const struct var *vars,
+                       size_t n_vars, const struct rg_table_spec *spec, const struct rg_row *row)
+{
+	const struct rg_reason_tpl *t = find_tpl(st->reasons, st->n_reasons, on);
+	const char *c = t && t->codes ? t->codes : on;
+	while (*c) {
+		char one[64];
+		size_t len = strcspn(c, " ");
+		snprintf(one, sizeof one, "%.*s", (int)(len < 63 ? len : 63), c);
+		if (len)
+			add_code(codes, size, one);
+		c += len;
+		while (*c == ' ')
+			c++;
+	}
+	if (problems->len)
+		rg_buf_append(problems, "; ", 2);
+	expand(j, problems, t ? t->text : on, vars, n_vars, spec, row);
+}
+
+/* <coverage>: per group, the review rows of each <sources> group together
+ * cover the group's window; the reviews that must give a column do; the
+ * latest of the counted reviews by the deadline. */
+static void step_coverage(struct rg_judge *j, const struct rg_action_def *a,
+                          const struct rg_step *st, struct items *it, struct rg_action_result *ar)
+{
+	const struct rg_etable *e = step_table(j, st->table), *rv = step_table(j, st->review_table);
+	const char *file = st->table->file;
+	if (!e || !e->present || e->n == 0) {
+		missing_rows(j, st, e, it);
 		return;
 	}
-	int64_t(*iv)[2] = malloc((ev->n_log_reviews + 1) * sizeof *iv);
+	struct account_set *set = build_groups(j, a, st, e, rv);
+	size_t nr = rv ? rv->n : 0;
+	int64_t(*iv)[2] = set ? malloc((nr + 1) * sizeof *iv) : NULL;
 	if (!iv) {
 		j->oom = true;
 		return;
 	}
-	if (ev->has_signins) {
+	/* The sign-in observations are the action's first coverage step's. */
+	bool observe = j->ev->has_signins && !ar->signins;
+	if (observe) {
 		ar->signins = rg_arena_alloc(j->arena, (set->n + 1) * sizeof *ar->signins);
 		if (!ar->signins)
 			j->oom = true;
 	}
+	const struct rg_table_spec *rs = rv ? rv->spec : NULL;
+	int srcc = ecol(rv, st->review_table, st->source_col), fc = ecol(rv, st->review_table, st->from_col);
+	int tc = ecol(rv, st->review_table, st->to_col), dc = ecol(rv, st->review_table, st->done_col);
+	int reqc = ecol(rv, st->review_table, st->req_col), unlc = ecol(rv, st->review_table, st->unless_col);
+	const char *rfile = st->review_table->file;
+	const struct rg_table_spec *sfile = st->start_ref >= 0 ? st->start_table : st->table;
 	for (size_t k = 0; k < set->n && !j->oom; k++) {
 		struct account *acc = &set->v[k];
-		struct rg_item *i = add_item(it, RG_SATISFIED, RG_SUBJ_ACCOUNT, acc->name, RG_F_SECRETS,
-		                             acc->first_secret->line);
-		/* The rows that define the window: the secret (and its email)
-		 * that start it, the secret (and its remediation) that end it. */
-		cite(it, RG_F_SECRETS, acc->start_secret->line);
-		if (acc->start_secret->finding)
-			cite(it, RG_F_FINDINGS, acc->start_secret->finding->line);
-		cite(it, RG_F_SECRETS, acc->end_secret->line);
-		if (acc->end_rem)
-			cite(it, RG_F_REMEDIATIONS, acc->end_rem->line);
+		struct rg_item *i =
+		    add_item(it, RG_SATISFIED, st->subject, acc->name, file, acc->first_row->line);
+		/* The rows that define the window: the row (and the row it
+		 * refers to) that start it, the row (and its related row) that
+		 * end it. */
+		cite(it, file, acc->start_row->line);
+		if (acc->start_ref)
+			cite(it, sfile->file, acc->start_ref->line);
+		cite(it, file, acc->end_row->line);
+		if (acc->end_rel)
+			cite(it, st->related_table->file, acc->end_rel->line);
 		struct rg_buf problems;
 		rg_buf_init(&problems, 4096);
 		char codes[128] = "";
-		char from[RG_TIME_BUFSZ], to[RG_TIME_BUFSZ], g[80];
-		const struct rg_log_review *latest = NULL;
-		for (size_t gi = 0; gi < a->n_log_groups; gi++) {
-			unsigned group = a->log_groups[gi];
+		char from[RG_TIME_BUFSZ], to[RG_TIME_BUFSZ], line[16];
+		const struct rg_row *latest = NULL;
+		for (size_t gi = 0; gi < st->n_sources; gi++) {
+			uint64_t group = st->sources[gi].set;
 			size_t n = 0;
 			for (size_t r = 0; r < acc->n_reviews; r++) {
-				const struct rg_log_review *lr = acc->reviews[r];
-				if (!((group >> lr->source) & 1))
+				const struct rg_row *lr = acc->reviews[r];
+				const struct rg_value *sv = val(lr, srcc);
+				if (!sv->given || sv->i >= RG_STEP_MAX_VALUES || !((group >> sv->i) & 1))
 					continue;
-				iv[n][0] = lr->window_start.ms;
-				iv[n][1] = lr->window_end.ms;
+				iv[n][0] = val(lr, fc)->t.ms;
+				iv[n][1] = val(lr, tc)->t.ms;
 				n++;
-				if (!latest || lr->reviewed_at.ms > latest->reviewed_at.ms)
+				if (!latest || val(lr, dc)->t.ms > val(latest, dc)->t.ms)
 					latest = lr;
 			}
-			group_name(g, sizeof g, group);
 			int64_t gf, gt;
 			if (n == 0) {
-				add_code(codes, sizeof codes, "missing-log-source");
-				rg_buf_printf(&problems, "%sno %s log review", problems.len ? "; " : "", g);
+				struct var v[] = {{"sources", st->sources[gi].label}};
+				problem_of(j, st, &problems, codes, sizeof codes, "no-review", v, 1, NULL, NULL);
 			} else if (first_gap(iv, n, acc->start.ms, acc->end.ms, &gf, &gt)) {
-				add_code(codes, sizeof codes, "window-gap");
 				rg_time_format_utc(from, gf);
 				rg_time_format_utc(to, gt);
-				rg_buf_printf(&problems, "%s%s reviews leave %s to %s uncovered",
-				              problems.len ? "; " : "", g, from, to);
+				struct var v[] = {{"sources", st->sources[gi].label}, {"from", from}, {"to", to}};
+				problem_of(j, st, &problems, codes, sizeof codes, "gap", v, 3, NULL, NULL);
 			}
 		}
 		for (size_t r = 0; r < acc->n_reviews; r++) {
-			const struct rg_log_review *lr = acc->reviews[r];
-			cite(it, RG_F_LOG_REVIEWS, lr->line);
-			if (lr->result != RG_REVIEW_NO_MALICIOUS && !lr->incident_id) {
-				add_code(codes, sizeof codes, "incident-id-missing");
-				rg_buf_printf(&problems, "%slog-reviews.csv line %u found %s activity but gives no incident_id",
-				              problems.len ? "; " : "", lr->line,
-				              rg_review_result_names[lr->result]);
-			}
+			const struct rg_row *lr = acc->reviews[r];
+			cite(it, rfile, lr->line);
+			if (reqc < 0 || val(lr, reqc)->given)
+				continue;
+			if (unlc >= 0 && val(lr, unlc)->given && val(lr, unlc)->i == st->unless_value)
+				continue;
+			snprintf(line, sizeof line, "%u", (unsigned)lr->line);
+			struct var v[] = {{"file", rfile}, {"line", line}};
+			problem_of(j, st, &problems, codes, sizeof codes, "unmet", v, 2, rs, lr);
 		}
 		rg_time_format(from, acc->start);
 		rg_time_format(to, acc->end);
 		if (problems.len) {
 			if (i)
 				i->status = RG_NOT_SATISFIED;
-			reason(it, i, codes, "account %s (exposed %s to %s): %s", acc->name, from, to,
-			       problems.data);
+			struct var v[] = {{"id", acc->name}, {"start", from}, {"end", to},
+			                  {"problems", problems.data}};
+			reason_tpl(it, i, st->reasons, st->n_reasons, "not-covered", v, 4, NULL, NULL);
+			/* Its codes are those of the problems it lists. */
+			const char *c = i ? rg_arena_strdup(j->arena, codes) : NULL;
+			if (i && !c)
+				j->oom = true;
+			else if (i)
+				i->reason_codes = c;
 		} else {
 			assert(latest); /* every group had a review */
-			judge_time(i, latest->reviewed_at, a->deadline.ms);
-			char late[RG_DURATION_BUFSZ];
-			if (i && i->status == RG_SATISFIED_LATE)
-				reason(it, i, "reviewed-late",
-				       "account %s: logs reviewed for %s to %s, last review %s after the deadline",
-				       acc->name, from, to, rg_duration_format(late, i->late_by_ms));
-			else
-				reason(it, i, "reviewed", "account %s: logs reviewed for %s to %s", acc->name,
-				       from, to);
+			judge_time(i, val(latest, dc)->t, a->deadline.ms);
+			char late[RG_DURATION_BUFSZ] = "";
+			bool is_late = i && i->status == RG_SATISFIED_LATE;
+			if (is_late)
+				rg_duration_format(late, i->late_by_ms);
+			struct var v[] = {{"id", acc->name}, {"start", from}, {"end", to}, {"late", late}};
+			reason_tpl(it, i, st->reasons, st->n_reasons, is_late ? "late" : "on-time", v, 4, NULL,
+			           NULL);
 		}
 		rg_buf_free(&problems);
 		close_item(it, i);
-		if (ar->signins) {
+		if (observe && ar->signins) {
 			struct rg_signin_obs *o = &ar->signins[ar->n_signins++];
 			o->account = acc->name;
 			o->window_start = acc->start;
@@ -1138,12 +1115,13 @@ static const struct rg_etable *rows_table(const struct rg_judge *j)
 
 static void not_applicable(struct rg_judge *j, struct items *it)
 {
-	const struct rg_evidence *ev = j->ev->raw;
+	const struct rg_evidence *ev = j->ev;
 	struct rg_item *i;
 	if (!ev->notified) {
 		i = add_item(it, RG_NOT_APPLICABLE, RG_SUBJ_AGENCY, ev->agency_id, RG_F_MANIFEST, 0);
-		reason(it, i, "not-notified",
-		       "the agency was not notified (manifest.xml notification status not-notified)");
+		struct var v[] = {{"file", RG_F_MANIFEST}};
+		reason_tpl(it, i, j->dir->notified_reasons, j->dir->n_notified_reasons, "not-notified", v,
+		           1, NULL, NULL);
 	} else {
 		const char *file = j->dir->rows_table->file;
 		const struct rg_etable *e = rows_table(j);
@@ -1157,7 +1135,7 @@ static void not_applicable(struct rg_judge *j, struct items *it)
 
 static bool applies(const struct rg_judge *j, const struct rg_action_def *a)
 {
-	if (!j->ev->raw->notified)
+	if (!j->ev->notified)
 		return false;
 	if (a->applies == RG_APPLIES_NOTIFIED)
 		return true;
@@ -1198,7 +1176,7 @@ static void copy_definition(struct rg_action_result *ar, const struct rg_action_
 
 static void copy_bundle(struct rg_judge *j)
 {
-	const struct rg_evidence *ev = j->ev->raw;
+	const struct rg_evidence *ev = j->ev;
 	struct rg_results *res = j->res;
 	struct rg_bundle_info *b = &res->bundle;
 	b->name = ev->bundle_name;
@@ -1244,7 +1222,6 @@ static void copy_bundle(struct rg_judge *j)
 
 static void headline(struct rg_judge *j)
 {
-	const struct typed *ev = j->ev;
 	struct rg_results *res = j->res;
 	struct rg_headline *h = &res->headline;
 	/* The directive's <headline>: which table's rows are the reviewed
@@ -1257,24 +1234,29 @@ static void headline(struct rg_judge *j)
 		h->emails_reviewed += val(&rt->rows[k], rc)->given;
 	const struct rg_etable *ft = dir->found_table ? step_table(j, dir->found_table) : NULL;
 	h->secrets_found = ft ? ft->n : 0;
-	if (j->rem_event) {
+	/* The remediations the audit log can show: the rows of the first
+	 * corroborated table, of a kind it records. */
+	if (j->ev->has_audit_events) {
 		h->audit_log = true;
-		for (size_t i = 0; i < ev->n_remediations; i++) {
-			h->remediations_checked += audited(ev->remediations[i].action);
-			h->remediations_corroborated += j->rem_event[i] != NULL;
+		const struct audit_match *m = j->matches;
+		for (size_t i = 0; m && i < m->table->n; i++) {
+			h->remediations_checked += m->action[i] >= 0;
+			h->remediations_corroborated += m->event[i] != NULL;
 		}
 	}
-	/* The accounts of the first log-review action and the secrets of the
-	 * first immediate-remediation action: a later action of the same rule
-	 * judges the same accounts or secrets again, by other parameters. */
+	/* The groups of the first coverage action and the rows of the first
+	 * windowed first-related action: a later action of the same kind
+	 * judges the same groups or rows again, by other parameters. */
 	bool accounts_counted = false, secrets_counted = false;
 	for (size_t a = 0; a < res->n_actions; a++) {
 		const struct rg_action_result *ar = &res->actions[a];
-		enum rg_rule rule = j->dir->actions[a].rule;
 		if (ar->status == RG_NOT_APPLICABLE)
 			continue;
-		bool count_accounts = rule == RG_RULE_LOG_REVIEW && !accounts_counted;
 		const struct rg_action_def *def = &j->dir->actions[a];
+		bool covers = false;
+		for (size_t s = 0; s < def->n_steps; s++)
+			covers |= def->steps[s].kind == RG_STEP_COVERAGE;
+		bool count_accounts = covers && !accounts_counted;
 		/* The first action judged by a windowed first-related rule
 		 * counts the secrets remediated (at any time). */
 		bool windowed = def->n_steps && def->steps[0].kind == RG_STEP_FIRST_RELATED &&
@@ -1323,11 +1305,7 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 		return NULL;
 	}
 	j->dir = dir;
-	if (!build_typed(&j->typed, ev, arena)) {
-		free(j);
-		return NULL;
-	}
-	j->ev = &j->typed;
+	j->ev = ev;
 	j->arena = arena;
 	j->res = res;
 	res->actions = actions;
@@ -1335,8 +1313,15 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 	res->generated_ms = generated_ms;
 	res->generator = generator;
 	copy_bundle(j);
-	if (!group_remediations(j) || (ev->has_audit_events && !match_audit_events(j)))
-		j->oom = true;
+	/* The audit-log matches of every corroborated table, in the
+	 * directive's order (the headline counts the first's). */
+	for (size_t k = 0; k < dir->n_actions && ev->has_audit_events && !j->oom; k++)
+		for (size_t s = 0; s < dir->actions[k].n_steps && !j->oom; s++) {
+			const struct rg_step *st = &dir->actions[k].steps[s];
+			if (st->kind == RG_STEP_FIRST_RELATED && st->corroborate && step_table(j, st->table) &&
+			    step_table(j, st->related_table) && !match_audit_events(j, st))
+				j->oom = true;
+		}
 	for (size_t k = 0; k < dir->n_actions && !j->oom; k++) {
 		const struct rg_action_def *a = &dir->actions[k];
 		struct rg_action_result *ar = &actions[k];
@@ -1345,20 +1330,22 @@ struct rg_judge *rg_judge_begin(const struct rg_evidence *ev, const struct rg_di
 		if (!applies(j, a)) {
 			not_applicable(j, &it);
 		} else {
-			switch (a->rule) {
-			case RG_RULE_STEPS:
-				for (size_t s = 0; s < a->n_steps; s++) {
-					if (a->steps[s].kind == RG_STEP_ROW_DEADLINE)
-						step_row_deadline(j, a, &a->steps[s], &it);
-					else if (a->steps[s].kind == RG_STEP_FIRST_RELATED)
-						step_first_related(j, a, &a->steps[s], &it);
-					else
-						step_event(j, a, &a->steps[s], &it);
+			for (size_t s = 0; s < a->n_steps; s++) {
+				const struct rg_step *st = &a->steps[s];
+				switch (st->kind) {
+				case RG_STEP_ROW_DEADLINE:
+					step_row_deadline(j, a, st, &it);
+					break;
+				case RG_STEP_FIRST_RELATED:
+					step_first_related(j, a, st, &it);
+					break;
+				case RG_STEP_EVENT:
+					step_event(j, a, st, &it);
+					break;
+				case RG_STEP_COVERAGE:
+					step_coverage(j, a, st, &it, ar);
+					break;
 				}
-				break;
-			case RG_RULE_LOG_REVIEW:
-				rule_log_review(j, a, &it, ar);
-				break;
 			}
 		}
 		finish_action(j, ar, &it);

@@ -1,5 +1,6 @@
 /*
- * judge.h: judges evidence against a directive (docs/ed-24-02.md).
+ * judge.h: judges evidence against a directive (docs/directive.md: the
+ * rule kinds a definition composes).
  *
  * In: the evidence model and the directive definition.  Out: the results
  * model (results/results.h).  The judge never reports input errors (the reader

@@ -216,6 +216,115 @@ class DirectiveAsData(unittest.TestCase):
         self.assertIn("add the kind to the column's values in <evidence>", err)
 
 
+class Coverage(unittest.TestCase):
+    """The coverage rule kind (RA-2b-ii) as data: its sources and reasons
+    edited in the XML change the verdicts; its problems are listed."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        sys.path.insert(0, os.path.join(OPTS.srcroot, "tests", "cases"))
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def edited(self, *edits):
+        text = shipped("ed-24-02.xml")
+        for old, new in edits:
+            self.assertEqual(text.count(old), 1, old)
+            text = text.replace(old, new)
+        path = os.path.join(self.tmp.name, "ed-24-02-%d.xml" % len(os.listdir(self.tmp.name)))
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return path
+
+    def ra2bii(self, definition):
+        import casezip
+        zip_path = os.path.join(self.tmp.name, "compliant.zip")
+        if not os.path.exists(zip_path):
+            casezip.write_zip(zip_path, casezip.members_from_folder(
+                os.path.join(OPTS.srcroot, "samples", "compliant")))
+        out = os.path.join(self.tmp.name, "out-" + os.path.basename(definition))
+        rc, stdout, err = run("render", "--directive", definition, zip_path, "-o", out, "--no-sign")
+        self.assertIn(rc, (0, 1), err)
+        root = ET.parse(os.path.join(out, "report.xml")).getroot()
+        return root.find("r:action[@id='RA-2b-ii']", NS)
+
+    def test_a_sources_group_narrowed_is_judged(self):
+        # Only audit logs count as "other account activity" now: the
+        # payroll connector, reviewed in its activity log, has none.
+        path = self.edited(("<sources>audit activity</sources>", "<sources>audit</sources>"),
+                           ('<reason on="not-covered">account {id} (exposed {start} to {end}): {problems}</reason>',
+                            '<reason on="not-covered">{id} not covered: {problems}</reason>'))
+        a = self.ra2bii(path)
+        self.assertEqual(a.get("status"), "not_satisfied")
+        items = {i.get("subject-ref"): i for i in a.findall("r:item", NS)}
+        bad = items["sp:DEXA-Payroll-Connector"]
+        self.assertEqual(bad.get("status"), "not_satisfied")
+        self.assertEqual(bad.text, "sp:DEXA-Payroll-Connector not covered: no audit log review")
+        self.assertEqual(bad.get("reason-code"), "missing-log-source")
+        self.assertEqual(items["svc-grantsync@dexa.example.gov"].get("status"), "satisfied")
+
+    def test_the_shipped_coverage_is_satisfied_with_its_templates(self):
+        path = self.edited(('<reason on="on-time" code="reviewed">account {id}: logs reviewed for {start} to {end}</reason>',
+                            '<reason on="on-time" code="reviewed">{id} covered from {start} to {end}</reason>'))
+        a = self.ra2bii(path)
+        self.assertEqual(a.get("status"), "satisfied")
+        for i in a.findall("r:item", NS):
+            self.assertRegex(i.text, r"^\S+ covered from \S+ to \S+$")
+            self.assertEqual(i.get("reason-code"), "reviewed")
+
+    def test_problems_of_a_coverage_are_listed(self):
+        path = self.edited(("<sources>token_issuance</sources>", "<sources>token_issuing</sources>"),
+                           ('start="email_id.sent_at"', 'start="email_id.subject"'),
+                           ('<reason on="gap" code="window-gap">', '<reason on="gap">'),
+                           ('corroborate="yes" audit-targets="account application">\n      <reason on="none" code="no-remediation">secret {id}: no reset, rotation, revocation or confirmed expiry recorded</reason>\n      <reason on="late"',
+                            'corroborate="yes" audit-targets="account owner">\n      <reason on="none" code="no-remediation">secret {id}: no reset, rotation, revocation or confirmed expiry recorded</reason>\n      <reason on="late"'))
+        rc, out, err = run("directive", "check", path)
+        self.assertEqual(rc, 2, err)
+        self.assertEqual(out, "")
+        for needle in ('source "token_issuing" is not one of the values of log-reviews.csv\'s log_source column',
+                       "start names no time or date column",
+                       "the reason has no code",
+                       'audit target "owner" is not a column of the table'):
+            self.assertIn(needle, err)
+        self.assertIn("4 errors", err)
+
+    def test_a_coverage_needs_a_deadline(self):
+        path = self.edited(("""    <deadline>2024-04-30T23:59:59-04:00</deadline>
+    <coverage""", "    <coverage"))
+        rc, _, err = run("directive", "check", path)
+        self.assertEqual(rc, 2)
+        self.assertIn("action RA-2b-ii (rule log-review) needs <deadline>", err)
+
+
+class NotNotified(unittest.TestCase):
+    """The not-notified reason is the definition's <notification>."""
+
+    def test_the_template_gives_the_text(self):
+        sys.path.insert(0, os.path.join(OPTS.srcroot, "tests", "cases"))
+        import casezip
+        with tempfile.TemporaryDirectory() as tmp:
+            text = shipped("ed-24-02.xml")
+            old = "the agency was not notified ({file} notification status not-notified)"
+            self.assertEqual(text.count(old), 1)
+            path = os.path.join(tmp, "ed-24-02.xml")
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text.replace(old, "no notice received (see {file})"))
+            zip_path = os.path.join(tmp, "nn.zip")
+            casezip.write_zip(zip_path, casezip.members_from_folder(
+                os.path.join(OPTS.srcroot, "samples", "not-notified")))
+            out = os.path.join(tmp, "out")
+            rc, _, err = run("render", "--directive", path, zip_path, "-o", out, "--no-sign")
+            self.assertEqual(rc, 0, err)
+            root = ET.parse(os.path.join(out, "report.xml")).getroot()
+            items = root.findall("r:action/r:item", NS)
+            self.assertTrue(items)
+            for i in items:
+                self.assertEqual(i.text, "no notice received (see manifest.xml)")
+                self.assertEqual(i.get("reason-code"), "not-notified")
+                self.assertEqual(i.get("status"), "not_applicable")
+
+
 def main():
     global OPTS
     ap = argparse.ArgumentParser()

@@ -3,12 +3,9 @@
 
 Every directive reportgen ships (directives/*.xml) is data: its id and its
 tables' file names must not appear in the code of reportgen/ (comments are
-not code: removing them changes nothing and they may give examples).  The
-one exception left is stated here, with its reason, so that it cannot
-spread: judge/judge.c reads ED 24-02's findings, secrets, remediations and
-log reviews for the one rule still written in C (log-review: RA-2b-ii's
-exposure windows; docs/directive.md, "Rules written in C"), and the audit
-log's corroboration of remediations through the same view.
+not code: removing them changes nothing and they may give examples).  There
+is no exception: every rule kind, the audit log's corroboration and the
+headline read the tables the directive names (docs/directive.md).
 
     test_no_names.py SRCROOT
 """
@@ -19,12 +16,6 @@ import sys
 import xml.etree.ElementTree as ET
 
 NS = {"d": "urn:reportgen:directive:1"}
-ALLOWED = {
-    ("reportgen/judge/judge.c", "findings.csv"),
-    ("reportgen/judge/judge.c", "secrets.csv"),
-    ("reportgen/judge/judge.c", "remediations.csv"),
-    ("reportgen/judge/judge.c", "log-reviews.csv"),
-}
 
 
 def strip_comments(text):
@@ -83,8 +74,6 @@ def main():
             with open(path, encoding="utf-8") as fh:
                 code = strip_comments(fh.read())
             for src, name in wanted:
-                if (rel, name) in ALLOWED:
-                    continue
                 for m in re.finditer(re.escape(name), code, re.IGNORECASE):
                     line = code.count("\n", 0, m.start()) + 1
                     bad.append("%s:%d: names %r (from directives/%s)" % (rel, line, name, src))

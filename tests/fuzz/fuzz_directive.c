@@ -7,7 +7,8 @@
  *
  * Each input is used twice: as a definition file itself, and as the
  * choices of a generated profile (gen_directive: tables, typed columns,
- * references, actions composed of the rule kinds, reasons with
+ * references, actions composed of the rule kinds: row-deadline, event,
+ * first-related and coverage over tables that refer to each other; reasons with
  * placeholders), so the fuzzer explores definitions that pass the schema
  * as well as ones that do not.  Each accepted definition is judged against
  * the evidence of two samples, read once per process from the build's
@@ -120,7 +121,9 @@ static const char *const kinds[] = {"initial_report_submitted", "procedures_upda
 static const char *const refs[] = {"none", "any", "attachment"};
 static const char *const outcomes[] = {"missing", "empty", "no-due", "not-done", "late",
                                        "on-time", "no-reference", "no-attachment", "recorded",
-                                       "recorded-reference"};
+                                       "recorded-reference", "none", "none-and-also",
+                                       "also-missing", "on-time-also", "no-review", "gap",
+                                       "unmet", "not-covered", "not-notified"};
 static const char *const templates[] = {"{id} {when} {late} {due}", "{kind} on line {line}",
                                         "{row.notes?none} {row.cve} {file}", "{unknown} {",
                                         "plain"};
@@ -146,6 +149,105 @@ static void gen_reasons(struct gen *g)
 		    ONE(g, templates));
 }
 
+/* The first column of table t of one of the types (a space-separated
+ * list), or any column name now and then: NULL when none. */
+static const char *col_of(struct gen *g, unsigned ncols, const char *const *cname,
+                          const char *const *ctype, const char *types_wanted)
+{
+	if (pick(g, 16) == 0)
+		return ONE(g, colnames);
+	for (unsigned c = 0; c < ncols; c++) {
+		size_t n = strlen(ctype[c]);
+		for (const char *p = types_wanted; (p = strstr(p, ctype[c])) != NULL; p += n)
+			if ((p == types_wanted || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+				return cname[c];
+	}
+	return NULL;
+}
+
+/* A <first-related> (coverage false) or a <coverage> over table t, when
+ * some table u refers to it: u's reference column is the via, its enum
+ * column the kinds, its time column the time.  false: no such table (the
+ * caller writes another rule kind). */
+static bool gen_related(struct gen *g, bool coverage, unsigned t, unsigned nt,
+                        const char *const tables[4], const unsigned ncols[4],
+                        const char *const cname[4][8], const char *const ctype[4][8],
+                        const char *const cvalue[4][8], const int cref[4][8])
+{
+	int u = -1, via = -1;
+	for (unsigned k = 0; k < nt * 8 && u < 0; k++) {
+		unsigned uu = (pick(g, nt) + k) % nt;
+		for (unsigned c = 0; c < ncols[uu]; c++)
+			if (cref[uu][c] == (int)t) {
+				u = (int)uu;
+				via = (int)c;
+				break;
+			}
+	}
+	if (u < 0)
+		return false;
+	const char *kind_col = col_of(g, ncols[u], cname[u], ctype[u], "enum");
+	const char *time_col = col_of(g, ncols[u], cname[u], ctype[u], "time date");
+	const char *kind = ONE(g, kinds);
+	for (unsigned c = 0; c < ncols[u]; c++)
+		if (kind_col && strcmp(cname[u][c], kind_col) == 0 && strcmp(ctype[u][c], "enum") == 0)
+			kind = cvalue[u][c];
+	if (!kind_col || !time_col)
+		return false;
+	const char *anchor = col_of(g, ncols[t], cname[t], ctype[t], "time date");
+	if (!coverage) {
+		put(g, "<first-related table=\"%s\" subject=\"%s\" related=\"%s\" via=\"%s\" "
+		       "kind-column=\"%s\" kinds=\"%s%s\" time-column=\"%s\"",
+		    tables[t], ONE(g, subjects), tables[u], cname[u][via], kind_col, kind,
+		    pick(g, 3) ? "" : " other", time_col);
+		if (anchor && pick(g, 2))
+			put(g, " anchor=\"%s\"", anchor);
+		if (pick(g, 2))
+			put(g, " corroborate=\"yes\" audit-targets=\"%s\"", cname[t][pick(g, ncols[t])]);
+		put(g, ">");
+		const char *when = col_of(g, ncols[t], cname[t], ctype[t], "boolean enum");
+		if (when && pick(g, 2))
+			put(g, "<also when-column=\"%s\" when-value=\"%s\" kinds=\"%s\"/>", when,
+			    pick(g, 2) ? "no" : "yes", kind);
+		gen_reasons(g);
+		put(g, "</first-related>");
+		return true;
+	}
+	/* The reviews: any table, with a key, an enum source and times. */
+	unsigned w = pick(g, nt);
+	const char *group = col_of(g, ncols[t], cname[t], ctype[t], "account text id");
+	const char *match = col_of(g, ncols[w], cname[w], ctype[w], "account text id reference");
+	const char *source = col_of(g, ncols[w], cname[w], ctype[w], "enum");
+	const char *wtime = col_of(g, ncols[w], cname[w], ctype[w], "time date");
+	if (!group || !match || !source || !wtime || !anchor)
+		return false;
+	const char *value = ONE(g, kinds);
+	for (unsigned c = 0; c < ncols[w]; c++)
+		if (strcmp(cname[w][c], source) == 0 && strcmp(ctype[w][c], "enum") == 0)
+			value = cvalue[w][c];
+	/* The start: a column of the row, or of the row a reference names. */
+	const char *start_ref = NULL;
+	for (unsigned c = 0; c < ncols[t] && pick(g, 2); c++)
+		if (cref[t][c] >= 0)
+			start_ref = cname[t][c];
+	put(g, "<coverage table=\"%s\" subject=\"%s\" group=\"%s\" start=\"%s%s%s\"%s%s%s "
+	       "ended-by=\"%s\" via=\"%s\" kind-column=\"%s\" kinds=\"%s\" time-column=\"%s\" "
+	       "reviews=\"%s\" match=\"%s\" source-column=\"%s\" from=\"%s\" to=\"%s\" "
+	       "done=\"%s\">",
+	    tables[t], ONE(g, subjects), group, start_ref ? start_ref : "", start_ref ? "." : "",
+	    start_ref ? "g_at" : anchor, start_ref ? " start-else=\"" : "",
+	    start_ref ? anchor : "", start_ref ? "\"" : "", tables[u], cname[u][via], kind_col,
+	    kind, time_col, tables[w], match, source, wtime, pick(g, 4) ? wtime : "g_at", wtime);
+	for (unsigned k = 1 + pick(g, 3); k > 0; k--)
+		put(g, "<sources>%s%s</sources>", value, pick(g, 3) ? "" : " other");
+	if (pick(g, 2))
+		put(g, "<require column=\"%s\" unless-column=\"%s\" unless-value=\"%s\"/>",
+		    cname[w][pick(g, ncols[w])], source, value);
+	gen_reasons(g);
+	put(g, "</coverage>");
+	return true;
+}
+
 /* A directive file built from the input's bytes: valid XML, mostly valid
  * against the schema, with tables, columns and rules chosen by the bytes. */
 static char *gen_directive(const uint8_t *data, size_t size)
@@ -157,6 +259,7 @@ static char *gen_directive(const uint8_t *data, size_t size)
 	        "<numbering-note>n</numbering-note><evidence>");
 	/* What was declared, so that most rules name columns that exist. */
 	const char *tables[4], *cname[4][8], *ctype[4][8], *cvalue[4][8];
+	int cref[4][8]; /* a reference column's table, -1 */
 	unsigned ncols[4];
 	bool has_id[4];
 	unsigned nt = 1 + pick(&g, 4);
@@ -198,6 +301,7 @@ static char *gen_directive(const uint8_t *data, size_t size)
 			if (strcmp(type, "reference") == 0 && !(target < t ? has_id[target] : c > 0 && has_id[t]))
 				type = ctype[t][c] = "text";
 			has_id[t] |= strcmp(type, "id") == 0;
+			cref[t][c] = strcmp(type, "reference") == 0 ? (int)target : -1;
 			cvalue[t][c] = ONE(&g, kinds);
 			put(&g, "<column name=\"%s\" type=\"%s\"%s", cname[t][c], type,
 			    pick(&g, 2) ? " required=\"yes\"" : "");
@@ -229,6 +333,8 @@ static char *gen_directive(const uint8_t *data, size_t size)
 		if (pick(&g, 4))
 			put(&g, "<deadline>2024-0%u-1%uT23:59:59-04:00</deadline>", 1 + pick(&g, 9),
 			    pick(&g, 10));
+		if (pick(&g, 2))
+			put(&g, "<immediate-window>PT%uH</immediate-window>", pick(&g, 100));
 		for (unsigned s = 1 + pick(&g, 2); s > 0; s--) {
 			unsigned t = pick(&g, nt);
 			/* A column of table t of one of the types (a type name
@@ -249,6 +355,10 @@ static char *gen_directive(const uint8_t *data, size_t size)
 			for (int k = 0; k < 3; k++)
 				if (!col[k] || pick(&g, 16) == 0)
 					col[k] = ONE(&g, colnames);
+			unsigned form = pick(&g, 4);
+			if (form >= 2 && gen_related(&g, form == 3, t, nt, tables, ncols, cname, ctype,
+			                             cvalue, cref))
+				continue;
 			if (deadline_ok && (!event_ok || pick(&g, 2))) {
 				put(&g, "<row-deadline table=\"%s\" subject=\"%s\" done=\"%s\"", tables[t],
 				    ONE(&g, subjects), col[0]);

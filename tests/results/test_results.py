@@ -240,8 +240,8 @@ class Directives(Base):
             text = f.read()
         m = re.search(r'  <action id="RA-2b-ii".*?</action>\n', text, re.S)
         twin = m.group(0).replace('id="RA-2b-ii"', 'id="RA-2b-iii"')
-        twin = re.sub(r"(\s*<log-source-group>[^<]*</log-source-group>)+",
-                      "\n    <log-source-group>sign_in</log-source-group>", twin, count=1)
+        twin = re.sub(r"(\s*<sources>[^<]*</sources>)+",
+                      "\n      <sources>sign_in</sources>", twin, count=1)
         path = self.path("two.xml")
         with open(path, "w") as f:
             f.write(text.replace(m.group(0), m.group(0) + twin))
