@@ -25,6 +25,10 @@
 const char *const rg_step_kind_names[] = {"row-deadline", "event", "first-related", "coverage",
                                           NULL};
 
+/* The column types an attribute that names a time may name (one set for
+ * every step kind). */
+static const unsigned time_types = (1u << RG_COL_TIME) | (1u << RG_COL_DATE);
+
 struct ctx {
 	struct rg_arena *arena;
 	struct rg_diags *diags;
@@ -433,6 +437,26 @@ static void read_kinds(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 	}
 }
 
+/* The related rows of a first-related or coverage step: the table named by
+ * table_attr ("related", "ended-by"), its reference column back to the
+ * step's table (via), its kind and time columns and the accepted kinds. */
+static void read_related(struct ctx *c, xmlNodePtr n, struct rg_step *st, const char *table_attr_name)
+{
+	st->related_table = table_attr(c, n, table_attr_name);
+	st->via_col = column_attr(c, n, st->related_table, "via", 1u << RG_COL_REF, true);
+	if (st->via_col >= 0 && st->table &&
+	    strcmp(st->related_table->cols[st->via_col].ref_table, st->table->file) != 0) {
+		char hint[128];
+		snprintf(hint, sizeof hint,
+		         "name a reference column of the %s table that refers to this table",
+		         table_attr_name);
+		problem(c, n, hint, "via does not refer to the table");
+	}
+	st->kind_col = column_attr(c, n, st->related_table, "kind-column", 1u << RG_COL_ENUM, true);
+	st->time_col = column_attr(c, n, st->related_table, "time-column", time_types, true);
+	read_kinds(c, n, st);
+}
+
 /* corroborate="yes"'s audit-targets: the subject table's columns whose
  * values an audit event's target may be. */
 static void read_targets(struct ctx *c, xmlNodePtr n, struct rg_step *st)
@@ -468,7 +492,6 @@ static void read_targets(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 static int time_path(struct ctx *c, xmlNodePtr n, const struct rg_table_spec *t, const char *name,
                      int *ref, const struct rg_table_spec **table)
 {
-	const unsigned time_types = (1u << RG_COL_TIME) | (1u << RG_COL_DATE);
 	*ref = -1;
 	*table = t;
 	char *v = attr(c, n, name);
@@ -498,7 +521,6 @@ static int time_path(struct ctx *c, xmlNodePtr n, const struct rg_table_spec *t,
 /* <coverage>: interval coverage of a window per group (directive.h). */
 static void read_coverage(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 {
-	const unsigned time_types = (1u << RG_COL_TIME) | (1u << RG_COL_DATE);
 	const unsigned key_types = (1u << RG_COL_ID) | (1u << RG_COL_TEXT) | (1u << RG_COL_ACCOUNT);
 	st->kind = RG_STEP_COVERAGE;
 	st->anchor_col = -1;
@@ -506,15 +528,7 @@ static void read_coverage(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 	st->group_col = column_attr(c, n, st->table, "group", key_types, true);
 	st->start_col = time_path(c, n, st->table, "start", &st->start_ref, &st->start_table);
 	st->start_else = column_attr(c, n, st->table, "start-else", time_types, false);
-	st->related_table = table_attr(c, n, "ended-by");
-	st->via_col = column_attr(c, n, st->related_table, "via", 1u << RG_COL_REF, true);
-	if (st->via_col >= 0 && st->table &&
-	    strcmp(st->related_table->cols[st->via_col].ref_table, st->table->file) != 0)
-		problem(c, n, "name a reference column of the ended-by table that refers to this table",
-		        "via does not refer to the table");
-	st->kind_col = column_attr(c, n, st->related_table, "kind-column", 1u << RG_COL_ENUM, true);
-	st->time_col = column_attr(c, n, st->related_table, "time-column", time_types, true);
-	read_kinds(c, n, st);
+	read_related(c, n, st, "ended-by");
 	st->review_table = table_attr(c, n, "reviews");
 	const struct rg_table_spec *rt = st->review_table;
 	st->match_col = column_attr(c, n, rt, "match", key_types, true);
@@ -587,7 +601,6 @@ static void read_step(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 {
 	const unsigned text_types = (1u << RG_COL_ID) | (1u << RG_COL_REF) | (1u << RG_COL_TEXT) |
 	                            (1u << RG_COL_ACCOUNT);
-	const unsigned time_types = (1u << RG_COL_TIME) | (1u << RG_COL_DATE);
 	st->table = table_attr(c, n, "table");
 	int subj = RG_SUBJ_EVENT;
 	char *sv = attr(c, n, "subject");
@@ -601,16 +614,8 @@ static void read_step(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 		st->id_col = st->table ? st->table->id_col : -1;
 		if (st->table && st->id_col < 0)
 			problem(c, n, "give the table an id column", "the table has no id column to name its rows");
-		st->related_table = table_attr(c, n, "related");
-		st->via_col = column_attr(c, n, st->related_table, "via", 1u << RG_COL_REF, true);
-		if (st->via_col >= 0 && st->table &&
-		    strcmp(st->related_table->cols[st->via_col].ref_table, st->table->file) != 0)
-			problem(c, n, "name a reference column of the related table that refers to this table",
-			        "via does not refer to the table");
-		st->kind_col = column_attr(c, n, st->related_table, "kind-column", 1u << RG_COL_ENUM, true);
-		st->time_col = column_attr(c, n, st->related_table, "time-column", time_types, true);
+		read_related(c, n, st, "related");
 		st->anchor_col = column_attr(c, n, st->table, "anchor", time_types, false);
-		read_kinds(c, n, st);
 		st->corroborate = yes(c, n, "corroborate");
 		read_targets(c, n, st);
 		st->also_col = -1;
