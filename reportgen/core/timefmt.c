@@ -20,7 +20,7 @@ int64_t rg_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void rg_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
 	z += 719468;
 	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -138,7 +138,7 @@ static char *format_at(char *buf, int64_t ms, int offset)
 	int64_t rem = secs - days * 86400;
 	int64_t y;
 	unsigned mo, d;
-	civil_from_days(days, &y, &mo, &d);
+	rg_civil_from_days(days, &y, &mo, &d);
 	char fbuf[16] = "";
 	if (frac)
 		snprintf(fbuf, sizeof fbuf, ".%03d", frac);

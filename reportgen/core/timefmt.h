@@ -46,6 +46,7 @@ char *rg_time_format_utc(char *buf, int64_t ms);
 
 /* Civil date <-> days since epoch (proleptic Gregorian). */
 int64_t rg_days_from_civil(int64_t y, unsigned m, unsigned d);
+void rg_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 
 /* ISO 8601 duration of days, hours, minutes and seconds ("PT48H",
  * "P2DT3H12M5S", "PT0.5S", also weeks "P1W").  Years and months are refused:

@@ -56,16 +56,7 @@ static struct civil civil_of(int64_t ms, int offset)
 	int64_t days = t >= 0 ? t / DAY_MS : -((-t + DAY_MS - 1) / DAY_MS);
 	int64_t rem = t - days * DAY_MS;
 	struct civil c;
-	/* Howard Hinnant's civil_from_days. */
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	c.d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	c.m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	c.y = yoe + era * 400 + (c.m <= 2);
+	rg_civil_from_days(days, &c.y, &c.m, &c.d);
 	c.hh = (unsigned)(rem / 3600000);
 	c.mm = (unsigned)(rem / 60000 % 60);
 	c.ss = (unsigned)(rem / 1000 % 60);
