@@ -2,7 +2,8 @@
  * arena.c: bump allocator in chunks (see arena.h).
  *
  * Chunks double up to 1 MiB; a request larger than a chunk gets a chunk of
- * its own.  Nothing is freed before rg_arena_free.
+ * its own.  Objects start aligned for any type, strings anywhere.  Nothing
+ * is freed before rg_arena_free.
  */
 #include "core/arena.h"
 
@@ -20,6 +21,11 @@ struct rg_arena_chunk {
 	alignas(max_align_t) unsigned char data[];
 };
 
+struct rg_arena_adopted {
+	struct rg_arena_adopted *next;
+	void *block;
+};
+
 static unsigned long fail_countdown;
 
 void rg_arena_fail_after(unsigned long n)
@@ -30,11 +36,16 @@ void rg_arena_fail_after(unsigned long n)
 void rg_arena_init(struct rg_arena *a)
 {
 	a->head = NULL;
+	a->adopted = NULL;
 	a->used_total = 0;
 }
 
 void rg_arena_free(struct rg_arena *a)
 {
+	/* The list's nodes are in the chunks: free the blocks first. */
+	for (struct rg_arena_adopted *d = a->adopted; d; d = d->next)
+		free(d->block);
+	a->adopted = NULL;
 	struct rg_arena_chunk *c = a->head;
 	while (c) {
 		struct rg_arena_chunk *next = c->next;
@@ -45,16 +56,16 @@ void rg_arena_free(struct rg_arena *a)
 	a->used_total = 0;
 }
 
-void *rg_arena_alloc(struct rg_arena *a, size_t n)
+/* n bytes whose start is aligned to align (a power of two), not zeroed. */
+static void *bump(struct rg_arena *a, size_t n, size_t align)
 {
 	if (fail_countdown && --fail_countdown == 0)
 		return NULL;
-	const size_t align = alignof(max_align_t);
-	n = (n + align - 1) & ~(align - 1);
 	if (n == 0)
-		n = align;
+		n = 1;
 	struct rg_arena_chunk *c = a->head;
-	if (!c || c->size - c->used < n) {
+	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (!c || at > c->size || c->size - at < n) {
 		size_t size = c ? c->size * 2 : 4096;
 		if (size > (1u << 20))
 			size = 1u << 20;
@@ -65,6 +76,7 @@ void *rg_arena_alloc(struct rg_arena *a, size_t n)
 			return NULL;
 		c->size = size;
 		c->used = 0;
+		at = 0; /* data is aligned for any type */
 		/* A large one-off chunk goes behind the head so the head's free
 		 * space stays usable for small strings. */
 		if (a->head && size == n) {
@@ -75,16 +87,26 @@ void *rg_arena_alloc(struct rg_arena *a, size_t n)
 			a->head = c;
 		}
 	}
-	void *p = c->data + c->used;
-	c->used += n;
+	void *p = c->data + at;
+	c->used = at + n;
 	a->used_total += n;
-	memset(p, 0, n);
 	return p;
 }
 
+void *rg_arena_alloc(struct rg_arena *a, size_t n)
+{
+	void *p = bump(a, n, alignof(max_align_t));
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+/* Strings are packed byte by byte: aligning each to 16 bytes and zeroing
+ * it first cost a third of the evidence's string space (short ids and
+ * times dominate). */
 char *rg_arena_strndup(struct rg_arena *a, const char *s, size_t n)
 {
-	char *d = rg_arena_alloc(a, n + 1);
+	char *d = bump(a, n + 1, 1);
 	if (d) {
 		memcpy(d, s, n);
 		d[n] = '\0';
@@ -95,6 +117,19 @@ char *rg_arena_strndup(struct rg_arena *a, const char *s, size_t n)
 char *rg_arena_strdup(struct rg_arena *a, const char *s)
 {
 	return rg_arena_strndup(a, s, strlen(s));
+}
+
+void *rg_arena_adopt(struct rg_arena *a, void *p)
+{
+	if (!p)
+		return NULL;
+	struct rg_arena_adopted *d = rg_arena_alloc(a, sizeof *d);
+	if (!d)
+		return NULL;
+	d->block = p;
+	d->next = a->adopted;
+	a->adopted = d;
+	return p;
 }
 
 char *rg_arena_printf(struct rg_arena *a, const char *fmt, ...)

@@ -15,9 +15,11 @@
 #include <stddef.h>
 
 struct rg_arena_chunk;
+struct rg_arena_adopted;
 
 struct rg_arena {
 	struct rg_arena_chunk *head;
+	struct rg_arena_adopted *adopted; /* malloc'd blocks it owns (rg_arena_adopt) */
 	size_t used_total; /* bytes handed out, for the memory benchmarks */
 };
 
@@ -29,6 +31,11 @@ void *rg_arena_alloc(struct rg_arena *a, size_t n);
 /* Copies n bytes and a NUL. */
 char *rg_arena_strndup(struct rg_arena *a, const char *s, size_t n);
 char *rg_arena_strdup(struct rg_arena *a, const char *s);
+/* Makes a block from malloc the arena's: it is freed with the arena, and
+ * the caller must not free it.  For an array built by doubling with
+ * realloc, whose copy into the arena would briefly double its size.
+ * Returns p; NULL when out of memory, and then p is still the caller's. */
+void *rg_arena_adopt(struct rg_arena *a, void *p);
 char *rg_arena_printf(struct rg_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Test hook: the n-th allocation from now fails (0 disables). */

@@ -2,6 +2,9 @@
  * test_core_misc.c: diagnostics, strings, the hash map and atomic outputs.
  */
 #include <criterion/criterion.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,6 +111,51 @@ Test(arena, allocation_failure_is_reported_not_hidden)
 	cr_assert_null(rg_arena_alloc(&a, 10));
 	cr_assert_not_null(rg_arena_alloc(&a, 1 << 21)); /* large chunk */
 	rg_arena_free(&a);
+}
+
+/* Strings are packed, but every object still starts aligned for any type
+ * and zeroed, whatever strings came before it. */
+Test(arena, strings_packed_objects_aligned_and_zeroed)
+{
+	struct rg_arena a;
+	rg_arena_init(&a);
+	for (int i = 0; i < 3000; i++) { /* crosses several chunks */
+		char *s = rg_arena_strndup(&a, "abcdefgh", (size_t)(i % 7));
+		cr_assert_not_null(s);
+		cr_assert_eq(strlen(s), (size_t)(i % 7));
+		cr_assert_eq(strncmp(s, "abcdefgh", (size_t)(i % 7)), 0);
+		unsigned char *o = rg_arena_alloc(&a, 24);
+		cr_assert_not_null(o);
+		cr_assert_eq((uintptr_t)o % alignof(max_align_t), 0, "object %d misaligned", i);
+		for (int k = 0; k < 24; k++)
+			cr_assert_eq(o[k], 0);
+		memset(o, 0xff, 24);
+	}
+	rg_arena_free(&a);
+	/* One short string after another: no padding between them. */
+	rg_arena_init(&a);
+	char *x = rg_arena_strdup(&a, "x"), *y = rg_arena_strdup(&a, "y");
+	cr_assert_eq(y, x + 2);
+	rg_arena_free(&a);
+}
+
+/* An adopted malloc block dies with the arena (the leak checkers of the
+ * sanitizer and valgrind runs see it otherwise); when the arena cannot
+ * take it, the caller still owns it. */
+Test(arena, adopted_block_is_freed_with_the_arena)
+{
+	struct rg_arena a;
+	rg_arena_init(&a);
+	char *p = malloc(100);
+	cr_assert_not_null(p);
+	cr_assert_eq(rg_arena_adopt(&a, p), p);
+	cr_assert_null(rg_arena_adopt(&a, NULL));
+	char *q = malloc(100);
+	rg_arena_fail_after(1);
+	cr_assert_null(rg_arena_adopt(&a, q));
+	free(q); /* not taken: still ours */
+	rg_arena_free(&a);
+	rg_arena_free(&a); /* and a freed arena frees nothing twice */
 }
 
 Test(fsout, commit_renames_and_abort_leaves_nothing)
