@@ -455,6 +455,7 @@ static void read_table(struct rg_bundle *b, struct entry *e)
 	if (b->diags->errors > errors_before)
 		fail(b, RG_EINPUT);
 	rg_csv_free(csv);
+	rg_table_end_file(t);
 	if (read)
 		check_digest(b, m);
 }
@@ -964,6 +965,12 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 		resolve(b);
 		read_audit_events(b);
 	}
+	/* The evidence is complete: the tables' lookup maps and row arrays
+	 * are not needed past this point, and the judge, which comes next,
+	 * is where reading a bundle peaks in memory.  signins.csv, streamed
+	 * by rg_bundle_finish, keeps its table. */
+	for (size_t k = 0; k + 1 < b->n_tables; k++)
+		rg_table_free(&b->tables[k]);
 	*out = b;
 	return b->status;
 }

@@ -92,6 +92,7 @@ void rg_table_init(struct rg_table *t, const struct rg_table_spec *spec, struct 
 	t->diags = diags;
 	rg_strmap_init(&t->ids);
 	rg_strmap_init(&t->looks);
+	rg_arena_init(&t->look_keys);
 	rg_strmap_init(&t->refused);
 	rg_strmap_init(&t->refused_keys);
 }
@@ -102,11 +103,17 @@ void rg_table_free(struct rg_table *t)
 		return;
 	free(t->rows);
 	rg_strmap_free(&t->ids);
-	rg_strmap_free(&t->looks);
+	rg_table_end_file(t);
 	rg_strmap_free(&t->refused);
 	rg_strmap_free(&t->refused_keys);
 	t->rows = NULL;
 	t->n = t->cap = 0;
+}
+
+void rg_table_end_file(struct rg_table *t)
+{
+	rg_strmap_free(&t->looks);
+	rg_arena_free(&t->look_keys);
 }
 
 struct rg_row *rg_table_row(const struct rg_table *t, size_t i)
@@ -322,7 +329,7 @@ static bool look_alike(struct rg_table *t, int col, size_t index)
 	const char *id = row->v[col].s;
 	const uint32_t line = row->line;
 	size_t klen;
-	const char *key = rg_text_skeleton(t->arena, id, strlen(id), &klen);
+	const char *key = rg_text_skeleton(&t->look_keys, id, strlen(id), &klen);
 	if (!key)
 		return true; /* ICU refused the string: no warning, nothing lost */
 	size_t first = (size_t)rg_strmap_get(&t->looks, key, klen);

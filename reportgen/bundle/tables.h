@@ -36,7 +36,9 @@ struct rg_table {
 	struct rg_row *rows; /* malloc'd; each row's values are in the arena */
 	size_t n, cap;
 	struct rg_strmap ids; /* id -> row index + 1 (for uniqueness and lookups) */
-	struct rg_strmap looks; /* confusable skeleton of an id -> its first row index + 1 */
+	struct rg_strmap looks; /* confusable skeleton of an id -> its first row index + 1,
+	                           while the file is read (rg_table_end_file frees it) */
+	struct rg_arena look_keys; /* the skeletons looks holds */
 	struct rg_strmap refused; /* ids of rows refused for another field: a reference
 	                             to one is not reported again as dangling */
 	struct rg_strmap refused_keys; /* references and accounts of refused rows: what
@@ -55,7 +57,13 @@ struct rg_table {
 
 void rg_table_init(struct rg_table *t, const struct rg_table_spec *spec, struct rg_arena *arena,
                    const struct rg_limits *limits, struct rg_diags *diags);
+/* Frees everything the table holds outside the arena: its rows array and
+ * maps.  Safe to call more than once; rows found or stolen before stay
+ * valid (they are in the arena). */
 void rg_table_free(struct rg_table *t);
+/* The file is read: frees what only reading it needs (the look-alike map
+ * and its keys), which would otherwise add up over every table. */
+void rg_table_end_file(struct rg_table *t);
 
 /* The CSV callback for this table (ctx is the struct rg_table). */
 bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, size_t n);
