@@ -18,9 +18,13 @@
  * sign-in stream needs later (each action has its own), and the audit-log
  * matches of a corroborated table, which depend on the rows only.
  *
- * The results model it fills (results/results.h) points into neither the
- * evidence nor the directive: whatever a view shows is copied into it.
- * Counts, statuses and the overall result are derived by rg_results_finish.
+ * The results model it fills (results/results.h) never points into the
+ * evidence: every string a view shows that comes from the bundle is copied
+ * into the results' arena (keep()), because the evidence lives in an arena
+ * of its own that rg_run_judge frees once the verdicts are in, before the
+ * views are drawn.  Texts of the directive are shared, not copied: the
+ * definition is loaded into the results' arena and lives as long.  Counts,
+ * statuses and the overall result are derived by rg_results_finish.
  */
 #include "judge/judge.h"
 
@@ -107,6 +111,18 @@ static void *grow(struct rg_judge *j, void *v, size_t *cap, size_t need, size_t 
 	return w;
 }
 
+/* A copy in the results' arena of a string that may live in the evidence
+ * (NULL stays NULL); on out of memory NULL, and the judge fails. */
+static const char *keep(struct rg_judge *j, const char *s)
+{
+	if (!s)
+		return NULL;
+	const char *d = rg_arena_strdup(j->arena, s);
+	if (!d)
+		j->oom = true;
+	return d;
+}
+
 /* Starts an item citing its primary row. */
 static struct rg_item *add_item(struct items *it, enum rg_verdict st, enum rg_subject_kind kind,
                                 const char *ref, const char *file, uint32_t line)
@@ -119,7 +135,7 @@ static struct rg_item *add_item(struct items *it, enum rg_verdict st, enum rg_su
 	memset(i, 0, sizeof *i);
 	i->status = st;
 	i->subject_kind = kind;
-	i->subject_ref = ref;
+	i->subject_ref = keep(it->j, ref);
 	i->reason = "";
 	i->reason_codes = "";
 	it->n_refs = 0;
@@ -312,9 +328,12 @@ static void reason_tpl(struct items *it, struct rg_item *i, const struct rg_reas
 	rg_buf_init(&b, 0);
 	expand(it->j, &b, t ? t->text : on, vars, n_vars, spec, row);
 	i->reason = b.data ? rg_arena_strdup(it->j->arena, b.data) : rg_arena_strdup(it->j->arena, "");
-	i->reason_codes = rg_arena_strdup(it->j->arena, t && t->codes ? t->codes : on);
+	/* Not copied: the codes are the directive's (in the results' arena)
+	 * or the outcome, always a string literal; one copy per item was a
+	 * megabyte at 50,000 findings. */
+	i->reason_codes = t && t->codes ? t->codes : on;
 	rg_buf_free(&b);
-	if (!i->reason || !i->reason_codes) {
+	if (!i->reason) {
 		i->reason = "";
 		i->reason_codes = "";
 		it->j->oom = true;
@@ -1096,7 +1115,7 @@ static void step_coverage(struct rg_judge *j, const struct rg_action_def *a,
 		close_item(it, i);
 		if (observe && ar->signins) {
 			struct rg_signin_obs *o = &ar->signins[ar->n_signins++];
-			o->account = acc->name;
+			o->account = keep(j, acc->name);
 			o->window_start = acc->start;
 			o->window_end = acc->end;
 			acc->obs = o;
@@ -1145,12 +1164,20 @@ static bool applies(const struct rg_judge *j, const struct rg_action_def *a)
 
 static void finish_action(struct rg_judge *j, struct rg_action_result *ar, struct items *it)
 {
+	/* The array, trimmed to its items, becomes the arena's: a copy would
+	 * hold the largest action twice at the judge's peak. */
 	ar->n_items = it->n;
-	ar->items = it->n ? rg_arena_alloc(j->arena, it->n * sizeof *ar->items) : NULL;
-	if (it->n && !ar->items)
-		j->oom = true;
-	else if (it->n)
-		memcpy(ar->items, it->v, it->n * sizeof *ar->items);
+	ar->items = NULL;
+	if (it->n) {
+		struct rg_item *v = realloc(it->v, it->n * sizeof *v);
+		if (v)
+			it->v = v;
+		ar->items = rg_arena_adopt(j->arena, it->v);
+		if (ar->items)
+			it->v = NULL;
+		else
+			j->oom = true;
+	}
 	free(it->v);
 	free(it->refs);
 	assert(ar->n_items > 0 || j->oom);
@@ -1179,27 +1206,27 @@ static void copy_bundle(struct rg_judge *j)
 	const struct rg_evidence *ev = j->ev;
 	struct rg_results *res = j->res;
 	struct rg_bundle_info *b = &res->bundle;
-	b->name = ev->bundle_name;
+	b->name = keep(j, ev->bundle_name);
 	memcpy(b->sha256, ev->bundle_sha256, sizeof b->sha256);
-	b->directive = ev->directive;
+	b->directive = keep(j, ev->directive);
 	b->created = ev->created;
-	b->agency_id = ev->agency_id;
-	b->agency_name = ev->agency_name;
-	b->agency_component = ev->agency_component;
-	b->contact_name = ev->contact_name;
-	b->contact_role = ev->contact_role;
-	b->contact_email = ev->contact_email;
+	b->agency_id = keep(j, ev->agency_id);
+	b->agency_name = keep(j, ev->agency_name);
+	b->agency_component = keep(j, ev->agency_component);
+	b->contact_name = keep(j, ev->contact_name);
+	b->contact_role = keep(j, ev->contact_role);
+	b->contact_email = keep(j, ev->contact_email);
 	b->notified = ev->notified;
 	b->notification_received = ev->notification_received;
-	b->notification_source = ev->notification_source;
-	b->notification_reference = ev->notification_reference;
+	b->notification_source = keep(j, ev->notification_source);
+	b->notification_reference = keep(j, ev->notification_reference);
 	struct rg_file_info *f = rg_arena_alloc(j->arena, (ev->n_members + 1) * sizeof *f);
 	if (!f) {
 		j->oom = true;
 		return;
 	}
 	for (size_t k = 0; k < ev->n_members; k++) {
-		f[k].path = ev->members[k].path;
+		f[k].path = keep(j, ev->members[k].path);
 		memcpy(f[k].sha256, ev->members[k].sha256, sizeof f[k].sha256);
 		f[k].size = ev->members[k].size;
 	}

@@ -3,7 +3,12 @@
  *
  * Order matters for memory: the judge's verdicts (and so the exposure
  * windows) exist before signins.csv is streamed, so sign-ins are counted
- * as they pass and never stored.
+ * as they pass and never stored.  The evidence model lives in an arena of
+ * its own, freed as soon as the results are complete: the results copy
+ * what they show of it (judge.c), so the views, which can take far longer
+ * and more memory than judging (a PDF's structure tree), run beside the
+ * results alone.  The directive is loaded into the caller's arena, with
+ * the results, which share its texts.
  */
 #include "judge/run.h"
 
@@ -108,14 +113,18 @@ rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
                        struct rg_diags *diags)
 {
 	*out = NULL;
+	struct rg_arena evidence;
+	rg_arena_init(&evidence);
 	struct rg_bundle *b;
 	struct load l = {opt, arena, diags, NULL, RG_OK};
-	rg_status st = rg_bundle_open(&b, zip_path, &opt->limits, load_directive, &l, arena, diags);
+	rg_status st = rg_bundle_open(&b, zip_path, &opt->limits, load_directive, &l, &evidence,
+	                              diags);
 	st = rg_status_worst(st, l.st);
-	if (!b) /* not a ZIP at all: nothing more to read */
+	if (!b) { /* not a ZIP at all: nothing more to read */
+		rg_arena_free(&evidence);
 		return st;
+	}
 	const struct rg_evidence *ev = rg_bundle_evidence(b);
-	(void)ev;
 	struct rg_directive *dir = l.dir;
 	if (dir)
 		dir->installed = is_installed(dir);
@@ -133,6 +142,7 @@ rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
 	rg_status fst = rg_bundle_finish(b, j ? rg_judge_signin : NULL, j);
 	st = rg_status_worst(st, fst);
 	struct rg_results *res = rg_judge_end(j);
+	rg_arena_free(&evidence); /* the results hold copies of what they show */
 	if (st != RG_OK)
 		return st;
 	*out = res;

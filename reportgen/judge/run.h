@@ -20,7 +20,9 @@ struct rg_run_options {
 	void *progress_ctx;
 };
 
-/* Judges one bundle.  On RG_OK *out holds the results (in arena); on any
+/* Judges one bundle.  On RG_OK *out holds the results (in arena, with the
+ * directive they were judged by; the evidence model is read into an arena
+ * of its own and freed before this returns); on any
  * other status diags say why and *out is NULL. */
 rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
                        const struct rg_run_options *opt, struct rg_arena *arena,
