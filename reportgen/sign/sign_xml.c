@@ -40,6 +40,7 @@
  */
 #include "sign/sign_internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,10 +143,42 @@ static int c14n_visible(void *user, xmlNodePtr node, xmlNodePtr parent)
 	return set->exclude ? !in : in;
 }
 
-/* The digest (SHA-256) of the exclusive canonical form of the node set. */
+static int digest_write(void *ctx, const char *p, int n)
+{
+	return EVP_DigestUpdate(ctx, p, (size_t)n) == 1 ? n : -1;
+}
+
+static int digest_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* The digest (SHA-256) of the exclusive canonical form of the node set,
+ * and/or its bytes (malloc'd).  The digest alone is streamed: the
+ * canonical form of a whole report.xml is as large as the file (19 MB at
+ * 50,000 findings), and is hashed as it is made instead of held. */
 static bool c14n_digest(xmlDocPtr doc, const struct c14n_set *set, unsigned char *md,
                         unsigned *mdlen, unsigned char **bytes, size_t *nbytes)
 {
+	assert(!md != !bytes); /* one or the other */
+	if (md) {
+		EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+		if (!mctx || EVP_DigestInit_ex(mctx, EVP_sha256(), NULL) != 1) {
+			EVP_MD_CTX_free(mctx);
+			return false;
+		}
+		xmlOutputBufferPtr out = xmlOutputBufferCreateIO(digest_write, digest_close, mctx, NULL);
+		bool ok = out && xmlC14NExecute(doc, c14n_visible, (void *)set,
+		                                XML_C14N_EXCLUSIVE_1_0, NULL, 0, out) >= 0;
+		/* Close flushes the last bytes; it returns the bytes written, or
+		 * a negative error. */
+		if (out && xmlOutputBufferClose(out) < 0)
+			ok = false;
+		ok = ok && EVP_DigestFinal_ex(mctx, md, mdlen) == 1;
+		EVP_MD_CTX_free(mctx);
+		return ok;
+	}
 	xmlOutputBufferPtr buf = xmlAllocOutputBuffer(NULL);
 	if (!buf)
 		return false;
@@ -154,9 +187,7 @@ static bool c14n_digest(xmlDocPtr doc, const struct c14n_set *set, unsigned char
 	const unsigned char *p = xmlOutputBufferGetContent(buf);
 	size_t n = xmlOutputBufferGetSize(buf);
 	ok = ok && p;
-	if (ok && md)
-		ok = EVP_Digest(p, n, md, mdlen, EVP_sha256(), NULL) == 1;
-	if (ok && bytes) {
+	if (ok) {
 		*bytes = malloc(n ? n : 1);
 		ok = *bytes != NULL;
 		if (ok) {
@@ -325,7 +356,6 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 {
 	rg_status st = RG_EENV;
 	xmlDocPtr doc = NULL;
-	xmlChar *mem = NULL;
 	char *tmp = NULL;
 	FILE *f = NULL;
 	xmlsec_msg[0] = '\0';
@@ -399,13 +429,13 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 		goto done;
 	}
 
-	int size = 0;
-	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
-	if (!mem || size <= 0)
-		goto xmlsec_fail;
+	/* Serialised straight into the temporary file, by the serialiser of
+	 * xmlDocDumpMemoryEnc (the bytes verify compares with), rather than
+	 * into memory first: another copy of the file beside the tree. */
+	xmlOutputBufferPtr out = NULL;
 	if (!(tmp = rg_tmp_path_for(path)) || !(f = fopen(tmp, "wb")) ||
-	    fwrite(mem, 1, (size_t)size, f) != (size_t)size || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
+	    !(out = xmlOutputBufferCreateFile(f, NULL)) || xmlSaveFileTo(out, doc, "UTF-8") <= 0 ||
+	    fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
 		            "cannot write the signed report: %s", strerror(errno));
 		goto done;
@@ -432,7 +462,6 @@ done:
 		unlink(tmp);
 		free(tmp);
 	}
-	xmlFree(mem);
 	xmlFreeDoc(doc);
 	ERR_clear_error();
 	return st;
