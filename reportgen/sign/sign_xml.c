@@ -40,7 +40,6 @@
  */
 #include "sign/sign_internal.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,37 +147,33 @@ static int digest_write(void *ctx, const char *p, int n)
 	return EVP_DigestUpdate(ctx, p, (size_t)n) == 1 ? n : -1;
 }
 
-static int digest_close(void *ctx)
+/* The SHA-256 of the exclusive canonical form of the node set, hashed as
+ * it is made: the canonical form of a whole report.xml is as large as the
+ * file (19 MB at 50,000 findings) and is never held. */
+static bool c14n_sha256(xmlDocPtr doc, const struct c14n_set *set, unsigned char *md,
+                        unsigned *mdlen)
 {
-	(void)ctx;
-	return 0;
+	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+	if (!mctx || EVP_DigestInit_ex(mctx, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(mctx);
+		return false;
+	}
+	xmlOutputBufferPtr out = xmlOutputBufferCreateIO(digest_write, NULL, mctx, NULL);
+	bool ok = out && xmlC14NExecute(doc, c14n_visible, (void *)set, XML_C14N_EXCLUSIVE_1_0,
+	                                NULL, 0, out) >= 0;
+	/* Closing flushes the last bytes; negative when a write failed. */
+	if (out && xmlOutputBufferClose(out) < 0)
+		ok = false;
+	ok = ok && EVP_DigestFinal_ex(mctx, md, mdlen) == 1;
+	EVP_MD_CTX_free(mctx);
+	return ok;
 }
 
-/* The digest (SHA-256) of the exclusive canonical form of the node set,
- * and/or its bytes (malloc'd).  The digest alone is streamed: the
- * canonical form of a whole report.xml is as large as the file (19 MB at
- * 50,000 findings), and is hashed as it is made instead of held. */
-static bool c14n_digest(xmlDocPtr doc, const struct c14n_set *set, unsigned char *md,
-                        unsigned *mdlen, unsigned char **bytes, size_t *nbytes)
+/* The exclusive canonical form of a small node set (SignedInfo,
+ * SignatureValue), malloc'd. */
+static bool c14n_bytes(xmlDocPtr doc, const struct c14n_set *set, unsigned char **bytes,
+                       size_t *nbytes)
 {
-	assert(!md != !bytes); /* one or the other */
-	if (md) {
-		EVP_MD_CTX *mctx = EVP_MD_CTX_new();
-		if (!mctx || EVP_DigestInit_ex(mctx, EVP_sha256(), NULL) != 1) {
-			EVP_MD_CTX_free(mctx);
-			return false;
-		}
-		xmlOutputBufferPtr out = xmlOutputBufferCreateIO(digest_write, digest_close, mctx, NULL);
-		bool ok = out && xmlC14NExecute(doc, c14n_visible, (void *)set,
-		                                XML_C14N_EXCLUSIVE_1_0, NULL, 0, out) >= 0;
-		/* Close flushes the last bytes; it returns the bytes written, or
-		 * a negative error. */
-		if (out && xmlOutputBufferClose(out) < 0)
-			ok = false;
-		ok = ok && EVP_DigestFinal_ex(mctx, md, mdlen) == 1;
-		EVP_MD_CTX_free(mctx);
-		return ok;
-	}
 	xmlOutputBufferPtr buf = xmlAllocOutputBuffer(NULL);
 	if (!buf)
 		return false;
@@ -281,7 +276,7 @@ static bool compute_signature(const struct rg_signer *s, xmlDocPtr doc, xmlNodeP
 	unsigned char md[EVP_MAX_MD_SIZE], b64[2 * EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	const struct c14n_set whole = {sig, true}, signed_info = {si, false};
-	if (!c14n_digest(doc, &whole, md, &mdlen, NULL, NULL))
+	if (!c14n_sha256(doc, &whole, md, &mdlen))
 		return false;
 	EVP_EncodeBlock(b64, md, (int)mdlen);
 	xmlNodeSetContent(dv, b64);
@@ -289,7 +284,7 @@ static bool compute_signature(const struct rg_signer *s, xmlDocPtr doc, xmlNodeP
 	unsigned char *c14n = NULL, sigbuf[1024];
 	size_t c14n_len = 0, siglen = 0;
 	EVP_MD_CTX *mctx = NULL;
-	bool ok = c14n_digest(doc, &signed_info, NULL, NULL, &c14n, &c14n_len) &&
+	bool ok = c14n_bytes(doc, &signed_info, &c14n, &c14n_len) &&
 	          (mctx = EVP_MD_CTX_new()) != NULL &&
 	          EVP_DigestSignInit(mctx, NULL, EVP_sha256(), NULL, s->key) == 1 &&
 	          EVP_DigestSign(mctx, NULL, &siglen, c14n, c14n_len) == 1 && siglen <= sizeof sigbuf &&
@@ -322,7 +317,7 @@ static bool add_timestamp(const struct rg_signer *s, xmlDocPtr doc, xmlNodePtr s
 	size_t c14n_len = 0;
 	int tok_len = 0;
 	snprintf(why, why_size, "cannot canonicalise ds:SignatureValue");
-	bool ok = sv && c14n_digest(doc, &sv_set, NULL, NULL, &c14n, &c14n_len) &&
+	bool ok = sv && c14n_bytes(doc, &sv_set, &c14n, &c14n_len) &&
 	          rg_tsa_stamp(s->tsa_url, c14n, c14n_len, &tok, &tok_len, why, why_size);
 	free(c14n);
 	char *b64 = ok ? base64_lines(tok, (size_t)tok_len, false) : NULL;
@@ -922,7 +917,7 @@ static bool stamp_ok(struct rg_verify_result *res, xmlDocPtr doc, xmlNodePtr sig
 	const struct c14n_set set = {sv, false};
 	unsigned char *c14n = NULL;
 	size_t n = 0;
-	if (!sv || !c14n_digest(doc, &set, NULL, NULL, &c14n, &n)) {
+	if (!sv || !c14n_bytes(doc, &set, &c14n, &n)) {
 		INVALID("ds:SignatureValue cannot be canonicalised to check its time-stamp");
 		return false;
 	}
