@@ -969,8 +969,9 @@ rg_status rg_bundle_open(struct rg_bundle **out, const char *zip_path,
 	 * are not needed past this point, and the judge, which comes next,
 	 * is where reading a bundle peaks in memory.  signins.csv, streamed
 	 * by rg_bundle_finish, keeps its table. */
-	for (size_t k = 0; k + 1 < b->n_tables; k++)
-		rg_table_free(&b->tables[k]);
+	for (size_t k = 0; k < b->n_tables; k++)
+		if (!b->tables[k].spec->streamed)
+			rg_table_free(&b->tables[k]);
 	*out = b;
 	return b->status;
 }

@@ -138,10 +138,15 @@ struct rg_row *rg_table_steal(struct rg_table *t, size_t *n)
 	*n = t->n;
 	if (!t->n)
 		return NULL;
-	struct rg_row *copy = rg_arena_alloc(t->arena, t->n * sizeof *copy);
-	if (copy)
-		memcpy(copy, t->rows, t->n * sizeof *copy);
-	return copy;
+	struct rg_row *rows = realloc(t->rows, t->n * sizeof *rows); /* trimmed */
+	if (rows)
+		t->rows = rows;
+	if (!rg_arena_adopt(t->arena, t->rows))
+		return NULL; /* still the table's: rg_table_free frees it */
+	rows = t->rows;
+	t->rows = NULL;
+	t->n = t->cap = 0;
+	return rows;
 }
 
 static bool header(struct rg_table *t, const struct rg_csv_field *f, size_t n)

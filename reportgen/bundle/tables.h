@@ -58,8 +58,8 @@ struct rg_table {
 void rg_table_init(struct rg_table *t, const struct rg_table_spec *spec, struct rg_arena *arena,
                    const struct rg_limits *limits, struct rg_diags *diags);
 /* Frees everything the table holds outside the arena: its rows array and
- * maps.  Safe to call more than once; rows found or stolen before stay
- * valid (they are in the arena). */
+ * maps.  Safe to call more than once.  Rows stolen before stay valid (the
+ * arena owns them); a row from rg_table_row or rg_table_find does not. */
 void rg_table_free(struct rg_table *t);
 /* The file is read: frees what only reading it needs (the look-alike map
  * and its keys), which would otherwise add up over every table. */
@@ -74,7 +74,9 @@ struct rg_row *rg_table_row(const struct rg_table *t, size_t i);
 struct rg_row *rg_table_find(const struct rg_table *t, const char *id);
 size_t rg_table_index(const struct rg_table *t, const char *id);
 
-/* Copies the rows into the arena (so the evidence outlives the table). */
+/* Hands the rows to the arena (so the evidence outlives the table), which
+ * leaves the table with none; NULL when there are none or out of memory.
+ * Its identifiers still map to the rows' indexes (rg_table_index). */
 struct rg_row *rg_table_steal(struct rg_table *t, size_t *n);
 
 #endif
