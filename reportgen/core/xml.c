@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,17 +40,9 @@ void rg_xml_init(void)
 	xmlSetExternalEntityLoader(refuse_entity);
 }
 
-struct err_ctx {
-	struct rg_diags *diags;
-	const char *file;
-	const char *code;
-	const char *hint;
-	int count;
-};
-
 static void structured_error(void *user, xmlErrorPtr e)
 {
-	struct err_ctx *c = user;
+	struct rg_xml_errors *c = user;
 	if (!e || e->level == XML_ERR_WARNING)
 		return;
 	char msg[600];
@@ -91,8 +84,12 @@ static const char *find_declaration(const char *s, size_t n)
 	return NULL;
 }
 
-xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t max_depth,
-                       struct rg_diags *diags)
+/* No NOENT (entities are not substituted), no DTDLOAD, no DTDATTR. */
+#define PARSE_OPTIONS \
+	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
+
+/* What is refused before libxml2 sees the bytes: false with a diagnostic. */
+static bool acceptable(const char *file, const char *bytes, size_t n, struct rg_diags *diags)
 {
 	rg_xml_init();
 	const char *dt = find_declaration(bytes, n);
@@ -103,23 +100,28 @@ xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t m
 		rg_diag_err(diags, "xml.doctype", file, line, NULL,
 		            "remove the <!DOCTYPE ...> declaration; reportgen reads no DTD and no entities",
 		            "has a document type declaration, which is not allowed");
-		return NULL;
+		return false;
 	}
 	if (n > INT32_MAX) {
 		rg_diag_err(diags, "xml.size", file, 0, NULL, NULL, "is too large to parse");
-		return NULL;
+		return false;
 	}
-	struct err_ctx ec = {diags, file, "xml.syntax", "fix the XML syntax at that line", 0};
+	return true;
+}
+
+xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t max_depth,
+                       struct rg_diags *diags)
+{
+	if (!acceptable(file, bytes, n, diags))
+		return NULL;
+	struct rg_xml_errors ec = {diags, file, "xml.syntax", "fix the XML syntax at that line", 0};
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		rg_diag_err(diags, "env.nomem", file, 0, NULL, NULL, "out of memory");
 		return NULL;
 	}
 	xmlSetStructuredErrorFunc(&ec, structured_error);
-	/* No NOENT (entities are not substituted), no DTDLOAD, no DTDATTR. */
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes, (int)n, file, NULL,
-	                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-	                                      XML_PARSE_NOCDATA);
+	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes, (int)n, file, NULL, PARSE_OPTIONS);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	bool wellformed = ctxt->wellFormed;
 	xmlFreeParserCtxt(ctxt);
@@ -152,6 +154,24 @@ xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t m
 	return doc;
 }
 
+xmlTextReaderPtr rg_xml_reader(const char *file, const char *bytes, size_t n,
+                               struct rg_xml_errors *errors)
+{
+	if (!acceptable(file, bytes, n, errors->diags))
+		return NULL;
+	errors->file = file;
+	errors->code = "xml.syntax";
+	errors->hint = "fix the XML syntax at that line";
+	errors->count = 0;
+	xmlTextReaderPtr r = xmlReaderForMemory(bytes, (int)n, file, NULL, PARSE_OPTIONS);
+	if (!r) {
+		rg_diag_err(errors->diags, "env.nomem", file, 0, NULL, NULL, "out of memory");
+		return NULL;
+	}
+	xmlTextReaderSetStructuredErrorHandler(r, structured_error, errors);
+	return r;
+}
+
 rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
                           struct rg_diags *diags)
 {
@@ -166,7 +186,7 @@ rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
 	rg_diags_free(&scratch);
 	xmlSchemaParserCtxtPtr pc =
 	    rst == RG_OK ? xmlSchemaNewMemParserCtxt(xsd, (int)xsd_len) : NULL;
-	struct err_ctx quiet = {&scratch, xsd_path, "env.schema", NULL, 0};
+	struct rg_xml_errors quiet = {&scratch, xsd_path, "env.schema", NULL, 0};
 	rg_diags_init(&scratch);
 	if (pc)
 		xmlSchemaSetParserStructuredErrors(pc, structured_error, &quiet);
@@ -185,7 +205,7 @@ rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
 		xmlSchemaFree(schema);
 		return RG_EENV;
 	}
-	struct err_ctx ec = {diags, file, "xml.schema", NULL, 0};
+	struct rg_xml_errors ec = {diags, file, "xml.schema", NULL, 0};
 	char hint[300];
 	const char *base = strrchr(xsd_path, '/');
 	snprintf(hint, sizeof hint, "see the schema %s", base ? base + 1 : xsd_path);

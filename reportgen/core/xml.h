@@ -1,6 +1,6 @@
 /*
  * xml.h: the one safe way reportgen parses XML (manifest, directive,
- * templates) with libxml2.
+ * templates, a report to sign or verify) with libxml2, whole or streamed.
  *
  * Hostile-input rules of docs/bundle-format.md: no network, no external
  * entities, no DTD loading.  A document type declaration of any kind is
@@ -13,6 +13,7 @@
 #define RG_XML_H
 
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <stdint.h>
 
 #include "core/diag.h"
@@ -28,6 +29,26 @@
  * failure.  The caller frees the document with xmlFreeDoc. */
 xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t max_depth,
                        struct rg_diags *diags);
+
+/* Where the errors of a streaming read go; it must outlive the reader.
+ * count is how many were reported: libxml2 recovers from some (a namespace
+ * error), and a document with any must not be accepted. */
+struct rg_xml_errors {
+	struct rg_diags *diags;
+	const char *file;
+	const char *code;
+	const char *hint;
+	int count;
+};
+
+/* A streaming reader over n bytes named `file`, with rg_xml_parse's rules:
+ * a declaration or a size over INT32_MAX refused up front (NULL with a
+ * diagnostic), the same parser options, its errors into *errors (diags
+ * set by the caller, the rest filled here).  The depth limit is the
+ * caller's to apply (xmlTextReaderDepth).  Free with xmlFreeTextReader,
+ * before the bytes. */
+xmlTextReaderPtr rg_xml_reader(const char *file, const char *bytes, size_t n,
+                               struct rg_xml_errors *errors);
 
 /* Validates against the XML Schema at xsd_path.  RG_EINPUT with one
  * diagnostic per violation; RG_EENV when the schema itself cannot be read. */

@@ -23,6 +23,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <stdio.h>
+
+#include <libxml/tree.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -140,6 +143,30 @@ rg_status rg_sigfile_open(struct rg_sigfile *f, const char *path, uint64_t max, 
 void rg_sigfile_too_large(const char *path, uint64_t size, uint64_t max, const char *kind,
                           const char *code_prefix, struct rg_diags *diags);
 void rg_sigfile_close(struct rg_sigfile *f);
+
+/* XML (sign_xml.c): one node of a report checked as signing and verify
+ * check every node: a comment or processing instruction is refused into
+ * res (PARTIAL), a ds:Signature counted in *nsig and kept in *sig; with
+ * deep, the node's descendants too. */
+void rg_xml_sig_scan(struct rg_verify_result *res, xmlNodePtr n, bool deep, int *nsig,
+                     xmlNodePtr *sig);
+
+/* The element to append as the root's last child, given the SHA-256 of the
+ * document's exclusive canonical form (md); NULL, with a diagnostic made,
+ * on failure.  It stays the callback's own. */
+typedef xmlNodePtr (*rg_xml_last_child)(void *ctx, const unsigned char *md, unsigned mdlen);
+
+/* The signing pass over a report (xml_envelope.c): reads the len bytes at
+ * data (named path) node by node, writes to out the document as libxml2
+ * serialises it with make_last's element appended to the root, and hands
+ * make_last the document's digest before that.  Memory is the largest
+ * element below the root's children, not the document.  RG_EENV (signing
+ * failed) with a diagnostic for what verify would refuse (malformed, a
+ * declaration, a comment, a processing instruction, a ds:Signature already
+ * there, deeper than max_depth) and when writing fails. */
+rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int max_depth,
+                          FILE *out, rg_xml_last_child make_last, void *ctx,
+                          struct rg_diags *diags);
 
 /* The signed bytes of a CMS signature being verified: data[r[0]..r[0]+r[1])
  * and data[r[2]..r[2]+r[3]) (a PDF's two ranges; a detached signature's

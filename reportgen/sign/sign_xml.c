@@ -2,22 +2,24 @@
  * sign_xml.c: the enveloped XML-DSig signature of report.xml (W3C XML
  * Signature 1.1), made here and checked with xmlsec1.
  *
- * Signing: report.xml is parsed, a ds:Signature template (exclusive C14N,
- * rsa-sha256 or ecdsa-sha256, one Reference URI="" with the
+ * Signing: report.xml is read node by node by rg_xml_envelope
+ * (xml_envelope.c), which hashes its exclusive canonical form and writes it
+ * back; given that digest, make_signature builds a ds:Signature (exclusive
+ * C14N, rsa-sha256 or ecdsa-sha256, one Reference URI="" with the
  * enveloped-signature and exc-c14n transforms, sha256, ds:KeyInfo/ds:X509Data
- * filled with the signer certificate and chain) is appended as the root's
- * last child, the digest and signature are computed with libxml2's
- * exclusive c14n and EVP_DigestSign (compute_signature: xmlsec 1.2.37 cannot
- * sign with a key on a PKCS#11 token), and the result replaces the file
- * through a temporary and rename().  No signing time goes into the
- * signature: XML-DSig has none of its own, and the report's @generated
- * (covered by the signature) already says when.  With a TSA, a ds:Object
- * after ds:KeyInfo holds an RFC 3161 token over the canonical
- * ds:SignatureValue (XAdES SignatureTimeStamp).
+ * filled with the signer certificate and chain) in a small document of its
+ * own, the signature is computed with libxml2's exclusive c14n and
+ * EVP_DigestSign (compute_signature: xmlsec 1.2.37 cannot sign with a key on
+ * a PKCS#11 token), and rg_xml_envelope appends it as the root's last child;
+ * the result replaces the file through a temporary and rename().  No
+ * signing time goes into the signature: XML-DSig has none of its own, and
+ * the report's @generated (covered by the signature) already says when.
+ * With a TSA, a ds:Object after ds:KeyInfo holds an RFC 3161 token over the
+ * canonical ds:SignatureValue (XAdES SignatureTimeStamp).
  *
- * Signing reads and parses report.xml exactly as verifying does (the
- * project's safe parser), and refuses a document verify would refuse:
- * comments, processing instructions, a signature already there.
+ * Signing reads report.xml with the project's parser rules, as verifying
+ * does, and refuses a document verify would refuse: comments, processing
+ * instructions, a signature already there (rg_xml_sig_scan, shared).
  *
  * Verifying: the file must be exactly what signing writes.  The whole
  * ds:Signature is checked element by element against what reportgen
@@ -120,11 +122,6 @@ static xmlNodePtr last_element_child(xmlNodePtr n)
  * written are the ones xmlsec wrote before (tests/sign checks with
  * xmlsec1 --verify; the output for a PEM key is unchanged). */
 
-struct c14n_set {
-	xmlNodePtr top;     /* the subtree that is in the node set ... */
-	bool exclude;       /* ... or, when exclude, the one that is not */
-};
-
 static bool within(xmlNodePtr n, xmlNodePtr top)
 {
 	for (; n; n = n->parent)
@@ -133,52 +130,22 @@ static bool within(xmlNodePtr n, xmlNodePtr top)
 	return false;
 }
 
+/* The node set is the subtree at user. */
 static int c14n_visible(void *user, xmlNodePtr node, xmlNodePtr parent)
 {
-	const struct c14n_set *set = user;
 	/* A namespace node has no parent of its own; its element is parent. */
 	xmlNodePtr n = node && node->type == XML_NAMESPACE_DECL ? parent : node;
-	bool in = within(n, set->top);
-	return set->exclude ? !in : in;
+	return within(n, user);
 }
 
-static int digest_write(void *ctx, const char *p, int n)
-{
-	return EVP_DigestUpdate(ctx, p, (size_t)n) == 1 ? n : -1;
-}
-
-/* The SHA-256 of the exclusive canonical form of the node set, hashed as
- * it is made: the canonical form of a whole report.xml is as large as the
- * file (19 MB at 50,000 findings) and is never held. */
-static bool c14n_sha256(xmlDocPtr doc, const struct c14n_set *set, unsigned char *md,
-                        unsigned *mdlen)
-{
-	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
-	if (!mctx || EVP_DigestInit_ex(mctx, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(mctx);
-		return false;
-	}
-	xmlOutputBufferPtr out = xmlOutputBufferCreateIO(digest_write, NULL, mctx, NULL);
-	bool ok = out && xmlC14NExecute(doc, c14n_visible, (void *)set, XML_C14N_EXCLUSIVE_1_0,
-	                                NULL, 0, out) >= 0;
-	/* Closing flushes the last bytes; negative when a write failed. */
-	if (out && xmlOutputBufferClose(out) < 0)
-		ok = false;
-	ok = ok && EVP_DigestFinal_ex(mctx, md, mdlen) == 1;
-	EVP_MD_CTX_free(mctx);
-	return ok;
-}
-
-/* The exclusive canonical form of a small node set (SignedInfo,
+/* The exclusive canonical form of a small subtree (SignedInfo,
  * SignatureValue), malloc'd. */
-static bool c14n_bytes(xmlDocPtr doc, const struct c14n_set *set, unsigned char **bytes,
-                       size_t *nbytes)
+static bool c14n_bytes(xmlDocPtr doc, xmlNodePtr top, unsigned char **bytes, size_t *nbytes)
 {
 	xmlOutputBufferPtr buf = xmlAllocOutputBuffer(NULL);
 	if (!buf)
 		return false;
-	bool ok = xmlC14NExecute(doc, c14n_visible, (void *)set, XML_C14N_EXCLUSIVE_1_0, NULL, 0,
-	                         buf) >= 0;
+	bool ok = xmlC14NExecute(doc, c14n_visible, top, XML_C14N_EXCLUSIVE_1_0, NULL, 0, buf) >= 0;
 	const unsigned char *p = xmlOutputBufferGetContent(buf);
 	size_t n = xmlOutputBufferGetSize(buf);
 	ok = ok && p;
@@ -256,8 +223,10 @@ static bool add_cert(xmlNodePtr x509data, xmlNsPtr ns, X509 *c)
 	return ok;
 }
 
-/* Fills in the template sig: certificates, DigestValue, SignatureValue. */
-static bool compute_signature(const struct rg_signer *s, xmlDocPtr doc, xmlNodePtr sig)
+/* Fills in the template sig: certificates, DigestValue (the document's
+ * digest md, made by rg_xml_envelope), SignatureValue. */
+static bool compute_signature(const struct rg_signer *s, xmlDocPtr doc, xmlNodePtr sig,
+                              const unsigned char *md, unsigned mdlen)
 {
 	xmlNodePtr si = ds_child(sig, "SignedInfo"), ref = ds_child(si, "Reference");
 	xmlNodePtr dv = ds_child(ref, "DigestValue"), sv = ds_child(sig, "SignatureValue");
@@ -273,10 +242,8 @@ static bool compute_signature(const struct rg_signer *s, xmlDocPtr doc, xmlNodeP
 		if (!add_cert(xd, sig->ns, sk_X509_value(s->chain, i)))
 			return false;
 
-	unsigned char md[EVP_MAX_MD_SIZE], b64[2 * EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
-	const struct c14n_set whole = {sig, true}, signed_info = {si, false};
-	if (!c14n_sha256(doc, &whole, md, &mdlen))
+	unsigned char b64[2 * EVP_MAX_MD_SIZE];
+	if (mdlen > EVP_MAX_MD_SIZE)
 		return false;
 	EVP_EncodeBlock(b64, md, (int)mdlen);
 	xmlNodeSetContent(dv, b64);
@@ -284,7 +251,7 @@ static bool compute_signature(const struct rg_signer *s, xmlDocPtr doc, xmlNodeP
 	unsigned char *c14n = NULL, sigbuf[1024];
 	size_t c14n_len = 0, siglen = 0;
 	EVP_MD_CTX *mctx = NULL;
-	bool ok = c14n_bytes(doc, &signed_info, &c14n, &c14n_len) &&
+	bool ok = c14n_bytes(doc, si, &c14n, &c14n_len) &&
 	          (mctx = EVP_MD_CTX_new()) != NULL &&
 	          EVP_DigestSignInit(mctx, NULL, EVP_sha256(), NULL, s->key) == 1 &&
 	          EVP_DigestSign(mctx, NULL, &siglen, c14n, c14n_len) == 1 && siglen <= sizeof sigbuf &&
@@ -312,12 +279,11 @@ static bool add_timestamp(const struct rg_signer *s, xmlDocPtr doc, xmlNodePtr s
                           size_t why_size)
 {
 	xmlNodePtr sv = ds_child(sig, "SignatureValue");
-	const struct c14n_set sv_set = {sv, false};
 	unsigned char *c14n = NULL, *tok = NULL;
 	size_t c14n_len = 0;
 	int tok_len = 0;
 	snprintf(why, why_size, "cannot canonicalise ds:SignatureValue");
-	bool ok = sv && c14n_bytes(doc, &sv_set, &c14n, &c14n_len) &&
+	bool ok = sv && c14n_bytes(doc, sv, &c14n, &c14n_len) &&
 	          rg_tsa_stamp(s->tsa_url, c14n, c14n_len, &tok, &tok_len, why, why_size);
 	free(c14n);
 	char *b64 = ok ? base64_lines(tok, (size_t)tok_len, false) : NULL;
@@ -347,117 +313,101 @@ static bool add_timestamp(const struct rg_signer *s, xmlDocPtr doc, xmlNodePtr s
 
 static void walk(struct rg_verify_result *res, xmlNodePtr n, int *nsig, xmlNodePtr *sig);
 
+/* The ds:Signature, made when rg_xml_envelope has the document's digest,
+ * in a document of its own: nothing in it depends on the report's tree
+ * (exclusive C14N of ds:SignedInfo renders only the ds namespace, which
+ * ds:Signature declares). */
+struct xml_signing {
+	const struct rg_signer *s;
+	const char *path;
+	struct rg_diags *diags;
+	xmlDocPtr doc; /* the signature's, freed by rg_sign_xml */
+};
+
+static xmlNodePtr make_signature(void *ctx, const unsigned char *md, unsigned mdlen)
+{
+	struct xml_signing *j = ctx;
+	const struct rg_signer *s = j->s;
+	bool ec = EVP_PKEY_get_base_id(s->key) == EVP_PKEY_EC;
+	xmlNodePtr sig = NULL, ref = NULL, ki = NULL;
+	if ((j->doc = xmlNewDoc(BAD_CAST "1.0")) != NULL)
+		j->doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
+	if (j->doc)
+		sig = xmlSecTmplSignatureCreateNsPref(
+		    j->doc, xmlSecTransformExclC14NId,
+		    ec ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, NULL, BAD_CAST "ds");
+	if (sig)
+		xmlDocSetRootElement(j->doc, sig);
+	if (sig)
+		ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL, BAD_CAST "",
+		                                      NULL);
+	if (sig)
+		ki = xmlSecTmplSignatureEnsureKeyInfo(sig, NULL);
+	if (!ref || !ki || !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) ||
+	    !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId) ||
+	    !xmlSecTmplKeyInfoAddX509Data(ki)) {
+		rg_diag_err(j->diags, "sign.xmlsec", j->path, 0, NULL, NULL, "xmlsec could not sign: %s",
+		            xmlsec_msg[0] ? xmlsec_msg : "unknown error");
+		return NULL;
+	}
+	if (!compute_signature(s, j->doc, sig, md, mdlen)) {
+		rg_diag_err(j->diags, "sign.xml-signature", j->path, 0, NULL,
+		            s->p11 ? "check the token is still inserted" : NULL,
+		            "cannot compute the XML signature with this key");
+		return NULL;
+	}
+	char why[512];
+	if (s->tsa_url && !add_timestamp(s, j->doc, sig, why, sizeof why)) {
+		rg_diag_err(j->diags, "sign.tsa", j->path, 0, NULL,
+		            "check the --tsa URL and the network, or sign without --tsa", "%s", why);
+		return NULL;
+	}
+	return sig;
+}
+
 rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_diags *diags)
 {
-	rg_status st = RG_EENV;
-	xmlDocPtr doc = NULL;
-	char *tmp = NULL;
-	FILE *f = NULL;
 	xmlsec_msg[0] = '\0';
-
 	if (!xmlsec_ready()) {
 		rg_diag_err(diags, "sign.xmlsec", path, 0, NULL,
 		            "check the xmlsec1-openssl install", "xmlsec could not be initialised");
 		return RG_EENV;
 	}
-	/* The same reading and parsing as verify, so what is signed here is
-	 * what verify reads back. */
+	/* Read with the project's parser rules, as verify reads it, and
+	 * written back through a temporary and rename(). */
 	struct rg_sigfile in;
-	struct rg_diags scratch;
-	if ((st = rg_sigfile_open(&in, path, RG_SIGN_XML_MAX, "XML", "sign", diags)) != RG_OK)
+	rg_status st = rg_sigfile_open(&in, path, RG_SIGN_XML_MAX, "XML", "sign", diags);
+	if (st != RG_OK)
 		return st;
-	st = RG_EENV;
-	rg_diags_init(&scratch);
-	doc = rg_xml_parse(path, in.data, in.len, VERIFY_XML_DEPTH, &scratch);
-	rg_sigfile_close(&in);
-	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-	if (!root) {
-		rg_diag_err(diags, "sign.xml-read", path, scratch.n ? scratch.v[0].line : 0, NULL,
-		            NULL, "cannot read the XML report: %s",
-		            scratch.n ? scratch.v[0].message : "no root element");
-		rg_diags_free(&scratch);
-		goto done;
-	}
-	rg_diags_free(&scratch);
-	/* What verify would refuse is not signed: comments and processing
-	 * instructions (no XML signature covers them), a signature already there. */
-	struct rg_verify_result probe;
-	int nsig = 0;
-	xmlNodePtr old_sig = NULL;
-	memset(&probe, 0, sizeof probe);
-	walk(&probe, doc->children, &nsig, &old_sig);
-	if (probe.reason[0] || nsig) {
-		rg_diag_err(diags, "sign.xml-content", path, 0, NULL,
-		            "sign report.xml exactly as reportgen's XML view wrote it", "%s",
-		            nsig ? "already has a ds:Signature" : probe.reason);
-		goto done;
-	}
-
-	bool ec = EVP_PKEY_get_base_id(s->key) == EVP_PKEY_EC;
-	xmlNodePtr sig = xmlSecTmplSignatureCreateNsPref(
-	    doc, xmlSecTransformExclC14NId,
-	    ec ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, NULL, BAD_CAST "ds");
-	if (!sig)
-		goto xmlsec_fail;
-	if (!xmlAddChild(root, sig)) {
-		xmlFreeNode(sig);
-		goto xmlsec_fail;
-	}
-	xmlNodePtr ref =
-	    xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL, BAD_CAST "", NULL);
-	xmlNodePtr ki = xmlSecTmplSignatureEnsureKeyInfo(sig, NULL);
-	if (!ref || !ki || !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) ||
-	    !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId) ||
-	    !xmlSecTmplKeyInfoAddX509Data(ki))
-		goto xmlsec_fail;
-
-	if (!compute_signature(s, doc, sig)) {
-		rg_diag_err(diags, "sign.xml-signature", path, 0, NULL,
-		            s->p11 ? "check the token is still inserted" : NULL,
-		            "cannot compute the XML signature with this key");
-		goto done;
-	}
-	char why[512];
-	if (s->tsa_url && !add_timestamp(s, doc, sig, why, sizeof why)) {
-		rg_diag_err(diags, "sign.tsa", path, 0, NULL,
-		            "check the --tsa URL and the network, or sign without --tsa", "%s", why);
-		goto done;
-	}
-
-	/* Serialised straight into the temporary file, by the serialiser of
-	 * xmlDocDumpMemoryEnc (the bytes verify compares with), rather than
-	 * into memory first: another copy of the file beside the tree. */
-	xmlOutputBufferPtr out = NULL;
-	if (!(tmp = rg_tmp_path_for(path)) || !(f = fopen(tmp, "wb")) ||
-	    !(out = xmlOutputBufferCreateFile(f, NULL)) || xmlSaveFileTo(out, doc, "UTF-8") <= 0 ||
-	    fflush(f) != 0 || fsync(fileno(f)) != 0) {
+	struct xml_signing job = {s, path, diags, NULL};
+	char *tmp = rg_tmp_path_for(path);
+	FILE *f = tmp ? fopen(tmp, "wb") : NULL;
+	if (!f) {
 		rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
 		            "cannot write the signed report: %s", strerror(errno));
-		goto done;
-	}
-	int rc = fclose(f);
-	f = NULL;
-	if (rc != 0 || rename(tmp, path) != 0) {
-		rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
-		            "cannot write the signed report: %s", strerror(errno));
-		goto done;
+		if (tmp)
+			unlink(tmp);
+		st = RG_EENV;
+	} else {
+		st = rg_xml_envelope(path, in.data, in.len, VERIFY_XML_DEPTH, f, make_signature, &job,
+		                     diags);
+		if (st == RG_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0)) {
+			rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
+			            "cannot write the signed report: %s", strerror(errno));
+			st = RG_EENV;
+		}
+		int rc = fclose(f);
+		if (st == RG_OK && (rc != 0 || rename(tmp, path) != 0)) {
+			rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
+			            "cannot write the signed report: %s", strerror(errno));
+			st = RG_EENV;
+		}
+		if (st != RG_OK)
+			unlink(tmp);
 	}
 	free(tmp);
-	tmp = NULL;
-	st = RG_OK;
-	goto done;
-
-xmlsec_fail:
-	rg_diag_err(diags, "sign.xmlsec", path, 0, NULL, NULL, "xmlsec could not sign: %s",
-	            xmlsec_msg[0] ? xmlsec_msg : "unknown error");
-done:
-	if (f)
-		fclose(f);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	xmlFreeDoc(doc);
+	rg_sigfile_close(&in);
+	xmlFreeDoc(job.doc);
 	ERR_clear_error();
 	return st;
 }
@@ -513,27 +463,33 @@ static bool blank(const xmlChar *s)
 	return true;
 }
 
+void rg_xml_sig_scan(struct rg_verify_result *res, xmlNodePtr n, bool deep, int *nsig,
+                     xmlNodePtr *sig)
+{
+	if (n->type == XML_COMMENT_NODE)
+		PARTIAL("a comment at line %ld is not covered by the signature (exclusive "
+		        "canonicalisation leaves comments out); reportgen writes none",
+		        xmlGetLineNo(n));
+	else if (n->type == XML_PI_NODE)
+		PARTIAL("a processing instruction <?%s?> at line %ld is not covered by the "
+		        "signature; reportgen writes none",
+		        (const char *)n->name, xmlGetLineNo(n));
+	else if (n->type == XML_ELEMENT_NODE) {
+		if (is_ds(n, "Signature")) {
+			(*nsig)++;
+			*sig = n;
+		}
+		if (deep)
+			walk(res, n->children, nsig, sig);
+	}
+}
+
 /* Comments and processing instructions anywhere, and the ds:Signature
  * elements: *nsig counts them, *sig is the last. */
 static void walk(struct rg_verify_result *res, xmlNodePtr n, int *nsig, xmlNodePtr *sig)
 {
-	for (; n; n = n->next) {
-		if (n->type == XML_COMMENT_NODE)
-			PARTIAL("a comment at line %ld is not covered by the signature (exclusive "
-			        "canonicalisation leaves comments out); reportgen writes none",
-			        xmlGetLineNo(n));
-		else if (n->type == XML_PI_NODE)
-			PARTIAL("a processing instruction <?%s?> at line %ld is not covered by the "
-			        "signature; reportgen writes none",
-			        (const char *)n->name, xmlGetLineNo(n));
-		else if (n->type == XML_ELEMENT_NODE) {
-			if (is_ds(n, "Signature")) {
-				(*nsig)++;
-				*sig = n;
-			}
-			walk(res, n->children, nsig, sig);
-		}
-	}
+	for (; n; n = n->next)
+		rg_xml_sig_scan(res, n, true, nsig, sig);
 }
 
 /* The element children of parent must be exactly the ds: elements names
@@ -914,10 +870,9 @@ static bool stamp_ok(struct rg_verify_result *res, xmlDocPtr doc, xmlNodePtr sig
                      int64_t *tsa_time)
 {
 	xmlNodePtr sv = ds_child(sig, "SignatureValue");
-	const struct c14n_set set = {sv, false};
 	unsigned char *c14n = NULL;
 	size_t n = 0;
-	if (!sv || !c14n_bytes(doc, &set, &c14n, &n)) {
+	if (!sv || !c14n_bytes(doc, sv, &c14n, &n)) {
 		INVALID("ds:SignatureValue cannot be canonicalised to check its time-stamp");
 		return false;
 	}

@@ -559,6 +559,75 @@ FAKE_ACTIONS = b"".join(b'<action xmlns="urn:reportgen:report:1" id="RA-%d" kind
                         b'status="satisfied"/>' % i for i in range(1, 6))
 
 
+def xml_pieces(j):
+    """Signing reads report.xml node by node and writes it back piece by piece
+    (reportgen/sign/xml_envelope.c).  Whatever the report holds, the pieces
+    must add up to what the whole tree gives: xmlsec1 recomputes the digest
+    over the whole document, xmllint re-serialises the whole tree (the
+    signed file must come back unchanged), and verify checks both."""
+    x = read(XML_FIXTURE)
+    tricky = x.replace(
+        b'agency="EXA"',
+        b'agency="EXA" agency-name="Agence fran\xc3\xa7aise \xe2\x80\x94 &quot;ANSSI&quot; &lt;&amp;&gt;'
+        b' tab&#9;nl&#10;cr&#13;"').replace(
+        b'<item status="open"',
+        b'<item xmlns:x="urn:example:x" x:note="prefixed" status="open"').replace(
+        b'No evidence of the advisory review.',
+        b'<x:detail xmlns:x="urn:example:y"><x:line n="1">deep &amp; deeper</x:line>'
+        b'<plain xmlns="">no namespace</plain></x:detail> text with \r\n'
+        b' &#13; &quot; \' \xc3\xa9 &gt; done')
+    # Containers empty, and written the way libxml2 does not write them.
+    tricky = tricky.replace(b'</compliance-report>',
+                            b"  <action id='RA-9' kind='advisory'  status='open'></action>\n"
+                            b'  <headline a="1"   />\n</compliance-report>')
+    check(tricky != x, "the tricky report differs from the fixture")
+    write(j("tricky.xml"), tricky)
+    rc, out, err = sign(j("tricky.xml"))
+    check(rc == 0, "a report with namespaces, escapes and empty elements is signed", err)
+    signed = read(j("tricky.xml"))
+    if have("xmlsec1"):
+        ok, msg = xmlsec_ok(j("tricky.xml"))
+        check(ok, "xmlsec1 --verify accepts the piecewise signature of the tricky report", msg)
+    if have("xmllint"):
+        rc, out, err = run("xmllint", j("tricky.xml"))
+        check(rc == 0 and out.encode() == signed,
+              "the signed tricky report is byte for byte libxml2's serialisation of its tree",
+              err)
+    rc, out, err = verify(j("tricky.xml"))
+    check(rc == 0 and first_line(out, j("tricky.xml")) == "valid" and "the whole file" in out,
+          "verify accepts the signed tricky report", out + err)
+    # A declaration without an encoding: the same bytes come out.
+    write(j("noenc.xml"), tricky.replace(b' encoding="UTF-8"', b"", 1))
+    rc, out, err = sign(j("noenc.xml"))
+    check(rc == 0 and read(j("noenc.xml")) == signed,
+          "a report declared without an encoding is signed to the same bytes", err)
+    check(b"<action id=\"RA-9\" kind=\"advisory\" status=\"open\"/>" in signed and
+          b'<headline a="1"/>' in signed, "empty elements are written as libxml2 writes them",
+          signed[-400:].decode(errors="replace"))
+
+    # What signing refuses, the file is left as it was and no temporary stays.
+    deep = (x.replace(b"</compliance-report>",
+                      b"<action>" + b"<d>" * 300 + b"</d>" * 300 + b"</action></compliance-report>"))
+    for name, body, why in (
+            ("truncated", x[:len(x) // 2], "fix the XML syntax"),
+            ("nested 300 deep", deep, "depth"),
+            ("a processing instruction in an item",
+             x.replace(b"No evidence", b"<?x y?>No evidence"), "processing instruction"),
+            ("a signature inside an item",
+             x.replace(b"No evidence", b'<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'),
+             "already has a ds:Signature"),
+            ("a document type declaration", x.replace(b"<compliance-report",
+                                                       b"<!DOCTYPE r []><compliance-report", 1),
+             "document type")):
+        path = j("refused.xml")
+        write(path, body)
+        rc, out, err = sign(path)
+        check(rc == 3 and why in err and read(path) == body,
+              "signing refuses a report with %s and leaves it as it was" % name, err)
+        leftovers = [n for n in os.listdir(os.path.dirname(path)) if n.startswith(".refused.xml")]
+        check(not leftovers, "no temporary is left after refusing %s" % name, str(leftovers))
+
+
 def xml_attacks(j):
     x = read(j("r.xml"))
     poly = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
@@ -830,6 +899,7 @@ def main():
     j = lambda n: os.path.join(tmp, n)
     pdf_basics(j)
     xml_basics(j)
+    xml_pieces(j)
     pdf_flips(j)
     pdf_cms_attacks(j)
     certificate_attacks(j)
