@@ -80,6 +80,7 @@ struct envelope {
 	bool failed;          /* stop: see write_errno and last_failed */
 	int write_errno;      /* the output could not be written */
 	bool last_failed;     /* make_last failed, and said why */
+	bool c14n_refused;    /* libxml2's C14N refused a piece */
 };
 
 static bool write_out(struct envelope *e, const void *p, size_t n)
@@ -138,6 +139,10 @@ static bool canonical(struct envelope *e, xmlNodePtr top, bool alone, unsigned c
 	e->top_alone = alone;
 	xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
 	bool ok = ob && xmlC14NExecute(e->doc, in_piece, e, XML_C14N_EXCLUSIVE_1_0, NULL, 0, ob) >= 0;
+	/* It refuses some documents the parser reads (a relative namespace
+	 * URI), as it would refuse them whole. */
+	if (ob && !ok)
+		e->c14n_refused = true;
 	const unsigned char *p = ok ? xmlOutputBufferGetContent(ob) : NULL;
 	size_t len = ok ? xmlOutputBufferGetSize(ob) : 0, pre = 0, post = 0;
 	for (int i = 0; i < e->depth; i++) {
@@ -399,6 +404,12 @@ rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int ma
 		st = RG_EENV;
 	} else if (e.last_failed) {
 		st = RG_EENV; /* make_last said why */
+	} else if (e.c14n_refused) {
+		rg_diag_err(diags, "sign.xml-c14n", path, 0, NULL,
+		            "sign report.xml exactly as reportgen's XML view wrote it",
+		            "libxml2's exclusive canonicalisation refuses the report (a namespace "
+		            "name that is a relative URI, for one), so it cannot be signed");
+		st = RG_EENV;
 	} else if (e.write_errno) {
 		rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
 		            "cannot write the signed report: %s", strerror(e.write_errno));

@@ -10,7 +10,8 @@
  * bytes:
  *  - the pass accepts exactly what the whole-tree way would sign: a
  *    document the project's parser reads, with no comment, no processing
- *    instruction and no ds:Signature;
+ *    instruction and no ds:Signature, that libxml2's exclusive C14N takes
+ *    (it refuses a relative namespace URI);
  *  - when it accepts, its output is byte for byte the serialisation of the
  *    whole tree with the element appended to the root, and the digest it
  *    handed over is the SHA-256 of the whole document's canonical form;
@@ -42,15 +43,6 @@ static xmlNodePtr make_last(void *ctx, const unsigned char *md, unsigned mdlen)
 	l->mdlen = mdlen;
 	l->calls++;
 	return xmlDocGetRootElement(l->doc);
-}
-
-static int not_appended(void *user, xmlNodePtr node, xmlNodePtr parent)
-{
-	xmlNodePtr n = node && node->type == XML_NAMESPACE_DECL ? parent : node;
-	for (; n; n = n->parent)
-		if (n == user)
-			return 0;
-	return 1;
 }
 
 static int digest_write(void *ctx, const char *p, int n)
@@ -93,25 +85,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	xmlNodePtr found = NULL;
 	for (xmlNodePtr n = doc ? doc->children : NULL; n; n = n->next)
 		rg_xml_sig_scan(&probe, n, true, &nsig, &found);
-	bool signable = root && !probe.reason[0] && !nsig;
-	RG_FUZZ_CHECK((st == RG_OK) == signable);
-
-	if (st == RG_OK) {
-		xmlNodePtr copy = xmlDocCopyNode(xmlDocGetRootElement(l.doc), doc, 1);
-		RG_FUZZ_CHECK(copy && xmlAddChild(root, copy));
-
+	/* The whole document's canonical form, before anything is appended;
+	 * libxml2 refuses some documents it reads (a relative namespace URI). */
+	unsigned char whole[EVP_MAX_MD_SIZE];
+	unsigned wlen = 0;
+	bool canonical = false;
+	if (root && !probe.reason[0] && !nsig) {
 		EVP_MD_CTX *md = EVP_MD_CTX_new();
 		RG_FUZZ_CHECK(md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1);
 		xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(digest_write, NULL, md, NULL);
-		RG_FUZZ_CHECK(ob && xmlC14NExecute(doc, not_appended, copy, XML_C14N_EXCLUSIVE_1_0,
-		                                   NULL, 0, ob) >= 0);
-		RG_FUZZ_CHECK(xmlOutputBufferClose(ob) >= 0);
-		unsigned char whole[EVP_MAX_MD_SIZE];
-		unsigned wlen = 0;
+		RG_FUZZ_CHECK(ob != NULL);
+		canonical = xmlC14NExecute(doc, NULL, NULL, XML_C14N_EXCLUSIVE_1_0, NULL, 0, ob) >= 0;
+		canonical = xmlOutputBufferClose(ob) >= 0 && canonical;
 		RG_FUZZ_CHECK(EVP_DigestFinal_ex(md, whole, &wlen) == 1);
 		EVP_MD_CTX_free(md);
-		RG_FUZZ_CHECK(wlen == l.mdlen && memcmp(whole, l.md, wlen) == 0);
+	}
+	RG_FUZZ_CHECK((st == RG_OK) == canonical);
 
+	if (st == RG_OK) {
+		RG_FUZZ_CHECK(wlen == l.mdlen && memcmp(whole, l.md, wlen) == 0);
+		xmlNodePtr copy = xmlDocCopyNode(xmlDocGetRootElement(l.doc), doc, 1);
+		RG_FUZZ_CHECK(copy && xmlAddChild(root, copy));
 		xmlChar *mem = NULL;
 		int n = 0;
 		xmlDocDumpMemoryEnc(doc, &mem, &n, "UTF-8");
