@@ -881,25 +881,51 @@ static bool stamp_ok(struct rg_verify_result *res, xmlDocPtr doc, xmlNodePtr sig
 	return ok;
 }
 
+/* The serialisation compared with the file as it is made, not held: a
+ * second copy of a large report beside its tree. */
+struct dump_cmp {
+	const char *data;
+	size_t len, at;
+	size_t first_diff; /* the offset of the first difference, once found */
+	bool differs;
+};
+
+static int compare_write(void *ctx, const char *p, int n)
+{
+	struct dump_cmp *c = ctx;
+	if (!c->differs) {
+		size_t k = 0, avail = c->at < c->len ? c->len - c->at : 0;
+		while (k < (size_t)n && k < avail && p[k] == c->data[c->at + k])
+			k++;
+		if (k < (size_t)n) {
+			c->differs = true;
+			c->first_diff = c->at + k;
+		}
+	}
+	c->at += (size_t)n;
+	return n;
+}
+
 /* The file is byte for byte what libxml2 writes for the tree it holds, as
  * signing wrote it: spacing inside tags, quotes, character references and
  * the declaration are invisible to the signature, so a change there is
  * caught here.  0 when equal, else the 1-based line of the first difference. */
 static unsigned long differs_from_dump(xmlDocPtr doc, const char *data, size_t len)
 {
-	xmlChar *mem = NULL;
-	int size = 0;
-	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
-	unsigned long line = 0;
-	if (!mem || size < 0 || (size_t)size != len || memcmp(mem, data, len) != 0) {
-		size_t i = 0, n = mem && size > 0 ? (size_t)size : 0;
-		while (i < len && i < n && data[i] == (char)mem[i])
-			i++;
-		line = 1;
-		for (size_t j = 0; j < i; j++)
-			line += data[j] == '\n';
+	struct dump_cmp c = {data, len, 0, 0, false};
+	xmlOutputBufferPtr out = xmlOutputBufferCreateIO(compare_write, NULL, &c, NULL);
+	if (!out || xmlSaveFileTo(out, doc, "UTF-8") < 0) {
+		c.differs = true; /* could not be compared: not accepted */
+		c.first_diff = 0;
+	} else if (c.at != len && !c.differs) {
+		c.differs = true; /* the file goes on after the serialisation */
+		c.first_diff = c.at;
 	}
-	xmlFree(mem);
+	if (!c.differs)
+		return 0;
+	unsigned long line = 1;
+	for (size_t j = 0; j < c.first_diff && j < len; j++)
+		line += data[j] == '\n';
 	return line;
 }
 
