@@ -8,7 +8,8 @@
  * project's parser, append the element, serialise the whole; canonicalise
  * the whole without it) is what verify and xmlsec do.  Properties, on any
  * bytes:
- *  - the pass accepts exactly what the whole-tree way would sign: a
+ *  - the pass accepts exactly what the whole-tree way would sign (but for
+ *    bytes after a NUL, which only the pass reads): a
  *    document the project's parser reads, with no comment, no processing
  *    instruction and no ds:Signature, that libxml2's exclusive C14N takes
  *    (it refuses a relative namespace URI);
@@ -100,7 +101,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		RG_FUZZ_CHECK(EVP_DigestFinal_ex(md, whole, &wlen) == 1);
 		EVP_MD_CTX_free(md);
 	}
-	RG_FUZZ_CHECK((st == RG_OK) == canonical);
+	/* The pass is stricter in one way: libxml2's parser of a whole
+	 * document in memory takes a NUL byte for the end of the input, so it
+	 * reads "<r/>\n\0\0" without complaint; the reader calls that content
+	 * after the root element, and so does verify (the file is longer than
+	 * its serialisation). */
+	RG_FUZZ_CHECK(st != RG_OK || canonical);
+	RG_FUZZ_CHECK(st == RG_OK || !canonical || memchr(data, 0, size) != NULL);
 
 	if (st == RG_OK) {
 		RG_FUZZ_CHECK(wlen == l.mdlen && memcmp(whole, l.md, wlen) == 0);
