@@ -87,7 +87,9 @@ static void xmlsec_errors(const char *file, int line, const char *func, const ch
 		         subject && msg ? ": " : "", msg ? msg : "");
 }
 
-static bool xmlsec_ready(void)
+/* xmlsec set up (once per process) and its message buffer cleared for this
+ * call; false with a diagnostic `code` when it cannot be. */
+static bool xmlsec_ready(struct rg_diags *diags, const char *path, const char *code)
 {
 	static int state; /* 0 not tried, 1 ready, -1 failed */
 	if (state == 0) {
@@ -98,6 +100,10 @@ static bool xmlsec_ready(void)
 		            ? 1
 		            : -1;
 	}
+	xmlsec_msg[0] = '\0';
+	if (state != 1)
+		rg_diag_err(diags, code, path, 0, NULL, "check the xmlsec1-openssl install",
+		            "xmlsec could not be initialised");
 	return state == 1;
 }
 
@@ -367,12 +373,8 @@ static xmlNodePtr make_signature(void *ctx, const unsigned char *md, unsigned md
 
 rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_diags *diags)
 {
-	xmlsec_msg[0] = '\0';
-	if (!xmlsec_ready()) {
-		rg_diag_err(diags, "sign.xmlsec", path, 0, NULL,
-		            "check the xmlsec1-openssl install", "xmlsec could not be initialised");
+	if (!xmlsec_ready(diags, path, "sign.xmlsec"))
 		return RG_EENV;
-	}
 	/* Read with the project's parser rules, as verify reads it, and
 	 * written back through a temporary and rename(). */
 	struct rg_sigfile in;
@@ -932,12 +934,8 @@ static unsigned long differs_from_dump(xmlDocPtr doc, const char *data, size_t l
 rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const char *data,
                         size_t len, const struct rg_trust *trust, struct rg_diags *diags)
 {
-	xmlsec_msg[0] = '\0';
-	if (!xmlsec_ready()) {
-		rg_diag_err(diags, "verify.xmlsec", path, 0, NULL,
-		            "check the xmlsec1-openssl install", "xmlsec could not be initialised");
+	if (!xmlsec_ready(diags, path, "verify.xmlsec"))
 		return RG_EENV;
-	}
 	/* The project's safe parser: no DTD, no entities, bounded depth.  A
 	 * report that fails it is a verdict (not valid), not an error. */
 	struct rg_diags scratch;
