@@ -169,7 +169,17 @@ xmlTextReaderPtr rg_xml_reader(const char *file, const char *bytes, size_t n,
 		return NULL;
 	}
 	xmlTextReaderSetStructuredErrorHandler(r, structured_error, errors);
+	/* Some errors skip the reader's handler: a bad byte in an encoding
+	 * libxml2 hands to iconv ("utf_8") is raised through the process-wide
+	 * one, and the reader would otherwise drop the byte and go on. */
+	xmlSetStructuredErrorFunc(errors, structured_error);
 	return r;
+}
+
+void rg_xml_reader_free(xmlTextReaderPtr r)
+{
+	xmlFreeTextReader(r);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 }
 
 rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,

@@ -45,10 +45,12 @@ struct rg_xml_errors {
  * a declaration or a size over INT32_MAX refused up front (NULL with a
  * diagnostic), the same parser options, its errors into *errors (diags
  * set by the caller, the rest filled here).  The depth limit is the
- * caller's to apply (xmlTextReaderDepth).  Free with xmlFreeTextReader,
- * before the bytes. */
+ * caller's to apply (xmlTextReaderDepth).  *errors also takes libxml2's
+ * process-wide errors until rg_xml_reader_free (one reader at a time).
+ * Free before the bytes. */
 xmlTextReaderPtr rg_xml_reader(const char *file, const char *bytes, size_t n,
                                struct rg_xml_errors *errors);
+void rg_xml_reader_free(xmlTextReaderPtr r);
 
 /* Validates against the XML Schema at xsd_path.  RG_EINPUT with one
  * diagnostic per violation; RG_EENV when the schema itself cannot be read. */

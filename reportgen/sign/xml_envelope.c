@@ -40,6 +40,7 @@
  * and has xmlsec recompute the digest over the whole tree (tests/sign, and
  * xmlsec1 --verify there).
  */
+#define _GNU_SOURCE /* memmem */
 #include "sign/sign_internal.h"
 
 #include <assert.h>
@@ -85,6 +86,7 @@ struct envelope {
 
 static bool write_out(struct envelope *e, const void *p, size_t n)
 {
+	errno = 0;
 	if (!e->failed && n && fwrite(p, 1, n, e->out) != n) {
 		e->write_errno = errno ? errno : EIO;
 		e->failed = true;
@@ -182,8 +184,9 @@ static bool serialise(struct envelope *e, xmlNodePtr node, size_t hold, const ch
 	xmlBufferEmpty(e->buf);
 	bool ok = xmlSaveTree(e->save, node) >= 0 && xmlSaveFlush(e->save) >= 0;
 	const char *p = (const char *)xmlBufferContent(e->buf);
-	size_t n = ok ? (size_t)xmlBufferLength(e->buf) : 0;
-	ok = ok && p && n >= hold && memcmp(p + n - hold, held_back, hold) == 0;
+	int len = xmlBufferLength(e->buf); /* an int: a piece of 2 GB fails */
+	size_t n = ok && len >= 0 ? (size_t)len : 0;
+	ok = ok && p && len >= 0 && n >= hold && memcmp(p + n - hold, held_back, hold) == 0;
 	if (!ok)
 		e->failed = true;
 	return ok && write_out(e, p, n - hold);
@@ -289,15 +292,31 @@ static bool declaration(struct envelope *e)
 	xmlBufferEmpty(e->buf);
 	bool ok = d && xmlSaveDoc(e->save, d) >= 0 && xmlSaveFlush(e->save) >= 0;
 	xmlFreeDoc(d);
-	if (!ok)
+	int len = xmlBufferLength(e->buf);
+	if (!ok || len < 0)
 		e->failed = true;
-	return ok && write_out(e, xmlBufferContent(e->buf), (size_t)xmlBufferLength(e->buf));
+	return !e->failed && write_out(e, xmlBufferContent(e->buf), (size_t)len);
 }
 
 rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int max_depth,
                           FILE *out, rg_xml_last_child make_last, void *ctx,
                           struct rg_diags *diags)
 {
+	/* A CDATA section is text to the whole-document parser and to the
+	 * reader alike, but an empty one is an empty text node to the first
+	 * and nothing to the second ("<c></c>" against "<c/>").  reportgen
+	 * writes none, and verify refuses one (the file is not the
+	 * serialisation of its tree), so none is signed. */
+	const char *cdata = memmem(data, len, "<![CDATA[", 9);
+	if (cdata) {
+		unsigned long line = 1;
+		for (const char *p = data; p < cdata; p++)
+			line += *p == '\n';
+		rg_diag_err(diags, "sign.xml-content", path, line, NULL,
+		            "sign report.xml exactly as reportgen's XML view wrote it",
+		            "has a CDATA section, which reportgen never writes");
+		return RG_EENV;
+	}
 	struct rg_xml_errors errors = {.diags = diags};
 	xmlTextReaderPtr rd = rg_xml_reader(path, data, len, &errors);
 	if (!rd)
@@ -310,7 +329,8 @@ rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int ma
 
 	struct rg_verify_result probe;
 	memset(&probe, 0, sizeof probe);
-	int nsig = 0, ret = e.failed ? -1 : xmlTextReaderRead(rd);
+	/* A failed setup skips the loop and is reported as what it is. */
+	int nsig = 0, ret = e.failed ? 1 : xmlTextReaderRead(rd);
 	xmlNodePtr sig = NULL;
 	bool too_deep = false, root_seen = false;
 	while (ret == 1 && !e.failed && !probe.reason[0] && !nsig && !too_deep) {
@@ -416,8 +436,8 @@ rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int ma
 		st = RG_EENV;
 	} else if (e.failed) {
 		rg_diag_err(diags, "sign.xml-internal", path, 0, NULL, NULL,
-		            "libxml2 could not serialise or canonicalise a part of the report (out "
-		            "of memory?)");
+		            "libxml2 could not serialise or canonicalise a part of the report, or "
+		            "its pieces did not match (out of memory, or a reportgen bug)");
 		st = RG_EENV;
 	}
 	while (e.depth > 0) {
@@ -429,6 +449,6 @@ rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int ma
 		xmlSaveClose(e.save);
 	xmlBufferFree(e.buf);
 	EVP_MD_CTX_free(e.md);
-	xmlFreeTextReader(rd);
+	rg_xml_reader_free(rd);
 	return st;
 }

@@ -616,6 +616,11 @@ def xml_pieces(j):
             ("a signature inside an item",
              x.replace(b"No evidence", b'<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'),
              "already has a ds:Signature"),
+            ("bytes invalid in its declared encoding (an iconv name for UTF-8)",
+             x.replace(b'encoding="UTF-8"', b'encoding="utf_8"', 1).replace(
+                 b"No evidence", b"No \xb3\x94evidence"), "fix the XML syntax"),
+            ("a CDATA section", x.replace(b"No evidence", b"<![CDATA[]]>No evidence"),
+             "CDATA"),
             ("a document type declaration", x.replace(b"<compliance-report",
                                                        b"<!DOCTYPE r []><compliance-report", 1),
              "document type")):
