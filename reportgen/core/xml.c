@@ -88,16 +88,21 @@ static const char *find_declaration(const char *s, size_t n)
 #define PARSE_OPTIONS \
 	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
 
+unsigned long rg_xml_line_at(const char *bytes, const char *at)
+{
+	unsigned long line = 1;
+	for (const char *p = bytes; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
 /* What is refused before libxml2 sees the bytes: false with a diagnostic. */
 static bool acceptable(const char *file, const char *bytes, size_t n, struct rg_diags *diags)
 {
 	rg_xml_init();
 	const char *dt = find_declaration(bytes, n);
 	if (dt) {
-		unsigned long line = 1;
-		for (const char *p = bytes; p < dt; p++)
-			line += *p == '\n';
-		rg_diag_err(diags, "xml.doctype", file, line, NULL,
+		rg_diag_err(diags, "xml.doctype", file, rg_xml_line_at(bytes, dt), NULL,
 		            "remove the <!DOCTYPE ...> declaration; reportgen reads no DTD and no entities",
 		            "has a document type declaration, which is not allowed");
 		return false;

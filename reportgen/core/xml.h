@@ -30,6 +30,9 @@
 xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t max_depth,
                        struct rg_diags *diags);
 
+/* The 1-based line of `at` in the bytes that start at `bytes`. */
+unsigned long rg_xml_line_at(const char *bytes, const char *at);
+
 /* Where the errors of a streaming read go; it must outlive the reader.
  * count is how many were reported: libxml2 recovers from some (a namespace
  * error), and a document with any must not be accepted. */

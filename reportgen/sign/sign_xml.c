@@ -925,10 +925,7 @@ static unsigned long differs_from_dump(xmlDocPtr doc, const char *data, size_t l
 	}
 	if (!c.differs)
 		return 0;
-	unsigned long line = 1;
-	for (size_t j = 0; j < c.first_diff && j < len; j++)
-		line += data[j] == '\n';
-	return line;
+	return rg_xml_line_at(data, data + (c.first_diff < len ? c.first_diff : len));
 }
 
 rg_status rg_verify_xml(struct rg_verify_result *res, const char *path, const char *data,

@@ -309,10 +309,7 @@ rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int ma
 	 * serialisation of its tree), so none is signed. */
 	const char *cdata = memmem(data, len, "<![CDATA[", 9);
 	if (cdata) {
-		unsigned long line = 1;
-		for (const char *p = data; p < cdata; p++)
-			line += *p == '\n';
-		rg_diag_err(diags, "sign.xml-content", path, line, NULL,
+		rg_diag_err(diags, "sign.xml-content", path, rg_xml_line_at(data, cdata), NULL,
 		            "sign report.xml exactly as reportgen's XML view wrote it",
 		            "has a CDATA section, which reportgen never writes");
 		return RG_EENV;
