@@ -58,13 +58,13 @@ static void structured_error(void *user, xmlErrorPtr e)
 	c->count++;
 }
 
-static int depth_of(xmlNodePtr n)
+int rg_xml_depth(xmlNodePtr n)
 {
 	int max = 0;
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		int d = depth_of(c);
+		int d = rg_xml_depth(c);
 		if (d > max)
 			max = d;
 	}
@@ -148,7 +148,7 @@ xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t m
 		return NULL;
 	}
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (root && (uint64_t)depth_of(root) > max_depth) {
+	if (root && (uint64_t)rg_xml_depth(root) > max_depth) {
 		rg_diag_err(diags, "limit.xml-depth", file, 0, NULL,
 		            "raise it with --max-xml-depth if the document is genuine",
 		            "nests elements deeper than the limit (%llu levels)",

@@ -30,6 +30,10 @@
 xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t max_depth,
                        struct rg_diags *diags);
 
+/* The element levels of the subtree at n, n counted (the limit
+ * rg_xml_parse applies to the root). */
+int rg_xml_depth(xmlNodePtr n);
+
 /* The 1-based line of `at` in the bytes that start at `bytes`. */
 unsigned long rg_xml_line_at(const char *bytes, const char *at);
 

@@ -42,11 +42,9 @@
  */
 #include "sign/sign_internal.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/c14n.h>
 #include <libxml/parser.h>
@@ -376,38 +374,21 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 	if (!xmlsec_ready(diags, path, "sign.xmlsec"))
 		return RG_EENV;
 	/* Read with the project's parser rules, as verify reads it, and
-	 * written back through a temporary and rename(). */
+	 * written back through a temporary and rename() (core/fsout.h). */
 	struct rg_sigfile in;
 	rg_status st = rg_sigfile_open(&in, path, RG_SIGN_XML_MAX, "XML", "sign", diags);
 	if (st != RG_OK)
 		return st;
 	struct xml_signing job = {s, path, diags, NULL};
-	char *tmp = rg_tmp_path_for(path);
-	FILE *f = tmp ? fopen(tmp, "wb") : NULL;
-	if (!f) {
-		rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
-		            "cannot write the signed report: %s", strerror(errno));
-		if (tmp)
-			unlink(tmp);
-		st = RG_EENV;
-	} else {
-		st = rg_xml_envelope(path, in.data, in.len, VERIFY_XML_DEPTH, f, make_signature, &job,
-		                     diags);
-		if (st == RG_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0)) {
-			rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
-			            "cannot write the signed report: %s", strerror(errno));
-			st = RG_EENV;
-		}
-		int rc = fclose(f);
-		if (st == RG_OK && (rc != 0 || rename(tmp, path) != 0)) {
-			rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
-			            "cannot write the signed report: %s", strerror(errno));
-			st = RG_EENV;
-		}
-		if (st != RG_OK)
-			unlink(tmp);
-	}
-	free(tmp);
+	struct rg_outfile out;
+	st = rg_outfile_open(&out, path, true, diags);
+	if (st == RG_OK)
+		st = rg_xml_envelope(path, in.data, in.len, VERIFY_XML_DEPTH, out.fp, make_signature,
+		                     &job, diags);
+	if (st == RG_OK)
+		st = rg_outfile_commit(&out, diags);
+	else
+		rg_outfile_abort(&out);
 	rg_sigfile_close(&in);
 	xmlFreeDoc(job.doc);
 	ERR_clear_error();

@@ -67,8 +67,6 @@ struct container {
 };
 
 struct envelope {
-	const char *path;
-	struct rg_diags *diags;
 	xmlDocPtr doc;        /* the reader's, holding only the open path */
 	FILE *out;
 	xmlBufferPtr buf;     /* what xmlSaveTree wrote, before it goes out */
@@ -99,18 +97,6 @@ static bool hash(struct envelope *e, const void *p, size_t n)
 	if (EVP_DigestUpdate(e->md, p, n) != 1)
 		e->failed = true;
 	return !e->failed;
-}
-
-/* Nesting below node, counting node (at most libxml2's own limit, 256). */
-static int levels(xmlNodePtr node)
-{
-	int max = 0;
-	for (xmlNodePtr c = node->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE) {
-			int d = levels(c);
-			max = d > max ? d : max;
-		}
-	return max + 1;
 }
 
 /* The node set of one canonicalisation: the open containers' elements
@@ -318,7 +304,7 @@ rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int ma
 	xmlTextReaderPtr rd = rg_xml_reader(path, data, len, &errors);
 	if (!rd)
 		return RG_EENV;
-	struct envelope e = {.path = path, .diags = diags, .out = out};
+	struct envelope e = {.out = out};
 	e.buf = xmlBufferCreate();
 	e.save = e.buf ? xmlSaveToBuffer(e.buf, "UTF-8", XML_SAVE_AS_XML) : NULL;
 	e.md = EVP_MD_CTX_new();
@@ -369,7 +355,7 @@ rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int ma
 			if (!(node = xmlTextReaderExpand(rd)))
 				break; /* a syntax error, reported */
 			rg_xml_sig_scan(&probe, node, true, &nsig, &sig);
-			too_deep = depth + levels(node) > max_depth;
+			too_deep = depth + rg_xml_depth(node) > max_depth;
 			if (!probe.reason[0] && !nsig && !too_deep)
 				piece(&e, node);
 			break;
@@ -428,8 +414,8 @@ rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int ma
 		            "name that is a relative URI, for one), so it cannot be signed");
 		st = RG_EENV;
 	} else if (e.write_errno) {
-		rg_diag_err(diags, "sign.write", path, 0, NULL, "check free space and permissions",
-		            "cannot write the signed report: %s", strerror(e.write_errno));
+		rg_diag_err(diags, "output.write", path, 0, NULL, "check free space and permissions",
+		            "cannot write: %s", strerror(e.write_errno));
 		st = RG_EENV;
 	} else if (e.failed) {
 		rg_diag_err(diags, "sign.xml-internal", path, 0, NULL, NULL,
