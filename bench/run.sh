@@ -17,7 +17,8 @@
 #     distinct word shaped once, cached glyph strings drawn, tagged; issue
 #     16) and WeasyPrint on the same table as HTML (1k and 2k rows; 1k only
 #     with --quick); at 50k also signed with the demo key, for the peak RSS
-#     of the main job;
+#     of the main job; at 5k and 50k also `render --from` and `diff` of the
+#     report.xml written, the views that start from the results document;
 #   - render of a ~1000-page report with and without signing (the demo key in
 #     samples/pki/), for the signing overhead;
 #   - (--render-only runs just the render ladder and its floors)
@@ -179,6 +180,14 @@ for f in 1000 5000 10000 50000; do
 			env RG_PDF_NO_CACHE=1 "$rg" render "$zip" -o "$out-nocache" --no-sign --force
 		PAGES["render 10k, no layout cache"]=$(pages_of "$out-nocache/report.pdf")
 	fi
+	if [ $f = 5000 ] || [ $f = 50000 ]; then
+		# The views that start from report.xml: the PDFs again, and a diff
+		# of the report with itself (two documents read).
+		measure "render --from $(k $f)" "report.xml of $(k $f) findings" $f '0|1' \
+			"$rg" render --from "$out/report.xml" -o "$out-from" --no-sign --force
+		measure "diff $(k $f)" "2 x report.xml of $(k $f) findings" $f '0|1' \
+			"$rg" diff "$out/report.xml" "$out/report.xml"
+	fi
 	if [ $f = 50000 ] && [ -f "$root/samples/pki/signer.key" ]; then
 		# The main job signs: its peak next to the unsigned one (issue 16).
 		measure "render 50k, signed" "50k findings, 100k sign-ins" $f '0|1' \
@@ -315,6 +324,8 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t=="FAILED" || t==0 || n=="") print
 	echo "| render 10k / render 10k without the layout cache | $(ratio "${WALL["render 10k"]:-}" "${WALL["render 10k, no layout cache"]:-}") | $(ratio "${CPU["render 10k"]:-}" "${CPU["render 10k, no layout cache"]:-}") | (context) |"
 	echo "| render peak RSS, 50k findings (MB) | $(mb "${RSS["render 50k"]:-0}") | | < 64 |"
 	echo "| render peak RSS 50k / 5k findings | $(ratio "${RSS["render 50k"]:-}" "${RSS["render 5k"]:-}") | | <= 1.10 (issue 16) |"
+	echo "| render --from peak RSS, 50k findings (MB) | $(mb "${RSS["render --from 50k"]:-0}") | | as render's (the model, no bundle) |"
+	echo "| diff peak RSS 50k / 5k findings | $(ratio "${RSS["diff 50k"]:-}" "${RSS["diff 5k"]:-}") | | (context: two models, no tree) |"
 	echo "| render peak RSS signed / unsigned, 50k findings | $(ratio "${RSS["render 50k, signed"]:-}" "${RSS["render 50k"]:-}") | | (context: the main job signs) |"
 	[ $sections = render ] || for shape in jsonl pages; do
 		echo "| import / jq -c ., 1M records, $shape | $(ratio "${WALL["import signins 1M $shape"]:-}" "${WALL["jq -c . 1M $shape"]:-}") | $(ratio "${CPU["import signins 1M $shape"]:-}" "${CPU["jq -c . 1M $shape"]:-}") | <= 1 (issue 13) |"

@@ -7,6 +7,7 @@
  */
 #include "core/arena.h"
 
+#include <assert.h>
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -143,4 +144,24 @@ char *rg_arena_printf(struct rg_arena *a, const char *fmt, ...)
 	char *d = rg_arena_strdup(a, tmp);
 	free(tmp);
 	return d;
+}
+
+void *rg_array_grow(void *v, size_t *cap, size_t need, size_t size)
+{
+	assert(size > 0);
+	if (need <= *cap)
+		return v;
+	size_t cap2 = *cap ? *cap : 8;
+	while (cap2 < need) {
+		if (cap2 > SIZE_MAX / 2)
+			return NULL;
+		cap2 *= 2;
+	}
+	if (cap2 > SIZE_MAX / size)
+		return NULL;
+	void *w = realloc(v, cap2 * size);
+	if (!w)
+		return NULL;
+	*cap = cap2;
+	return w;
 }

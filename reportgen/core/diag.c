@@ -88,6 +88,25 @@ void rg_diag_add(struct rg_diags *d, rg_severity sev, const char *code,
 	d->v[d->n++] = g;
 }
 
+void rg_diags_move(struct rg_diags *to, struct rg_diags *from)
+{
+	size_t errors = 0, warnings = 0;
+	for (size_t i = 0; i < from->n; i++) {
+		const struct rg_diag *g = &from->v[i];
+		rg_diag_add(to, g->sev, g->code, g->file, g->line, g->column, g->hint, "%s",
+		            g->message);
+		if (g->sev == RG_SEV_ERROR)
+			errors++;
+		else
+			warnings++;
+	}
+	/* Those counted past the cap, never stored, count in `to` too. */
+	to->errors += from->errors - errors;
+	to->warnings += from->warnings - warnings;
+	to->dropped += from->dropped;
+	rg_diags_free(from);
+}
+
 static int cmp_diag(const struct rg_diag *x, const struct rg_diag *y)
 {
 	int c = strcmp(x->file, y->file);

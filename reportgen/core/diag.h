@@ -63,6 +63,11 @@ static inline bool rg_diags_has_errors(const struct rg_diags *d)
 	return d->errors > 0;
 }
 
+/* Appends every diagnostic of `from` to `to`, counts included, and empties
+ * `from` (it stays initialised).  For a stage that holds kinds of problems
+ * apart and reports only some. */
+void rg_diags_move(struct rg_diags *to, struct rg_diags *from);
+
 /* Sorts by file then line (stable), so the list reads in bundle order. */
 void rg_diags_sort(struct rg_diags *d);
 

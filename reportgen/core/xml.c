@@ -45,14 +45,35 @@ static void structured_error(void *user, xmlErrorPtr e)
 	struct rg_xml_errors *c = user;
 	if (!e || e->level == XML_ERR_WARNING)
 		return;
+	if (c->schema && e->domain == XML_FROM_SCHEMASV)
+		c = c->schema;
 	char msg[600];
 	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
 	size_t len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		msg[--len] = '\0';
+	/* A streaming read of a file cut short ends, in libxml2's push
+	 * parser, with "Extra content at the end of the document"; while an
+	 * element is still open it is the whole-document parser's
+	 * "Premature end of data". */
+	xmlParserCtxtPtr pctxt = e->domain == XML_FROM_PARSER ? e->ctxt : NULL;
+	if (e->code == XML_ERR_DOCUMENT_END && pctxt && pctxt->nameNr > 0 && pctxt->name)
+		snprintf(msg, sizeof msg, "Premature end of data in tag %.200s: the file ends before it "
+		         "is closed", (const char *)pctxt->name);
 	char where[200] = "";
-	if (e->node && ((xmlNodePtr)e->node)->name)
+	if (e->node && ((xmlNodePtr)e->node)->name) {
 		snprintf(where, sizeof where, "<%s>", (const char *)((xmlNodePtr)e->node)->name);
+	} else if (e->domain == XML_FROM_SCHEMASV && strncmp(msg, "Element '", 9) == 0) {
+		/* A streaming validation has no node; its message names the
+		 * element ("Element '{urn:...}item', ..."), so the column is
+		 * the one a whole-document validation gives. */
+		const char *name = msg + 9, *end = strchr(name, '\'');
+		const char *brace = end ? memchr(name, '}', (size_t)(end - name)) : NULL;
+		if (brace)
+			name = brace + 1;
+		if (end && end > name)
+			snprintf(where, sizeof where, "<%.*s>", (int)(end - name), name);
+	}
 	rg_diag_err(c->diags, c->code, c->file, e->line > 0 ? (unsigned long)e->line : 0,
 	            where[0] ? where : NULL, c->hint, "%s", msg);
 	c->count++;
@@ -119,7 +140,7 @@ xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t m
 {
 	if (!acceptable(file, bytes, n, diags))
 		return NULL;
-	struct rg_xml_errors ec = {diags, file, "xml.syntax", "fix the XML syntax at that line", 0};
+	struct rg_xml_errors ec = {diags, file, "xml.syntax", "fix the XML syntax at that line", 0, NULL};
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		rg_diag_err(diags, "env.nomem", file, 0, NULL, NULL, "out of memory");
@@ -187,8 +208,7 @@ void rg_xml_reader_free(xmlTextReaderPtr r)
 	xmlSetStructuredErrorFunc(NULL, NULL);
 }
 
-rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
-                          struct rg_diags *diags)
+xmlSchemaPtr rg_xml_schema_load(const char *xsd_path, struct rg_diags *diags)
 {
 	rg_xml_init();
 	/* Read the schema ourselves: the process-wide entity loader refuses
@@ -201,7 +221,7 @@ rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
 	rg_diags_free(&scratch);
 	xmlSchemaParserCtxtPtr pc =
 	    rst == RG_OK ? xmlSchemaNewMemParserCtxt(xsd, (int)xsd_len) : NULL;
-	struct rg_xml_errors quiet = {&scratch, xsd_path, "env.schema", NULL, 0};
+	struct rg_xml_errors quiet = {&scratch, xsd_path, "env.schema", NULL, 0, NULL};
 	rg_diags_init(&scratch);
 	if (pc)
 		xmlSchemaSetParserStructuredErrors(pc, structured_error, &quiet);
@@ -209,18 +229,25 @@ rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
 	xmlSchemaFreeParserCtxt(pc);
 	rg_diags_free(&scratch);
 	free(xsd);
-	if (!schema) {
+	if (!schema)
 		rg_diag_err(diags, "env.schema", xsd_path, 0, NULL,
 		            "reinstall reportgen or set REPORTGEN_DATADIR",
 		            "cannot load the XML Schema");
+	return schema;
+}
+
+rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
+                          struct rg_diags *diags)
+{
+	xmlSchemaPtr schema = rg_xml_schema_load(xsd_path, diags);
+	if (!schema)
 		return RG_EENV;
-	}
 	xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
 	if (!vc) {
 		xmlSchemaFree(schema);
 		return RG_EENV;
 	}
-	struct rg_xml_errors ec = {diags, file, "xml.schema", NULL, 0};
+	struct rg_xml_errors ec = {diags, file, "xml.schema", NULL, 0, NULL};
 	char hint[300];
 	const char *base = strrchr(xsd_path, '/');
 	snprintf(hint, sizeof hint, "see the schema %s", base ? base + 1 : xsd_path);

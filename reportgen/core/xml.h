@@ -13,6 +13,7 @@
 #define RG_XML_H
 
 #include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
 #include <libxml/xmlreader.h>
 #include <stdint.h>
 
@@ -39,13 +40,17 @@ unsigned long rg_xml_line_at(const char *bytes, const char *at);
 
 /* Where the errors of a streaming read go; it must outlive the reader.
  * count is how many were reported: libxml2 recovers from some (a namespace
- * error), and a document with any must not be accepted. */
+ * error), and a document with any must not be accepted.  schema, when set,
+ * takes the violations of a schema the reader validates against
+ * (xmlTextReaderSetSchema), which otherwise come here with the syntax
+ * errors. */
 struct rg_xml_errors {
 	struct rg_diags *diags;
 	const char *file;
 	const char *code;
 	const char *hint;
 	int count;
+	struct rg_xml_errors *schema;
 };
 
 /* A streaming reader over n bytes named `file`, with rg_xml_parse's rules:
@@ -58,6 +63,12 @@ struct rg_xml_errors {
 xmlTextReaderPtr rg_xml_reader(const char *file, const char *bytes, size_t n,
                                struct rg_xml_errors *errors);
 void rg_xml_reader_free(xmlTextReaderPtr r);
+
+/* The XML Schema at xsd_path, for rg_xml_validate or a streaming reader
+ * (xmlTextReaderSetSchema, before the first read; free it with
+ * xmlSchemaFree after the reader).  NULL with an env.schema diagnostic
+ * when it cannot be read. */
+xmlSchemaPtr rg_xml_schema_load(const char *xsd_path, struct rg_diags *diags);
 
 /* Validates against the XML Schema at xsd_path.  RG_EINPUT with one
  * diagnostic per violation; RG_EENV when the schema itself cannot be read. */

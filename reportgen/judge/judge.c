@@ -97,17 +97,9 @@ struct items {
 
 static void *grow(struct rg_judge *j, void *v, size_t *cap, size_t need, size_t size)
 {
-	if (need <= *cap)
-		return v;
-	size_t cap2 = *cap ? *cap * 2 : 8;
-	while (cap2 < need)
-		cap2 *= 2;
-	void *w = realloc(v, cap2 * size);
-	if (!w) {
+	void *w = rg_array_grow(v, cap, need, size);
+	if (!w)
 		j->oom = true;
-		return NULL;
-	}
-	*cap = cap2;
 	return w;
 }
 

@@ -11,10 +11,23 @@
  * inconsistent is a diagnostic with the line, never a silently different
  * model: the counts, statuses and overall result stated in the file must be
  * the ones its items give.
+ *
+ * The document is streamed (xmlTextReader, validated against the schema
+ * as it is read), never held whole: the tree of a 50 000-item report is
+ * some ten times the file, where the model is a third of it.  The root's
+ * small children (bundle, directive-definition, headline, evidence-files)
+ * and each child of an <action> (an item, its wording ...) are expanded
+ * one at a time and read as trees by the functions below; the reader frees
+ * each once passed.  What an action and the root state of themselves is
+ * kept from their start tags and checked once the items are read.  The
+ * diagnostics are the whole-document reader's: syntax errors alone if
+ * there are any, else the root's refusal, else the schema's violations,
+ * else what the checks here found.
  */
 #include "results/report_xml.h"
 
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +45,21 @@ struct rd {
 	bool ok, oom;
 };
 
+static void vbad(struct rd *c, const char *element, unsigned long line, const char *attr_name,
+                 const char *hint, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static void vbad(struct rd *c, const char *element, unsigned long line, const char *attr_name,
+                 const char *hint, const char *fmt, va_list ap)
+{
+	char *msg = rg_vasprintf(fmt, ap);
+	char where[120];
+	snprintf(where, sizeof where, "<%s>%s%s", element ? element : "?", attr_name ? " @" : "",
+	         attr_name ? attr_name : "");
+	rg_diag_err(c->diags, "report.invalid", c->file, line, where, hint, "%s",
+	            msg ? msg : "is not valid");
+	free(msg);
+	c->ok = false;
+}
+
 static void bad(struct rd *c, xmlNodePtr n, const char *attr_name, const char *hint,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static void bad(struct rd *c, xmlNodePtr n, const char *attr_name, const char *hint,
@@ -39,15 +67,22 @@ static void bad(struct rd *c, xmlNodePtr n, const char *attr_name, const char *h
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = rg_vasprintf(fmt, ap);
+	vbad(c, n ? (const char *)n->name : NULL, n ? (unsigned long)xmlGetLineNo(n) : 0, attr_name,
+	     hint, fmt, ap);
 	va_end(ap);
-	char where[120];
-	snprintf(where, sizeof where, "<%s>%s%s", n ? (const char *)n->name : "?",
-	         attr_name ? " @" : "", attr_name ? attr_name : "");
-	rg_diag_err(c->diags, "report.invalid", c->file, n ? (unsigned long)xmlGetLineNo(n) : 0,
-	            where, hint, "%s", msg ? msg : "is not valid");
-	free(msg);
-	c->ok = false;
+}
+
+/* The same, for an element whose node is gone: its start tag was read and
+ * passed, and what it said kept (struct stated). */
+static void bad_at(struct rd *c, const char *element, unsigned long line, const char *attr_name,
+                   const char *hint, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void bad_at(struct rd *c, const char *element, unsigned long line, const char *attr_name,
+                   const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vbad(c, element, line, attr_name, hint, fmt, ap);
+	va_end(ap);
 }
 
 /* An attribute copied into the arena, or NULL when absent. */
@@ -283,7 +318,38 @@ static void read_signins(struct rd *c, xmlNodePtr n, struct rg_signin_obs *o)
 	o->any = f && l;
 }
 
-static void read_action(struct rd *c, xmlNodePtr n, struct rg_action_result *a)
+/* What an element states of itself in its start tag, kept until what it
+ * holds has been read and can be checked against it. */
+struct stated {
+	unsigned long line;
+	int status;                /* index in rg_verdict_names (rg_overall_names at the root) */
+	const char *counts[5];     /* items, satisfied, late, open, not-applicable; NULL if absent */
+};
+
+static const char *const count_names[5] = {"items", "satisfied", "late", "open", "not-applicable"};
+
+/* The index of an attribute's value in names (0 when absent or unknown:
+ * the schema refuses unknown values, and nothing is checked before it has
+ * passed). */
+static int attr_index(xmlNodePtr n, const char *name, const char *const *names)
+{
+	int idx = 0;
+	char *v = rg_xml_attr(n, name);
+	rg_str_in(v ? v : "", names, &idx);
+	xmlFree(v);
+	return idx;
+}
+
+/* The growing arrays of one action, the arena's once it ends. */
+struct action_build {
+	struct rg_item *items;
+	size_t cap_items;
+	struct rg_signin_obs *signins;
+	size_t cap_signins;
+};
+
+static void start_action(struct rd *c, xmlNodePtr n, struct rg_action_result *a,
+                         struct stated *st)
 {
 	a->id = get(c, n, "id");
 	a->kind = (enum rg_action_kind)get_enum(c, n, "kind", rg_action_kind_names);
@@ -298,72 +364,132 @@ static void read_action(struct rd *c, xmlNodePtr n, struct rg_action_result *a)
 	a->title = get(c, n, "title");
 	a->rule = get(c, n, "rule");
 	a->applies = get(c, n, "applies");
-	size_t ni = count_children(n, "item"), ns = count_children(n, "sign-ins");
-	a->items = rg_arena_alloc(c->arena, (ni + 1) * sizeof *a->items);
-	a->signins = ns ? rg_arena_alloc(c->arena, ns * sizeof *a->signins) : NULL;
-	if (!a->items || (ns && !a->signins)) {
+	st->line = (unsigned long)xmlGetLineNo(n);
+	st->status = attr_index(n, "status", rg_verdict_names);
+	for (size_t i = 0; i < 5; i++)
+		st->counts[i] = get(c, n, count_names[i]);
+}
+
+/* One child of an <action>, expanded. */
+static void read_action_child(struct rd *c, xmlNodePtr k, struct rg_action_result *a,
+                              struct action_build *b)
+{
+	if (is(k, "wording")) {
+		a->wording = text_of(c, k);
+		a->wording_source = get(c, k, "source");
+	} else if (is(k, "interpretation")) {
+		a->interpretation = text_of(c, k);
+	} else if (is(k, "item")) {
+		struct rg_item *v = rg_array_grow(b->items, &b->cap_items, a->n_items + 1, sizeof *v);
+		if (!v) {
+			c->oom = true;
+			return;
+		}
+		b->items = v;
+		memset(&v[a->n_items], 0, sizeof *v);
+		read_item(c, k, &v[a->n_items++]);
+	} else if (is(k, "sign-ins")) {
+		struct rg_signin_obs *v =
+		    rg_array_grow(b->signins, &b->cap_signins, a->n_signins + 1, sizeof *v);
+		if (!v) {
+			c->oom = true;
+			return;
+		}
+		b->signins = v;
+		memset(&v[a->n_signins], 0, sizeof *v);
+		read_signins(c, k, &v[a->n_signins++]);
+	}
+}
+
+/* A malloc'd array of n elements, trimmed and made the arena's (NULL when
+ * empty); on failure the array is freed and c->oom set. */
+static void *keep_array(struct rd *c, void *v, size_t n, size_t size)
+{
+	if (!n) {
+		free(v);
+		return NULL;
+	}
+	void *w = realloc(v, n * size);
+	if (w)
+		v = w;
+	if (!rg_arena_adopt(c->arena, v)) {
+		free(v);
+		c->oom = true;
+		return NULL;
+	}
+	return v;
+}
+
+static void finish_action(struct rd *c, struct rg_action_result *a, struct action_build *b)
+{
+	a->items = keep_array(c, b->items, a->n_items, sizeof *a->items);
+	a->signins = keep_array(c, b->signins, a->n_signins, sizeof *a->signins);
+	memset(b, 0, sizeof *b);
+	if (!a->items)
+		a->n_items = 0;
+	if (!a->signins)
+		a->n_signins = 0;
+}
+
+static void read_files(struct rd *c, xmlNodePtr n, struct rg_results *r)
+{
+	size_t nf = count_children(n, "file");
+	struct rg_file_info *f = rg_arena_alloc(c->arena, (nf + 1) * sizeof *f);
+	if (!f) {
 		c->oom = true;
 		return;
 	}
 	for (xmlNodePtr k = n->children; k; k = k->next) {
-		if (is(k, "wording")) {
-			a->wording = text_of(c, k);
-			a->wording_source = get(c, k, "source");
-		} else if (is(k, "interpretation")) {
-			a->interpretation = text_of(c, k);
-		} else if (is(k, "item")) {
-			read_item(c, k, &a->items[a->n_items++]);
-		} else if (is(k, "sign-ins")) {
-			read_signins(c, k, &a->signins[a->n_signins++]);
-		}
+		if (!is(k, "file"))
+			continue;
+		struct rg_file_info *fi = &f[r->n_files++];
+		fi->path = get(c, k, "path");
+		const char *sha = get(c, k, "sha256");
+		snprintf(fi->sha256, sizeof fi->sha256, "%s", sha ? sha : "");
+		fi->size = get_u64(c, k, "size");
 	}
+	r->files = f;
 }
 
-/* The index of an attribute's value in names (0 when absent or unknown:
- * the schema has already refused unknown values). */
-static int attr_index(xmlNodePtr n, const char *name, const char *const *names)
+/* One child of the root other than an <action>, expanded. */
+static void read_root_child(struct rd *c, xmlNodePtr n, struct rg_results *r)
 {
-	int idx = 0;
-	char *v = rg_xml_attr(n, name);
-	rg_str_in(v ? v : "", names, &idx);
-	xmlFree(v);
-	return idx;
+	if (is(n, "bundle"))
+		read_bundle(c, n, r);
+	else if (is(n, "directive-definition"))
+		read_directive(c, n, r);
+	else if (is(n, "headline"))
+		read_headline(c, n, &r->headline);
+	else if (is(n, "evidence-files"))
+		read_files(c, n, r);
 }
 
 /* The statuses and counts the file states must be those its items give. */
-static void check_derived(struct rd *c, xmlNodePtr root, const struct rg_results *r)
+static void check_derived(struct rd *c, const struct stated *root, const struct stated *acts,
+                          const struct rg_results *r)
 {
-	size_t k = 0;
-	for (xmlNodePtr n = root->children; n; n = n->next) {
-		if (!is(n, "action"))
-			continue;
-		const struct rg_action_result *a = &r->actions[k++];
-		int st = attr_index(n, "status", rg_verdict_names);
-		if ((enum rg_verdict)st != a->status)
-			bad(c, n, "status", "render the report again from its bundle",
-			    "action %s says %s but its items give %s", a->id, rg_verdict_names[st],
-			    rg_verdict_names[a->status]);
-		struct {
-			const char *name;
-			size_t value;
-		} counts[] = {{"items", a->n_items},
-		              {"satisfied", a->counts[RG_SATISFIED]},
-		              {"late", a->counts[RG_SATISFIED_LATE]},
-		              {"open", rg_action_open(a)},
-		              {"not-applicable", a->counts[RG_NOT_APPLICABLE]}};
-		for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-			char *v = rg_xml_attr(n, counts[i].name);
-			if (v && strtoull(v, NULL, 10) != counts[i].value)
-				bad(c, n, counts[i].name, "render the report again from its bundle",
-				    "action %s says %s items but has %zu", a->id, v, counts[i].value);
-			xmlFree(v);
+	for (size_t k = 0; k < r->n_actions; k++) {
+		const struct rg_action_result *a = &r->actions[k];
+		const struct stated *st = &acts[k];
+		if ((enum rg_verdict)st->status != a->status)
+			bad_at(c, "action", st->line, "status", "render the report again from its bundle",
+			       "action %s says %s but its items give %s", a->id,
+			       rg_verdict_names[st->status], rg_verdict_names[a->status]);
+		size_t values[5] = {a->n_items, a->counts[RG_SATISFIED], a->counts[RG_SATISFIED_LATE],
+		                    rg_action_open(a), a->counts[RG_NOT_APPLICABLE]};
+		for (size_t i = 0; i < 5; i++) {
+			const char *v = st->counts[i];
+			if (v && strtoull(v, NULL, 10) != values[i])
+				bad_at(c, "action", st->line, count_names[i],
+				       "render the report again from its bundle",
+				       "action %s says %s items but has %zu", a->id, v, values[i]);
 		}
 	}
-	int ov = attr_index(root, "overall", rg_overall_names);
-	if ((enum rg_overall)ov != r->overall)
-		bad(c, root, "overall", "render the report again from its bundle",
-		    "says %s but its required actions give %s", rg_overall_names[ov],
-		    rg_overall_names[r->overall]);
+	if ((enum rg_overall)root->status != r->overall)
+		bad_at(c, "compliance-report", root->line, "overall",
+		       "render the report again from its bundle",
+		       "says %s but its required actions give %s", rg_overall_names[root->status],
+		       rg_overall_names[r->overall]);
 }
 
 /* Namespace and format first: a clear sentence for an old or foreign file
@@ -391,76 +517,219 @@ static bool check_root(struct rd *c, xmlNodePtr root)
 	return ok;
 }
 
+/* The streaming read proper: the model into r and what the file states of
+ * itself into *root and *acts (a malloc'd array, the caller's).  Stops at
+ * the first syntax error, a refused root or the depth limit. */
+struct stream {
+	struct rd *c;
+	xmlTextReaderPtr rd;
+	struct rg_results *r;
+	struct stated root;
+	struct stated *acts;
+	size_t cap_actions, cap_acts;
+	struct action_build build;
+	bool root_seen, root_refused, too_deep, in_action;
+	bool broken; /* the reader gave no node: not well-formed, or out of memory */
+};
+
+static bool add_action(struct stream *s, xmlNodePtr n)
+{
+	struct rd *c = s->c;
+	struct rg_results *r = s->r;
+	struct rg_action_result *a =
+	    rg_array_grow(r->actions, &s->cap_actions, r->n_actions + 1, sizeof *a);
+	if (a)
+		r->actions = a;
+	struct stated *st = rg_array_grow(s->acts, &s->cap_acts, r->n_actions + 1, sizeof *st);
+	if (st)
+		s->acts = st;
+	if (!a || !st) {
+		c->oom = true;
+		return false;
+	}
+	memset(&a[r->n_actions], 0, sizeof *a);
+	start_action(c, n, &a[r->n_actions], &st[r->n_actions]);
+	r->n_actions++;
+	return true;
+}
+
+/* Handles the node the reader is on; false to stop.  *skip: the node was
+ * expanded and read whole, so the reader moves past it (xmlTextReaderNext). */
+static bool stream_node(struct stream *s, bool *skip)
+{
+	struct rd *c = s->c;
+	xmlTextReaderPtr rd = s->rd;
+	int type = xmlTextReaderNodeType(rd), depth = xmlTextReaderDepth(rd);
+	if (depth + 1 > REPORT_MAX_DEPTH) {
+		s->too_deep = true;
+		return false;
+	}
+	if (type != XML_READER_TYPE_ELEMENT && type != XML_READER_TYPE_END_ELEMENT)
+		return true; /* blanks, and text the schema refuses */
+	xmlNodePtr n = xmlTextReaderCurrentNode(rd);
+	if (!n) {
+		s->broken = true;
+		return false;
+	}
+	bool start = type == XML_READER_TYPE_ELEMENT;
+	bool empty = start && xmlTextReaderIsEmptyElement(rd);
+	if (depth == 0) {
+		if (!start)
+			return true;
+		s->root_seen = true;
+		if (!check_root(c, n)) {
+			s->root_refused = true;
+			return false;
+		}
+		struct rg_time gen = {0};
+		get_time(c, n, "generated", &gen);
+		s->r->generated_ms = gen.ms;
+		s->r->generator = get(c, n, "generator");
+		s->root.line = (unsigned long)xmlGetLineNo(n);
+		s->root.status = attr_index(n, "overall", rg_overall_names);
+		return true;
+	}
+	if (depth == 1 && is(n, "action")) {
+		if (start && !add_action(s, n))
+			return false;
+		s->in_action = start && !empty;
+		if (!s->in_action)
+			finish_action(c, &s->r->actions[s->r->n_actions - 1], &s->build);
+		return !c->oom;
+	}
+	if (!start)
+		return true;
+	/* A whole element: the root's other children, an action's children. */
+	*skip = true;
+	if (!(n = xmlTextReaderExpand(rd))) {
+		s->broken = true; /* a syntax error, reported */
+		return false;
+	}
+	if (depth + rg_xml_depth(n) > REPORT_MAX_DEPTH) {
+		s->too_deep = true;
+		return false;
+	}
+	if (depth == 1)
+		read_root_child(c, n, s->r);
+	else if (s->in_action && depth == 2)
+		read_action_child(c, n, &s->r->actions[s->r->n_actions - 1], &s->build);
+	return !c->oom;
+}
+
+/* What the read found, in the order the kinds of problem are reported. */
+static rg_status report(struct stream *s, struct rg_xml_errors *errors, int ret,
+                        struct rg_diags *syntax, struct rg_diags *violations,
+                        struct rg_diags *diags)
+{
+	struct rd *c = s->c;
+	const char *name = c->file;
+	if (c->oom)
+		goto oom;
+	if (errors->count || ret < 0 || s->broken ||
+	    (!s->root_refused && !s->too_deep && !s->root_seen)) {
+		if (!errors->count)
+			rg_diag_err(syntax, "xml.syntax", name, 0, NULL, "fix the XML syntax",
+			            "is not well-formed XML");
+		rg_diags_move(diags, syntax);
+		return RG_EINPUT;
+	}
+	if (s->root_refused) {
+		rg_diags_move(diags, c->diags);
+		return RG_EINPUT;
+	}
+	if (s->too_deep) {
+		rg_diag_err(diags, "limit.xml-depth", name, 0, NULL,
+		            "raise it with --max-xml-depth if the document is genuine",
+		            "nests elements deeper than the limit (%d levels)", REPORT_MAX_DEPTH);
+		return RG_EINPUT;
+	}
+	if (errors->schema->count || xmlTextReaderIsValid(s->rd) != 1) {
+		if (!errors->schema->count)
+			rg_diag_err(violations, "xml.schema", name, 0, NULL, errors->schema->hint,
+			            "does not match its schema");
+		rg_diags_move(diags, violations);
+		return RG_EINPUT;
+	}
+	struct rg_results *r = s->r;
+	if (!r->n_actions)
+		bad_at(c, "compliance-report", s->root.line, NULL, NULL, "has no required action");
+	for (size_t k = 0; k < r->n_actions; k++)
+		if (r->actions[k].n_items == 0)
+			bad_at(c, "compliance-report", s->root.line, NULL, NULL, "action %s has no items",
+			       r->actions[k].id);
+	if (c->ok && r->n_actions) {
+		rg_results_finish(r);
+		check_derived(c, &s->root, s->acts, r);
+	}
+	if (c->oom)
+		goto oom;
+	rg_diags_move(diags, c->diags);
+	return c->ok ? RG_OK : RG_EINPUT;
+oom:
+	rg_diag_err(diags, "env.nomem", name, 0, NULL, NULL, "out of memory reading the report");
+	return RG_EENV;
+}
+
 rg_status rg_report_xml_parse(struct rg_results **out, const char *name, const char *bytes,
                               size_t len, struct rg_arena *arena, struct rg_diags *diags)
 {
 	*out = NULL;
-	xmlDocPtr doc = rg_xml_parse(name, bytes, len, REPORT_MAX_DEPTH, diags);
-	if (!doc)
-		return RG_EINPUT;
-	struct rd c = {arena, diags, name, true, false};
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	rg_status st = RG_EINPUT;
-	if (!root || !check_root(&c, root))
-		goto done;
 	char *xsd = rg_data_path("templates", "report.xsd");
-	st = xsd ? rg_xml_validate(doc, name, xsd, diags) : RG_EENV;
+	xmlSchemaPtr schema = xsd ? rg_xml_schema_load(xsd, diags) : NULL;
 	free(xsd);
-	if (st != RG_OK)
-		goto done;
-
+	if (!schema)
+		return RG_EENV;
 	struct rg_results *r = rg_arena_alloc(arena, sizeof *r);
-	size_t na = count_children(root, "action");
-	if (!r || !(r->actions = rg_arena_alloc(arena, (na + 1) * sizeof *r->actions)))
-		goto oom;
-	struct rg_time gen = {0};
-	get_time(&c, root, "generated", &gen);
-	r->generated_ms = gen.ms;
-	r->generator = get(&c, root, "generator");
-	for (xmlNodePtr n = root->children; n; n = n->next) {
-		if (is(n, "bundle")) {
-			read_bundle(&c, n, r);
-		} else if (is(n, "directive-definition")) {
-			read_directive(&c, n, r);
-		} else if (is(n, "headline")) {
-			read_headline(&c, n, &r->headline);
-		} else if (is(n, "action")) {
-			read_action(&c, n, &r->actions[r->n_actions++]);
-		} else if (is(n, "evidence-files")) {
-			size_t nf = count_children(n, "file");
-			struct rg_file_info *f = rg_arena_alloc(arena, (nf + 1) * sizeof *f);
-			if (!f)
-				goto oom;
-			for (xmlNodePtr k = n->children; k; k = k->next) {
-				if (!is(k, "file"))
-					continue;
-				struct rg_file_info *fi = &f[r->n_files++];
-				fi->path = get(&c, k, "path");
-				const char *sha = get(&c, k, "sha256");
-				snprintf(fi->sha256, sizeof fi->sha256, "%s", sha ? sha : "");
-				fi->size = get_u64(&c, k, "size");
-			}
-			r->files = f;
+	if (!r) {
+		xmlSchemaFree(schema);
+		rg_diag_err(diags, "env.nomem", name, 0, NULL, NULL, "out of memory reading the report");
+		return RG_EENV;
+	}
+	/* Each kind of problem is held apart until the read ends, to report
+	 * only the first kind there is (see the top of the file). */
+	struct rg_diags syntax, violations, checks;
+	rg_diags_init(&syntax);
+	rg_diags_init(&violations);
+	rg_diags_init(&checks);
+	struct rg_xml_errors schema_errors = {&violations, name, "xml.schema",
+	                                      "see the schema report.xsd", 0, NULL};
+	struct rg_xml_errors errors = {.diags = &syntax, .schema = &schema_errors};
+	struct rd c = {arena, &checks, name, true, false};
+	struct stream s = {.c = &c, .r = r};
+	s.rd = rg_xml_reader(name, bytes, len, &errors);
+	rg_status st;
+	if (!s.rd) {
+		rg_diags_move(diags, &syntax);
+		st = RG_EINPUT; /* refused before reading, and said why */
+	} else if (xmlTextReaderSetSchema(s.rd, schema) != 0) {
+		rg_diag_err(diags, "env.schema", name, 0, NULL, NULL,
+		            "cannot validate against the XML Schema report.xsd");
+		st = RG_EENV;
+	} else {
+		int ret = xmlTextReaderRead(s.rd);
+		while (ret == 1 && !errors.count) {
+			bool skip = false;
+			if (!stream_node(&s, &skip))
+				break;
+			ret = skip ? xmlTextReaderNext(s.rd) : xmlTextReaderRead(s.rd);
 		}
+		/* The arrays become the arena's, whatever the outcome. */
+		if (s.in_action)
+			finish_action(&c, &r->actions[r->n_actions - 1], &s.build);
+		r->actions = keep_array(&c, r->actions, r->n_actions, sizeof *r->actions);
+		if (!r->actions)
+			r->n_actions = 0;
+		st = report(&s, &errors, ret, &syntax, &violations, diags);
 	}
-	if (c.oom)
-		goto oom;
-	for (size_t k = 0; k < r->n_actions; k++)
-		if (r->actions[k].n_items == 0)
-			bad(&c, root, NULL, NULL, "action %s has no items", r->actions[k].id);
-	if (c.ok) {
-		rg_results_finish(r);
-		check_derived(&c, root, r);
-	}
-	st = c.ok ? RG_OK : RG_EINPUT;
+	free(s.acts);
+	if (s.rd)
+		rg_xml_reader_free(s.rd);
+	xmlSchemaFree(schema);
+	rg_diags_free(&syntax);
+	rg_diags_free(&violations);
+	rg_diags_free(&checks);
 	if (st == RG_OK)
 		*out = r;
-	goto done;
-oom:
-	rg_diag_err(diags, "env.nomem", name, 0, NULL, NULL, "out of memory reading the report");
-	st = RG_EENV;
-done:
-	xmlFreeDoc(doc);
 	return st;
 }
 

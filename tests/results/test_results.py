@@ -367,7 +367,17 @@ class Hostile(Base):
                      + body, ["document type declaration"])
         self.refused(g.replace("urn:reportgen:report:1", "urn:example:other"),
                      ["not a reportgen results document"])
-        self.refused(g[: len(g) // 2], ["hostile.xml"])
+        # Cut short: the element left open is named, as the whole-document
+        # parser named it, not the streaming parser's "Extra content".
+        self.refused(g[: len(g) // 2], ["hostile.xml:", "Premature end of data in tag"])
+        # Schema violations: each with its line and element, all of them.
+        lines = g.split("\n")
+        two = [k for k, t in enumerate(lines) if "<item " in t][2:4]
+        bad = "\n".join(t.replace('status="', 'status="bogus', 1) if k in two else t
+                        for k, t in enumerate(lines))
+        self.refused(bad, ["hostile.xml:%d: <item>: Element" % (two[0] + 1),
+                           "hostile.xml:%d: <item>: Element" % (two[1] + 1),
+                           "'bogus", "report.xsd", "2 errors"])
         self.refused(g.replace('format="2"', 'format="1"'), ["format 1"])
         self.refused(g.replace('format="2"', 'format="9"'), ["format"])
         self.refused(g, ["hostile.xml", "larger"], "--max-report-size", "1K")

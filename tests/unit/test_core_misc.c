@@ -57,6 +57,33 @@ Test(diag, sorts_by_file_then_line_stably_and_caps_storage)
 	rg_diags_free(NULL);
 }
 
+/* A stage that holds problems apart hands them on whole: every stored one
+ * in order, and those counted past the cap still counted. */
+Test(diag, move_keeps_order_and_counts_past_the_cap)
+{
+	struct rg_diags to, from;
+	rg_diags_init(&to);
+	rg_diags_init(&from);
+	rg_diag_err(&to, "c", "a.xml", 1, NULL, NULL, "first");
+	for (int i = 0; i < RG_DIAGS_MAX + 5; i++)
+		rg_diag_err(&from, "xml.schema", "b.xml", (unsigned long)i + 1, "<item>", "see it",
+		            "v%d", i);
+	rg_diag_warn(&from, "w", "b.xml", 0, NULL, NULL, "dropped warning");
+	rg_diags_move(&to, &from);
+	cr_assert_eq(from.n, 0);
+	cr_assert_eq(from.errors + from.warnings + from.dropped, 0);
+	cr_assert_eq(to.errors, RG_DIAGS_MAX + 6);
+	cr_assert_eq(to.warnings, 1);
+	cr_assert_eq(to.n, RG_DIAGS_MAX);
+	cr_assert_str_eq(to.v[0].message, "first");
+	cr_assert_str_eq(to.v[1].message, "v0");
+	cr_assert_str_eq(to.v[1].column, "<item>");
+	cr_assert_str_eq(to.v[1].hint, "see it");
+	cr_assert_eq(to.v[2].line, 2);
+	cr_assert_eq(to.dropped, 7); /* 6 errors and the warning */
+	rg_diags_free(&to);
+}
+
 Test(str, utf8_validation)
 {
 	cr_assert(rg_utf8_valid("plain", 5));
@@ -142,6 +169,28 @@ Test(arena, strings_packed_objects_aligned_and_zeroed)
 /* An adopted malloc block dies with the arena (the leak checkers of the
  * sanitizer and valgrind runs see it otherwise); when the arena cannot
  * take it, the caller still owns it. */
+Test(arena, array_grows_by_doubling_and_refuses_overflow)
+{
+	size_t cap = 0;
+	int *v = NULL;
+	for (size_t n = 1; n <= 1000; n++) {
+		int *w = rg_array_grow(v, &cap, n, sizeof *w);
+		cr_assert_not_null(w);
+		cr_assert_geq(cap, n);
+		cr_assert(cap <= 8 || cap < 2 * n, "cap %zu for %zu", cap, n);
+		v = w;
+		v[n - 1] = (int)n;
+	}
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(v[i], i + 1, "element %d kept", i);
+	size_t before = cap;
+	cr_assert_null(rg_array_grow(v, &cap, SIZE_MAX / 2, sizeof *v));
+	cr_assert_null(rg_array_grow(v, &cap, SIZE_MAX, 1));
+	cr_assert_eq(cap, before, "a refused growth leaves the array as it was");
+	cr_assert_eq(v[999], 1000);
+	free(v);
+}
+
 Test(arena, adopted_block_is_freed_with_the_arena)
 {
 	struct rg_arena a;
