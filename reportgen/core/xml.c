@@ -55,11 +55,16 @@ static void structured_error(void *user, xmlErrorPtr e)
 	/* A streaming read of a file cut short ends, in libxml2's push
 	 * parser, with "Extra content at the end of the document"; while an
 	 * element is still open it is the whole-document parser's
-	 * "Premature end of data". */
+	 * "Premature end of data", and before the root has begun (an empty
+	 * file, blanks, a declaration alone) it has no root element. */
 	xmlParserCtxtPtr pctxt = e->domain == XML_FROM_PARSER ? e->ctxt : NULL;
 	if (e->code == XML_ERR_DOCUMENT_END && pctxt && pctxt->nameNr > 0 && pctxt->name)
 		snprintf(msg, sizeof msg, "Premature end of data in tag %.200s: the file ends before it "
 		         "is closed", (const char *)pctxt->name);
+	else if (e->code == XML_ERR_DOCUMENT_END && pctxt && pctxt->nameNr == 0 &&
+	         (pctxt->instate == XML_PARSER_START || pctxt->instate == XML_PARSER_MISC ||
+	          pctxt->instate == XML_PARSER_PROLOG))
+		snprintf(msg, sizeof msg, "Document is empty: the file has no root element");
 	char where[200] = "";
 	if (e->node && ((xmlNodePtr)e->node)->name) {
 		snprintf(where, sizeof where, "<%s>", (const char *)((xmlNodePtr)e->node)->name);
@@ -189,7 +194,12 @@ xmlTextReaderPtr rg_xml_reader(const char *file, const char *bytes, size_t n,
 	errors->code = "xml.syntax";
 	errors->hint = "fix the XML syntax at that line";
 	errors->count = 0;
-	xmlTextReaderPtr r = xmlReaderForMemory(bytes, (int)n, file, NULL, PARSE_OPTIONS);
+	/* Without NOCDATA: a reader given a schema (xmlTextReaderSetSchema)
+	 * hands CDATA on only through the SAX handler NOCDATA removes, so with
+	 * it the validator sees the text and the expanded tree loses it
+	 * (libxml2 2.9.14).  A CDATA node is text to xmlNodeGetContent. */
+	xmlTextReaderPtr r =
+	    xmlReaderForMemory(bytes, (int)n, file, NULL, PARSE_OPTIONS & ~XML_PARSE_NOCDATA);
 	if (!r) {
 		rg_diag_err(errors->diags, "env.nomem", file, 0, NULL, NULL, "out of memory");
 		return NULL;

@@ -56,7 +56,8 @@ struct rg_xml_errors {
 /* A streaming reader over n bytes named `file`, with rg_xml_parse's rules:
  * a declaration or a size over INT32_MAX refused up front (NULL with a
  * diagnostic), the same parser options, its errors into *errors (diags
- * set by the caller, the rest filled here).  The depth limit is the
+ * set by the caller, the rest filled here); CDATA sections stay CDATA
+ * nodes (see rg_xml_reader in xml.c).  The depth limit is the
  * caller's to apply (xmlTextReaderDepth).  *errors also takes libxml2's
  * process-wide errors until rg_xml_reader_free (one reader at a time).
  * Free before the bytes. */

@@ -365,7 +365,8 @@ rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int ma
 			else
 				e.failed = true;
 			break;
-		case XML_READER_TYPE_TEXT: /* CDATA too: refused above, and text here */
+		case XML_READER_TYPE_TEXT: /* not CDATA: refused above, or below when
+		                              an encoding hides it from memmem */
 		case XML_READER_TYPE_WHITESPACE:
 		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
 			/* Blanks outside the root are no part of the document. */

@@ -132,6 +132,36 @@ class RoundTrip(Base):
             with self.subTest(bundle=b):
                 self.round_trip(b, tag=str(n))
 
+    def test_the_same_results_spelt_otherwise_read_the_same(self):
+        # XML can say one text several ways; the reader must take them all
+        # as the text.  Every item's reason as a CDATA section, one split
+        # into CDATA and plain text, character references for its letters:
+        # the PDFs are those of the report as written.
+        a, b = self.path("written"), self.path("respelt")
+        self.render(sample("gaps"), a)
+        with open(os.path.join(a, "report.xml"), encoding="utf-8") as f:
+            g = f.read()
+        items = re.findall(r"(<item [^>]*>)([^<]+)(</item>)", g)
+        self.assertGreater(len(items), 10)
+        n = [0]
+
+        def respell(m):
+            n[0] += 1
+            text = m.group(2)
+            if n[0] == 1:
+                return m.group(1) + "".join("&#%d;" % ord(c) for c in text) + m.group(3)
+            if n[0] == 2:
+                return m.group(1) + text[:5] + "<![CDATA[" + text[5:] + "]]>" + m.group(3)
+            return m.group(1) + "<![CDATA[" + text + "]]>" + m.group(3)
+        src = self.path("respelt.xml")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(re.sub(r"(<item [^>]*>)([^<]+)(</item>)", respell, g))
+        rc, so, se = run("render", "--from", src, "-o", b, "--no-sign")
+        self.assertIn(rc, (0, 1), so + se)
+        for pdf in ("report.pdf", "summary.pdf"):
+            self.assertEqual(pdftext(os.path.join(a, pdf)), pdftext(os.path.join(b, pdf)), pdf)
+            self.assertEqual(sha256(os.path.join(a, pdf)), sha256(os.path.join(b, pdf)), pdf)
+
     def test_signed_reports_round_trip_too(self):
         # RSA signatures are deterministic: the signed PDFs are identical.
         self.round_trip(sample("gaps"), *demo_key())
@@ -370,6 +400,9 @@ class Hostile(Base):
         # Cut short: the element left open is named, as the whole-document
         # parser named it, not the streaming parser's "Extra content".
         self.refused(g[: len(g) // 2], ["hostile.xml:", "Premature end of data in tag"])
+        # Nothing but blanks or a declaration: no root, said so.
+        self.refused("", ["hostile.xml:1:", "no root element"])
+        self.refused(head + "\n\n", ["hostile.xml:", "no root element"])
         # Schema violations: each with its line and element, all of them.
         lines = g.split("\n")
         two = [k for k, t in enumerate(lines) if "<item " in t][2:4]
