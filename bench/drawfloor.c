@@ -21,7 +21,13 @@
  * breaking follows pango's word-and-character wrapping closely enough to
  * make as many lines).  That is the
  * least a pango/cairo program can do per row, and `reportgen render` is
- * held to 1.5x of it per row (--cached --tagged).
+ * held to 1.5x of it per row (--cached --tagged).  With --chunk-pages N
+ * (issue 16, flat memory) every N pages go to a PDF surface of their own
+ * (OUT, OUT.1, OUT.2, ...), finished as soon as its pages are drawn: what
+ * cairo keeps of a tagged document (its structure tree, until the surface
+ * is finished) is then one chunk's, which measures the memory floor of
+ * drawing a report in chunks and merging them afterwards.  The merge
+ * itself is not done here.
  *
  * Invariants: it reads no input; the row texts are synthesised from a
  * private generator with the same shapes as rg-genbundle's findings (ids,
@@ -331,6 +337,11 @@ static void draw_cell(cairo_t *cr, const struct shaper *sh, const struct cell_li
 
 struct table {
 	cairo_t *cr;
+	cairo_surface_t *surf;
+	const char *out;  /* the first chunk's file; the others add .K */
+	int chunk_pages;  /* --chunk-pages: 0 for one surface */
+	int chunk;        /* chunks finished */
+	int files;        /* surfaces opened */
 	bool tagged;
 	PangoLayout *col[NCOL];
 	PangoLayout *head[NCOL];
@@ -449,6 +460,38 @@ static void draw_row(struct table *t, double h, enum verdict v)
 	t->rows_on_page++;
 }
 
+/* A new surface (and cairo context) for the next chunk's pages. */
+static bool open_surface(struct table *t)
+{
+	char *name = t->chunk ? rg_asprintf("%s.%d", t->out, t->chunk) : strdup(t->out);
+	if (!name)
+		return false;
+	t->surf = cairo_pdf_surface_create(name, PAGE_W, PAGE_H);
+	bool ok = cairo_surface_status(t->surf) == CAIRO_STATUS_SUCCESS;
+	if (!ok)
+		fprintf(stderr, "rg-drawfloor: %s: %s\n", name,
+		        cairo_status_to_string(cairo_surface_status(t->surf)));
+	free(name);
+	if (!ok)
+		return false;
+	cairo_pdf_surface_set_metadata(t->surf, CAIRO_PDF_METADATA_TITLE,
+	                               "Findings table (drawing floor)");
+	t->cr = cairo_create(t->surf);
+	t->files++;
+	return true;
+}
+
+static cairo_status_t finish_surface(struct table *t)
+{
+	cairo_destroy(t->cr);
+	t->cr = NULL;
+	cairo_surface_finish(t->surf);
+	cairo_status_t st = cairo_surface_status(t->surf);
+	cairo_surface_destroy(t->surf);
+	t->surf = NULL;
+	return st;
+}
+
 static void end_page(struct table *t)
 {
 	untag(t, "Table");
@@ -459,10 +502,21 @@ static void end_page(struct table *t)
 	cairo_move_to(t->cr, MARGIN, PAGE_H - MARGIN + 12);
 	pango_cairo_show_layout(t->cr, t->footer);
 	cairo_show_page(t->cr);
+	if (t->chunk_pages && t->page % t->chunk_pages == 0) {
+		cairo_status_t st = finish_surface(t);
+		if (st != CAIRO_STATUS_SUCCESS) {
+			fprintf(stderr, "rg-drawfloor: chunk %d: %s\n", t->chunk,
+			        cairo_status_to_string(st));
+			exit(3);
+		}
+		t->chunk++; /* the next page opens it */
+	}
 }
 
 static void begin_page(struct table *t)
 {
+	if (!t->surf && !open_surface(t))
+		exit(3);
 	t->page++;
 	t->y = MARGIN;
 	PangoLayout *l = t->page == 1 ? t->title : t->caption;
@@ -500,9 +554,11 @@ static PangoLayout *new_layout(PangoContext *ctx, const char *family, double siz
 static void usage(FILE *f)
 {
 	fputs("usage: rg-drawfloor --rows N -o OUT.pdf [--fonts DIR] [--tagged] [--cached]\n"
+	      "                    [--chunk-pages N]\n"
 	      "Draws an N-row findings table with pango and cairo and nothing else;\n"
 	      "--tagged adds the report's structure tags (Table, TR, TH, TD);\n"
-	      "--cached shapes each distinct word once and draws cached glyph strings.\n",
+	      "--cached shapes each distinct word once and draws cached glyph strings;\n"
+	      "--chunk-pages N writes every N pages to a surface of its own (OUT.1, ...).\n",
 	      f);
 }
 
@@ -512,11 +568,13 @@ int main(int argc, char **argv)
 	const char *out = NULL;
 	char *fonts = NULL;
 	bool tagged = false;
+	long chunk_pages = 0;
 	static const struct option opts[] = {{"rows", required_argument, NULL, 'r'},
 	                                     {"output", required_argument, NULL, 'o'},
 	                                     {"fonts", required_argument, NULL, 'F'},
 	                                     {"tagged", no_argument, NULL, 'T'},
 	                                     {"cached", no_argument, NULL, 'C'},
+	                                     {"chunk-pages", required_argument, NULL, 'P'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	int c;
@@ -535,6 +593,14 @@ int main(int argc, char **argv)
 		case 'F': free(fonts); fonts = strdup(optarg); break;
 		case 'T': tagged = true; break;
 		case 'C': cached = true; break;
+		case 'P':
+			errno = 0;
+			chunk_pages = strtol(optarg, &end, 10);
+			if (errno || *end || chunk_pages < 1 || chunk_pages > 1000000) {
+				fprintf(stderr, "rg-drawfloor: not a page count: %s\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -562,14 +628,7 @@ int main(int argc, char **argv)
 	PangoFontMap *fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
 	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), fc);
 
-	cairo_surface_t *surf = cairo_pdf_surface_create(out, PAGE_W, PAGE_H);
-	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
-		fprintf(stderr, "rg-drawfloor: %s: %s\n", out,
-		        cairo_status_to_string(cairo_surface_status(surf)));
-		return 3;
-	}
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, "Findings table (drawing floor)");
-	cairo_t *cr = cairo_create(surf);
+	struct table t = {.out = out, .chunk_pages = (int)chunk_pages, .tagged = tagged};
 	PangoContext *ctx = pango_font_map_create_context(fm);
 	/* PDF user space is in points; pango's default of 96 dpi would scale
 	 * every size by 4/3. */
@@ -582,7 +641,6 @@ int main(int argc, char **argv)
 	cairo_font_options_destroy(fo);
 	pango_context_set_language(ctx, pango_language_from_string("en-US"));
 
-	struct table t = {.cr = cr, .tagged = tagged};
 	double total = 0, x = MARGIN;
 	for (int k = 0; k < NCOL; k++)
 		total += shares[k];
@@ -641,10 +699,7 @@ int main(int argc, char **argv)
 	g_object_unref(t.caption);
 	g_object_unref(t.footer);
 	g_object_unref(ctx);
-	cairo_destroy(cr);
-	cairo_surface_finish(surf);
-	cairo_status_t st = cairo_surface_status(surf);
-	cairo_surface_destroy(surf);
+	cairo_status_t st = t.surf ? finish_surface(&t) : CAIRO_STATUS_SUCCESS;
 	g_object_unref(fm);
 	FcConfigDestroy(fc);
 	free(fonts);
@@ -652,6 +707,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rg-drawfloor: %s: %s\n", out, cairo_status_to_string(st));
 		return 3;
 	}
-	fprintf(stderr, "rg-drawfloor: %s: %" PRIu64 " rows on %d pages\n", out, rows, t.page);
+	fprintf(stderr, "rg-drawfloor: %s: %" PRIu64 " rows on %d pages in %d file%s\n", out, rows,
+	        t.page, t.files, t.files > 1 ? "s" : "");
 	return 0;
 }

@@ -16,7 +16,9 @@
 #     tags), the cached-shaping floor (rg-drawfloor --cached --tagged: each
 #     distinct word shaped once, cached glyph strings drawn, tagged; issue
 #     16) and WeasyPrint on the same table as HTML (1k and 2k rows; 1k only
-#     with --quick); at 50k also signed with the demo key, for the peak RSS
+#     with --quick), and at 5k and 50k the tagged drawing floor drawn in
+#     surfaces of 100 pages (--chunk-pages, the memory floor of a chunked
+#     render); at 50k also signed with the demo key, for the peak RSS
 #     of the main job; at 5k and 50k also `render --from` and `diff` of the
 #     report.xml written, the views that start from the results document;
 #   - render of a ~1000-page report with and without signing (the demo key in
@@ -56,7 +58,7 @@ while [ $# -gt 0 ]; do
 	--import-only) sections=import ;;
 	--no-import) sections=noimport ;;
 	--render-only) sections=render; weasy=0 ;;
-	-h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -204,6 +206,14 @@ for f in 1000 5000 10000 50000; do
 	measure "shaping floor tagged $(k $f)" "$(k $f) table rows" $f '0' \
 		"$floor" --rows $f --tagged --cached -o "$work/out/floor-cached-$f.pdf"
 	PAGES["shaping floor tagged $(k $f)"]=$(pages_of "$work/out/floor-cached-$f.pdf")
+	if [ $f = 5000 ] || [ $f = 50000 ]; then
+		# The tagged table drawn 100 pages to a surface, each finished as
+		# its pages are done: the memory floor of a chunked render (issue
+		# 16; the chunks are not merged, so no pages count here).
+		rm -f "$work/out/floor-chunked-$f.pdf"*
+		measure "drawing floor tagged, 100-page chunks $(k $f)" "$(k $f) table rows" $f '0' \
+			"$floor" --rows $f --tagged --chunk-pages 100 -o "$work/out/floor-chunked-$f.pdf"
+	fi
 done
 if [ $weasy = 1 ]; then
 	sizes="1000 2000"
@@ -324,6 +334,8 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t=="FAILED" || t==0 || n=="") print
 	echo "| render 10k / render 10k without the layout cache | $(ratio "${WALL["render 10k"]:-}" "${WALL["render 10k, no layout cache"]:-}") | $(ratio "${CPU["render 10k"]:-}" "${CPU["render 10k, no layout cache"]:-}") | (context) |"
 	echo "| render peak RSS, 50k findings (MB) | $(mb "${RSS["render 50k"]:-0}") | | < 64 |"
 	echo "| render peak RSS 50k / 5k findings | $(ratio "${RSS["render 50k"]:-}" "${RSS["render 5k"]:-}") | | <= 1.10 (issue 16) |"
+	echo "| tagged drawing floor peak RSS 50k / 5k, one surface | $(ratio "${RSS["drawing floor tagged 50k"]:-}" "${RSS["drawing floor tagged 5k"]:-}") | | (context: cairo's structure tree) |"
+	echo "| tagged drawing floor peak RSS 50k / 5k, 100-page chunks | $(ratio "${RSS["drawing floor tagged, 100-page chunks 50k"]:-}" "${RSS["drawing floor tagged, 100-page chunks 5k"]:-}") | | (context: what chunking leaves) |"
 	echo "| render --from peak RSS, 50k findings (MB) | $(mb "${RSS["render --from 50k"]:-0}") | | as render's (the model, no bundle) |"
 	echo "| diff peak RSS 50k / 5k findings | $(ratio "${RSS["diff 50k"]:-}" "${RSS["diff 5k"]:-}") | | (context: two models, no tree) |"
 	echo "| render peak RSS signed / unsigned, 50k findings | $(ratio "${RSS["render 50k, signed"]:-}" "${RSS["render 50k"]:-}") | | (context: the main job signs) |"
