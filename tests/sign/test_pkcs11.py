@@ -308,29 +308,35 @@ def cli_token(j):
 # --- RFC 3161: a local TSA ----------------------------------------------------------
 
 TSA_TIME = "2024-04-01 00:05:00"
+# The TSA's certificates are made a day earlier: faketime's clock starts at
+# the time given and runs, so certificates made "at" TSA_TIME after a slow
+# RSA key generation (a loaded machine) would begin after the tokens the
+# TSA then stamps at TSA_TIME, and not be valid for them yet.
+TSA_CERT_TIME = "2024-03-31 00:05:00"
 
 
-def faketime(*cmd):
-    """cmd under a clock held at TSA_TIME (UTC), when faketime is installed."""
-    return (["faketime", "-f", "@" + TSA_TIME] + list(cmd)) if shutil.which("faketime") else list(cmd)
+def faketime(*cmd, at=TSA_TIME):
+    """cmd under a clock started at `at` (UTC), when faketime is installed."""
+    return (["faketime", "-f", "@" + at] + list(cmd)) if shutil.which("faketime") else list(cmd)
 
 
 def make_tsa(d):
     """A TSA CA and a TSA certificate (extendedKeyUsage critical timeStamping),
-    made at TSA_TIME, and the openssl ts configuration that uses them."""
+    made at TSA_CERT_TIME, and the openssl ts configuration that uses them."""
     ca, tsa = os.path.join(d, "tsaca"), os.path.join(d, "tsa")
     env = {"TZ": "UTC"}
     must(*faketime("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca + ".key",
                    "-out", ca + ".pem", "-subj", "/O=reportgen tests/CN=Test TSA CA", "-days", "3650",
                    "-addext", "basicConstraints=critical,CA:true",
-                   "-addext", "keyUsage=critical,keyCertSign"), env=env)
+                   "-addext", "keyUsage=critical,keyCertSign", at=TSA_CERT_TIME), env=env)
     must(*faketime("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", tsa + ".key",
-                   "-out", tsa + ".csr", "-subj", "/O=reportgen tests/CN=Test TSA"), env=env)
+                   "-out", tsa + ".csr", "-subj", "/O=reportgen tests/CN=Test TSA",
+                   at=TSA_CERT_TIME), env=env)
     write(tsa + ".ext", b"basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\n"
                         b"extendedKeyUsage=critical,timeStamping\n")
     must(*faketime("openssl", "x509", "-req", "-in", tsa + ".csr", "-CA", ca + ".pem", "-CAkey",
                    ca + ".key", "-set_serial", "7", "-days", "3650", "-extfile", tsa + ".ext", "-out",
-                   tsa + ".pem"), env=env)
+                   tsa + ".pem", at=TSA_CERT_TIME), env=env)
     write(os.path.join(d, "serial"), b"01\n")
     conf = os.path.join(d, "tsa.cnf")
     write(conf, ("""[ tsa ]
