@@ -194,15 +194,10 @@ static bool header(struct rg_table *t, const struct rg_csv_field *f, size_t n)
 
 static bool grow(struct rg_table *t)
 {
-	if (t->n < t->cap)
-		return true;
-	size_t cap = t->cap ? t->cap * 2 : 64;
-	struct rg_row *rows = realloc(t->rows, cap * sizeof *rows);
-	if (!rows)
-		return false;
-	t->rows = rows;
-	t->cap = cap;
-	return true;
+	struct rg_row *rows = rg_array_grow(t->rows, &t->cap, t->n + 1, sizeof *rows);
+	if (rows)
+		t->rows = rows;
+	return rows != NULL;
 }
 
 static void list_names(char *buf, size_t size, const char *const *names)

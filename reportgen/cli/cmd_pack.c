@@ -28,6 +28,7 @@
 #include "bundle/tables.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "core/arena.h"
 #include "core/digest.h"
 #include "core/fsout.h"
 #include "core/str.h"
@@ -60,14 +61,10 @@ static void help(FILE *out)
 
 static bool add_path(struct file_list *l, const char *rel)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return false;
-		l->v = v;
-		l->cap = cap;
-	}
+	char **v = rg_array_grow(l->v, &l->cap, l->n + 1, sizeof *v);
+	if (!v)
+		return false;
+	l->v = v;
 	l->v[l->n] = strdup(rel);
 	return l->v[l->n++] != NULL;
 }

@@ -42,8 +42,9 @@ char *rg_arena_printf(struct rg_arena *a, const char *fmt, ...) __attribute__((f
  * holds *cap: the array itself when it has it, else a copy grown by
  * doubling (appends cost O(1) each, amortised), with *cap updated.  NULL
  * when out of memory or the size overflows, and then v is unchanged and
- * still the caller's.  For arrays built one element at a time and then
- * trimmed and given to rg_arena_adopt. */
+ * still the caller's.  The one growth rule of the arrays built one element
+ * at a time (diagnostics, table rows, the judge's and report reader's
+ * items, which are then trimmed and given to rg_arena_adopt). */
 void *rg_array_grow(void *v, size_t *cap, size_t need, size_t size);
 
 /* Test hook: the n-th allocation from now fails (0 disables). */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/str.h"
 #include "core/text.h"
 
@@ -53,16 +54,12 @@ void rg_diag_add(struct rg_diags *d, rg_severity sev, const char *code,
 		d->dropped++;
 		return;
 	}
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct rg_diag *v = realloc(d->v, cap * sizeof *v);
-		if (!v) {
-			d->dropped++;
-			return;
-		}
-		d->v = v;
-		d->cap = cap;
+	struct rg_diag *v = rg_array_grow(d->v, &d->cap, d->n + 1, sizeof *v);
+	if (!v) {
+		d->dropped++;
+		return;
 	}
+	d->v = v;
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = rg_vasprintf(fmt, ap);
