@@ -651,13 +651,11 @@ static rg_status report(struct stream *s, struct rg_xml_errors *errors, int ret,
 		return RG_EINPUT;
 	}
 	struct rg_results *r = s->r;
-	if (!r->n_actions)
-		bad_at(c, "compliance-report", s->root.line, NULL, NULL, "has no required action");
 	for (size_t k = 0; k < r->n_actions; k++)
 		if (r->actions[k].n_items == 0)
 			bad_at(c, "compliance-report", s->root.line, NULL, NULL, "action %s has no items",
 			       r->actions[k].id);
-	if (c->ok && r->n_actions) {
+	if (c->ok) {
 		rg_results_finish(r);
 		check_derived(c, &s->root, s->acts, r);
 	}
