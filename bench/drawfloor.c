@@ -340,8 +340,7 @@ struct table {
 	cairo_surface_t *surf;
 	const char *out;  /* the first chunk's file; the others add .K */
 	int chunk_pages;  /* --chunk-pages: 0 for one surface */
-	int chunk;        /* chunks finished */
-	int files;        /* surfaces opened */
+	int files;        /* surfaces opened: the next one is OUT.files */
 	bool tagged;
 	PangoLayout *col[NCOL];
 	PangoLayout *head[NCOL];
@@ -463,7 +462,7 @@ static void draw_row(struct table *t, double h, enum verdict v)
 /* A new surface (and cairo context) for the next chunk's pages. */
 static bool open_surface(struct table *t)
 {
-	char *name = t->chunk ? rg_asprintf("%s.%d", t->out, t->chunk) : strdup(t->out);
+	char *name = t->files ? rg_asprintf("%s.%d", t->out, t->files) : strdup(t->out);
 	if (!name)
 		return false;
 	t->surf = cairo_pdf_surface_create(name, PAGE_W, PAGE_H);
@@ -505,11 +504,11 @@ static void end_page(struct table *t)
 	if (t->chunk_pages && t->page % t->chunk_pages == 0) {
 		cairo_status_t st = finish_surface(t);
 		if (st != CAIRO_STATUS_SUCCESS) {
-			fprintf(stderr, "rg-drawfloor: chunk %d: %s\n", t->chunk,
+			fprintf(stderr, "rg-drawfloor: chunk %d: %s\n", t->files - 1,
 			        cairo_status_to_string(st));
 			exit(3);
 		}
-		t->chunk++; /* the next page opens it */
+		/* the next page opens the next surface */
 	}
 }
 
