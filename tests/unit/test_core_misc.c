@@ -166,9 +166,8 @@ Test(arena, strings_packed_objects_aligned_and_zeroed)
 	rg_arena_free(&a);
 }
 
-/* An adopted malloc block dies with the arena (the leak checkers of the
- * sanitizer and valgrind runs see it otherwise); when the arena cannot
- * take it, the caller still owns it. */
+/* Growth doubles (amortised O(1) appends), keeps what was there, and a
+ * size that would overflow is refused with the array untouched. */
 Test(arena, array_grows_by_doubling_and_refuses_overflow)
 {
 	size_t cap = 0;
@@ -191,6 +190,9 @@ Test(arena, array_grows_by_doubling_and_refuses_overflow)
 	free(v);
 }
 
+/* An adopted malloc block dies with the arena (the leak checkers of the
+ * sanitizer and valgrind runs see it otherwise); when the arena cannot
+ * take it, the caller still owns it. */
 Test(arena, adopted_block_is_freed_with_the_arena)
 {
 	struct rg_arena a;
