@@ -1,6 +1,7 @@
 /*
  * fsout.c: atomic output files (see fsout.h).
  */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include "core/fsout.h"
 
 #include <errno.h>
@@ -35,6 +36,29 @@ char *rg_tmp_path_for(const char *final_path)
 	fchmod(fd, 0644);
 	close(fd);
 	return path;
+}
+
+FILE *rg_scratch_file_near(const char *near_path)
+{
+	char *copy = strdup(near_path);
+	if (!copy)
+		return NULL;
+	const char *dir = dirname(copy);
+	int fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		char *path = rg_asprintf("%s/.reportgen-scratch.XXXXXX", dir);
+		if (path && (fd = mkstemp(path)) >= 0)
+			unlink(path);
+		free(path);
+	}
+	free(copy);
+	FILE *fp = fd >= 0 ? fdopen(fd, "w+b") : NULL;
+	if (!fp && fd >= 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return fp;
 }
 
 rg_status rg_outfile_open(struct rg_outfile *o, const char *final_path, bool force,

@@ -40,4 +40,11 @@ rg_status rg_rename_into_place(const char *tmp_path, const char *final_path, boo
  * (the file is created empty, mode 0644); caller frees. */
 char *rg_tmp_path_for(const char *final_path);
 
+/* A scratch file with no name in the folder of near_path, open for reading
+ * and writing (O_TMPFILE; where the file system lacks it, a mkstemp file
+ * unlinked at once): it lives on the disk of the output, not in memory
+ * (/tmp may be a tmpfs), and it vanishes when closed, however the run
+ * ends.  NULL with errno set when it cannot be made. */
+FILE *rg_scratch_file_near(const char *near_path);
+
 #endif

@@ -27,6 +27,8 @@
 #include <fontconfig/fontconfig.h>
 #include <pango/pangofc-fontmap.h>
 
+#include "core/arena.h"
+#include "core/fsout.h"
 #include "core/paths.h"
 #include "core/str.h"
 #include "core/text.h"
@@ -390,8 +392,19 @@ void rg_pdoc_colour(struct rg_pdoc *d, enum rg_tpl_colour c)
 static void close_fields(struct rg_pdoc *d)
 {
 	if (d->fields_open)
-		cairo_tag_end(d->cr, "Table");
+		rg_pdoc_untag(d, "Table");
 	d->fields_open = false;
+}
+
+/* The structure elements that group others and may span pages (and so
+ * chunks); all others are content elements, opened and closed on a page. */
+static bool grouping_tag(const char *name)
+{
+	static const char *const names[] = {"Document", "Table", "THead", "TBody", "TR", NULL};
+	for (int i = 0; names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
 }
 
 void rg_pdoc_tag(struct rg_pdoc *d, const char *name, const char *attrs)
@@ -402,13 +415,24 @@ void rg_pdoc_tag(struct rg_pdoc *d, const char *name, const char *attrs)
 	 * table holds them and nothing else. */
 	if (!d->in_field)
 		close_fields(d);
+	if (d->n_open == RG_PDOC_TAG_DEPTH) {
+		d->broken = "structure elements nested too deep";
+		return;
+	}
+	d->open_tag[d->n_open++] = name;
 	cairo_tag_begin(d->cr, name, attrs);
 }
 
 void rg_pdoc_untag(struct rg_pdoc *d, const char *name)
 {
-	if (!d->dry)
-		cairo_tag_end(d->cr, name);
+	if (d->dry)
+		return;
+	if (d->n_open == 0 || strcmp(d->open_tag[d->n_open - 1], name) != 0) {
+		d->broken = "structure elements closed out of order";
+		return;
+	}
+	d->n_open--;
+	cairo_tag_end(d->cr, name);
 }
 
 int rg_pdoc_outline(struct rg_pdoc *d, int parent, const char *title, const char *dest,
@@ -416,15 +440,30 @@ int rg_pdoc_outline(struct rg_pdoc *d, int parent, const char *title, const char
 {
 	if (d->dry || !dest)
 		return 0;
-	char *attrs = rg_asprintf("dest='%s'", dest);
-	if (!attrs) {
+	struct rg_poutline *v = rg_array_grow(d->outline, &d->cap_outline, d->n_outline + 1,
+	                                      sizeof *v);
+	char *t = rg_asprintf("%s", title), *attrs = rg_asprintf("dest='%s'", dest);
+	if (!v || !t || !attrs) {
+		free(t);
+		free(attrs);
 		d->oom = true;
 		return 0;
 	}
-	int id = cairo_pdf_surface_add_outline(d->surf, parent, title, attrs,
-	                                       bold ? CAIRO_PDF_OUTLINE_FLAG_BOLD : 0);
-	free(attrs);
-	return id;
+	d->outline = v;
+	v[d->n_outline++] = (struct rg_poutline){parent, t, attrs, bold};
+	return (int)d->n_outline; /* the id cairo gives it: entries are added in this order */
+}
+
+/* Adds the outline to the last surface, in the order it was drawn. */
+static void add_outline(struct rg_pdoc *d)
+{
+	for (size_t i = 0; i < d->n_outline; i++) {
+		const struct rg_poutline *e = &d->outline[i];
+		int id = cairo_pdf_surface_add_outline(d->surf, e->parent, e->title, e->attrs,
+		                                       e->bold ? CAIRO_PDF_OUTLINE_FLAG_BOLD : 0);
+		if (id != (int)i + 1)
+			d->broken = "the outline's entries were numbered otherwise";
+	}
 }
 
 static void set_layout(struct rg_pdoc *d, PangoLayout *l, enum rg_pfont f, double width,
@@ -738,9 +777,76 @@ static void end_page(struct rg_pdoc *d)
 	cairo_show_page(d->cr);
 }
 
+static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len);
+
+/* Ends the surface of the chunk just drawn: destroys the context,
+ * finishes the surface (cairo writes and frees the structure tree) and
+ * gives the first failure to d->cairo_failed. */
+static void finish_surface(struct rg_pdoc *d)
+{
+	cairo_status_t cs = cairo_status(d->cr);
+	cairo_destroy(d->cr);
+	d->cr = NULL;
+	cairo_surface_finish(d->surf);
+	if (cs == CAIRO_STATUS_SUCCESS)
+		cs = cairo_surface_status(d->surf);
+	cairo_surface_destroy(d->surf);
+	d->surf = NULL;
+	if (d->cairo_failed == CAIRO_STATUS_SUCCESS)
+		d->cairo_failed = cs;
+#ifdef __GLIBC__
+	/* cairo has just freed the chunk's structure tree, which glibc would
+	 * keep: give it back, so that the next chunk or the post-processing
+	 * pass does not add to the peak. */
+	malloc_trim(0);
+#endif
+}
+
+/* Finishes the chunk just drawn and starts the next on a scratch file,
+ * with the same grouping elements open. */
+static void next_chunk(struct rg_pdoc *d)
+{
+	for (int i = d->n_open; i-- > 0;) {
+		if (!grouping_tag(d->open_tag[i]))
+			d->broken = "a content element spans a page break";
+		cairo_tag_end(d->cr, d->open_tag[i]);
+	}
+	finish_surface(d);
+	if (d->out && fflush(d->out) != 0 && !d->write_errno)
+		d->write_errno = errno ? errno : EIO;
+	FILE *fp = rg_scratch_file_near(d->path);
+	if (!fp && !d->write_errno)
+		d->write_errno = errno ? errno : EIO;
+	FILE **more = rg_array_grow(d->more, &d->cap_more, d->n_more + 1, sizeof *more);
+	if (more)
+		d->more = more;
+	size_t cap = d->n_more; /* join_depth grows with more, one for one */
+	int *depth = more ? rg_array_grow(d->join_depth, &cap, d->n_more + 1, sizeof *depth) : NULL;
+	if (depth)
+		d->join_depth = depth;
+	if (!more || !depth) {
+		d->oom = true;
+	} else if (fp) {
+		d->join_depth[d->n_more] = d->n_open - 1; /* below Document */
+		d->more[d->n_more++] = fp;
+		fp = NULL;
+	}
+	if (fp)
+		fclose(fp);
+	/* Drawing goes on even when the file failed (write_cb drops it): the
+	 * failure is reported once the document is drawn. */
+	d->out = d->n_more && !d->write_errno ? d->more[d->n_more - 1] : NULL;
+	d->surf = cairo_pdf_surface_create_for_stream(write_cb, d, d->t->page_w, d->t->page_h);
+	d->cr = cairo_create(d->surf);
+	for (int i = 0; i < d->n_open; i++)
+		cairo_tag_begin(d->cr, d->open_tag[i], NULL);
+}
+
 void rg_pdoc_new_page(struct rg_pdoc *d)
 {
 	end_page(d);
+	if (!d->dry && d->page > 0 && d->page % d->chunk_pages == 0)
+		next_chunk(d);
 	d->page++;
 	d->page_open = true;
 	d->y = d->top;
@@ -1062,7 +1168,9 @@ void rg_pdoc_table_end(struct rg_pdoc *d, struct rg_ptable *tb)
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
 {
 	struct rg_pdoc *d = closure;
-	if (!d->write_errno && len && fwrite(data, 1, len, d->fp) != len)
+	if (!d->out && !d->write_errno)
+		d->write_errno = EIO;
+	if (!d->write_errno && len && fwrite(data, 1, len, d->out) != len)
 		d->write_errno = errno ? errno : EIO;
 	return CAIRO_STATUS_SUCCESS;
 }
@@ -1105,8 +1213,13 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
                          enum rg_tpl_key title_key, rg_pdoc_body body,
                          const int *report_pages, int *record_pages, struct rg_diags *diags)
 {
-	struct rg_pdoc d = {.t = t, .r = r, .signer = signer, .diags = diags,
-	                    .report_pages = report_pages, .record_pages = record_pages};
+	struct rg_pdoc d = {.t = t, .r = r, .signer = signer, .diags = diags, .path = path,
+	                    .report_pages = report_pages, .record_pages = record_pages,
+	                    .chunk_pages = RG_PDOC_CHUNK_PAGES};
+	/* Test hook (tests/pdf/chunks.py): shorter chunks. */
+	const char *chunk = getenv("RG_PDF_CHUNK_PAGES");
+	if (chunk && *chunk >= '1' && *chunk <= '9')
+		d.chunk_pages = (int)strtol(chunk, NULL, 10);
 	for (size_t i = 0; record_pages && i < r->n_actions; i++)
 		record_pages[i] = 0;
 	rg_status st = load_fonts(&d);
@@ -1147,6 +1260,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 		st = RG_EENV;
 		goto out;
 	}
+	d.out = d.fp;
 	d.surf = cairo_pdf_surface_create_for_stream(write_cb, &d, t->page_w, t->page_h);
 	char date[RG_TIME_BUFSZ];
 	/* Whole seconds: the PDF date format has no fractions, and the same
@@ -1163,33 +1277,27 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	start_pass(&d, false);
 	/* One Document element holds the whole structure tree (PDF/UA-1
 	 * 7.1); it also has cairo mark the file /Marked. */
-	cairo_tag_begin(d.cr, "Document", NULL);
+	rg_pdoc_tag(&d, "Document", NULL);
 	body(&d);
 	/* Closed before the last page is shown: a tag after it would belong
 	 * to a page of its own. */
 	close_fields(&d);
-	cairo_tag_end(d.cr, "Document");
+	rg_pdoc_untag(&d, "Document");
 	end_page(&d);
+	add_outline(&d);
 	/* Both passes run the same code on the same metrics. */
 	if (d.page != d.pages) {
 		rg_diag_err(diags, "pdf.internal", path, 0, NULL, NULL,
 		            "page count changed between passes (%d then %d)", d.pages, d.page);
 		st = RG_EENV;
 	}
-	cairo_status_t cs = cairo_status(d.cr);
-	cairo_destroy(d.cr);
-	d.cr = NULL;
-	cairo_surface_finish(d.surf);
-	if (cs == CAIRO_STATUS_SUCCESS)
-		cs = cairo_surface_status(d.surf);
-	cairo_surface_destroy(d.surf);
-	d.surf = NULL;
-#ifdef __GLIBC__
-	/* cairo has just freed the structure tree (about 1.5 KB a table row),
-	 * which glibc would keep: give it back before the post-processing
-	 * pass allocates, so that the pass does not add to the peak. */
-	malloc_trim(0);
-#endif
+	finish_surface(&d);
+	cairo_status_t cs = d.cairo_failed;
+	if (d.broken) {
+		rg_diag_err(diags, "pdf.internal", path, 0, NULL, NULL,
+		            "the document's structure could not be drawn: %s", d.broken);
+		st = RG_EENV;
+	}
 	if (d.write_errno) {
 		rg_diag_err(diags, "pdf.write", path, 0, NULL, NULL, "cannot write the PDF: %s",
 		            strerror(d.write_errno));
@@ -1206,6 +1314,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 			.lang = t->lang, .title = meta_title, .author = meta_author, .subject = meta_subject,
 			.date = date, .figure_alt = d.figure_alt,
 			.link_alt = d.link_alt, .n_links = d.n_links,
+			.more = d.more, .join_depth = d.join_depth, .n_more = d.n_more,
 		};
 		st = rg_pdf_post_process(d.fp, path, &post, diags);
 	}
@@ -1225,6 +1334,15 @@ out:
 	for (size_t i = 0; i < d.n_links; i++)
 		free(d.link_alt[i]);
 	free(d.link_alt);
+	for (size_t i = 0; i < d.n_outline; i++) {
+		free(d.outline[i].title);
+		free(d.outline[i].attrs);
+	}
+	free(d.outline);
+	for (size_t i = 0; i < d.n_more; i++)
+		fclose(d.more[i]);
+	free(d.more);
+	free(d.join_depth);
 	ring_free(&d);
 	free_vars(&d);
 	free_fonts(&d);

@@ -31,6 +31,21 @@
  * RG_PDF_CACHE_SETS=1 (another) shrinks the cache to one set of four, so
  * that the path taken when a table row has pinned every way is tested.
  *
+ * The drawing pass puts every RG_PDOC_CHUNK_PAGES pages on a cairo
+ * surface of its own, finished (its structure tree written and freed) as
+ * soon as its last page is shown: cairo 1.16 keeps a tagged surface's
+ * whole structure tree until it is finished, about 170 bytes an element,
+ * so one surface would make memory grow with the document.  The elements
+ * open at a chunk's end (Document, a Table and its TBody that go on) are
+ * closed there and opened again on the next surface, and rg_pdf_post_process
+ * joins the chunks into one file with one structure tree (pdf_post.c).
+ * The outline is added to the last surface, when all of it is known: its
+ * entries and every link name their destination, which cairo writes as a
+ * named destination, so they resolve in the joined file wherever the
+ * heading was drawn.  RG_PDF_CHUNK_PAGES=N (a test hook, tests/pdf/chunks.py)
+ * sets the chunk's length, so that small samples are drawn in many chunks
+ * and compared with the one-chunk render.
+ *
  * Fonts come only from <datadir>/fonts through a private fontconfig
  * configuration; the machine's fonts are never consulted.
  */
@@ -62,6 +77,8 @@ enum rg_palign { RG_A_LEFT, RG_A_RIGHT, RG_A_CENTER };
 #define RG_PTABLE_MAX_COLS 9 /* three groups of three: the compact rows of report.pdf */
 #define RG_PDOC_RING 16
 #define RG_PDOC_TOC_MAX 64
+#define RG_PDOC_CHUNK_PAGES 100 /* pages per cairo surface (see above) */
+#define RG_PDOC_TAG_DEPTH 16    /* structure elements open at once */
 /* A link to page N of another PDF is written as the URI
  * "reportgen-goto:FILE#N" and made a GoToR action by rg_pdf_post_process. */
 #define RG_PDF_GOTO_SCHEME "reportgen-goto:"
@@ -79,8 +96,18 @@ struct rg_pdoc {
 
 	cairo_surface_t *surf;
 	cairo_t *cr;
-	FILE *fp;
+	FILE *fp;        /* the output; the first chunk is drawn into it */
+	FILE *out;       /* what cairo writes to now: fp or the last of more */
 	int write_errno;
+	const char *path; /* of fp, for scratch files and messages */
+	int chunk_pages;
+	FILE **more;      /* chunks after the first: scratch files, owned */
+	int *join_depth;  /* elements below Document open at the end of chunk i */
+	size_t n_more, cap_more;
+	const char *open_tag[RG_PDOC_TAG_DEPTH]; /* the structure elements open */
+	int n_open;
+	const char *broken; /* an invariant the drawing broke, or NULL */
+	cairo_status_t cairo_failed; /* the first failure of a finished surface */
 
 	bool dry;        /* measuring pass: no drawing, no tags, no outline */
 	bool oom;
@@ -109,6 +136,8 @@ struct rg_pdoc {
 	bool in_field;    /* rg_pdoc_field is tagging its own row */
 	char **link_alt;  /* /Contents of each link annotation, in drawing order */
 	size_t n_links, cap_links;
+	struct rg_poutline *outline; /* added to the last chunk's surface */
+	size_t n_outline, cap_outline;
 
 	/* The contents page of report.pdf: the page of each entry, recorded by
 	 * the measuring pass in the order the entries come, read by the
@@ -119,6 +148,14 @@ struct rg_pdoc {
 	/* Laid-out texts kept across both passes (pdf_doc.c); NULL when the
 	 * cache is off (RG_PDF_NO_CACHE, a test hook). */
 	struct rg_lcache *lcache;
+};
+
+/* An outline entry, kept until the last surface (see above). */
+struct rg_poutline {
+	int parent;  /* an earlier entry's id (1-based), or CAIRO_PDF_OUTLINE_ROOT */
+	char *title; /* owned */
+	char *attrs; /* "dest='...'", owned */
+	bool bold;
 };
 
 /* One column of a table: share of the width, font, alignment. */
@@ -190,10 +227,18 @@ struct rg_pdf_post {
 	const char *figure_alt; /* /Alt of every Figure element; NULL: none */
 	char *const *link_alt;  /* /Contents of the link annotations, in order */
 	size_t n_links;
+	/* The chunks after the first (open for reading) and, for each chunk
+	 * but the last, how many elements below Document are open at its end
+	 * and go on in the next one. */
+	FILE *const *more;
+	const int *join_depth;
+	size_t n_more;
 };
 
 /* Rewrites the finished PDF that cairo wrote to fp (open for reading and
- * writing; path for messages) into one new revision with what PDF/UA-1
+ * writing; path for messages), joined with the chunks in info->more, into
+ * one new revision of fp with one page tree, structure tree, parent tree
+ * and name tree of destinations, and with what PDF/UA-1
  * asks and cairo 1.16 cannot say (pdf_post.c): every drawing outside a
  * content element marked as an artifact; TH elements with /Scope; Figure
  * /Alt; link /Contents (and links into another file as GoToR actions);

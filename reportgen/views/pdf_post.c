@@ -46,6 +46,7 @@
 
 #include <zlib.h>
 
+#include "core/arena.h"
 #include "core/digest.h"
 #include "core/str.h"
 #include "core/pdfobj.h"
@@ -421,8 +422,26 @@ static struct rg_span dict_of(const struct rg_pdfdoc *doc, struct rg_span ref_va
 	return v;
 }
 
-/* What the rewrite does with an object. */
-enum kind { K_COPY, K_PAGE, K_CONTENT, K_LENGTH };
+/* What the rewrite does with an object of a chunk. */
+enum kind {
+	K_COPY,    /* copied, its references renumbered */
+	K_PAGE,    /* a page: /Tabs added */
+	K_CONTENT, /* a page's content stream: artifacts marked */
+	K_LENGTH,  /* the length of a content stream, written after it */
+	K_DROP,    /* replaced by the joined file's own (catalog, page tree root ...) */
+	K_HELD     /* a grouping element at a chunk's edge (struct held) */
+};
+
+/* The objects the joined file has once, however many chunks it is made
+ * of, come first; object N of a chunk becomes base + N. */
+enum {
+	N_CATALOG = 1, N_PAGES, N_STRUCT_ROOT, N_PARENT_TREE, N_NAMES, N_DESTS, N_METADATA,
+	N_FIXED
+};
+
+#define ALIAS_MAX 64
+#define HELD_MAX (2 * RG_PDOC_TAG_DEPTH + 2)
+#define VALUE_DEPTH 32
 
 /* A link annotation and its place in reading order (page by page, each
  * page's /Annots in order: the order the views drew the links in). */
@@ -430,28 +449,71 @@ struct annot {
 	long num, index;
 };
 
+/* A grouping element (Document, Table, TBody ...) open at an edge of the
+ * chunk being read.  Its entries but /K are taken from the chunk it
+ * starts in, its kids from every chunk it is in, and it is written once,
+ * after the chunk it ends in. */
+struct held {
+	long num;         /* in the new file */
+	int depth;        /* 0: Document */
+	bool go_on;       /* continues in the next chunk */
+	bool seen;        /* its part in the chunk being read has been read */
+	bool started;     /* head holds its entries */
+	char s[16];       /* its /S, which every part must have */
+	struct rg_buf head, kids;
+};
+
+/* A named destination, renumbered; written sorted once all are read. */
+struct dest {
+	char *name;  /* the string as written, "(act-RA-1)" */
+	size_t name_n;
+	char *value; /* "[12 0 R /XYZ 54 700 0]" */
+};
+
 struct post {
-	const struct rg_pdfdoc *doc;
 	const struct rg_pdf_post *info;
+
+	/* The chunk being read. */
+	const struct rg_pdfdoc *doc;
 	unsigned char *kind; /* [doc->size] */
 	struct annot *annot; /* link annotations; by number once the pages are walked */
 	size_t n_annot, cap_annot;
-	uint32_t *new_off;   /* [doc->size + 1] offsets in the new file, 0: not written */
+	long base;           /* its object N is base + N in the new file */
+	long key_base;       /* its parent tree key K is key_base + K */
+	size_t annot_base;   /* links drawn in the chunks before it */
+	struct {
+		long old, new;
+	} alias[ALIAS_MAX]; /* objects that become another's number */
+	size_t n_alias;
+	long lead[RG_PDOC_TAG_DEPTH + 1]; /* the elements going on from the chunk before */
+	int join_in;         /* how many (below Document) */
 	long pending_len;    /* length object of the content stream just written */
 	size_t pending_val;
+	bool bad_ref;        /* a reference to no object, or to one replaced */
+
+	/* The new file. */
+	uint32_t *new_off;   /* offsets by new number, 0: not written */
+	size_t n_off, cap_off;
+	long document;       /* the Document element */
+	long *pages;         /* the pages in order, new numbers */
+	size_t n_pages, cap_pages;
+	struct held held[HELD_MAX];
+	size_t n_held;
+	struct rg_buf ptree; /* the parent tree's /Nums, renumbered */
+	long next_key;
+	struct dest *dests;
+	size_t n_dests, cap_dests;
+	long outlines;       /* the /Outlines of the last chunk, 0: none */
+	long info_num;       /* the first chunk's Info dictionary */
 	const char *why;     /* what is wrong, for the diagnostic */
 };
 
 static bool add_annot(struct post *ps, long num)
 {
-	if (ps->n_annot == ps->cap_annot) {
-		size_t cap = ps->cap_annot ? 2 * ps->cap_annot : 32;
-		struct annot *v = realloc(ps->annot, cap * sizeof *v);
-		if (!v)
-			return false;
-		ps->annot = v;
-		ps->cap_annot = cap;
-	}
+	struct annot *v = rg_array_grow(ps->annot, &ps->cap_annot, ps->n_annot + 1, sizeof *v);
+	if (!v)
+		return false;
+	ps->annot = v;
 	ps->annot[ps->n_annot] = (struct annot){num, (long)ps->n_annot};
 	ps->n_annot++;
 	return true;
@@ -468,8 +530,113 @@ static bool valid_num(const struct post *ps, long num)
 	return num > 0 && num < ps->doc->size;
 }
 
+static bool add_alias(struct post *ps, long old, long new)
+{
+	if (ps->n_alias == ALIAS_MAX)
+		return (ps->why = "too many page tree nodes"), false;
+	ps->alias[ps->n_alias].old = old;
+	ps->alias[ps->n_alias].new = new;
+	ps->n_alias++;
+	return true;
+}
+
+/* The number in the new file of the chunk's object old. */
+static long renum(struct post *ps, long old)
+{
+	for (size_t i = 0; i < ps->n_alias; i++)
+		if (ps->alias[i].old == old)
+			return ps->alias[i].new;
+	if (!valid_num(ps, old) || ps->kind[old] == K_DROP) {
+		ps->bad_ref = true;
+		return 0;
+	}
+	return ps->base + old;
+}
+
+/* Writes the value v of the chunk with every reference renumbered and the
+ * parent tree keys (/StructParents of a page, /StructParent of an
+ * annotation) moved past the chunks before.  Dictionaries and arrays are
+ * written again with single spaces; anything else as it is. */
+static void put_value(struct post *ps, struct out *o, struct rg_span v, int depth);
+
+static void put_entries(struct post *ps, struct out *o, struct rg_span dict, const char *skip,
+                        int depth)
+{
+	const char *pos = NULL, *end = dict.p + dict.n;
+	struct rg_span key, val;
+	size_t k;
+	while (rg_pdf_dict_next(dict, &pos, &key, &val)) {
+		if (skip && rg_pdf_name_is(key, skip))
+			continue;
+		out_str(o, " ");
+		out_span(o, key.p, key.p + key.n);
+		out_str(o, " ");
+		if (rg_pdf_name_is(key, "/StructParents") || rg_pdf_name_is(key, "/StructParent")) {
+			if (!rg_pdf_parse_uint(val, &k) || k > (size_t)LONG_MAX / 2)
+				ps->bad_ref = true;
+			else
+				out_printf(o, "%ld", ps->key_base + (long)k);
+		} else {
+			put_value(ps, o, val, depth + 1);
+		}
+	}
+	/* dict_next stops at the end and at damage alike: the rest must be
+	 * the closing >>. */
+	const char *q = rg_pdf_skip_ws(pos ? pos : rg_pdf_skip_ws(dict.p, end) + 2, end);
+	if (end - q < 2 || q[0] != '>' || q[1] != '>' || rg_pdf_skip_ws(q + 2, end) != end)
+		ps->bad_ref = true;
+}
+
+static void put_value(struct post *ps, struct out *o, struct rg_span v, int depth)
+{
+	const char *end = v.p + v.n, *p = rg_pdf_skip_ws(v.p, end);
+	struct rg_pdfref ref;
+	if (depth > VALUE_DEPTH) {
+		ps->bad_ref = true;
+	} else if (rg_pdf_parse_ref(v, &ref)) {
+		if (ref.gen != 0)
+			ps->bad_ref = true;
+		out_printf(o, "%ld 0 R", renum(ps, ref.num));
+	} else if (end - p >= 2 && p[0] == '<' && p[1] == '<') {
+		out_str(o, "<<");
+		put_entries(ps, o, v, NULL, depth);
+		out_str(o, " >>");
+	} else if (p < end && *p == '[') {
+		const char *pos = NULL;
+		struct rg_span el;
+		out_str(o, "[");
+		for (bool first = true; rg_pdf_array_next(v, &pos, &el); first = false) {
+			if (!first)
+				out_str(o, " ");
+			put_value(ps, o, el, depth + 1);
+		}
+		const char *q = rg_pdf_skip_ws(pos ? pos : p + 1, end);
+		if (q >= end || *q != ']' || rg_pdf_skip_ws(q + 1, end) != end)
+			ps->bad_ref = true;
+		out_str(o, "]");
+	} else {
+		out_span(o, v.p, end);
+	}
+}
+
+/* Opens the rewritten object num: "N 0 obj\n<<" and the dictionary's
+ * entries but skip (NULL: none), renumbered; end_dict closes it. */
+static void begin_dict(struct post *ps, struct out *o, long num, struct rg_span dict,
+                       const char *skip)
+{
+	out_printf(o, "%ld 0 obj\n<<", num);
+	put_entries(ps, o, dict, skip, 0);
+}
+
+static void end_dict(struct out *o)
+{
+	out_str(o, " >>\nendobj\n");
+}
+
 /* Walks the page tree: marks pages, their content streams and those
- * streams' length objects; lists the link annotations in reading order. */
+ * streams' length objects; lists the pages and the link annotations in
+ * reading order.  The chunk's page tree nodes give way to the new file's
+ * one. */
 static bool walk_pages(struct post *ps, struct rg_span node_ref, int depth)
 {
 	struct rg_pdfref ref;
@@ -481,16 +648,22 @@ static bool walk_pages(struct post *ps, struct rg_span node_ref, int depth)
 		const char *pos = NULL;
 		if (!rg_pdf_dict_get(node, "/Kids", &v))
 			return (ps->why = "page tree node without /Kids"), false;
-		ps->kind[ref.num] = K_PAGE; /* being visited: a loop back to it fails */
+		ps->kind[ref.num] = K_DROP; /* being visited: a loop back to it fails */
+		if (!add_alias(ps, ref.num, N_PAGES))
+			return false;
 		while (rg_pdf_array_next(v, &pos, &kid))
 			if (!walk_pages(ps, kid, depth + 1))
 				return false;
-		ps->kind[ref.num] = K_COPY;
 		return true;
 	}
 	if (!dict_is(node, "/Type", "/Page"))
 		return (ps->why = "unexpected page tree"), false;
 	ps->kind[ref.num] = K_PAGE;
+	long *pages = rg_array_grow(ps->pages, &ps->cap_pages, ps->n_pages + 1, sizeof *pages);
+	if (!pages)
+		return (ps->why = "out of memory"), false;
+	ps->pages = pages;
+	ps->pages[ps->n_pages++] = ps->base + ref.num;
 	struct rg_pdfref cref;
 	struct rg_span cdict, len;
 	struct rg_pdfref lref;
@@ -524,21 +697,257 @@ static long annot_index(const struct post *ps, long num)
 {
 	struct annot key = {num, 0};
 	const struct annot *a = bsearch(&key, ps->annot, ps->n_annot, sizeof key, by_num);
-	return a ? a->index : -1;
+	return a ? (long)ps->annot_base + a->index : -1;
 }
 
-/* Opens the rewritten object num: "N 0 obj\n" and its dictionary without
- * the closing ">>", which end_dict writes. */
-static void begin_dict(struct out *o, long num, struct rg_span dict)
+/* Marks object ref of the chunk as replaced by the new file's own. */
+static bool drop(struct post *ps, struct rg_span ref_value)
 {
-	out_printf(o, "%ld 0 obj\n", num);
-	out_span(o, dict.p, dict.p + dict.n - 2);
+	struct rg_pdfref ref;
+	if (!rg_pdf_parse_ref(ref_value, &ref) || !valid_num(ps, ref.num) ||
+	    ps->kind[ref.num] != K_COPY)
+		return false;
+	ps->kind[ref.num] = K_DROP;
+	return true;
 }
 
-static void end_dict(struct out *o)
+/* ------------------------------------------------------------------ */
+/* Joining the chunks' structure trees */
+
+/* The first (last) kid of structure element num that is itself an
+ * element, or 0. */
+static long edge_kid(const struct post *ps, long num, bool last)
 {
-	out_str(o, ">>\nendobj\n");
+	struct rg_span e, k, kid, pick = {NULL, 0};
+	struct rg_pdfref ref = {num, 0};
+	if (!rg_pdfdoc_object(ps->doc, ref, &e) || !rg_pdf_dict_get(e, "/K", &k))
+		return 0;
+	const char *pos = NULL;
+	if (rg_pdf_parse_ref(k, &ref))
+		pick = k;
+	else
+		while (rg_pdf_array_next(k, &pos, &kid))
+			if (rg_pdf_parse_ref(kid, &ref) && (!pick.p || last)) {
+				pick = kid;
+				if (!last)
+					break;
+			}
+	if (!pick.p || !rg_pdf_parse_ref(pick, &ref) || !valid_num(ps, ref.num) ||
+	    !dict_is(dict_of(ps->doc, pick), "/Type", "/StructElem"))
+		return 0;
+	return ref.num;
 }
+
+static struct held *held_by_num(struct post *ps, long num)
+{
+	for (size_t i = 0; i < ps->n_held; i++)
+		if (ps->held[i].num == num)
+			return &ps->held[i];
+	return NULL;
+}
+
+/* The held element at depth, when only those going on from the chunk
+ * before are held. */
+static struct held *held_at(struct post *ps, int depth)
+{
+	for (size_t i = 0; i < ps->n_held; i++)
+		if (ps->held[i].depth == depth)
+			return &ps->held[i];
+	return NULL;
+}
+
+static struct held *new_held(struct post *ps, long num, int depth)
+{
+	if (ps->n_held == HELD_MAX)
+		return NULL;
+	struct held *h = &ps->held[ps->n_held++];
+	*h = (struct held){.num = num, .depth = depth};
+	rg_buf_init(&h->head, 0);
+	rg_buf_init(&h->kids, 0);
+	return h;
+}
+
+/* Finds the grouping elements at the chunk's edges: Document, the
+ * join_in elements on the path of first kids that go on from the chunk
+ * before (they take its elements' numbers), and the join_out elements on
+ * the path of last kids that go on into the next.  All are held. */
+static bool find_edges(struct post *ps, long document, int join_in, int join_out, bool first,
+                       bool last)
+{
+	if (ps->kind[document] != K_COPY)
+		return false;
+	ps->kind[document] = K_HELD;
+	struct held *doc_h = first ? new_held(ps, ps->base + document, 0) : held_at(ps, 0);
+	if (!doc_h || (!first && !add_alias(ps, document, doc_h->num)))
+		return false;
+	long *lead = ps->lead, at = document;
+	lead[0] = document;
+	ps->join_in = join_in;
+	for (int i = 1; i <= join_in; i++) {
+		struct held *h = held_at(ps, i);
+		if (!(at = edge_kid(ps, at, false)) || !h || ps->kind[at] != K_COPY ||
+		    !add_alias(ps, at, h->num))
+			return false;
+		ps->kind[at] = K_HELD;
+		lead[i] = at;
+	}
+	for (size_t i = 0; i < ps->n_held; i++)
+		ps->held[i].go_on = ps->held[i].seen = false;
+	doc_h->go_on = !last;
+	at = document;
+	for (int i = 1; i <= join_out; i++) {
+		if (!(at = edge_kid(ps, at, true)))
+			return false;
+		if (i <= join_in && at == lead[i]) {
+			held_by_num(ps, renum(ps, at))->go_on = true;
+			continue;
+		}
+		struct held *h = ps->kind[at] == K_COPY ? new_held(ps, ps->base + at, i) : NULL;
+		if (!h)
+			return false;
+		ps->kind[at] = K_HELD;
+		h->go_on = true;
+	}
+	return true;
+}
+
+/* Reads this chunk's part of a held element: its entries (from the first
+ * part), and its kids. */
+static bool read_held(struct post *ps, long num, struct rg_span d)
+{
+	struct held *h = held_by_num(ps, renum(ps, num));
+	struct rg_span s, k;
+	if (!h || h->seen || !rg_pdf_dict_get(d, "/S", &s) || s.n >= sizeof h->s)
+		return (ps->why = "the chunks' structure trees do not join"), false;
+	if (has_key(d, "/Pg"))
+		return (ps->why = "a content element spans chunks"), false;
+	h->seen = true;
+	if (!h->started) {
+		memcpy(h->s, s.p, s.n);
+		h->s[s.n] = 0;
+		struct out head = {.fd = -1};
+		rg_buf_init(&head.b, 0);
+		put_entries(ps, &head, d, "/K", 0);
+		h->head = head.b;
+		h->started = true;
+		if (head.err)
+			return (ps->why = "out of memory"), false;
+	} else if (!rg_pdf_name_is(s, h->s)) {
+		return (ps->why = "the chunks' structure trees do not join"), false;
+	}
+	if (rg_pdf_dict_get(d, "/K", &k)) {
+		struct out kids = {.fd = -1, .b = h->kids};
+		/* The element that goes on below it from the chunk before is
+		 * its first kid here and its last one there: listed once. */
+		long going_on = h->depth < ps->join_in ? ps->lead[h->depth + 1] : 0;
+		struct rg_pdfref ref;
+		const char *pos = NULL;
+		struct rg_span el = k;
+		bool array = *rg_pdf_skip_ws(k.p, k.p + k.n) == '[';
+		while (array ? rg_pdf_array_next(k, &pos, &el) : el.p != NULL) {
+			if (!rg_pdf_parse_ref(el, &ref) || ref.num != going_on) {
+				out_str(&kids, " ");
+				put_value(ps, &kids, el, 1);
+			}
+			going_on = 0;
+			el.p = NULL; /* a single kid: once */
+		}
+		h->kids = kids.b;
+		if (kids.err)
+			return (ps->why = "out of memory"), false;
+	}
+	return true;
+}
+
+/* Writes the held elements that end in the chunk just read. */
+static bool write_ended(struct post *ps, struct out *o)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < ps->n_held; i++) {
+		struct held *h = &ps->held[i];
+		if (!h->seen)
+			return (ps->why = "a structure element at a chunk's edge is missing"), false;
+		if (h->go_on) {
+			ps->held[keep++] = *h;
+			continue;
+		}
+		ps->new_off[h->num] = (uint32_t)o->pos;
+		out_printf(o, "%ld 0 obj\n<<", h->num);
+		out_put(o, h->head.data, h->head.len);
+		out_str(o, " /K [");
+		out_put(o, h->kids.data, h->kids.len);
+		out_str(o, "] >>\nendobj\n");
+		rg_buf_free(&h->head);
+		rg_buf_free(&h->kids);
+	}
+	ps->n_held = keep;
+	return true;
+}
+
+/* The chunk's parent tree: its entries, keys moved past the chunks
+ * before, are kept for the new file's one. */
+static bool read_parent_tree(struct post *ps, struct rg_span ref)
+{
+	struct rg_span t = dict_of(ps->doc, ref), nums, key, val;
+	if (!t.p || !drop(ps, ref) || has_key(t, "/Kids") || !rg_pdf_dict_get(t, "/Nums", &nums))
+		return (ps->why = "unexpected parent tree"), false;
+	struct out pt = {.fd = -1, .b = ps->ptree};
+	const char *pos = NULL;
+	long top = -1;
+	size_t k;
+	while (rg_pdf_array_next(nums, &pos, &key)) {
+		if (!rg_pdf_parse_uint(key, &k) || k > (size_t)INT32_MAX ||
+		    !rg_pdf_array_next(nums, &pos, &val))
+			return (ps->why = "unexpected parent tree"), false;
+		out_printf(&pt, " %ld ", ps->key_base + (long)k);
+		put_value(ps, &pt, val, 1);
+		if ((long)k > top)
+			top = (long)k;
+	}
+	ps->ptree = pt.b;
+	ps->next_key = ps->key_base + top + 1;
+	return !pt.err || (ps->why = "out of memory", false);
+}
+
+/* The chunk's named destinations, kept for the new file's name tree. */
+static bool read_dests(struct post *ps, struct rg_span names_ref)
+{
+	struct rg_span names = dict_of(ps->doc, names_ref), dref, dests, arr, name, val;
+	if (!names.p || !drop(ps, names_ref) || !rg_pdf_dict_get(names, "/Dests", &dref) ||
+	    !(dests = dict_of(ps->doc, dref)).p || !drop(ps, dref) || has_key(dests, "/Kids") ||
+	    !rg_pdf_dict_get(dests, "/Names", &arr))
+		return (ps->why = "unexpected name tree"), false;
+	const char *pos = NULL;
+	while (rg_pdf_array_next(arr, &pos, &name)) {
+		if (*name.p != '(' || !rg_pdf_array_next(arr, &pos, &val))
+			return (ps->why = "unexpected name tree"), false;
+		struct dest *v = rg_array_grow(ps->dests, &ps->cap_dests, ps->n_dests + 1, sizeof *v);
+		struct out value = {.fd = -1};
+		rg_buf_init(&value.b, 0);
+		put_value(ps, &value, val, 1);
+		char *n = malloc(name.n);
+		if (!v || !n || value.err || !value.b.data) {
+			free(n);
+			rg_buf_free(&value.b);
+			return (ps->why = "out of memory"), false;
+		}
+		memcpy(n, name.p, name.n);
+		ps->dests = v;
+		v[ps->n_dests++] = (struct dest){n, name.n, value.b.data};
+	}
+	return true;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct dest *x = a, *y = b;
+	size_t n = x->name_n < y->name_n ? x->name_n : y->name_n;
+	int c = memcmp(x->name, y->name, n);
+	return c ? c : (x->name_n > y->name_n) - (x->name_n < y->name_n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rewritten objects */
 
 /* The scope of a TH: Column in the header row of a table (THead), Row as
  * the label of a label/value row. */
@@ -599,24 +1008,22 @@ static bool write_content(struct post *ps, struct out *o, long num, const struct
 	struct rg_span len;
 	struct rg_pdfref lref;
 	rg_pdf_dict_get(ob->value, "/Length", &len);
-	out_printf(o, "%ld 0 obj\n", num);
 	if (rg_pdf_parse_ref(len, &lref)) {
 		/* cairo writes the length as an object after the stream. */
-		if (ps->new_off[lref.num]) {
+		if (ps->kind[lref.num] != K_LENGTH || ps->new_off[renum(ps, lref.num)]) {
 			free(zdata);
 			ps->why = "a content stream's length comes before it";
 			ok = false;
 			goto out;
 		}
-		out_span(o, ob->value.p, ob->value.p + ob->value.n);
+		begin_dict(ps, o, num, ob->value, NULL);
 		ps->pending_len = lref.num;
 		ps->pending_val = (size_t)zn;
 	} else {
-		out_span(o, ob->value.p, len.p);
-		out_printf(o, "%lu", (unsigned long)zn);
-		out_span(o, len.p + len.n, ob->value.p + ob->value.n);
+		begin_dict(ps, o, num, ob->value, "/Length");
+		out_printf(o, " /Length %lu", (unsigned long)zn);
 	}
-	out_str(o, "\nstream\n");
+	out_str(o, " >>\nstream\n");
 	out_put(o, zdata, (size_t)zn);
 	out_str(o, "\nendstream\nendobj\n");
 	free(zdata);
@@ -628,16 +1035,15 @@ out:
 
 /* A link annotation: its /Contents, and a reportgen-goto: URI made a
  * go-to-remote action on that page of that file. */
-static bool write_link(struct post *ps, struct out *o, long num, struct rg_span dict)
+static bool write_link(struct post *ps, struct out *o, long old, long num, struct rg_span dict)
 {
-	long k = annot_index(ps, num);
+	long k = annot_index(ps, old);
 	if (k < 0 || (size_t)k >= ps->info->n_links) {
 		ps->why = "more link annotations than links drawn";
 		return false;
 	}
 	struct rg_span act, uri;
 	const char *scheme = "(" RG_PDF_GOTO_SCHEME;
-	out_printf(o, "%ld 0 obj\n", num);
 	if (rg_pdf_dict_get(dict, "/A", &act) && rg_pdf_dict_get(act, "/URI", &uri) &&
 	    starts(uri.p, uri.p + uri.n, scheme)) {
 		const char *file = uri.p + strlen(scheme), *close = uri.p + uri.n - 1;
@@ -647,17 +1053,15 @@ static bool write_link(struct post *ps, struct out *o, long num, struct rg_span 
 		if (!hash || hash == file || page < 1 || num_end != close ||
 		    memchr(file, '\\', (size_t)(hash - file)))
 			return (ps->why = "a malformed link into another file"), false;
-		out_span(o, dict.p, act.p);
-		out_str(o, "<< /Type /Action /S /GoToR /F (");
+		begin_dict(ps, o, num, dict, "/A");
+		out_str(o, " /A << /Type /Action /S /GoToR /F (");
 		out_span(o, file, hash);
 		out_printf(o, ") /D [%ld /Fit] >>", page - 1);
-		out_span(o, act.p + act.n, dict.p + dict.n - 2);
 	} else {
-		out_span(o, dict.p, dict.p + dict.n - 2);
+		begin_dict(ps, o, num, dict, NULL);
 	}
 	out_str(o, "\n   /Contents ");
 	put_text_string(o, ps->info->link_alt[k]);
-	out_str(o, "\n");
 	end_dict(o);
 	return true;
 }
@@ -713,75 +1117,72 @@ static void put_xmp(struct out *o, const struct rg_pdf_post *in)
 	           "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
 }
 
-static bool write_object(struct post *ps, struct out *o, long num, const struct obj *obp,
-                         long xmp_num)
+
+/* Writes object old of the chunk, renumbered, with what it gains. */
+static bool write_object(struct post *ps, struct out *o, long old, const struct obj *obp)
 {
 	const struct rg_pdfdoc *doc = ps->doc;
 	const struct rg_pdf_post *in = ps->info;
 	const struct obj ob = *obp;
 	struct rg_span d = ob.value;
 	bool is_dict = d.n >= 4 && d.p[0] == '<' && d.p[1] == '<';
-	switch (ps->kind[num]) {
+	if (ps->kind[old] == K_DROP)
+		return true;
+	long num = renum(ps, old);
+	switch (ps->kind[old]) {
+	case K_HELD:
+		return read_held(ps, old, d);
 	case K_CONTENT:
+		ps->new_off[num] = (uint32_t)o->pos;
 		return write_content(ps, o, num, &ob);
 	case K_LENGTH:
-		if (ps->pending_len != num)
+		if (ps->pending_len != old)
 			return (ps->why = "a content stream's length object is shared"), false;
+		ps->new_off[num] = (uint32_t)o->pos;
 		out_printf(o, "%ld 0 obj\n   %zu\nendobj\n", num, ps->pending_val);
 		ps->pending_len = 0;
-		return true;
-	case K_PAGE:
-		/* Tab order follows the structure (PDF/UA 7.18.3). */
-		begin_dict(o, num, d);
-		if (!has_key(d, "/Tabs"))
-			out_str(o, "   /Tabs /S\n");
-		end_dict(o);
 		return true;
 	default:
 		break;
 	}
-	if (ob.data || !is_dict) {
-		out_span(o, ob.start, ob.end);
-		out_str(o, "\n");
-		return true;
-	}
-	if (num == doc->root.num) {
-		begin_dict(o, num, d);
-		if (!has_key(d, "/Lang")) {
-			out_str(o, "   /Lang ");
-			put_text_string(o, in->lang);
-			out_str(o, "\n");
-		}
-		if (!has_key(d, "/MarkInfo"))
-			out_str(o, "   /MarkInfo << /Marked true >>\n");
-		if (!has_key(d, "/ViewerPreferences"))
-			out_str(o, "   /ViewerPreferences << /DisplayDocTitle true >>\n");
-		if (has_key(d, "/Metadata"))
-			return (ps->why = "the catalog already has /Metadata"), false;
-		out_printf(o, "   /Metadata %ld 0 R\n", xmp_num);
+	ps->new_off[num] = (uint32_t)o->pos;
+	if (ps->kind[old] == K_PAGE) {
+		/* Tab order follows the structure (PDF/UA 7.18.3). */
+		begin_dict(ps, o, num, d, "/Tabs");
+		out_str(o, " /Tabs /S");
 		end_dict(o);
 		return true;
 	}
-	if (dict_is(d, "/Type", "/StructElem")) {
+	if (ob.data) {
+		/* Fonts and images: the data as it is (its /Length is direct or a
+		 * copied object). */
+		out_printf(o, "%ld 0 obj\n", num);
+		put_value(ps, o, d, 0);
+		out_str(o, "\nstream\n");
+		out_put(o, ob.data, ob.data_n);
+		out_str(o, "\nendstream\nendobj\n");
+		return true;
+	}
+	if (is_dict && dict_is(d, "/Type", "/StructElem")) {
 		if (dict_is(d, "/S", "/TH") && !has_key(d, "/A")) {
-			begin_dict(o, num, d);
-			out_printf(o, "   /A << /O /Table /Scope %s >>\n", th_scope(doc, d));
+			begin_dict(ps, o, num, d, NULL);
+			out_printf(o, " /A << /O /Table /Scope %s >>", th_scope(doc, d));
 			end_dict(o);
 			return true;
 		}
 		if (dict_is(d, "/S", "/Figure") && in->figure_alt && !has_key(d, "/Alt")) {
-			begin_dict(o, num, d);
-			out_str(o, "   /Alt ");
+			begin_dict(ps, o, num, d, NULL);
+			out_str(o, " /Alt ");
 			put_text_string(o, in->figure_alt);
-			out_str(o, "\n");
 			end_dict(o);
 			return true;
 		}
 	}
-	if (dict_is(d, "/Type", "/Annot") && dict_is(d, "/Subtype", "/Link"))
-		return write_link(ps, o, num, d);
-	out_span(o, ob.start, ob.end);
-	out_str(o, "\n");
+	if (is_dict && dict_is(d, "/Type", "/Annot") && dict_is(d, "/Subtype", "/Link"))
+		return write_link(ps, o, old, num, d);
+	out_printf(o, "%ld 0 obj\n", num);
+	put_value(ps, o, d, 0);
+	out_str(o, "\nendobj\n");
 	return true;
 }
 
@@ -832,79 +1233,136 @@ static int move_to_start(int fd, off_t base, size_t n)
 	return err;
 }
 
-rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_post *in,
-                              struct rg_diags *diags)
-{
-	errno = 0;
-	if (fflush(fp) != 0)
-		return io_fail(diags, path, errno);
-	int fd = fileno(fp);
-	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) != 0)
-		return io_fail(diags, path, errno);
-	if (sb.st_size < 64)
-		return fail(diags, path, "the file is too short to be a PDF");
-	/* Offsets are kept in 32 bits; the signer stops at 1 GiB anyway. */
-	if ((uint64_t)sb.st_size > UINT32_MAX / 2)
-		return fail(diags, path, "the file is larger than 2 GiB");
-	size_t size = (size_t)sb.st_size;
-	char *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED)
-		return io_fail(diags, path, errno);
 
-	rg_status st = RG_OK;
-	char err[200];
+/* The keys cairo 1.16 writes in a catalog and a structure tree root; a
+ * key the join does not know would be lost, so it is refused instead. */
+static bool only_keys(struct rg_span dict, const char *const *keys)
+{
+	const char *pos = NULL;
+	struct rg_span key, val;
+	while (rg_pdf_dict_next(dict, &pos, &key, &val)) {
+		bool known = false;
+		for (int i = 0; keys[i] && !known; i++)
+			known = rg_pdf_name_is(key, keys[i]);
+		if (!known)
+			return false;
+	}
+	return true;
+}
+
+/* Reads chunk k (its catalog, page tree, structure tree's edges, parent
+ * tree and destinations), then copies its objects in the order cairo
+ * wrote them, each renumbered. */
+static bool join_chunk(struct post *ps, struct out *o, char *map, size_t size, size_t k,
+                       char *err, size_t errsize)
+{
+	const struct rg_pdf_post *in = ps->info;
+	bool first = k == 0, last = k == in->n_more;
+	int join_in = first ? 0 : in->join_depth[k - 1];
+	int join_out = last ? 0 : in->join_depth[k];
 	struct rg_pdfdoc doc;
-	struct post ps = {.doc = &doc, .info = in};
-	struct out o = {.fd = fd, .base = (off_t)size};
-	rg_buf_init(&o.b, 0);
-	if (!rg_pdfdoc_open(&doc, map, size, err, sizeof err)) {
-		st = fail(diags, path, err);
-		goto done;
+	if (!rg_pdfdoc_open(&doc, map, size, err, errsize))
+		return (ps->why = err), false;
+	bool ok = false;
+	ps->doc = &doc;
+	ps->n_annot = ps->n_alias = 0;
+	ps->pending_len = 0;
+	ps->kind = calloc((size_t)doc.size + 1, 1);
+	size_t need = (size_t)ps->base + (size_t)doc.size + 1;
+	uint32_t *off = rg_array_grow(ps->new_off, &ps->cap_off, need, sizeof *off);
+	if (!ps->kind || !off) {
+		ps->why = "out of memory";
+		goto out;
 	}
+	memset(off + ps->n_off, 0, (need - ps->n_off) * sizeof *off);
+	ps->n_off = need;
+	ps->new_off = off;
+	ps->why = NULL;
+	static const char *const cat_keys[] = {"/Type", "/Pages", "/MarkInfo", "/Names",
+	                                       "/Outlines", "/StructTreeRoot", NULL};
+	static const char *const root_keys[] = {"/Type", "/K", "/ParentTree", NULL};
+	struct rg_span cat, pages, sroot_ref, sroot, kids, names, outl;
+	struct rg_pdfref ref;
 	if (doc.encrypted) {
-		st = fail(diags, path, "the PDF is encrypted");
-		goto done;
+		ps->why = "the PDF is encrypted";
+		goto out;
 	}
-	ps.kind = calloc((size_t)doc.size + 1, 1);
-	ps.new_off = calloc((size_t)doc.size + 1, sizeof *ps.new_off);
-	o.h = rg_sha256_new();
-	if (!ps.kind || !ps.new_off || !o.h) {
-		st = RG_EENV;
-		goto done;
+	if (!rg_pdfdoc_object(&doc, doc.root, &cat) || !rg_pdf_dict_get(cat, "/Pages", &pages) ||
+	    !valid_num(ps, doc.root.num)) {
+		ps->why = "no catalog with /Pages";
+		goto out;
 	}
-	struct rg_span cat, pages;
-	if (!rg_pdfdoc_object(&doc, doc.root, &cat) || !rg_pdf_dict_get(cat, "/Pages", &pages)) {
-		st = fail(diags, path, "no catalog with /Pages");
-		goto done;
+	if (!only_keys(cat, cat_keys)) {
+		ps->why = "the catalog has an entry the join does not know";
+		goto out;
 	}
-	if (!walk_pages(&ps, pages, 0)) {
-		st = fail(diags, path, ps.why);
-		goto done;
+	ps->kind[doc.root.num] = K_DROP;
+	if (!walk_pages(ps, pages, 0))
+		goto out;
+	if (ps->n_annot)
+		qsort(ps->annot, ps->n_annot, sizeof *ps->annot, by_num);
+	/* The structure tree: one Document element, whose edges join. */
+	if (!rg_pdf_dict_get(cat, "/StructTreeRoot", &sroot_ref) ||
+	    !(sroot = dict_of(&doc, sroot_ref)).p || !only_keys(sroot, root_keys) ||
+	    !rg_pdf_parse_ref(sroot_ref, &ref) || !drop(ps, sroot_ref) ||
+	    !add_alias(ps, ref.num, N_STRUCT_ROOT) || !rg_pdf_dict_get(sroot, "/K", &kids)) {
+		ps->why = ps->why ? ps->why : "no structure tree as cairo writes it";
+		goto out;
 	}
-	if (ps.n_annot)
-		qsort(ps.annot, ps.n_annot, sizeof *ps.annot, by_num);
-	if (ps.n_annot != in->n_links) {
-		st = fail(diags, path, "the link annotations are not the links drawn");
-		goto done;
+	const char *pos = NULL;
+	struct rg_span only = kids, second;
+	if (*rg_pdf_skip_ws(kids.p, kids.p + kids.n) == '[' &&
+	    (!rg_pdf_array_next(kids, &pos, &only) || rg_pdf_array_next(kids, &pos, &second)))
+		only.p = NULL;
+	if (!only.p || !rg_pdf_parse_ref(only, &ref) || !valid_num(ps, ref.num) ||
+	    !dict_is(dict_of(&doc, only), "/S", "/Document") ||
+	    !find_edges(ps, ref.num, join_in, join_out, first, last)) {
+		ps->why = ps->why ? ps->why : "the chunks' structure trees do not join";
+		goto out;
+	}
+	if (first)
+		ps->document = ps->base + ref.num;
+	struct rg_span ptree;
+	if (!rg_pdf_dict_get(sroot, "/ParentTree", &ptree) || !read_parent_tree(ps, ptree))
+		goto out;
+	if (rg_pdf_dict_get(cat, "/Names", &names) && !read_dests(ps, names))
+		goto out;
+	if (rg_pdf_dict_get(cat, "/Outlines", &outl)) {
+		/* The outline is drawn on the last surface (pdf_doc.h); cairo
+		 * writes an empty one on the others. */
+		struct rg_span od = dict_of(&doc, outl);
+		if (last && rg_pdf_parse_ref(outl, &ref)) {
+			ps->outlines = renum(ps, ref.num);
+		} else if (!od.p || has_key(od, "/First") || !drop(ps, outl)) {
+			ps->why = "an outline in a chunk but the last";
+			goto out;
+		}
+	}
+	if (doc.info.p) {
+		if (first && rg_pdf_parse_ref(doc.info, &ref))
+			ps->info_num = renum(ps, ref.num);
+		else if (first || !drop(ps, doc.info)) {
+			ps->why = "unexpected document information";
+			goto out;
+		}
 	}
 
 	/* Every object, in the order cairo wrote them: one after the other
 	 * from the first to the cross-reference table, each the live one of
 	 * its number. */
-	size_t first = doc.startxref;
+	size_t start = doc.startxref;
 	for (long num = 1; num < doc.size; num++)
-		if (doc.off[num] != 0 && doc.off[num] != SIZE_MAX && doc.off[num] < first)
-			first = doc.off[num];
-	long xmp_num = doc.size;
-	out_span(&o, map, map + first); /* %PDF-1.x and the binary comment */
+		if (doc.off[num] != 0 && doc.off[num] != SIZE_MAX && doc.off[num] < start)
+			start = doc.off[num];
+	if (first)
+		out_span(o, map, map + start); /* %PDF-1.x and the binary comment */
 	/* The mapping is read front to back (with a few look-ups of earlier
 	 * objects): hand the pages already copied back to the page cache, so
 	 * that reading the file does not add its size to the peak RSS. */
 	release(map, size, 0);
 	size_t released = 0;
-	const char *p = map + first, *xref = map + doc.startxref;
-	while (p < xref && !o.err) {
+	const char *p = map + start, *xref = map + doc.startxref;
+	while (p < xref && !o->err) {
 		size_t at = (size_t)(p - map);
 		if (at - released >= RELEASE_STEP)
 			released = release(map, size, at);
@@ -913,42 +1371,187 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 		struct obj ob;
 		if (end == p || num <= 0 || num >= doc.size || doc.off[num] != at ||
 		    !get_obj(&doc, num, &ob)) {
-			st = fail(diags, path, "an object is not where the cross-reference table says");
-			goto done;
+			ps->why = "an object is not where the cross-reference table says";
+			goto out;
 		}
-		ps.new_off[num] = (uint32_t)o.pos;
-		if (!write_object(&ps, &o, num, &ob, xmp_num)) {
-			st = fail(diags, path, ps.why ? ps.why : "an object is damaged");
-			goto done;
+		if (!write_object(ps, o, num, &ob)) {
+			ps->why = ps->why ? ps->why : "an object is damaged";
+			goto out;
 		}
 		p = rg_pdf_skip_ws(ob.end, xref);
 	}
-	if (p != xref && !o.err) {
-		st = fail(diags, path, "the last object runs into the cross-reference table");
-		goto done;
+	if (o->err)
+		goto out; /* reported as the write failure it is */
+	if (p != xref) {
+		ps->why = "the last object runs into the cross-reference table";
+		goto out;
 	}
 	for (long num = 1; num < doc.size; num++) {
-		if (doc.off[num] != 0 && doc.off[num] != SIZE_MAX && !ps.new_off[num]) {
-			st = fail(diags, path, "an object of the cross-reference table is missing");
-			goto done;
+		if (doc.off[num] != 0 && doc.off[num] != SIZE_MAX && ps->kind[num] != K_DROP &&
+		    ps->kind[num] != K_HELD && !ps->new_off[renum(ps, num)]) {
+			ps->why = "an object of the cross-reference table is missing";
+			goto out;
 		}
 	}
-	if (ps.pending_len) {
-		st = fail(diags, path, "a content stream without its length object");
-		goto done;
+	if (ps->pending_len) {
+		ps->why = "a content stream without its length object";
+		goto out;
 	}
+	if (!write_ended(ps, o))
+		goto out;
+	if (ps->bad_ref) {
+		ps->why = "a reference to an object that is not there";
+		goto out;
+	}
+	ps->annot_base += ps->n_annot;
+	ps->key_base = ps->next_key;
+	ps->base += doc.size - 1;
+	ok = true;
+out:
+	free(ps->kind);
+	ps->kind = NULL;
+	ps->doc = NULL;
+	rg_pdfdoc_free(&doc);
+	return ok;
+}
+
+/* The objects of the joined file itself: catalog, page tree, structure
+ * tree root, parent tree, destinations and the XMP packet. */
+static void write_fixed(struct post *ps, struct out *o)
+{
+	const struct rg_pdf_post *in = ps->info;
+	ps->new_off[N_CATALOG] = (uint32_t)o->pos;
+	out_printf(o, "%d 0 obj\n<< /Type /Catalog /Pages %d 0 R /StructTreeRoot %d 0 R\n"
+	           "   /MarkInfo << /Marked true >>\n", N_CATALOG, N_PAGES, N_STRUCT_ROOT);
+	if (ps->n_dests)
+		out_printf(o, "   /Names %d 0 R\n", N_NAMES);
+	if (ps->outlines)
+		out_printf(o, "   /Outlines %ld 0 R\n", ps->outlines);
+	out_str(o, "   /Lang ");
+	put_text_string(o, in->lang);
+	out_printf(o, "\n   /ViewerPreferences << /DisplayDocTitle true >>\n   /Metadata %d 0 R\n"
+	           ">>\nendobj\n", N_METADATA);
+
+	ps->new_off[N_PAGES] = (uint32_t)o->pos;
+	out_printf(o, "%d 0 obj\n<< /Type /Pages /Count %zu\n   /Kids [", N_PAGES, ps->n_pages);
+	for (size_t i = 0; i < ps->n_pages; i++)
+		out_printf(o, "%s%ld 0 R", i % 8 ? " " : "\n   ", ps->pages[i]);
+	out_str(o, "]\n>>\nendobj\n");
+
+	ps->new_off[N_STRUCT_ROOT] = (uint32_t)o->pos;
+	out_printf(o, "%d 0 obj\n<< /Type /StructTreeRoot /K [%ld 0 R] /ParentTree %d 0 R\n"
+	           "   /ParentTreeNextKey %ld\n>>\nendobj\n",
+	           N_STRUCT_ROOT, ps->document, N_PARENT_TREE, ps->key_base);
+
+	ps->new_off[N_PARENT_TREE] = (uint32_t)o->pos;
+	out_printf(o, "%d 0 obj\n<< /Nums [", N_PARENT_TREE);
+	out_put(o, ps->ptree.data, ps->ptree.len);
+	out_str(o, " ] >>\nendobj\n");
+
+	if (ps->n_dests) {
+		qsort(ps->dests, ps->n_dests, sizeof *ps->dests, by_name);
+		ps->new_off[N_NAMES] = (uint32_t)o->pos;
+		out_printf(o, "%d 0 obj\n<< /Dests %d 0 R >>\nendobj\n", N_NAMES, N_DESTS);
+		ps->new_off[N_DESTS] = (uint32_t)o->pos;
+		out_printf(o, "%d 0 obj\n<< /Names [", N_DESTS);
+		for (size_t i = 0; i < ps->n_dests; i++) {
+			out_str(o, "\n   ");
+			out_put(o, ps->dests[i].name, ps->dests[i].name_n);
+			out_str(o, " ");
+			out_str(o, ps->dests[i].value);
+		}
+		out_str(o, "\n] >>\nendobj\n");
+	}
+
 	/* The XMP packet, uncompressed so that any tool can read it. */
 	struct out measure = {.fd = -1};
 	rg_buf_init(&measure.b, 0);
 	put_xmp(&measure, in);
-	ps.new_off[xmp_num] = (uint32_t)o.pos;
-	out_printf(&o, "%ld 0 obj\n<< /Type /Metadata\n   /Subtype /XML\n   /Length %zu\n>>\nstream\n",
-	           xmp_num, measure.b.len);
-	out_put(&o, measure.b.data, measure.b.len);
+	ps->new_off[N_METADATA] = (uint32_t)o->pos;
+	out_printf(o, "%d 0 obj\n<< /Type /Metadata\n   /Subtype /XML\n   /Length %zu\n>>\nstream\n",
+	           N_METADATA, measure.b.len);
+	out_put(o, measure.b.data, measure.b.len);
 	rg_buf_free(&measure.b);
 	if (measure.err)
-		o.err = measure.err;
-	out_str(&o, "\nendstream\nendobj\n");
+		o->err = measure.err;
+	out_str(o, "\nendstream\nendobj\n");
+}
+
+/* Maps the file of fp whole, read-only. */
+static bool map_file(FILE *fp, char **map, size_t *size, int *err)
+{
+	errno = 0;
+	struct stat sb;
+	int fd = fileno(fp);
+	if (fflush(fp) != 0 || fd < 0 || fstat(fd, &sb) != 0) {
+		*err = errno ? errno : EIO;
+		return false;
+	}
+	*size = (size_t)sb.st_size;
+	if (sb.st_size < 64 || (uint64_t)sb.st_size > UINT32_MAX / 2) {
+		*err = 0;
+		return false;
+	}
+	*map = mmap(NULL, *size, PROT_READ, MAP_SHARED, fd, 0);
+	if (*map == MAP_FAILED) {
+		*err = errno ? errno : EIO;
+		return false;
+	}
+	return true;
+}
+
+rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_post *in,
+                              struct rg_diags *diags)
+{
+	char *map = NULL;
+	size_t size = 0;
+	int e = 0;
+	/* Offsets are kept in 32 bits; the signer stops at 1 GiB anyway. */
+	if (!map_file(fp, &map, &size, &e))
+		return e ? io_fail(diags, path, e)
+		         : fail(diags, path, size < 64 ? "the file is too short to be a PDF"
+		                                        : "the file is larger than 2 GiB");
+	for (size_t k = 0; k < in->n_more; k++)
+		if (in->join_depth[k] < 0 || in->join_depth[k] >= RG_PDOC_TAG_DEPTH) {
+			munmap(map, size);
+			return fail(diags, path, "a chunk's edge is nested too deep");
+		}
+
+	rg_status st = RG_OK;
+	char err[200];
+	struct post ps = {.info = in, .base = N_FIXED - 1};
+	struct out o = {.fd = fileno(fp), .base = (off_t)size};
+	rg_buf_init(&o.b, 0);
+	rg_buf_init(&ps.ptree, 0);
+	o.h = rg_sha256_new();
+	if (!o.h) {
+		st = RG_EENV;
+		goto done;
+	}
+	for (size_t k = 0; k <= in->n_more && st == RG_OK; k++) {
+		char *cmap = map;
+		size_t csize = size;
+		if (k > 0 && !map_file(in->more[k - 1], &cmap, &csize, &e)) {
+			st = e ? io_fail(diags, path, e) : fail(diags, path, "a chunk is not a PDF");
+			break;
+		}
+		if (!join_chunk(&ps, &o, cmap, csize, k, err, sizeof err))
+			st = o.err ? io_fail(diags, path, o.err)
+			           : fail(diags, path, ps.why ? ps.why : "an object is damaged");
+		if (k > 0)
+			munmap(cmap, csize);
+	}
+	if (st != RG_OK)
+		goto done;
+	if (ps.n_held) {
+		st = fail(diags, path, "the structure tree does not end");
+		goto done;
+	}
+	if (ps.annot_base != in->n_links) {
+		st = fail(diags, path, "the link annotations are not the links drawn");
+		goto done;
+	}
+	write_fixed(&ps, &o);
 
 	/* The cross-reference table and the trailer; /ID from the digest of
 	 * everything before them, so that the same input gives the same
@@ -958,38 +1561,43 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 	rg_sha256_free(o.h);
 	o.h = NULL;
 	size_t xref_at = o.pos;
-	out_printf(&o, "xref\n0 %ld\n0000000000 65535 f \n", xmp_num + 1);
-	for (long num = 1; num <= xmp_num; num++) {
+	long n_obj = ps.base + 1;
+	out_printf(&o, "xref\n0 %ld\n0000000000 65535 f \n", n_obj);
+	for (long num = 1; num < n_obj; num++) {
 		if (ps.new_off[num])
 			out_printf(&o, "%010" PRIu32 " 00000 n \n", ps.new_off[num]);
 		else
 			out_str(&o, "0000000000 00001 f \n");
 	}
-	out_printf(&o, "trailer\n<< /Size %ld\n   /Root %ld 0 R\n", xmp_num + 1, doc.root.num);
-	if (doc.info.p) {
-		out_str(&o, "   /Info ");
-		out_span(&o, doc.info.p, doc.info.p + doc.info.n);
-		out_str(&o, "\n");
-	}
+	out_printf(&o, "trailer\n<< /Size %ld\n   /Root %d 0 R\n", n_obj, N_CATALOG);
+	if (ps.info_num)
+		out_printf(&o, "   /Info %ld 0 R\n", ps.info_num);
 	out_printf(&o, "   /ID [<%.32s> <%.32s>]\n>>\nstartxref\n%zu\n%%%%EOF\n", digest, digest,
 	           xref_at);
 	out_flush(&o);
-	if (o.err) {
+	if (o.err)
 		st = io_fail(diags, path, o.err);
-		goto done;
-	}
 done:
 	munmap(map, size);
 	if (st == RG_OK) {
-		int e = move_to_start(fd, o.base, o.pos);
+		e = move_to_start(o.fd, o.base, o.pos);
 		if (e)
 			st = io_fail(diags, path, e);
 	}
-	rg_pdfdoc_free(&doc);
 	rg_sha256_free(o.h);
 	rg_buf_free(&o.b);
-	free(ps.kind);
+	rg_buf_free(&ps.ptree);
+	for (size_t i = 0; i < ps.n_held; i++) {
+		rg_buf_free(&ps.held[i].head);
+		rg_buf_free(&ps.held[i].kids);
+	}
+	for (size_t i = 0; i < ps.n_dests; i++) {
+		free(ps.dests[i].name);
+		free(ps.dests[i].value);
+	}
+	free(ps.dests);
 	free(ps.new_off);
 	free(ps.annot);
+	free(ps.pages);
 	return st;
 }

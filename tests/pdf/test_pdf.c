@@ -707,7 +707,7 @@ static void handmade_pdf(const char *path, const char *content, bool link)
 	cr_assert_eq(compress(z, &zn, (const Bytef *)content, (uLong)strlen(content)), Z_OK);
 	FILE *f = fopen(path, "wb");
 	cr_assert_not_null(f);
-	long off[8] = {0};
+	long off[13] = {0};
 	fputs("%PDF-1.5\n%\xb5\xed\xae\xfb\n", f);
 	off[4] = ftell(f);
 	fputs("4 0 obj\n<< /Length 5 0 R\n   /Filter /FlateDecode\n>>\nstream\n", f);
@@ -721,19 +721,34 @@ static void handmade_pdf(const char *path, const char *content, bool link)
 	      f);
 	off[3] = ftell(f);
 	fprintf(f, "3 0 obj\n<< /Type /Page %% 1\n   /Parent 2 0 R\n   /MediaBox [ 0 0 100 100 ]\n"
-	           "   /Contents 4 0 R\n   /Resources << >>\n%s>>\nendobj\n",
+	           "   /Contents 4 0 R\n   /Resources << >>\n   /StructParents 0\n%s>>\nendobj\n",
 	        link ? "   /Annots [ 6 0 R ]\n" : "");
 	off[2] = ftell(f);
 	fputs("2 0 obj\n<< /Type /Pages\n   /Kids [ 3 0 R ]\n   /Count 1\n>>\nendobj\n", f);
+	/* The structure tree cairo writes for a Document holding one P. */
+	off[12] = ftell(f);
+	fputs("12 0 obj\n[ 11 0 R ]\nendobj\n", f);
+	off[11] = ftell(f);
+	fputs("11 0 obj\n<< /Type /StructElem\n   /S /P\n   /P 9 0 R\n   /Pg 3 0 R\n   /K 0\n>>\n"
+	      "endobj\n", f);
+	off[9] = ftell(f);
+	fputs("9 0 obj\n<< /Type /StructElem\n   /S /Document\n   /P 8 0 R\n   /K [ 11 0 R ]\n>>\n"
+	      "endobj\n", f);
+	off[10] = ftell(f);
+	fputs("10 0 obj\n<< /Nums [ 0 12 0 R ]\n>>\nendobj\n", f);
+	off[8] = ftell(f);
+	fputs("8 0 obj\n<< /Type /StructTreeRoot\n   /ParentTree 10 0 R\n   /K [ 9 0 R ]\n>>\n"
+	      "endobj\n", f);
 	off[1] = ftell(f);
-	fputs("1 0 obj\n<< /Type /Catalog\n   /Pages 2 0 R\n>>\nendobj\n", f);
+	fputs("1 0 obj\n<< /Type /Catalog\n   /Pages 2 0 R\n   /StructTreeRoot 8 0 R\n>>\nendobj\n",
+	      f);
 	off[7] = ftell(f);
 	fputs("7 0 obj\n<< /Title (hand made) >>\nendobj\n", f);
 	long xref = ftell(f);
-	fputs("xref\n0 8\n0000000000 65535 f \n", f);
-	for (int i = 1; i < 8; i++)
+	fputs("xref\n0 13\n0000000000 65535 f \n", f);
+	for (int i = 1; i < 13; i++)
 		fprintf(f, "%010ld 00000 n \n", off[i]);
-	fprintf(f, "trailer\n<< /Size 8\n   /Root 1 0 R\n   /Info 7 0 R\n>>\nstartxref\n%ld\n%%%%EOF\n",
+	fprintf(f, "trailer\n<< /Size 13\n   /Root 1 0 R\n   /Info 7 0 R\n>>\nstartxref\n%ld\n%%%%EOF\n",
 	        xref);
 	fclose(f);
 	free(z);
