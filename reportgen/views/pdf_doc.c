@@ -407,6 +407,16 @@ static bool grouping_tag(const char *name)
 	return false;
 }
 
+/* Opens on this surface the elements still open from the chunk before. */
+static void reopen(struct rg_pdoc *d)
+{
+	for (int i = d->n_open - d->n_pending; i < d->n_open; i++)
+		cairo_tag_begin(d->cr, d->open_tag[i], NULL);
+	d->n_pending = 0;
+	if (d->n_more)
+		d->join[d->n_more - 1].reopened = d->n_open - 1;
+}
+
 void rg_pdoc_tag(struct rg_pdoc *d, const char *name, const char *attrs)
 {
 	if (d->dry)
@@ -415,6 +425,8 @@ void rg_pdoc_tag(struct rg_pdoc *d, const char *name, const char *attrs)
 	 * table holds them and nothing else. */
 	if (!d->in_field)
 		close_fields(d);
+	if (d->n_pending)
+		reopen(d);
 	if (d->n_open == RG_PDOC_TAG_DEPTH) {
 		d->broken = "structure elements nested too deep";
 		return;
@@ -432,7 +444,10 @@ void rg_pdoc_untag(struct rg_pdoc *d, const char *name)
 		return;
 	}
 	d->n_open--;
-	cairo_tag_end(d->cr, name);
+	if (d->n_pending)
+		d->n_pending--; /* it ends before this chunk has any of it */
+	else
+		cairo_tag_end(d->cr, name);
 }
 
 int rg_pdoc_outline(struct rg_pdoc *d, int parent, const char *title, const char *dest,
@@ -803,9 +818,12 @@ static void finish_surface(struct rg_pdoc *d)
 }
 
 /* Finishes the chunk just drawn and starts the next on a scratch file,
- * with the same grouping elements open. */
+ * where Document is opened again at once and the other elements still
+ * open when the next element starts (struct rg_pjoin). */
 static void next_chunk(struct rg_pdoc *d)
 {
+	if (d->n_pending)
+		reopen(d); /* a page with no element: they are part of this chunk */
 	for (int i = d->n_open; i-- > 0;) {
 		if (!grouping_tag(d->open_tag[i]))
 			d->broken = "a content element spans a page break";
@@ -820,14 +838,15 @@ static void next_chunk(struct rg_pdoc *d)
 	FILE **more = rg_array_grow(d->more, &d->cap_more, d->n_more + 1, sizeof *more);
 	if (more)
 		d->more = more;
-	size_t cap = d->n_more; /* join_depth grows with more, one for one */
-	int *depth = more ? rg_array_grow(d->join_depth, &cap, d->n_more + 1, sizeof *depth) : NULL;
-	if (depth)
-		d->join_depth = depth;
-	if (!more || !depth) {
+	size_t cap = d->n_more; /* join grows with more, one for one */
+	struct rg_pjoin *join = more ? rg_array_grow(d->join, &cap, d->n_more + 1, sizeof *join)
+	                             : NULL;
+	if (join)
+		d->join = join;
+	if (!more || !join) {
 		d->oom = true;
 	} else if (fp) {
-		d->join_depth[d->n_more] = d->n_open - 1; /* below Document */
+		d->join[d->n_more] = (struct rg_pjoin){d->n_open - 1, 0};
 		d->more[d->n_more++] = fp;
 		fp = NULL;
 	}
@@ -838,8 +857,12 @@ static void next_chunk(struct rg_pdoc *d)
 	d->out = d->n_more && !d->write_errno ? d->more[d->n_more - 1] : NULL;
 	d->surf = cairo_pdf_surface_create_for_stream(write_cb, d, d->t->page_w, d->t->page_h);
 	d->cr = cairo_create(d->surf);
-	for (int i = 0; i < d->n_open; i++)
-		cairo_tag_begin(d->cr, d->open_tag[i], NULL);
+	if (d->n_open == 0 || strcmp(d->open_tag[0], "Document") != 0) {
+		d->broken = "a page outside the Document element";
+		return;
+	}
+	cairo_tag_begin(d->cr, "Document", NULL);
+	d->n_pending = d->n_open - 1;
 }
 
 void rg_pdoc_new_page(struct rg_pdoc *d)
@@ -1314,7 +1337,7 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 			.lang = t->lang, .title = meta_title, .author = meta_author, .subject = meta_subject,
 			.date = date, .figure_alt = d.figure_alt,
 			.link_alt = d.link_alt, .n_links = d.n_links,
-			.more = d.more, .join_depth = d.join_depth, .n_more = d.n_more,
+			.more = d.more, .join = d.join, .n_more = d.n_more,
 		};
 		st = rg_pdf_post_process(d.fp, path, &post, diags);
 	}
@@ -1342,7 +1365,7 @@ out:
 	for (size_t i = 0; i < d.n_more; i++)
 		fclose(d.more[i]);
 	free(d.more);
-	free(d.join_depth);
+	free(d.join);
 	ring_free(&d);
 	free_vars(&d);
 	free_fonts(&d);

@@ -102,10 +102,11 @@ struct rg_pdoc {
 	const char *path; /* of fp, for scratch files and messages */
 	int chunk_pages;
 	FILE **more;      /* chunks after the first: scratch files, owned */
-	int *join_depth;  /* elements below Document open at the end of chunk i */
+	struct rg_pjoin *join; /* the join after chunk i: after fp, after more[0] ... */
 	size_t n_more, cap_more;
 	const char *open_tag[RG_PDOC_TAG_DEPTH]; /* the structure elements open */
 	int n_open;
+	int n_pending;    /* of those, the innermost not opened on this surface yet */
 	const char *broken; /* an invariant the drawing broke, or NULL */
 	cairo_status_t cairo_failed; /* the first failure of a finished surface */
 
@@ -148,6 +149,17 @@ struct rg_pdoc {
 	/* Laid-out texts kept across both passes (pdf_doc.c); NULL when the
 	 * cache is off (RG_PDF_NO_CACHE, a test hook). */
 	struct rg_lcache *lcache;
+};
+
+/* Where two chunks meet: how many grouping elements below Document are
+ * open at the end of the first, and how many of them (the outermost) are
+ * opened again on the second.  They are opened again only when the next
+ * element starts, not at the top of the page: an element opened again and
+ * drawn into before it has a kid would be a leaf to cairo, and what is
+ * drawn there (a repeated header) would become its content instead of an
+ * artifact; one that ends before it has a kid is not opened again. */
+struct rg_pjoin {
+	int open, reopened;
 };
 
 /* An outline entry, kept until the last surface (see above). */
@@ -227,11 +239,10 @@ struct rg_pdf_post {
 	const char *figure_alt; /* /Alt of every Figure element; NULL: none */
 	char *const *link_alt;  /* /Contents of the link annotations, in order */
 	size_t n_links;
-	/* The chunks after the first (open for reading) and, for each chunk
-	 * but the last, how many elements below Document are open at its end
-	 * and go on in the next one. */
+	/* The chunks after the first (open for reading) and where each meets
+	 * the one before (join[i]: between more[i] and the chunk before it). */
 	FILE *const *more;
-	const int *join_depth;
+	const struct rg_pjoin *join;
 	size_t n_more;
 };
 

@@ -791,8 +791,12 @@ static bool find_edges(struct post *ps, long document, int join_in, int join_out
 		ps->kind[at] = K_HELD;
 		lead[i] = at;
 	}
-	for (size_t i = 0; i < ps->n_held; i++)
-		ps->held[i].go_on = ps->held[i].seen = false;
+	for (size_t i = 0; i < ps->n_held; i++) {
+		/* Those not opened again end with the chunk before: nothing of
+		 * them is in this one. */
+		ps->held[i].seen = ps->held[i].depth > join_in;
+		ps->held[i].go_on = false;
+	}
 	doc_h->go_on = !last;
 	at = document;
 	for (int i = 1; i <= join_out; i++) {
@@ -1258,8 +1262,8 @@ static bool join_chunk(struct post *ps, struct out *o, char *map, size_t size, s
 {
 	const struct rg_pdf_post *in = ps->info;
 	bool first = k == 0, last = k == in->n_more;
-	int join_in = first ? 0 : in->join_depth[k - 1];
-	int join_out = last ? 0 : in->join_depth[k];
+	int join_in = first ? 0 : in->join[k - 1].reopened;
+	int join_out = last ? 0 : in->join[k].open;
 	struct rg_pdfdoc doc;
 	if (!rg_pdfdoc_open(&doc, map, size, err, errsize))
 		return (ps->why = err), false;
@@ -1512,7 +1516,8 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 		         : fail(diags, path, size < 64 ? "the file is too short to be a PDF"
 		                                        : "the file is larger than 2 GiB");
 	for (size_t k = 0; k < in->n_more; k++)
-		if (in->join_depth[k] < 0 || in->join_depth[k] >= RG_PDOC_TAG_DEPTH) {
+		if (in->join[k].open < 0 || in->join[k].open >= RG_PDOC_TAG_DEPTH ||
+		    in->join[k].reopened < 0 || in->join[k].reopened > in->join[k].open) {
 			munmap(map, size);
 			return fail(diags, path, "a chunk's edge is nested too deep");
 		}
