@@ -26,6 +26,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The most values an enum column may list: its index is kept in 16 bits
+ * (evidence.h, struct rg_value), and no vocabulary comes near it. */
+#define RG_COL_MAX_VALUES 1000
+
 enum rg_coltype {
 	RG_COL_ID,      /* non-empty, <= 256 bytes, identifier characters, unique in the file */
 	RG_COL_REF,     /* an identifier that must be the id of a row of ref_table */
@@ -49,7 +53,7 @@ struct rg_column_spec {
 	bool required;            /* the column must be in the header and every field filled */
 	enum rg_coltype type;
 	const char *const *values; /* RG_COL_ENUM: NULL-terminated; RG_COL_BOOL: {"no","yes",NULL} */
-	size_t n_values;
+	size_t n_values;          /* at most RG_COL_MAX_VALUES (struct rg_value's i) */
 
 	/* RG_COL_REF: the referenced table (its file name); the reference
 	 * resolves to that table's id column.  When ref_requires is not NULL,

@@ -291,7 +291,8 @@ static bool convert(struct rg_table *t, uint32_t line, const struct rg_column_sp
 			            "\"%.64s\" is not an allowed value", f->s);
 			return false;
 		}
-		v->i = idx;
+		assert(idx >= 0 && idx < RG_COL_MAX_VALUES);
+		v->i = (int16_t)idx;
 		v->given = true;
 		return true;
 	}

@@ -185,6 +185,9 @@ static void read_evidence(struct ctx *c, xmlNodePtr ev, struct rg_profile *p)
 			char *values = attr(c, cn, "values");
 			if (values)
 				col->values = split_list(c, values, &col->n_values);
+			if (col->n_values > RG_COL_MAX_VALUES)
+				attr_problem(c, cn, "values", "give the column at most 1000 values",
+				             "lists too many values");
 			col->ref_table = attr(c, cn, "table");
 			col->ref_requires = attr(c, cn, "requires");
 			col->yes_needs_table = attr(c, cn, "answered-by");

@@ -89,6 +89,20 @@ class DirectiveCheck(unittest.TestCase):
         self.assertIn("errors, 0 warnings", err)
         self.assertEqual(os.listdir(self.cwd), [])
 
+    def test_an_enum_of_more_than_1000_values_is_refused(self):
+        # The bundle reader keeps an enum's index in 16 bits (evidence.h).
+        many = " ".join("v%d" % i for i in range(1001))
+        path = self.edited("ed-24-02.xml", ('values="none low moderate high"', 'values="%s"' % many))
+        rc, out, err = run("directive", "check", path, cwd=self.cwd)
+        self.assertEqual(rc, 2, err)
+        self.assertEqual(out, "")
+        self.assertIn('<column name="impact"> @values: lists too many values (give the column at most '
+                      '1000 values)', err)
+        path = self.edited("ed-24-02.xml", ('values="none low moderate high"',
+                                            'values="none %s"' % " ".join("v%d" % i for i in range(999))))
+        rc, _, err = run("directive", "check", path, cwd=self.cwd)
+        self.assertEqual(rc, 0, err)
+
     def test_schema_problems_name_the_line(self):
         path = self.edited("ed-24-02.xml", ('<column name="sender" type="text" required="yes"/>',
                                             '<column name="sender" type="texty" required="yes"/>'))
