@@ -21,17 +21,27 @@
  *     << /DisplayDocTitle true >> and an XMP /Metadata stream with
  *     dc:title, dc:language and pdfuaid:part 1; a trailer /ID.
  *
+ * It also joins the chunks a long document is drawn in (a cairo surface
+ * per RG_PDOC_CHUNK_PAGES pages, pdf_doc.h) into one file: object N of a
+ * chunk becomes base + N; the chunks' catalogs, page tree nodes, structure
+ * tree roots, parent trees and name trees give way to the file's own
+ * (objects 1 to 7); the grouping elements open across a join (Document, a
+ * Table and its TBody) become one element with the kids of every chunk;
+ * the parent tree keys are moved past the chunks before, and the named
+ * destinations sorted into one name tree.  A document of one chunk takes
+ * the same path.
+ *
  * The file is rewritten into one revision rather than given an
  * incremental update: a replaced content stream left behind would be most
  * of a page twice.  Objects are read through core/pdfobj.h (the reader of
- * classic xref tables the signer uses) from a read-only mapping of cairo's
- * output, copied in file order (unchanged ones byte for byte), and the new
- * file is written after cairo's bytes in the same file, then moved to its
- * start and the file cut: no second file, no name to clean up.  Memory is
- * one page's content and a few bytes per object.  Input is cairo's own
- * output, but it is parsed defensively: anything unexpected is an
- * environment failure (RG_EENV) with a diagnostic, never a crash or a
- * malformed file.
+ * classic xref tables the signer uses) from a read-only mapping of each
+ * chunk, copied in file order with their references renumbered, and the
+ * new file is written after the first chunk's bytes in the same file, then
+ * moved to its start and the file cut: no second file, no name to clean
+ * up.  Memory is one page's content and a few bytes per object and per
+ * page.  Input is cairo's own output, but it is parsed defensively:
+ * anything unexpected is an environment failure (RG_EENV) with a
+ * diagnostic, never a crash or a malformed file.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -441,7 +451,6 @@ enum {
 
 #define ALIAS_MAX 64
 #define HELD_MAX (2 * RG_PDOC_TAG_DEPTH + 2)
-#define VALUE_DEPTH 32
 
 /* A link annotation and its place in reading order (page by page, each
  * page's /Annots in order: the order the views drew the links in). */
@@ -553,14 +562,97 @@ static long renum(struct post *ps, long old)
 	return ps->base + old;
 }
 
-/* Writes the value v of the chunk with every reference renumbered and the
- * parent tree keys (/StructParents of a page, /StructParent of an
- * annotation) moved past the chunks before.  Dictionaries and arrays are
- * written again with single spaces; anything else as it is. */
-static void put_value(struct post *ps, struct out *o, struct rg_span v, int depth);
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0;
+}
 
-static void put_entries(struct post *ps, struct out *o, struct rg_span dict, const char *skip,
-                        int depth)
+/* Skips blanks (cairo writes no comments inside an object). */
+static const char *blanks(const char *p, const char *end)
+{
+	while (p < end && is_space(*p))
+		p++;
+	return p;
+}
+
+/* Writes the value v of the chunk as it is but for two things: every
+ * reference renumbered, and the parent tree keys (the integer after
+ * /StructParents of a page, /StructParent of an annotation) moved past the
+ * chunks before.  One pass over the bytes, the rest copied as cairo wrote
+ * it: strings, names and comments are taken whole, so text that looks
+ * like "1 0 R" is never taken for a reference. */
+static void put_value(struct post *ps, struct out *o, struct rg_span v)
+{
+	const char *p = v.p, *end = v.p + v.n, *copied = p;
+	bool key_next = false; /* the last token was /StructParents or /StructParent */
+	while (p < end) {
+		char c = *p;
+		if (is_space(c)) {
+			p++;
+			continue;
+		}
+		bool key = false;
+		if (c == '(') { /* a literal string: escapes, balanced parentheses */
+			for (int depth = 0; p < end; p++) {
+				if (*p == '\\')
+					p++;
+				else if (*p == '(')
+					depth++;
+				else if (*p == ')' && --depth == 0) {
+					p++;
+					break;
+				}
+			}
+		} else if (c == '%') {
+			while (p < end && *p != '\n' && *p != '\r')
+				p++;
+		} else if (c == '/') {
+			const char *name = p++;
+			while (p < end && !is_space(*p) && !is_delim(*p))
+				p++;
+			size_t n = (size_t)(p - name);
+			key = (n == 14 && memcmp(name, "/StructParents", 14) == 0) ||
+			      (n == 13 && memcmp(name, "/StructParent", 13) == 0);
+		} else if (c == '<' && p + 1 < end && p[1] == '<') {
+			p += 2;
+		} else if (c == '<') { /* a hex string */
+			while (p < end && *p != '>')
+				p++;
+			p += p < end;
+		} else if (c >= '0' && c <= '9') {
+			const char *at = p, *q, *r;
+			long num = digits(p, end, &p);
+			if (p < end && *p == '.') { /* a real number */
+				while (p < end && ((*p >= '0' && *p <= '9') || *p == '.'))
+					p++;
+			} else if ((q = blanks(p, end)) < end && *q >= '0' && *q <= '9') {
+				long gen = digits(q, end, &q);
+				r = blanks(q, end);
+				if (q > p && r < end && *r == 'R' &&
+				    (r + 1 == end || is_space(r[1]) || is_delim(r[1]))) {
+					if (gen != 0 || num < 0)
+						ps->bad_ref = true;
+					out_span(o, copied, at);
+					out_printf(o, "%ld 0 R", renum(ps, num));
+					p = copied = r + 1;
+				}
+			}
+			if (key_next && p > at && copied <= at) {
+				if (num < 0 || num > INT32_MAX)
+					ps->bad_ref = true;
+				out_span(o, copied, at);
+				out_printf(o, "%ld", ps->key_base + num);
+				copied = p;
+			}
+		} else {
+			p++;
+		}
+		key_next = key;
+	}
+	out_span(o, copied, end);
+}
+
+static void put_entries(struct post *ps, struct out *o, struct rg_span dict, const char *skip)
 {
 	const char *pos = NULL, *end = dict.p + dict.n;
 	struct rg_span key, val;
@@ -572,12 +664,12 @@ static void put_entries(struct post *ps, struct out *o, struct rg_span dict, con
 		out_span(o, key.p, key.p + key.n);
 		out_str(o, " ");
 		if (rg_pdf_name_is(key, "/StructParents") || rg_pdf_name_is(key, "/StructParent")) {
-			if (!rg_pdf_parse_uint(val, &k) || k > (size_t)LONG_MAX / 2)
+			if (!rg_pdf_parse_uint(val, &k) || k > (size_t)INT32_MAX)
 				ps->bad_ref = true;
 			else
 				out_printf(o, "%ld", ps->key_base + (long)k);
 		} else {
-			put_value(ps, o, val, depth + 1);
+			put_value(ps, o, val);
 		}
 	}
 	/* dict_next stops at the end and at damage alike: the rest must be
@@ -587,45 +679,13 @@ static void put_entries(struct post *ps, struct out *o, struct rg_span dict, con
 		ps->bad_ref = true;
 }
 
-static void put_value(struct post *ps, struct out *o, struct rg_span v, int depth)
-{
-	const char *end = v.p + v.n, *p = rg_pdf_skip_ws(v.p, end);
-	struct rg_pdfref ref;
-	if (depth > VALUE_DEPTH) {
-		ps->bad_ref = true;
-	} else if (rg_pdf_parse_ref(v, &ref)) {
-		if (ref.gen != 0)
-			ps->bad_ref = true;
-		out_printf(o, "%ld 0 R", renum(ps, ref.num));
-	} else if (end - p >= 2 && p[0] == '<' && p[1] == '<') {
-		out_str(o, "<<");
-		put_entries(ps, o, v, NULL, depth);
-		out_str(o, " >>");
-	} else if (p < end && *p == '[') {
-		const char *pos = NULL;
-		struct rg_span el;
-		out_str(o, "[");
-		for (bool first = true; rg_pdf_array_next(v, &pos, &el); first = false) {
-			if (!first)
-				out_str(o, " ");
-			put_value(ps, o, el, depth + 1);
-		}
-		const char *q = rg_pdf_skip_ws(pos ? pos : p + 1, end);
-		if (q >= end || *q != ']' || rg_pdf_skip_ws(q + 1, end) != end)
-			ps->bad_ref = true;
-		out_str(o, "]");
-	} else {
-		out_span(o, v.p, end);
-	}
-}
-
 /* Opens the rewritten object num: "N 0 obj\n<<" and the dictionary's
  * entries but skip (NULL: none), renumbered; end_dict closes it. */
 static void begin_dict(struct post *ps, struct out *o, long num, struct rg_span dict,
                        const char *skip)
 {
 	out_printf(o, "%ld 0 obj\n<<", num);
-	put_entries(ps, o, dict, skip, 0);
+	put_entries(ps, o, dict, skip);
 }
 
 static void end_dict(struct out *o)
@@ -831,7 +891,7 @@ static bool read_held(struct post *ps, long num, struct rg_span d)
 		h->s[s.n] = 0;
 		struct out head = {.fd = -1};
 		rg_buf_init(&head.b, 0);
-		put_entries(ps, &head, d, "/K", 0);
+		put_entries(ps, &head, d, "/K");
 		h->head = head.b;
 		h->started = true;
 		if (head.err)
@@ -851,7 +911,7 @@ static bool read_held(struct post *ps, long num, struct rg_span d)
 		while (array ? rg_pdf_array_next(k, &pos, &el) : el.p != NULL) {
 			if (!rg_pdf_parse_ref(el, &ref) || ref.num != going_on) {
 				out_str(&kids, " ");
-				put_value(ps, &kids, el, 1);
+				put_value(ps, &kids, el);
 			}
 			going_on = 0;
 			el.p = NULL; /* a single kid: once */
@@ -904,7 +964,7 @@ static bool read_parent_tree(struct post *ps, struct rg_span ref)
 		    !rg_pdf_array_next(nums, &pos, &val))
 			return (ps->why = "unexpected parent tree"), false;
 		out_printf(&pt, " %ld ", ps->key_base + (long)k);
-		put_value(ps, &pt, val, 1);
+		put_value(ps, &pt, val);
 		if ((long)k > top)
 			top = (long)k;
 	}
@@ -928,7 +988,7 @@ static bool read_dests(struct post *ps, struct rg_span names_ref)
 		struct dest *v = rg_array_grow(ps->dests, &ps->cap_dests, ps->n_dests + 1, sizeof *v);
 		struct out value = {.fd = -1};
 		rg_buf_init(&value.b, 0);
-		put_value(ps, &value, val, 1);
+		put_value(ps, &value, val);
 		char *n = malloc(name.n);
 		if (!v || !n || value.err || !value.b.data) {
 			free(n);
@@ -1161,7 +1221,7 @@ static bool write_object(struct post *ps, struct out *o, long old, const struct 
 		/* Fonts and images: the data as it is (its /Length is direct or a
 		 * copied object). */
 		out_printf(o, "%ld 0 obj\n", num);
-		put_value(ps, o, d, 0);
+		put_value(ps, o, d);
 		out_str(o, "\nstream\n");
 		out_put(o, ob.data, ob.data_n);
 		out_str(o, "\nendstream\nendobj\n");
@@ -1185,7 +1245,7 @@ static bool write_object(struct post *ps, struct out *o, long old, const struct 
 	if (is_dict && dict_is(d, "/Type", "/Annot") && dict_is(d, "/Subtype", "/Link"))
 		return write_link(ps, o, old, num, d);
 	out_printf(o, "%ld 0 obj\n", num);
-	put_value(ps, o, d, 0);
+	put_value(ps, o, d);
 	out_str(o, "\nendobj\n");
 	return true;
 }
