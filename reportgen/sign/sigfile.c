@@ -76,6 +76,38 @@ rg_status rg_sigfile_open(struct rg_sigfile *f, const char *path, uint64_t max, 
 	return RG_OK;
 }
 
+#define FEED_STEP ((size_t)1 << 20)
+
+/* Hands the pages of f's mapping from *dropped up to offset upto (rounded
+ * down to a page) back to the page cache and moves *dropped there. */
+static void drop_pages(const struct rg_sigfile *f, size_t *dropped, size_t upto)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	upto = (upto < f->len ? upto : f->len) / page * page;
+	if (upto > *dropped) {
+		madvise((char *)f->map + *dropped, upto - *dropped, MADV_DONTNEED);
+		*dropped = upto;
+	}
+}
+
+bool rg_sigfile_feed(const struct rg_sigfile *f, const unsigned char *p, size_t n,
+                     bool (*feed)(void *ctx, const unsigned char *bytes, size_t count), void *ctx)
+{
+	const unsigned char *base = f->map;
+	bool mapped = base && p >= base && n <= f->len && (size_t)(p - base) <= f->len - n;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t dropped = mapped ? (size_t)(p - base) / page * page : 0;
+	for (size_t off = 0; off < n;) {
+		size_t step = n - off < FEED_STEP ? n - off : FEED_STEP;
+		if (!feed(ctx, p + off, step))
+			return false;
+		off += step;
+		if (mapped)
+			drop_pages(f, &dropped, (size_t)(p + off - base));
+	}
+	return true;
+}
+
 void rg_sigfile_close(struct rg_sigfile *f)
 {
 	if (f->map)

@@ -56,7 +56,7 @@ rg_status rg_sign_detached(const struct rg_signer *s, const char *content_path,
 	rg_status st = rg_read_file(&data, &len, content_path, CONTENT_MAX_BYTES, diags);
 	if (st != RG_OK)
 		return st;
-	const struct rg_cms_pieces all = {{(const unsigned char *)data, NULL, NULL}, {len, 0, 0}};
+	const struct rg_cms_pieces all = {{(const unsigned char *)data, NULL, NULL}, {len, 0, 0}, NULL};
 	unsigned char *der = NULL;
 	int der_len = 0;
 	char why[512];

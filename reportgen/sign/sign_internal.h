@@ -84,10 +84,13 @@ bool rg_x509_time_rfc3339(char *buf, size_t size, const ASN1_TIME *t);
 bool rg_x509_time_epoch(int64_t *out, const ASN1_TIME *t);
 
 /* The bytes a signature covers, in up to three pieces (a PDF's two
- * ranges around the update; a detached signature's whole file). */
+ * ranges around the update; a detached signature's whole file).  file,
+ * when not NULL, is the mapped report p[0] lies in: its pages are handed
+ * back as they are digested (rg_sigfile_feed). */
 struct rg_cms_pieces {
 	const unsigned char *p[3];
 	size_t n[3];
+	const struct rg_sigfile *file;
 };
 
 /* A detached CMS SignedData over the pieces, DER-encoded into *der
@@ -143,6 +146,13 @@ rg_status rg_sigfile_open(struct rg_sigfile *f, const char *path, uint64_t max, 
 void rg_sigfile_too_large(const char *path, uint64_t size, uint64_t max, const char *kind,
                           const char *code_prefix, struct rg_diags *diags);
 void rg_sigfile_close(struct rg_sigfile *f);
+/* Feeds the n bytes at p (inside f's data) to feed(ctx, bytes, count) in
+ * steps of 1 MiB, and hands each step's pages of a mapped file back to the
+ * page cache once fed (madvise; the bytes stay readable, a later read
+ * faults them in again): a digest of the whole report then adds one step
+ * to the resident memory, not the file's size.  False when feed fails. */
+bool rg_sigfile_feed(const struct rg_sigfile *f, const unsigned char *p, size_t n,
+                     bool (*feed)(void *ctx, const unsigned char *bytes, size_t count), void *ctx);
 
 /* XML (sign_xml.c): one node of a report checked as signing and verify
  * check every node: a comment or processing instruction is refused into

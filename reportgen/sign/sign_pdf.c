@@ -119,9 +119,41 @@ static bool sign_attributes(CMS_SignerInfo *si, EVP_PKEY *key)
 	return ok;
 }
 
+static bool feed_digest(void *ctx, const unsigned char *bytes, size_t count)
+{
+	return EVP_DigestUpdate(ctx, bytes, count) == 1;
+}
+
+static bool feed_bio(void *ctx, const unsigned char *bytes, size_t count)
+{
+	for (size_t off = 0; off < count;) {
+		int chunk = count - off > (1u << 30) ? (1 << 30) : (int)(count - off);
+		if (BIO_write(ctx, bytes + off, chunk) != chunk)
+			return false;
+		off += (size_t)chunk;
+	}
+	return true;
+}
+
+/* Feeds the pieces in order, the file's through rg_sigfile_feed. */
+static bool feed_pieces(const struct rg_cms_pieces *content,
+                        bool (*feed)(void *ctx, const unsigned char *bytes, size_t count),
+                        void *ctx)
+{
+	for (int k = 0; k < 3; k++) {
+		if (content->n[k] == 0)
+			continue;
+		if (k == 0 && content->file ? !rg_sigfile_feed(content->file, content->p[0],
+		                                               content->n[0], feed, ctx)
+		                            : !feed(ctx, content->p[k], content->n[k]))
+			return false;
+	}
+	return true;
+}
+
 /* The signed bytes of a PDF are three pieces: the original file and the
  * update around its /Contents string.  Streamed into the CMS digest, so the
- * file is never copied whole to sign it. */
+ * file is never copied whole to sign it, nor kept resident. */
 bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
                  bool signing_time, unsigned char **der, int *der_len, char *why, size_t why_size)
 {
@@ -171,11 +203,9 @@ bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
 		unsigned char md[EVP_MAX_MD_SIZE];
 		unsigned mdlen = 0;
 		EVP_MD_CTX *mctx = EVP_MD_CTX_new();
-		bool dok = mctx && EVP_DigestInit_ex(mctx, EVP_sha256(), NULL) == 1;
-		for (int k = 0; dok && k < 3; k++)
-			dok = content->n[k] == 0 ||
-			      EVP_DigestUpdate(mctx, content->p[k], content->n[k]) == 1;
-		dok = dok && EVP_DigestFinal_ex(mctx, md, &mdlen) == 1;
+		bool dok = mctx && EVP_DigestInit_ex(mctx, EVP_sha256(), NULL) == 1 &&
+		           feed_pieces(content, feed_digest, mctx) &&
+		           EVP_DigestFinal_ex(mctx, md, &mdlen) == 1;
 		EVP_MD_CTX_free(mctx);
 		if (!dok ||
 		    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
@@ -187,17 +217,8 @@ bool rg_cms_sign(const struct rg_signer *s, const struct rg_cms_pieces *content,
 	} else {
 		/* What CMS_final does with one buffer, with our pieces (CMS_BINARY:
 		 * the bytes go in as they are). */
-		if (!(in = CMS_dataInit(cms, NULL)))
+		if (!(in = CMS_dataInit(cms, NULL)) || !feed_pieces(content, feed_bio, in))
 			goto done;
-		for (int k = 0; k < 3; k++) {
-			for (size_t off = 0; off < content->n[k];) {
-				size_t chunk =
-				    content->n[k] - off > (1u << 30) ? (1u << 30) : content->n[k] - off;
-				if (BIO_write(in, content->p[k] + off, (int)chunk) != (int)chunk)
-					goto done;
-				off += chunk;
-			}
-		}
 		(void)BIO_flush(in);
 		if (!CMS_dataFinal(cms, in))
 			goto done;
@@ -353,7 +374,7 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	/* The reservation: a real signature with the same key, certificates
 	 * and attributes over stand-in content has the final size, give or
 	 * take ECDSA's few bytes. */
-	const struct rg_cms_pieces nothing = {{NULL, NULL, NULL}, {0, 0, 0}};
+	const struct rg_cms_pieces nothing = {{NULL, NULL, NULL}, {0, 0, 0}, NULL};
 	char why[512];
 	if (!rg_cms_sign(s, &nothing, !s->pades, &der, &der_len, why, sizeof why)) {
 		rg_cms_failed(s, path, why, diags);
@@ -435,7 +456,12 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	char idhex[33];
-	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
+	EVP_MD_CTX *idctx = EVP_MD_CTX_new();
+	bool idok = idctx && EVP_DigestInit_ex(idctx, EVP_sha256(), NULL) == 1 &&
+	            rg_sigfile_feed(&in, (const unsigned char *)data, len, feed_digest, idctx) &&
+	            EVP_DigestFinal_ex(idctx, md, &mdlen) == 1;
+	EVP_MD_CTX_free(idctx);
+	if (!idok)
 		goto fail;
 	rg_hex(idhex, md, 16);
 	rc |= rg_buf_printf(&u.b, "trailer\n<< /Size %ld /Root %ld %ld R", field_num + 1,
@@ -462,7 +488,8 @@ rg_status rg_sign_pdf(const struct rg_signer *s, const char *path, struct rg_dia
 	const struct rg_cms_pieces signed_bytes = {
 	    {(const unsigned char *)data, (const unsigned char *)u.b.data,
 	     (const unsigned char *)u.b.data + u.contents_at + u.contents_len},
-	    {len, u.contents_at, u.b.len - u.contents_at - u.contents_len}};
+	    {len, u.contents_at, u.b.len - u.contents_at - u.contents_len},
+	    &in};
 	if (!rg_cms_sign(s, &signed_bytes, !s->pades, &der, &der_len, why, sizeof why)) {
 		rg_cms_failed(s, path, why, diags);
 		goto fail;
