@@ -756,7 +756,8 @@ static bool walk_pages(struct post *ps, struct rg_span node_ref, int depth)
 static long annot_index(const struct post *ps, long num)
 {
 	struct annot key = {num, 0};
-	const struct annot *a = bsearch(&key, ps->annot, ps->n_annot, sizeof key, by_num);
+	const struct annot *a =
+	    ps->n_annot ? bsearch(&key, ps->annot, ps->n_annot, sizeof key, by_num) : NULL;
 	return a ? (long)ps->annot_base + a->index : -1;
 }
 
