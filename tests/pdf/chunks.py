@@ -35,7 +35,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import nocache  # noqa: E402  (structure_of, text_of, run)
+import nocache  # noqa: E402  (inputs, structure_of, text_of)
 import pdfua  # noqa: E402
 
 import pikepdf  # noqa: E402  (nocache has said what to install when it is missing)
@@ -183,20 +183,8 @@ def main():
     ap.add_argument("--fixture", action="append", default=[])
     a = ap.parse_args()
     problems = []
-    for z in a.zip:
-        name = os.path.basename(z).removesuffix(".zip")
-
-        def render(out, env, z=z):
-            nocache.run([a.reportgen, "render", z, "-o", out, "--no-sign", "--force"], env, ok=(0, 1))
-
-        problems += compare(name, render_all(name, render, a.work), a)
-    for fx in a.fixture:
-        kind, n = fx.split(":")
-
-        def render(out, env, kind=kind, n=n):
-            nocache.run([a.render_fixture, kind, n, out], env)
-
-        problems += compare("fixture-%s-%s" % (kind, n), render_all("fx-" + kind + n, render, a.work), a)
+    for name, work, render in nocache.inputs(a):
+        problems += compare(name, render_all(work, render, a.work), a)
     for p in problems:
         print(p)
     if problems:

@@ -140,6 +140,27 @@ def compare(name, dirs, pdftotext):
     return problems
 
 
+def inputs(a):
+    """(name, work folder name, render(outdir, env)) for each --zip (rendered with
+    `reportgen render`) and each --fixture KIND:N (with pdf-render-fixture)."""
+    out = []
+    for z in a.zip:
+        name = os.path.basename(z).removesuffix(".zip")
+
+        def render(outdir, env, z=z):
+            run([a.reportgen, "render", z, "-o", outdir, "--no-sign", "--force"], env, ok=(0, 1))
+
+        out.append((name, name, render))
+    for fx in a.fixture:
+        kind, n = fx.split(":")
+
+        def render(outdir, env, kind=kind, n=n):
+            run([a.render_fixture, kind, n, outdir], env)
+
+        out.append(("fixture-%s-%s" % (kind, n), "fx-" + kind + n, render))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reportgen", required=True)
@@ -150,21 +171,8 @@ def main():
     ap.add_argument("--fixture", action="append", default=[])
     a = ap.parse_args()
     problems = []
-    for z in a.zip:
-        name = os.path.basename(z).removesuffix(".zip")
-
-        def render(out, env, z=z):
-            run([a.reportgen, "render", z, "-o", out, "--no-sign", "--force"], env, ok=(0, 1))
-
-        problems += compare(name, render_pair(name, render, a.work), a.pdftotext)
-    for fx in a.fixture:
-        kind, n = fx.split(":")
-
-        def render(out, env, kind=kind, n=n):
-            run([a.render_fixture, kind, n, out], env)
-
-        problems += compare("fixture-%s-%s" % (kind, n), render_pair("fx-" + kind + n, render, a.work),
-                            a.pdftotext)
+    for name, work, render in inputs(a):
+        problems += compare(name, render_pair(work, render, a.work), a.pdftotext)
     for p in problems:
         print(p)
     if problems:
