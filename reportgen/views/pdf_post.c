@@ -300,6 +300,9 @@ static const char *mark_artifacts(const char *in, size_t n, struct rg_buf *out)
 			if (art) {
 				if (text)
 					return "tagged content inside a text object";
+				/* The artifact ends here: a q it opened would cross it. */
+				if (q != art_q)
+					return "tagged content inside an artifact's graphics state";
 				EMIT_UPTO(at);
 				rc |= rg_buf_append(out, "EMC\n", 4);
 				art = false;
@@ -328,6 +331,8 @@ static const char *mark_artifacts(const char *in, size_t n, struct rg_buf *out)
 			q++;
 		else if (op_is(tok, len, "Q") && q-- == 0)
 			return "Q without q";
+		else if (op_is(tok, len, "BT") && text)
+			return "a text object inside a text object";
 		else if (op_is(tok, len, "BT"))
 			text = true;
 		else if (op_is(tok, len, "ET"))
@@ -337,8 +342,8 @@ static const char *mark_artifacts(const char *in, size_t n, struct rg_buf *out)
 	}
 	if (ops_at)
 		return "operands without an operator at the end";
-	if (depth != 0 || text)
-		return "unbalanced marked content or text object";
+	if (depth != 0 || text || q != 0)
+		return "unbalanced marked content, text object or graphics state";
 	EMIT_UPTO(end);
 	if (art)
 		rc |= rg_buf_append(out, "\nEMC\n", 5);
@@ -409,16 +414,17 @@ static bool get_obj(const struct rg_pdfdoc *doc, long num, struct obj *o)
 	return true;
 }
 
+/* Both take the empty span dict_of gives for what is not a dictionary. */
 static bool dict_is(struct rg_span dict, const char *key, const char *name)
 {
 	struct rg_span v;
-	return rg_pdf_dict_get(dict, key, &v) && rg_pdf_name_is(v, name);
+	return dict.p && rg_pdf_dict_get(dict, key, &v) && rg_pdf_name_is(v, name);
 }
 
 static bool has_key(struct rg_span dict, const char *key)
 {
 	struct rg_span v;
-	return rg_pdf_dict_get(dict, key, &v);
+	return dict.p && rg_pdf_dict_get(dict, key, &v);
 }
 
 /* The dictionary of object ref, or an empty span. */
@@ -477,6 +483,7 @@ struct dest {
 	char *name;  /* the string as written, "(act-RA-1)" */
 	size_t name_n;
 	char *value; /* "[12 0 R /XYZ 54 700 0]" */
+	size_t value_n;
 };
 
 struct post {
@@ -555,7 +562,8 @@ static long renum(struct post *ps, long old)
 	for (size_t i = 0; i < ps->n_alias; i++)
 		if (ps->alias[i].old == old)
 			return ps->alias[i].new;
-	if (!valid_num(ps, old) || ps->kind[old] == K_DROP) {
+	if (!valid_num(ps, old) || ps->kind[old] == K_DROP || ps->doc->off[old] == 0 ||
+	    ps->doc->off[old] == SIZE_MAX) {
 		ps->bad_ref = true;
 		return 0;
 	}
@@ -565,14 +573,6 @@ static long renum(struct post *ps, long old)
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0;
-}
-
-/* Skips blanks (cairo writes no comments inside an object). */
-static const char *blanks(const char *p, const char *end)
-{
-	while (p < end && is_space(*p))
-		p++;
-	return p;
 }
 
 /* Writes the value v of the chunk as it is but for two things: every
@@ -625,9 +625,9 @@ static void put_value(struct post *ps, struct out *o, struct rg_span v)
 			if (p < end && *p == '.') { /* a real number */
 				while (p < end && ((*p >= '0' && *p <= '9') || *p == '.'))
 					p++;
-			} else if ((q = blanks(p, end)) < end && *q >= '0' && *q <= '9') {
+			} else if ((q = rg_pdf_skip_ws(p, end)) < end && *q >= '0' && *q <= '9') {
 				long gen = digits(q, end, &q);
-				r = blanks(q, end);
+				r = rg_pdf_skip_ws(q, end);
 				if (q > p && r < end && *r == 'R' &&
 				    (r + 1 == end || is_space(r[1]) || is_delim(r[1]))) {
 					if (gen != 0 || num < 0)
@@ -652,13 +652,19 @@ static void put_value(struct post *ps, struct out *o, struct rg_span v)
 	out_span(o, copied, end);
 }
 
-static void put_entries(struct post *ps, struct out *o, struct rg_span dict, const char *skip)
+/* The dictionary's entries but those named in skip (NULL, or a list
+ * ending with NULL), renumbered, each after a space. */
+static void put_entries(struct post *ps, struct out *o, struct rg_span dict,
+                        const char *const *skip)
 {
 	const char *pos = NULL, *end = dict.p + dict.n;
 	struct rg_span key, val;
 	size_t k;
 	while (rg_pdf_dict_next(dict, &pos, &key, &val)) {
-		if (skip && rg_pdf_name_is(key, skip))
+		bool skipped = false;
+		for (size_t i = 0; skip && skip[i] && !skipped; i++)
+			skipped = rg_pdf_name_is(key, skip[i]);
+		if (skipped)
 			continue;
 		out_str(o, " ");
 		out_span(o, key.p, key.p + key.n);
@@ -680,9 +686,9 @@ static void put_entries(struct post *ps, struct out *o, struct rg_span dict, con
 }
 
 /* Opens the rewritten object num: "N 0 obj\n<<" and the dictionary's
- * entries but skip (NULL: none), renumbered; end_dict closes it. */
+ * entries but those in skip (put_entries); end_dict closes it. */
 static void begin_dict(struct post *ps, struct out *o, long num, struct rg_span dict,
-                       const char *skip)
+                       const char *const *skip)
 {
 	out_printf(o, "%ld 0 obj\n<<", num);
 	put_entries(ps, o, dict, skip);
@@ -706,7 +712,7 @@ static bool walk_pages(struct post *ps, struct rg_span node_ref, int depth)
 		return (ps->why = "unexpected page tree"), false;
 	if (dict_is(node, "/Type", "/Pages")) {
 		const char *pos = NULL;
-		if (!rg_pdf_dict_get(node, "/Kids", &v))
+		if (!rg_pdf_dict_get(node, "/Kids", &v) || *rg_pdf_skip_ws(v.p, v.p + v.n) != '[')
 			return (ps->why = "page tree node without /Kids"), false;
 		ps->kind[ref.num] = K_DROP; /* being visited: a loop back to it fails */
 		if (!add_alias(ps, ref.num, N_PAGES))
@@ -732,7 +738,8 @@ static bool walk_pages(struct post *ps, struct rg_span node_ref, int depth)
 	    ps->kind[cref.num] != K_COPY)
 		return (ps->why = "a page without one content stream"), false;
 	ps->kind[cref.num] = K_CONTENT;
-	if (!dict_is(cdict, "/Filter", "/FlateDecode") || !rg_pdf_dict_get(cdict, "/Length", &len))
+	if (!dict_is(cdict, "/Filter", "/FlateDecode") || has_key(cdict, "/DecodeParms") ||
+	    !rg_pdf_dict_get(cdict, "/Length", &len))
 		return (ps->why = "a content stream not compressed as cairo does"), false;
 	if (rg_pdf_parse_ref(len, &lref)) {
 		if (!valid_num(ps, lref.num) || ps->kind[lref.num] != K_COPY)
@@ -892,7 +899,8 @@ static bool read_held(struct post *ps, long num, struct rg_span d)
 		h->s[s.n] = 0;
 		struct out head = {.fd = -1};
 		rg_buf_init(&head.b, 0);
-		put_entries(ps, &head, d, "/K");
+		static const char *const but_kids[] = {"/K", NULL};
+		put_entries(ps, &head, d, but_kids);
 		h->head = head.b;
 		h->started = true;
 		if (head.err)
@@ -960,18 +968,25 @@ static bool read_parent_tree(struct post *ps, struct rg_span ref)
 	const char *pos = NULL;
 	long top = -1;
 	size_t k;
-	while (rg_pdf_array_next(nums, &pos, &key)) {
-		if (!rg_pdf_parse_uint(key, &k) || k > (size_t)INT32_MAX ||
-		    !rg_pdf_array_next(nums, &pos, &val))
-			return (ps->why = "unexpected parent tree"), false;
+	bool ok = true;
+	while (ok && rg_pdf_array_next(nums, &pos, &key)) {
+		/* A number tree's keys increase (cairo's do): joined as they are. */
+		if (!rg_pdf_parse_uint(key, &k) || k > (size_t)INT32_MAX || (long)k <= top ||
+		    !rg_pdf_array_next(nums, &pos, &val)) {
+			ps->why = "unexpected parent tree";
+			ok = false;
+			break;
+		}
 		out_printf(&pt, " %ld ", ps->key_base + (long)k);
 		put_value(ps, &pt, val);
 		if ((long)k > top)
 			top = (long)k;
 	}
-	ps->ptree = pt.b;
+	ps->ptree = pt.b; /* grown or not, the buffer is the post's again */
 	ps->next_key = ps->key_base + top + 1;
-	return !pt.err || (ps->why = "out of memory", false);
+	if (ok && pt.err)
+		ps->why = "out of memory";
+	return ok && !pt.err;
 }
 
 /* The chunk's named destinations, kept for the new file's name tree. */
@@ -998,7 +1013,7 @@ static bool read_dests(struct post *ps, struct rg_span names_ref)
 		}
 		memcpy(n, name.p, name.n);
 		ps->dests = v;
-		v[ps->n_dests++] = (struct dest){n, name.n, value.b.data};
+		v[ps->n_dests++] = (struct dest){n, name.n, value.b.data, value.b.len};
 	}
 	return true;
 }
@@ -1085,7 +1100,8 @@ static bool write_content(struct post *ps, struct out *o, long num, const struct
 		ps->pending_len = lref.num;
 		ps->pending_val = (size_t)zn;
 	} else {
-		begin_dict(ps, o, num, ob->value, "/Length");
+		static const char *const but_length[] = {"/Length", NULL};
+		begin_dict(ps, o, num, ob->value, but_length);
 		out_printf(o, " /Length %lu", (unsigned long)zn);
 	}
 	out_str(o, " >>\nstream\n");
@@ -1118,12 +1134,14 @@ static bool write_link(struct post *ps, struct out *o, long old, long num, struc
 		if (!hash || hash == file || page < 1 || num_end != close ||
 		    memchr(file, '\\', (size_t)(hash - file)))
 			return (ps->why = "a malformed link into another file"), false;
-		begin_dict(ps, o, num, dict, "/A");
+		static const char *const but_action[] = {"/A", "/Contents", NULL};
+		begin_dict(ps, o, num, dict, but_action);
 		out_str(o, " /A << /Type /Action /S /GoToR /F (");
 		out_span(o, file, hash);
 		out_printf(o, ") /D [%ld /Fit] >>", page - 1);
 	} else {
-		begin_dict(ps, o, num, dict, NULL);
+		static const char *const but_contents[] = {"/Contents", NULL};
+		begin_dict(ps, o, num, dict, but_contents);
 	}
 	out_str(o, "\n   /Contents ");
 	put_text_string(o, ps->info->link_alt[k]);
@@ -1213,14 +1231,20 @@ static bool write_object(struct post *ps, struct out *o, long old, const struct 
 	ps->new_off[num] = (uint32_t)o->pos;
 	if (ps->kind[old] == K_PAGE) {
 		/* Tab order follows the structure (PDF/UA 7.18.3). */
-		begin_dict(ps, o, num, d, "/Tabs");
+		static const char *const but_tabs[] = {"/Tabs", NULL};
+		begin_dict(ps, o, num, d, but_tabs);
 		out_str(o, " /Tabs /S");
 		end_dict(o);
 		return true;
 	}
 	if (ob.data) {
 		/* Fonts and images: the data as it is (its /Length is direct or a
-		 * copied object). */
+		 * copied object, never a content stream's, which is rewritten). */
+		struct rg_span len;
+		struct rg_pdfref lref;
+		if (rg_pdf_dict_get(d, "/Length", &len) && rg_pdf_parse_ref(len, &lref) &&
+		    valid_num(ps, lref.num) && ps->kind[lref.num] == K_LENGTH)
+			return (ps->why = "a content stream's length object is shared"), false;
 		out_printf(o, "%ld 0 obj\n", num);
 		put_value(ps, o, d);
 		out_str(o, "\nstream\n");
@@ -1325,10 +1349,18 @@ static bool join_chunk(struct post *ps, struct out *o, char *map, size_t size, s
 	bool first = k == 0, last = k == in->n_more;
 	int join_in = first ? 0 : in->join[k - 1].reopened;
 	int join_out = last ? 0 : in->join[k].open;
-	struct rg_pdfdoc doc;
-	if (!rg_pdfdoc_open(&doc, map, size, err, errsize))
-		return (ps->why = err), false;
+	struct rg_pdfdoc doc = {0};
 	bool ok = false;
+	if (!rg_pdfdoc_open(&doc, map, size, err, errsize)) {
+		ps->why = err;
+		rg_pdfdoc_free(&doc);
+		return false;
+	}
+	if (doc.size < 2) {
+		ps->why = "a chunk without objects";
+		rg_pdfdoc_free(&doc);
+		return false;
+	}
 	ps->doc = &doc;
 	ps->n_annot = ps->n_alias = 0;
 	ps->pending_len = 0;
@@ -1339,8 +1371,10 @@ static bool join_chunk(struct post *ps, struct out *o, char *map, size_t size, s
 		ps->why = "out of memory";
 		goto out;
 	}
-	memset(off + ps->n_off, 0, (need - ps->n_off) * sizeof *off);
-	ps->n_off = need;
+	if (need > ps->n_off) {
+		memset(off + ps->n_off, 0, (need - ps->n_off) * sizeof *off);
+		ps->n_off = need;
+	}
 	ps->new_off = off;
 	ps->why = NULL;
 	static const char *const cat_keys[] = {"/Type", "/Pages", "/MarkInfo", "/Names",
@@ -1362,8 +1396,13 @@ static bool join_chunk(struct post *ps, struct out *o, char *map, size_t size, s
 		goto out;
 	}
 	ps->kind[doc.root.num] = K_DROP;
+	size_t pages_before = ps->n_pages;
 	if (!walk_pages(ps, pages, 0))
 		goto out;
+	if (ps->n_pages == pages_before) {
+		ps->why = "a chunk without pages";
+		goto out;
+	}
 	if (ps->n_annot)
 		qsort(ps->annot, ps->n_annot, sizeof *ps->annot, by_num);
 	/* The structure tree: one Document element, whose edges join. */
@@ -1523,7 +1562,7 @@ static void write_fixed(struct post *ps, struct out *o)
 			out_str(o, "\n   ");
 			out_put(o, ps->dests[i].name, ps->dests[i].name_n);
 			out_str(o, " ");
-			out_str(o, ps->dests[i].value);
+			out_put(o, ps->dests[i].value, ps->dests[i].value_n);
 		}
 		out_str(o, "\n] >>\nendobj\n");
 	}

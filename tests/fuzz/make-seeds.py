@@ -7,7 +7,9 @@ the code instead of at the ZIP signature check: a complete notified bundle,
 a not-notified one, one with signins.csv and an attachment, and hostile
 cases the reader must refuse (path traversal, symlink, encrypted flag,
 duplicate names, unlisted entries, wrong digest, a small deflate bomb,
-a DOCTYPE with entities).  The packed sample bundles are added with
+a DOCTYPE with entities); for fuzz_pdf_post, the smallest PDF in the shape
+cairo 1.16 writes (one page, one P element, a parent tree), which the
+rewrite accepts.  The packed sample bundles are added with
 --samples BUILDDIR/samples (the zips `reportgen pack` made in the build).
 
     make-seeds.py CORPUSDIR [--samples BUILDDIR/samples]
@@ -20,6 +22,7 @@ import os
 import shutil
 import sys
 import zipfile
+import zlib
 
 STAMP = (2024, 5, 1, 12, 0, 0)
 
@@ -121,14 +124,48 @@ def full_files():
             ("attachments/impact-analysis.pdf", ATTACHMENT)]
 
 
+def minimal_pdf():
+    """One page as cairo writes it: catalog, page tree, structure tree root
+    with one Document holding one P, its parent tree, a compressed content
+    stream with one tagged and one untagged run."""
+    content = zlib.compress(b"0 0 m 10 10 l S\n/P <</MCID 0>> BDC 0 0 m 1 1 l S EMC\n")
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 3 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /StructTreeRoot /K [6 0 R] /ParentTree 7 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R"
+        b" /StructParents 0 >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content
+        + b"\nendstream",
+        b"<< /Type /StructElem /S /Document /P 3 0 R /K [8 0 R] >>",
+        b"<< /Nums [0 [8 0 R]] >>",
+        b"<< /Type /StructElem /S /P /P 6 0 R /Pg 4 0 R /K 0 >>",
+    ]
+    out = bytearray(b"%PDF-1.5\n%\xb5\xed\xae\xfb\n")
+    offsets = []
+    for n, value in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + value + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
 def main():
     out = sys.argv[1]
     samples = sys.argv[sys.argv.index("--samples") + 1] if "--samples" in sys.argv else None
     b = os.path.join(out, "bundle")
     m = os.path.join(out, "manifest")
     c = os.path.join(out, "csv")
-    for d in (b, m, c):
+    pp = os.path.join(out, "pdf_post")
+    for d in (b, m, c, pp):
         os.makedirs(d, exist_ok=True)
+
+    # fuzz_pdf_post: two parameter bytes (no link, one chunk), then the PDF.
+    with open(os.path.join(pp, "seed-minimal"), "wb") as f:
+        f.write(b"\0\0" + minimal_pdf())
 
     full = full_files()
     write_zip(os.path.join(b, "seed-full.zip"), bundle(full))

@@ -4,17 +4,21 @@
  * asserting the behaviour a user sees now.  The replay-* tests only say
  * "no crash"; these say what the answer must be.
  */
+#define _GNU_SOURCE /* memmem */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "bundle/csv.h"
 #include "bundle/manifest.h"
+#include "core/pdfobj.h"
 #include "core/strmap.h"
 #include "core/timefmt.h"
 #include "judge/run.h"
 #include "rg_config.h"
+#include "views/pdf_doc.h"
 
 static void corpus_path(char *path, size_t n, const char *target, const char *name)
 {
@@ -347,4 +351,199 @@ Test(regress, manifest_recovered_xml_error)
 		rg_diags_free(&diags);
 		rg_arena_free(&arena);
 	}
+}
+
+/* fuzz_pdf_post (December 2026; found by the fuzzer or by reading
+ * pdf_post.c, each reproducer the smallest PDF in cairo's shape that shows
+ * it, made by hand): rg_pdf_post_process promises that a file not as cairo
+ * writes it is RG_EENV with a pdf.post error, never a crash or a malformed
+ * file.  The bytes are the fuzz target's: two parameter bytes
+ * (fuzz_pdf_post.c), then the PDF, cut after the first %%EOF line into two
+ * chunks when bit 0 of the second is set.  Open when written: these tests
+ * and replay-pdf_post fail until pdf_post.c is fixed. */
+static rg_status post_corpus(const char *name, struct rg_diags *diags, char **out, size_t *out_n)
+{
+	char path[512];
+	corpus_path(path, sizeof path, "pdf_post", name);
+	FILE *in = fopen(path, "rb");
+	cr_assert_not_null(in, "corpus input %s is missing", path);
+	static char buf[8192];
+	size_t n = fread(buf, 1, sizeof buf, in);
+	fclose(in);
+	cr_assert(n > 2 && n < sizeof buf, "%s", name);
+	unsigned b0 = (unsigned char)buf[0], b1 = (unsigned char)buf[1];
+	const char *pdf = buf + 2;
+	n -= 2;
+	size_t first = n;
+	if (b1 & 1) {
+		for (first = 0; first + 5 <= n && memcmp(pdf + first, "%%EOF", 5) != 0;)
+			first++;
+		cr_assert(first + 5 <= n, "%s", name);
+		for (first += 5; first < n && (pdf[first] == '\n' || pdf[first] == '\r');)
+			first++;
+	}
+	FILE *fp = tmpfile(), *more = (b1 & 1) ? tmpfile() : NULL;
+	cr_assert_not_null(fp);
+	cr_assert_eq(fwrite(pdf, 1, first, fp), first);
+	if (more)
+		cr_assert_eq(fwrite(pdf + first, 1, n - first, more), n - first);
+	static char *const alt[4] = {"a", "b", "c", "d"};
+	struct rg_pjoin join = {(b1 >> 1) & 3, 0};
+	join.reopened = (int)(((b1 >> 3) & 3) % (unsigned)(join.open + 1));
+	struct rg_pdf_post info = {
+	    .lang = "en-US", .title = "t", .author = "a", .subject = "s",
+	    .date = "2024-05-02T10:00:00Z", .figure_alt = "f",
+	    .link_alt = alt, .n_links = b0 % 5,
+	    .more = more ? &more : NULL, .join = more ? &join : NULL, .n_more = more ? 1 : 0,
+	};
+	rg_diags_init(diags);
+	rg_status st = rg_pdf_post_process(fp, name, &info, diags);
+	if (out) {
+		cr_assert_eq(fseek(fp, 0, SEEK_END), 0);
+		*out_n = (size_t)ftell(fp);
+		*out = malloc(*out_n + 1);
+		cr_assert_not_null(*out);
+		rewind(fp);
+		cr_assert_eq(fread(*out, 1, *out_n, fp), *out_n);
+	}
+	fclose(fp);
+	if (more)
+		fclose(more);
+	return st;
+}
+
+static void expect_refused(const char *name)
+{
+	struct rg_diags diags;
+	cr_expect_eq(post_corpus(name, &diags, NULL, NULL), RG_EENV, "%s", name);
+	cr_expect(diags.errors == 1 && diags.n == 1 && strcmp(diags.v[0].code, "pdf.post") == 0,
+	          "%s: %zu errors", name, diags.errors);
+	rg_diags_free(&diags);
+}
+
+/* ASan: negative-size-param in join_chunk's memset of the new offsets. */
+Test(regress, pdf_post_chunk_of_size_0)
+{
+	expect_refused("regress-chunk-size-0");
+}
+
+/* UBSan: dict_is on the null span dict_of gives for a non-dictionary. */
+Test(regress, pdf_post_element_not_a_dictionary)
+{
+	expect_refused("regress-root-kid-not-dict");
+	expect_refused("regress-edge-kid-not-dict");
+}
+
+/* LeakSanitizer (sanitizer builds only): join_chunk did not free the
+ * offsets rg_pdfdoc_open had read before it failed. */
+Test(regress, pdf_post_unreadable_xref)
+{
+	expect_refused("regress-bad-xref-entry");
+}
+
+/* read_parent_tree appends to a copy of the parent tree's buffer and
+ * stores it back only on success: a damaged /Nums leaked the copy
+ * (LeakSanitizer) and, in a second chunk, left ps->ptree pointing at the
+ * block realloc had freed, freed again at the end (ASan double-free). */
+Test(regress, pdf_post_damaged_parent_tree)
+{
+	expect_refused("regress-parent-tree-leak");
+	expect_refused("regress-parent-tree-double-free");
+}
+
+/* A page tree root whose /Kids is not an array (found by the fuzzer from
+ * seed-minimal) was a tree of no page: the file was written with /Count 0,
+ * its page copied outside the tree, unmarked. */
+Test(regress, pdf_post_kids_not_an_array)
+{
+	expect_refused("regress-kids-not-array");
+}
+
+/* A link annotation that has a /Contents already got a second one (the
+ * page's /Contents is its content stream, not a string). */
+Test(regress, pdf_post_link_with_contents)
+{
+	struct rg_diags diags;
+	char *out = NULL;
+	size_t n = 0;
+	rg_status st = post_corpus("regress-link-contents", &diags, &out, &n);
+	cr_expect(st == RG_EENV || st == RG_OK);
+	if (st == RG_OK) {
+		size_t count = 0;
+		for (size_t i = 0; i + 11 <= n; i++)
+			count += memcmp(out + i, "/Contents (", 11) == 0;
+		cr_expect_eq(count, 1, "/Contents ( %zu times", count);
+	}
+	free(out);
+	rg_diags_free(&diags);
+}
+
+/* Rewritten with a reference to no object. */
+Test(regress, pdf_post_reference_to_no_object)
+{
+	expect_refused("regress-ref-to-free-object");
+}
+
+/* A comment between a reference's numbers ("9 %c\n0 R", valid PDF) was
+ * not taken for a reference, so the number was left as it was and named
+ * another object of the new file: it is renumbered like any other. */
+Test(regress, pdf_post_comment_inside_a_reference)
+{
+	struct rg_diags diags;
+	char *out = NULL;
+	size_t n = 0;
+	rg_status st = post_corpus("regress-comment-in-ref", &diags, &out, &n);
+	cr_assert_eq(st, RG_OK);
+	struct rg_pdfdoc doc = {0};
+	char err[200];
+	cr_assert(rg_pdfdoc_open(&doc, out, n, err, sizeof err), "%s", err);
+	const char *f1 = memmem(out, n, "/F1 ", 4);
+	cr_assert_not_null(f1);
+	struct rg_pdfref ref = {strtol(f1 + 4, NULL, 10), 0};
+	struct rg_span font, type;
+	cr_assert(rg_pdfdoc_object(&doc, ref, &font) && rg_pdf_dict_get(font, "/Type", &type) &&
+	          rg_pdf_name_is(type, "/Font"),
+	          "/F1 names object %ld, not the font", ref.num);
+	rg_pdfdoc_free(&doc);
+	free(out);
+	rg_diags_free(&diags);
+}
+
+/* Rewritten with a font stream whose /Length is the content stream's. */
+Test(regress, pdf_post_shared_length)
+{
+	expect_refused("regress-shared-length");
+}
+
+/* Rewritten content streams that do not nest. */
+Test(regress, pdf_post_content_nesting)
+{
+	expect_refused("regress-q-not-restored");
+	expect_refused("regress-artifact-crosses-q");
+	expect_refused("regress-bt-in-bt");
+}
+
+/* A destination's value holding a NUL byte (blank to the PDF reader) was
+ * written with strlen: the name tree was cut there, and the file did not
+ * parse.  Refused, or written whole. */
+Test(regress, pdf_post_nul_in_destination)
+{
+	struct rg_diags diags;
+	char *out = NULL;
+	size_t n = 0;
+	rg_status st = post_corpus("regress-nul-in-dest", &diags, &out, &n);
+	cr_expect(st == RG_EENV || st == RG_OK);
+	if (st == RG_OK) {
+		struct rg_pdfdoc d;
+		char err[200];
+		struct rg_span v;
+		cr_assert(rg_pdfdoc_open(&d, out, n, err, sizeof err), "%s", err);
+		cr_expect(rg_pdfdoc_object(&d, (struct rg_pdfref){6, 0}, &v),
+		          "the name tree (6 0 R) does not parse");
+		rg_pdfdoc_free(&d);
+	} else {
+		cr_expect(diags.errors == 1 && strcmp(diags.v[0].code, "pdf.post") == 0);
+	}
+	free(out);
+	rg_diags_free(&diags);
 }
