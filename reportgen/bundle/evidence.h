@@ -49,7 +49,8 @@ extern const char *const rg_action_names[]; /* indexed by value, NULL-terminated
  * then.  For a reference, ref is the index + 1 of the row it names in the
  * referenced table (bundle.c resolves it; 0 only while unresolved).  For a
  * text column that may cite a document, i is 1 when the value names an
- * attachments/ member of the bundle.  24 bytes: every stored field of the
+ * attachments/ member of the bundle.  A column the directive marks unread
+ * (profile.h) has given set and s NULL.  24 bytes: every stored field of the
  * bundle is one (a finding row holds eleven), so i is 16 bits, which an
  * enum's index fits (a directive's column has at most RG_COL_MAX_VALUES). */
 struct rg_value {

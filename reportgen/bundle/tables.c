@@ -240,6 +240,10 @@ static bool convert(struct rg_table *t, uint32_t line, const struct rg_column_sp
 		/* fall through */
 	case RG_COL_TEXT:
 		v->given = true;
+		if (c->unread) {
+			v->s = NULL; /* validated; nothing reads it (profile.h) */
+			return true;
+		}
 		if (t->spec->streamed) {
 			v->s = f->s; /* streamed: valid during the record */
 			return true;

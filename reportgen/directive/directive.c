@@ -34,7 +34,7 @@ struct ctx {
 	struct rg_diags *diags;
 	const char *file;
 	bool ok;
-	const struct rg_profile *profile;
+	struct rg_profile *profile; /* once <evidence> is read */
 	const char *rows_name;
 	xmlDocPtr schema; /* templates/report.xsd, for the reason codes */
 };
@@ -199,6 +199,10 @@ static void read_evidence(struct ctx *c, xmlNodePtr ev, struct rg_profile *p)
 				col->matches_column = m[k] ? m + k + 1 : "";
 			}
 			col->attachment = yes(c, cn, "attachment");
+			/* Until a rule names it (mark_read), or the reader checks it:
+			 * a cited document, a value that should match another column's. */
+			col->unread = (col->type == RG_COL_TEXT || col->type == RG_COL_ACCOUNT) &&
+			              !col->attachment && !col->matches_table;
 			col->day_offset = attr(c, cn, "day-ends");
 			char *nb = attr(c, cn, "not-before");
 			if (nb) {
@@ -382,6 +386,15 @@ static const struct rg_table_spec *table_attr(struct ctx *c, xmlNodePtr n, const
 	return t;
 }
 
+/* Column col of t is named by a rule: its values are stored (profile.h's
+ * unread).  t is one of the profile's tables, the one being loaded. */
+static void mark_read(struct ctx *c, const struct rg_table_spec *t, int col)
+{
+	assert(c->profile && t >= c->profile->tables && t < c->profile->tables + c->profile->n_tables);
+	assert(col >= 0 && (size_t)col < t->n_cols);
+	c->profile->tables[t - c->profile->tables].cols[col].unread = false;
+}
+
 /* A column attribute naming a column of t of one of the types in `types`
  * (a bit set of 1 << enum rg_coltype); -1 when absent and optional, or
  * diagnosed. */
@@ -408,6 +421,7 @@ static int column_attr(struct ctx *c, xmlNodePtr n, const struct rg_table_spec *
 		c->ok = false;
 		return -1;
 	}
+	mark_read(c, t, col);
 	return col;
 }
 
@@ -484,6 +498,7 @@ static void read_targets(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 			problem(c, n, "name columns the table declares", what);
 			continue;
 		}
+		mark_read(c, st->table, col);
 		st->targets[st->n_targets++] = col;
 	}
 }
@@ -516,6 +531,7 @@ static int time_path(struct ctx *c, xmlNodePtr n, const struct rg_table_spec *t,
 		        what);
 		return -1;
 	}
+	mark_read(c, rt, col);
 	*ref = r;
 	*table = rt;
 	return col;
@@ -660,6 +676,7 @@ static void read_step(struct ctx *c, xmlNodePtr n, struct rg_step *st)
 					problem(c, n, "write due=\"COLUMN\" (a time or date column of the table) or due=\"REFERENCE.COLUMN\" (one of the referenced table)",
 					        "due names no time or date column");
 				} else {
+					mark_read(c, rt, col);
 					st->due_ref = ref;
 					st->due_col = col;
 					st->due_table = rt;
@@ -782,6 +799,50 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
 	}
 }
 
+/* Marks read the columns of every table named `name` ({row.COLUMN} does
+ * not say whose row it shows; keeping a column too many costs only
+ * memory). */
+static void mark_read_by_name(struct ctx *c, const char *name, size_t len)
+{
+	for (size_t t = 0; t < c->profile->n_tables; t++) {
+		const struct rg_table_spec *spec = &c->profile->tables[t];
+		for (size_t k = 0; k < spec->n_cols; k++)
+			if (strlen(spec->cols[k].name) == len && strncmp(spec->cols[k].name, name, len) == 0)
+				mark_read(c, spec, (int)k);
+	}
+}
+
+static void mark_shown(struct ctx *c, const struct rg_reason_tpl *tpl, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		for (const char *p = tpl[k].text; p && (p = strstr(p, "{row.")); p += 5)
+			mark_read_by_name(c, p + 5, strcspn(p + 5, "?}"));
+}
+
+/* Beside the columns a rule names (mark_read as they are resolved): the
+ * ones the reason templates show ({row.COLUMN}) and the ones the bundle
+ * reader checks against another table's (a column's matches names its
+ * target).  What is still unread after this is validated and dropped. */
+static void mark_shown_and_matched(struct ctx *c, struct rg_directive *d)
+{
+	mark_shown(c, d->rows_reasons, d->n_rows_reasons);
+	mark_shown(c, d->notified_reasons, d->n_notified_reasons);
+	for (size_t a = 0; a < d->n_actions; a++)
+		for (size_t k = 0; k < d->actions[a].n_steps; k++)
+			mark_shown(c, d->actions[a].steps[k].reasons, d->actions[a].steps[k].n_reasons);
+	for (size_t t = 0; t < d->profile.n_tables; t++) {
+		const struct rg_table_spec *spec = &d->profile.tables[t];
+		for (size_t k = 0; k < spec->n_cols; k++) {
+			const struct rg_column_spec *col = &spec->cols[k];
+			const struct rg_table_spec *mt =
+			    col->matches_table ? rg_profile_table(&d->profile, col->matches_table) : NULL;
+			int mc = mt ? rg_table_spec_column(mt, col->matches_column) : -1;
+			if (mc >= 0)
+				mark_read(c, mt, mc);
+		}
+	}
+}
+
 rg_status rg_directive_load(struct rg_directive **out, const char *path, struct rg_arena *arena,
                             struct rg_diags *diags)
 {
@@ -873,6 +934,8 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 		xmlFreeDoc(c.schema);
 	if (!c.ok)
 		return RG_EINPUT;
+	if (c.profile)
+		mark_shown_and_matched(&c, d);
 	*out = d;
 	return RG_OK;
 }
