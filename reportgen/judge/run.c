@@ -13,6 +13,9 @@
 #include "judge/run.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -143,6 +146,12 @@ rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
 	st = rg_status_worst(st, fst);
 	struct rg_results *res = rg_judge_end(j);
 	rg_arena_free(&evidence); /* the results hold copies of what they show */
+#ifdef __GLIBC__
+	/* The evidence's megabytes would otherwise stay resident below the
+	 * results' and the views' allocations until the end (at 50,000
+	 * findings, 11 MB of a render's RSS for the whole PDF pass). */
+	malloc_trim(0);
+#endif
 	if (st != RG_OK)
 		return st;
 	*out = res;
