@@ -631,7 +631,7 @@ static void resolve(struct rg_bundle *b)
 			int req = col->ref_requires ? rg_table_spec_column(rs, col->ref_requires) : -1;
 			for (size_t i = 0; i < ev->tables[k].n; i++) {
 				struct rg_row *row = &ev->tables[k].rows[i];
-				struct rg_value *v = &row->v[c];
+				struct rg_value *v = rg_row_value(row, (int)c);
 				if (!v->given)
 					continue;
 				size_t idx = rg_table_index(rt, v->s);
@@ -651,7 +651,7 @@ static void resolve(struct rg_bundle *b)
 				}
 				v->ref = (uint32_t)idx;
 				const struct rg_row *target = &ev->tables[rk].rows[idx - 1];
-				if (req >= 0 && target->v[req].i != 1) {
+				if (req >= 0 && rg_row_value(target, req)->i != 1) {
 					char hint[200];
 					snprintf(hint, sizeof hint, "set %s=yes on %s line %u, or correct the id",
 					         col->ref_requires, rs->file, target->line);
@@ -685,15 +685,15 @@ static void resolve(struct rg_bundle *b)
 				if (ts->cols[tc].type != RG_COL_REF || strcmp(ts->cols[tc].ref_table, spec->file))
 					continue;
 				for (size_t i = 0; i < ev->tables[tk].n; i++) {
-					uint32_t r = ev->tables[tk].rows[i].v[tc].ref;
+					uint32_t r = rg_row_value(&ev->tables[tk].rows[i], (int)tc)->ref;
 					if (r)
 						answered[r - 1] = true;
 				}
 			}
 			for (size_t i = 0; i < et->n; i++) {
 				const struct rg_row *row = &et->rows[i];
-				const char *id = row->v[spec->id_col].s;
-				if (row->v[c].i == 1 && !answered[i] &&
+				const char *id = rg_row_value(row, spec->id_col)->s;
+				if (rg_row_value(row, (int)c)->i == 1 && !answered[i] &&
 				    !rg_strmap_has(&b->tables[tk].refused_keys, id, strlen(id))) {
 					char hint[240];
 					snprintf(hint, sizeof hint, "list the %s(s) found in this %s in %s, or set %s=no",
@@ -721,14 +721,15 @@ static void resolve(struct rg_bundle *b)
 				struct rg_strmap values;
 				rg_strmap_init(&values);
 				for (size_t i = 0; i < ev->tables[mk].n; i++) {
-					const struct rg_value *mv = &ev->tables[mk].rows[i].v[mc];
+					const struct rg_value *mv = rg_row_value(&ev->tables[mk].rows[i], mc);
 					if (mv->given)
 						rg_strmap_put(&values, mv->s, strlen(mv->s), (void *)1, NULL);
 				}
 				for (size_t i = 0; i < ev->tables[k].n; i++) {
 					const struct rg_row *row = &ev->tables[k].rows[i];
-					const char *s = row->v[c].s;
-					if (!row->v[c].given || rg_strmap_has(&values, s, strlen(s)) ||
+					const struct rg_value *v = rg_row_value(row, (int)c);
+					const char *s = v->s;
+					if (!v->given || rg_strmap_has(&values, s, strlen(s)) ||
 					    rg_strmap_has(&b->tables[mk].refused_keys, s, strlen(s)))
 						continue;
 					char hint[200];
@@ -743,7 +744,7 @@ static void resolve(struct rg_bundle *b)
 			if (col->attachment) {
 				for (size_t i = 0; i < ev->tables[k].n; i++) {
 					struct rg_row *row = &ev->tables[k].rows[i];
-					struct rg_value *v = &row->v[c];
+					struct rg_value *v = rg_row_value(row, (int)c);
 					if (!v->given || strncmp(v->s, "attachments/", 12) != 0)
 						continue;
 					if (rg_strmap_has(&b->members, v->s, strlen(v->s))) {
@@ -772,6 +773,7 @@ static void read_audit_events(struct rg_bundle *b)
 		fail(b, RG_EENV);
 		return;
 	}
+	assert(!t->spec->slot); /* a built-in table: every column, in order */
 	for (size_t i = 0; i < t->n; i++) {
 		const struct rg_row *r = &t->rows[i];
 		ev->audit_events[i] = (struct rg_audit_event){

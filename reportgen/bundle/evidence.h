@@ -17,6 +17,7 @@
 #ifndef RG_EVIDENCE_H
 #define RG_EVIDENCE_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,9 +51,10 @@ extern const char *const rg_action_names[]; /* indexed by value, NULL-terminated
  * referenced table (bundle.c resolves it; 0 only while unresolved).  For a
  * text column that may cite a document, i is 1 when the value names an
  * attachments/ member of the bundle.  A column the directive marks unread
- * (profile.h) has given set and s NULL.  24 bytes: every stored field of the
- * bundle is one (a finding row holds eleven), so i is 16 bits, which an
- * enum's index fits (a directive's column has at most RG_COL_MAX_VALUES). */
+ * (profile.h) is converted, checked and not stored.  24 bytes: every stored
+ * field of the bundle is one (a finding row of ED 24-02 stores five), so i
+ * is 16 bits, which an enum's index fits (a directive's column has at most
+ * RG_COL_MAX_VALUES). */
 struct rg_value {
 	union { /* by the column's type */
 		const char *s;
@@ -64,11 +66,22 @@ struct rg_value {
 };
 
 /* One row of a table: the 1-based line of the file it starts on (the
- * header is line 1) and one value per column of the spec. */
+ * header is line 1), its table's spec, and the values of the columns the
+ * spec stores, read through rg_row_value. */
 struct rg_row {
 	uint32_t line;
+	const struct rg_table_spec *spec;
 	struct rg_value *v;
 };
+
+/* Column c's value.  An unread column (profile.h) has no value in a
+ * stored row: nothing may ask for it. */
+static inline struct rg_value *rg_row_value(const struct rg_row *r, int c)
+{
+	assert(c >= 0 && (size_t)c < r->spec->n_cols);
+	assert(!r->spec->slot || r->spec->slot[c] >= 0);
+	return &r->v[r->spec->slot ? r->spec->slot[c] : c];
+}
 
 /* One table of the directive's profile as the bundle holds it. */
 struct rg_etable {

@@ -84,12 +84,12 @@ struct rg_column_spec {
 	int not_before;
 
 	/* RG_COL_TEXT, RG_COL_ACCOUNT: no rule, reason template or check of
-	 * the reader names the column, so its values are validated, counted
-	 * as given and not stored (the value's s stays NULL).  Set by the
+	 * the reader names the column, so its fields are checked as they are
+	 * read and not stored: the table's slot gives it none.  Set by the
 	 * directive loader (directive.c); the built-in tables keep every
-	 * column.  At 50,000 findings the texts nothing reads (a finding's
-	 * sender, recipients, subject digest, reviewer and notes) were 9 MB
-	 * of render's peak. */
+	 * column.  At 50,000 findings the columns nothing reads (a finding's
+	 * sender, recipients, subject digest, reviewer and notes) were 15 MB
+	 * of render's peak, their texts and their values. */
 	bool unread;
 };
 
@@ -103,6 +103,12 @@ struct rg_table_spec {
 	struct rg_column_spec *cols;
 	size_t n_cols;
 	int id_col;                /* the RG_COL_ID column, or -1 */
+	/* Where a stored row keeps each column's value (rg_row_value,
+	 * evidence.h): slot[c] is its index among the row's n_stored values,
+	 * -1 for an unread column.  Set by the directive loader; NULL for the
+	 * built-in tables, which store every column in order. */
+	int16_t *slot;
+	size_t n_stored;
 };
 
 struct rg_profile {

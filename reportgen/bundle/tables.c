@@ -331,7 +331,7 @@ static bool convert(struct rg_table *t, uint32_t line, const struct rg_column_sp
 static bool look_alike(struct rg_table *t, int col, size_t index)
 {
 	const struct rg_row *row = rg_table_row(t, index);
-	const char *id = row->v[col].s;
+	const char *id = rg_row_value(row, col)->s;
 	const uint32_t line = row->line;
 	size_t klen;
 	const char *key = rg_text_skeleton(&t->look_keys, id, strlen(id), &klen);
@@ -341,7 +341,7 @@ static bool look_alike(struct rg_table *t, int col, size_t index)
 	if (!first)
 		return rg_strmap_put(&t->looks, key, klen, (void *)(index + 1), NULL);
 	const struct rg_row *other = rg_table_row(t, first - 1);
-	const char *other_id = other->v[col].s;
+	const char *other_id = rg_row_value(other, col)->s;
 	const uint32_t other_line = other->line;
 	char hint[120];
 	snprintf(hint, sizeof hint,
@@ -352,6 +352,25 @@ static bool look_alike(struct rg_table *t, int col, size_t index)
 	             "characters or case)",
 	             id, other_id, other_line);
 	return true;
+}
+
+/* The values a row of t keeps, copied from all of them (one per column)
+ * into the arena: the columns its spec stores, at their slots. */
+static struct rg_value *store_row(struct rg_table *t, const struct rg_value *all)
+{
+	const struct rg_table_spec *spec = t->spec;
+	size_t n = spec->slot ? spec->n_stored : spec->n_cols;
+	struct rg_value *v = rg_arena_alloc(t->arena, (n ? n : 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	if (!spec->slot) {
+		memcpy(v, all, n * sizeof *v);
+		return v;
+	}
+	for (size_t c = 0; c < spec->n_cols; c++)
+		if (spec->slot[c] >= 0)
+			v[spec->slot[c]] = all[c];
+	return v;
 }
 
 bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, size_t n)
@@ -374,14 +393,11 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 		            (unsigned long long)max_rows, li->description);
 		return false;
 	}
-	/* Streamed rows live in the table's scratch values; stored ones in
-	 * the arena (refused rows too: their ids and references are kept). */
-	struct rg_value *v = spec->streamed ? t->scratch
-	                                    : rg_arena_alloc(t->arena, (spec->n_cols + 1) * sizeof *v);
-	if (!v) {
-		rg_diag_err(t->diags, "env.nomem", t->file, line, NULL, NULL, "out of memory");
-		return false;
-	}
+	/* Fields are converted into the table's scratch values, one per
+	 * column; a stored row then keeps the columns its spec stores
+	 * (store_row).  Their strings are in the arena already (convert),
+	 * where a refused row's id and references stay too. */
+	struct rg_value *v = t->scratch;
 	/* Optional columns absent from the header still mean "not given". */
 	for (size_t c = 0; c < spec->n_cols; c++)
 		v[c] = (struct rg_value){.i = -1};
@@ -440,11 +456,12 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 		}
 		return true;
 	}
-	if (!grow(t)) {
+	struct rg_value *stored = store_row(t, v);
+	if (!stored || !grow(t)) {
 		rg_diag_err(t->diags, "env.nomem", t->file, line, NULL, NULL, "out of memory");
 		return false;
 	}
-	t->rows[t->n++] = (struct rg_row){line, v};
+	t->rows[t->n++] = (struct rg_row){line, spec, stored};
 	if (id) {
 		/* The key must outlive the map: use the arena copy in the row. */
 		if (!rg_strmap_put(&t->ids, v[spec->id_col].s, id_len, (void *)t->n, NULL) ||

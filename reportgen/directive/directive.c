@@ -843,6 +843,24 @@ static void mark_shown_and_matched(struct ctx *c, struct rg_directive *d)
 	}
 }
 
+/* Lays out the values a stored row keeps (profile.h's slot): one for
+ * every column but those still unread once every rule, reason and check
+ * has named its own. */
+static void assign_slots(struct ctx *c, struct rg_profile *p)
+{
+	for (size_t t = 0; t < p->n_tables; t++) {
+		struct rg_table_spec *spec = &p->tables[t];
+		spec->slot = rg_arena_alloc(c->arena, (spec->n_cols ? spec->n_cols : 1) * sizeof *spec->slot);
+		if (!spec->slot) {
+			c->ok = false;
+			return;
+		}
+		spec->n_stored = 0;
+		for (size_t k = 0; k < spec->n_cols; k++)
+			spec->slot[k] = spec->cols[k].unread ? -1 : (int16_t)spec->n_stored++;
+	}
+}
+
 rg_status rg_directive_load(struct rg_directive **out, const char *path, struct rg_arena *arena,
                             struct rg_diags *diags)
 {
@@ -934,8 +952,12 @@ rg_status rg_directive_load(struct rg_directive **out, const char *path, struct 
 		xmlFreeDoc(c.schema);
 	if (!c.ok)
 		return RG_EINPUT;
-	if (c.profile)
+	if (c.profile) {
 		mark_shown_and_matched(&c, d);
+		assign_slots(&c, c.profile);
+		if (!c.ok)
+			return RG_EENV;
+	}
 	*out = d;
 	return RG_OK;
 }

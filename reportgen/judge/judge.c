@@ -236,9 +236,9 @@ struct var {
 static const char *show_value(struct rg_judge *j, const struct rg_table_spec *spec,
                               const struct rg_row *row, int c)
 {
-	if (c < 0 || !row->v[c].given)
+	if (c < 0 || !rg_row_value(row, c)->given)
 		return NULL;
-	const struct rg_value *v = &row->v[c];
+	const struct rg_value *v = rg_row_value(row, c);
 	char buf[RG_TIME_BUFSZ];
 	switch (spec->cols[c].type) {
 	case RG_COL_TIME:
@@ -360,7 +360,7 @@ static int ecol(const struct rg_etable *e, const struct rg_table_spec *t, int c)
 static const struct rg_value *val(const struct rg_row *r, int c)
 {
 	static const struct rg_value none = {.i = -1};
-	return c >= 0 ? &r->v[c] : &none;
+	return c >= 0 ? rg_row_value(r, c) : &none;
 }
 
 /* <row-deadline>: every row done (its time column given) by its due time. */
@@ -447,7 +447,7 @@ static void step_event(struct rg_judge *j, const struct rg_action_def *a, const 
 	const struct rg_row *best = NULL, *any = NULL;
 	for (size_t k = 0; want >= 0 && k < e->n; k++) {
 		const struct rg_row *row = &e->rows[k];
-		if (row->v[kc].i != want)
+		if (rg_row_value(row, kc)->i != want)
 			continue;
 		if (!any)
 			any = row;
@@ -498,10 +498,10 @@ static void step_event(struct rg_judge *j, const struct rg_action_def *a, const 
  * the audit log records (audit-events.csv's vocabulary), -1 when none. */
 static int audited_kind(const struct rg_etable *re, int kc, const struct rg_row *row)
 {
-	if (kc < 0 || !row->v[kc].given || re->spec->cols[kc].type != RG_COL_ENUM)
+	if (kc < 0 || !rg_row_value(row, kc)->given || re->spec->cols[kc].type != RG_COL_ENUM)
 		return -1;
 	int idx;
-	if (!rg_str_in(re->spec->cols[kc].values[row->v[kc].i], rg_action_names, &idx) ||
+	if (!rg_str_in(re->spec->cols[kc].values[rg_row_value(row, kc)->i], rg_action_names, &idx) ||
 	    !audited((enum rg_remediation_action)idx))
 		return -1;
 	return idx;
@@ -560,7 +560,7 @@ static struct audit_match *match_audit_events(struct rg_judge *j, const struct r
 		const struct rg_row *r = &re->rows[i];
 		m->action[i] = audited_kind(re, kc, r);
 		m->event[i] = NULL;
-		uint32_t sref = via >= 0 ? r->v[via].ref : 0;
+		uint32_t sref = via >= 0 ? rg_row_value(r, via)->ref : 0;
 		if (m->action[i] < 0 || !sref || sref > e->n || tc < 0)
 			continue;
 		const struct rg_row *subject = &e->rows[sref - 1];
@@ -576,7 +576,7 @@ static struct audit_match *match_audit_events(struct rg_judge *j, const struct r
 			for (const struct rg_audit_event *a =
 			         key ? rg_strmap_get(&by_target, key, strlen(key)) : NULL;
 			     a; a = next[a - ev->audit_events]) {
-				int64_t d = a->at.ms - r->v[tc].t.ms;
+				int64_t d = a->at.ms - rg_row_value(r, tc)->t.ms;
 				d = d < 0 ? -d : d;
 				if (a->action != m->action[i] || d > window || !same_target(a->target, target))
 					continue;
@@ -667,14 +667,14 @@ static bool group_related(struct rg_judge *j, const struct rg_etable *e, const s
 		return false;
 	}
 	for (size_t r = 0; re && via >= 0 && r < re->n; r++) {
-		uint32_t ref = re->rows[r].v[via].ref;
+		uint32_t ref = rg_row_value(&re->rows[r], via)->ref;
 		if (ref && ref <= e->n)
 			g->at[ref + 1]++;
 	}
 	for (size_t k = 2; k < e->n + 2; k++)
 		g->at[k] += g->at[k - 1];
 	for (size_t r = 0; re && via >= 0 && r < re->n; r++) {
-		uint32_t ref = re->rows[r].v[via].ref;
+		uint32_t ref = rg_row_value(&re->rows[r], via)->ref;
 		if (ref && ref <= e->n) {
 			g->idx[g->at[ref]] = r;
 			g->of[g->at[ref]++] = &re->rows[r];
