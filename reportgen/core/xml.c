@@ -3,6 +3,7 @@
  */
 #include "core/xml.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
@@ -43,7 +44,7 @@ void rg_xml_init(void)
 static void structured_error(void *user, xmlErrorPtr e)
 {
 	struct rg_xml_errors *c = user;
-	if (!e || e->level == XML_ERR_WARNING)
+	if (!e || e->level == XML_ERR_WARNING || c->stopped)
 		return;
 	if (c->schema && e->domain == XML_FROM_SCHEMASV)
 		c = c->schema;
@@ -122,15 +123,20 @@ unsigned long rg_xml_line_at(const char *bytes, const char *at)
 	return line;
 }
 
+static void refuse_declaration(struct rg_diags *diags, const char *file, unsigned long line)
+{
+	rg_diag_err(diags, "xml.doctype", file, line, NULL,
+	            "remove the <!DOCTYPE ...> declaration; reportgen reads no DTD and no entities",
+	            "has a document type declaration, which is not allowed");
+}
+
 /* What is refused before libxml2 sees the bytes: false with a diagnostic. */
 static bool acceptable(const char *file, const char *bytes, size_t n, struct rg_diags *diags)
 {
 	rg_xml_init();
 	const char *dt = find_declaration(bytes, n);
 	if (dt) {
-		rg_diag_err(diags, "xml.doctype", file, rg_xml_line_at(bytes, dt), NULL,
-		            "remove the <!DOCTYPE ...> declaration; reportgen reads no DTD and no entities",
-		            "has a document type declaration, which is not allowed");
+		refuse_declaration(diags, file, rg_xml_line_at(bytes, dt));
 		return false;
 	}
 	if (n > INT32_MAX) {
@@ -145,7 +151,7 @@ xmlDocPtr rg_xml_parse(const char *file, const char *bytes, size_t n, uint64_t m
 {
 	if (!acceptable(file, bytes, n, diags))
 		return NULL;
-	struct rg_xml_errors ec = {diags, file, "xml.syntax", "fix the XML syntax at that line", 0, NULL};
+	struct rg_xml_errors ec = {diags, file, "xml.syntax", "fix the XML syntax at that line", 0, NULL, false};
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		rg_diag_err(diags, "env.nomem", file, 0, NULL, NULL, "out of memory");
@@ -218,6 +224,110 @@ void rg_xml_reader_free(xmlTextReaderPtr r)
 	xmlSetStructuredErrorFunc(NULL, NULL);
 }
 
+static unsigned long newlines(const char *from, const char *to)
+{
+	unsigned long n = 0;
+	for (const char *p = from; (p = memchr(p, '\n', (size_t)(to - p))) != NULL; p++)
+		n++;
+	return n;
+}
+
+unsigned long rg_xml_piece_find(struct rg_xml_pieces *s, const char *p, size_t n,
+                                const char *(*find)(const char *s, size_t n), size_t keep)
+{
+	assert(keep <= sizeof s->tail && s->n_tail <= keep);
+	if (!s->line)
+		s->line = 1;
+	/* A match across the boundary begins in the tail: look in the tail
+	 * and the piece's first bytes together. */
+	char joint[2 * sizeof s->tail];
+	size_t head = n < keep ? n : keep;
+	memcpy(joint, s->tail, s->n_tail);
+	memcpy(joint + s->n_tail, p, head);
+	const char *at = find(joint, s->n_tail + head);
+	unsigned long found = 0;
+	if (at && (size_t)(at - joint) < s->n_tail)
+		found = s->line - newlines(at, joint + s->n_tail);
+	else if ((at = find(p, n)) != NULL)
+		found = s->line + newlines(p, at);
+	s->line += newlines(p, p + n);
+	/* The new tail: the last keep bytes of the old one and the piece. */
+	size_t total = s->n_tail + n, drop = total > keep ? total - keep : 0;
+	if (drop >= s->n_tail) {
+		memcpy(s->tail, p + (drop - s->n_tail), total - drop);
+	} else {
+		memmove(s->tail, s->tail + drop, s->n_tail - drop);
+		memcpy(s->tail + s->n_tail - drop, p, n);
+	}
+	s->n_tail = total - drop;
+	return found;
+}
+
+/* rg_xml_reader_file's input: the caller's FILE, each piece checked. */
+struct file_input {
+	FILE *in;
+	const char *file;
+	struct rg_xml_errors *errors;
+	struct rg_xml_pieces scan;
+};
+
+static int file_read(void *ctx, char *buf, int len)
+{
+	struct file_input *f = ctx;
+	if (f->errors->stopped)
+		return -1;
+	size_t n = fread(buf, 1, (size_t)len, f->in);
+	if (n == 0 && ferror(f->in)) {
+		if (!f->errors->stopped) /* a wrapper of the FILE may have said why */
+			rg_diag_err(f->errors->diags, "env.read", f->file, 0, NULL, NULL,
+			            "cannot be read: %s", strerror(errno));
+		f->errors->stopped = true;
+		f->errors->count++;
+		return -1;
+	}
+	unsigned long line = rg_xml_piece_find(&f->scan, buf, n, find_declaration, 2);
+	if (line) {
+		refuse_declaration(f->errors->diags, f->file, line);
+		f->errors->stopped = true;
+		f->errors->count++;
+		return -1;
+	}
+	return (int)n;
+}
+
+static int file_close(void *ctx)
+{
+	free(ctx);
+	return 0;
+}
+
+xmlTextReaderPtr rg_xml_reader_file(const char *file, FILE *in, struct rg_xml_errors *errors)
+{
+	rg_xml_init();
+	errors->file = file;
+	errors->code = "xml.syntax";
+	errors->hint = "fix the XML syntax at that line";
+	errors->count = 0;
+	errors->stopped = false;
+	struct file_input *f = calloc(1, sizeof *f);
+	if (f)
+		*f = (struct file_input){.in = in, .file = file, .errors = errors};
+	/* Before the reader exists: it reads the first bytes as it starts. */
+	xmlSetStructuredErrorFunc(errors, structured_error);
+	/* libxml2 closes the input (file_close) on every path, failure too. */
+	xmlTextReaderPtr r =
+	    f ? xmlReaderForIO(file_read, file_close, f, file, NULL, PARSE_OPTIONS & ~XML_PARSE_NOCDATA)
+	      : NULL;
+	if (!r) {
+		if (!errors->count)
+			rg_diag_err(errors->diags, "env.nomem", file, 0, NULL, NULL, "out of memory");
+		xmlSetStructuredErrorFunc(NULL, NULL);
+		return NULL;
+	}
+	xmlTextReaderSetStructuredErrorHandler(r, structured_error, errors);
+	return r;
+}
+
 xmlSchemaPtr rg_xml_schema_load(const char *xsd_path, struct rg_diags *diags)
 {
 	rg_xml_init();
@@ -231,7 +341,7 @@ xmlSchemaPtr rg_xml_schema_load(const char *xsd_path, struct rg_diags *diags)
 	rg_diags_free(&scratch);
 	xmlSchemaParserCtxtPtr pc =
 	    rst == RG_OK ? xmlSchemaNewMemParserCtxt(xsd, (int)xsd_len) : NULL;
-	struct rg_xml_errors quiet = {&scratch, xsd_path, "env.schema", NULL, 0, NULL};
+	struct rg_xml_errors quiet = {&scratch, xsd_path, "env.schema", NULL, 0, NULL, false};
 	rg_diags_init(&scratch);
 	if (pc)
 		xmlSchemaSetParserStructuredErrors(pc, structured_error, &quiet);
@@ -257,7 +367,7 @@ rg_status rg_xml_validate(xmlDocPtr doc, const char *file, const char *xsd_path,
 		xmlSchemaFree(schema);
 		return RG_EENV;
 	}
-	struct rg_xml_errors ec = {diags, file, "xml.schema", NULL, 0, NULL};
+	struct rg_xml_errors ec = {diags, file, "xml.schema", NULL, 0, NULL, false};
 	char hint[300];
 	const char *base = strrchr(xsd_path, '/');
 	snprintf(hint, sizeof hint, "see the schema %s", base ? base + 1 : xsd_path);

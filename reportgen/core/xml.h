@@ -15,7 +15,9 @@
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlreader.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/diag.h"
 #include "core/file.h"
@@ -51,6 +53,10 @@ struct rg_xml_errors {
 	const char *hint;
 	int count;
 	struct rg_xml_errors *schema;
+	/* A piece of a document read in pieces was refused, and said why
+	 * (rg_xml_reader_file): libxml2's own errors after it, about the
+	 * input that stopped, are not reported. */
+	bool stopped;
 };
 
 /* A streaming reader over n bytes named `file`, with rg_xml_parse's rules:
@@ -64,6 +70,30 @@ struct rg_xml_errors {
 xmlTextReaderPtr rg_xml_reader(const char *file, const char *bytes, size_t n,
                                struct rg_xml_errors *errors);
 void rg_xml_reader_free(xmlTextReaderPtr r);
+
+/* rg_xml_reader over a document read from `in` a piece at a time, for one
+ * that need not be in memory whole (report.xml, signed): the declaration
+ * is looked for in each piece as it passes, across the pieces'
+ * boundaries, and the read stops at the piece that holds one, with the
+ * same diagnostic.  `in` stays the caller's (closed after the reader is
+ * freed); a read error is an env.read diagnostic. */
+xmlTextReaderPtr rg_xml_reader_file(const char *file, FILE *in, struct rg_xml_errors *errors);
+
+/* Finding a pattern in a document read in pieces.  line is the line the
+ * pieces so far end on (0 before the first, counted from 1), tail their
+ * last bytes, as many as a match may have in the piece before. */
+struct rg_xml_pieces {
+	unsigned long line;
+	char tail[8];
+	size_t n_tail;
+};
+
+/* The 1-based line of the first match of find (which returns the first
+ * match in n bytes, or NULL) in the next piece p[0..n), or one that begins
+ * in the pieces before and ends in this one; 0 when there is none.  keep:
+ * the pattern's length less one, at most sizeof tail. */
+unsigned long rg_xml_piece_find(struct rg_xml_pieces *s, const char *p, size_t n,
+                                const char *(*find)(const char *s, size_t n), size_t keep);
 
 /* The XML Schema at xsd_path, for rg_xml_validate or a streaming reader
  * (xmlTextReaderSetSchema, before the first read; free it with

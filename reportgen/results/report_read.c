@@ -690,7 +690,7 @@ rg_status rg_report_xml_parse(struct rg_results **out, const char *name, const c
 	rg_diags_init(&violations);
 	rg_diags_init(&checks);
 	struct rg_xml_errors schema_errors = {&violations, name, "xml.schema",
-	                                      "see the schema report.xsd", 0, NULL};
+	                                      "see the schema report.xsd", 0, NULL, false};
 	struct rg_xml_errors errors = {.diags = &syntax, .schema = &schema_errors};
 	struct rd c = {arena, &checks, name, true, false};
 	struct stream s = {.c = &c, .r = r};

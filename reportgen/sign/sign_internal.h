@@ -166,17 +166,17 @@ void rg_xml_sig_scan(struct rg_verify_result *res, xmlNodePtr n, bool deep, int 
  * on failure.  It stays the callback's own. */
 typedef xmlNodePtr (*rg_xml_last_child)(void *ctx, const unsigned char *md, unsigned mdlen);
 
-/* The signing pass over a report (xml_envelope.c): reads the len bytes at
- * data (named path) node by node, writes to out the document as libxml2
- * serialises it with make_last's element appended to the root, and hands
- * make_last the document's digest before that.  Memory is the largest
- * element below the root's children, not the document.  RG_EENV (signing
+/* The signing pass over a report (xml_envelope.c): reads the file `in`
+ * (named path) a piece at a time and node by node, writes to out the
+ * document as libxml2 serialises it with make_last's element appended to
+ * the root, and hands make_last the document's digest before that.  Memory
+ * is the largest element below the root's children, not the document, and
+ * the report is never held whole, mapped or read.  RG_EENV (signing
  * failed) with a diagnostic for what verify would refuse (malformed, a
  * declaration, a comment, a processing instruction, a ds:Signature already
  * there, deeper than max_depth) and when writing fails. */
-rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int max_depth,
-                          FILE *out, rg_xml_last_child make_last, void *ctx,
-                          struct rg_diags *diags);
+rg_status rg_xml_envelope(const char *path, FILE *in, int max_depth, FILE *out,
+                          rg_xml_last_child make_last, void *ctx, struct rg_diags *diags);
 
 /* The signed bytes of a CMS signature being verified: data[r[0]..r[0]+r[1])
  * and data[r[2]..r[2]+r[3]) (a PDF's two ranges; a detached signature's

@@ -284,26 +284,56 @@ static bool declaration(struct envelope *e)
 	return !e->failed && write_out(e, xmlBufferContent(e->buf), (size_t)len);
 }
 
-rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int max_depth,
-                          FILE *out, rg_xml_last_child make_last, void *ctx,
-                          struct rg_diags *diags)
+/* The report as the reader reads it: the caller's file, with a CDATA
+ * section refused where it stands.  A CDATA section is text to the
+ * whole-document parser and to the reader alike, but an empty one is an
+ * empty text node to the first and nothing to the second ("<c></c>"
+ * against "<c/>").  reportgen writes none, and verify refuses one (the
+ * file is not the serialisation of its tree), so none is signed. */
+struct cdata_watch {
+	FILE *in;
+	const char *path;
+	struct rg_xml_errors *errors;
+	struct rg_xml_pieces scan;
+};
+
+static const char *find_cdata(const char *s, size_t n)
 {
-	/* A CDATA section is text to the whole-document parser and to the
-	 * reader alike, but an empty one is an empty text node to the first
-	 * and nothing to the second ("<c></c>" against "<c/>").  reportgen
-	 * writes none, and verify refuses one (the file is not the
-	 * serialisation of its tree), so none is signed. */
-	const char *cdata = memmem(data, len, "<![CDATA[", 9);
-	if (cdata) {
-		rg_diag_err(diags, "sign.xml-content", path, rg_xml_line_at(data, cdata), NULL,
+	return memmem(s, n, "<![CDATA[", 9);
+}
+
+static ssize_t watch_read(void *cookie, char *buf, size_t size)
+{
+	struct cdata_watch *w = cookie;
+	size_t n = fread(buf, 1, size, w->in);
+	if (n == 0 && ferror(w->in))
+		return -1;
+	unsigned long line = rg_xml_piece_find(&w->scan, buf, n, find_cdata, 8);
+	if (line) {
+		rg_diag_err(w->errors->diags, "sign.xml-content", w->path, line, NULL,
 		            "sign report.xml exactly as reportgen's XML view wrote it",
 		            "has a CDATA section, which reportgen never writes");
+		w->errors->stopped = true; /* the reader's input error is this */
+		w->errors->count++;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+rg_status rg_xml_envelope(const char *path, FILE *in, int max_depth, FILE *out,
+                          rg_xml_last_child make_last, void *ctx, struct rg_diags *diags)
+{
+	struct rg_xml_errors errors = {.diags = diags};
+	struct cdata_watch watch = {in, path, &errors, {0}};
+	FILE *watched = fopencookie(&watch, "rb", (cookie_io_functions_t){.read = watch_read});
+	xmlTextReaderPtr rd = watched ? rg_xml_reader_file(path, watched, &errors) : NULL;
+	if (!rd) {
+		if (!watched)
+			rg_diag_err(diags, "env.nomem", path, 0, NULL, NULL, "out of memory");
+		if (watched)
+			fclose(watched);
 		return RG_EENV;
 	}
-	struct rg_xml_errors errors = {.diags = diags};
-	xmlTextReaderPtr rd = rg_xml_reader(path, data, len, &errors);
-	if (!rd)
-		return RG_EENV;
 	struct envelope e = {.out = out};
 	e.buf = xmlBufferCreate();
 	e.save = e.buf ? xmlSaveToBuffer(e.buf, "UTF-8", XML_SAVE_AS_XML) : NULL;
@@ -433,5 +463,6 @@ rg_status rg_xml_envelope(const char *path, const char *data, size_t len, int ma
 	xmlBufferFree(e.buf);
 	EVP_MD_CTX_free(e.md);
 	rg_xml_reader_free(rd);
+	fclose(watched);
 	return st;
 }
