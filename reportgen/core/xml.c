@@ -278,7 +278,9 @@ static int file_read(void *ctx, char *buf, int len)
 		return -1;
 	size_t n = fread(buf, 1, (size_t)len, f->in);
 	if (n == 0 && ferror(f->in)) {
-		if (!f->errors->stopped) /* a wrapper of the FILE may have said why */
+		/* A wrapper of the FILE may have said why: the envelope's
+		 * CDATA watch (stopped), a capped file (rg_open_capped, EFBIG). */
+		if (!f->errors->stopped && errno != EFBIG)
 			rg_diag_err(f->errors->diags, "env.read", f->file, 0, NULL, NULL,
 			            "cannot be read: %s", strerror(errno));
 		f->errors->stopped = true;

@@ -1,7 +1,9 @@
 /*
- * test_core_misc.c: diagnostics, strings, the hash map and atomic outputs.
+ * test_core_misc.c: diagnostics, strings, the hash map, atomic outputs
+ * and capped reads.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 
 #include "core/arena.h"
 #include "core/diag.h"
+#include "core/file.h"
 #include "core/fsout.h"
 #include "core/str.h"
 #include "core/strmap.h"
@@ -239,5 +242,47 @@ Test(fsout, commit_renames_and_abort_leaves_nothing)
 	unlink(path);
 	rmdir(dir);
 	free(path);
+	rg_diags_free(&d);
+}
+
+/* A file read in pieces is capped as a whole read is: exactly max bytes
+ * pass, one more fails the read with file.too-big, said once. */
+Test(file, a_capped_stream_refuses_the_byte_past_its_cap)
+{
+	char path[] = "/tmp/rg-capped-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	static char bytes[10000];
+	memset(bytes, 'x', sizeof bytes);
+	cr_assert_eq(write(fd, bytes, sizeof bytes), (ssize_t)sizeof bytes);
+	close(fd);
+	struct rg_diags d;
+	rg_diags_init(&d);
+	static char back[sizeof bytes + 16];
+	FILE *f = rg_open_capped(path, sizeof bytes, &d);
+	cr_assert_not_null(f);
+	size_t n = 0, k;
+	while ((k = fread(back + n, 1, 333, f)) > 0)
+		n += k;
+	cr_assert_eq(n, sizeof bytes);
+	cr_assert(!ferror(f));
+	fclose(f);
+	cr_assert_eq(d.n, 0);
+
+	f = rg_open_capped(path, sizeof bytes - 1, &d);
+	cr_assert_not_null(f);
+	n = 0;
+	while ((k = fread(back + n, 1, 333, f)) > 0)
+		n += k;
+	cr_assert(ferror(f));
+	cr_assert_eq(errno, EFBIG);
+	cr_assert_leq(n, sizeof bytes - 1);
+	fclose(f);
+	cr_assert_eq(d.n, 1);
+	cr_assert_str_eq(d.v[0].code, "file.too-big");
+	unlink(path);
+
+	cr_assert_null(rg_open_capped(path, 1, &d));
+	cr_assert_str_eq(d.v[1].code, "env.read");
 	rg_diags_free(&d);
 }
