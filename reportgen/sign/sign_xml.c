@@ -42,11 +42,9 @@
  */
 #include "sign/sign_internal.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <libxml/c14n.h>
 #include <libxml/parser.h>
@@ -64,6 +62,7 @@
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/xmltree.h>
 
+#include "core/file.h"
 #include "core/fsout.h"
 #include "core/timefmt.h"
 #include "core/xml.h"
@@ -376,22 +375,12 @@ rg_status rg_sign_xml(const struct rg_signer *s, const char *path, struct rg_dia
 	if (!xmlsec_ready(diags, path, "sign.xmlsec"))
 		return RG_EENV;
 	/* Read a piece at a time with the project's parser rules, as verify
-	 * reads it (never held whole: 18.7 MB at 50,000 findings), and
-	 * written back through a temporary and rename() (core/fsout.h).  A
-	 * regular file over the size verify reads is refused up front. */
-	FILE *in = fopen(path, "rb");
-	if (!in) {
-		rg_diag_err(diags, "env.read", path, 0, NULL, "check the path and its permissions",
-		            "cannot be read: %s", strerror(errno));
+	 * reads it (never held whole: 18.7 MB at 50,000 findings), no more
+	 * of it than verify reads, and written back through a temporary and
+	 * rename() (core/fsout.h). */
+	FILE *in = rg_open_capped(path, RG_SIGN_XML_MAX, diags);
+	if (!in)
 		return RG_EENV;
-	}
-	struct stat sb;
-	if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    (uint64_t)sb.st_size > RG_SIGN_XML_MAX) {
-		rg_sigfile_too_large(path, (uint64_t)sb.st_size, RG_SIGN_XML_MAX, "XML", "sign", diags);
-		fclose(in);
-		return RG_EINPUT;
-	}
 	struct xml_signing job = {s, path, diags, NULL};
 	struct rg_outfile out;
 	rg_status st = rg_outfile_open(&out, path, true, diags);
