@@ -1026,6 +1026,19 @@ static int by_name(const void *a, const void *b)
 	return c ? c : (x->name_n > y->name_n) - (x->name_n < y->name_n);
 }
 
+/* Sorts the destinations of every chunk by name, as a name tree has them;
+ * false when two have the same name (a name tree's keys are distinct, and
+ * reportgen names each destination once). */
+static bool sort_dests(struct post *ps)
+{
+	if (ps->n_dests)
+		qsort(ps->dests, ps->n_dests, sizeof *ps->dests, by_name);
+	for (size_t i = 1; i < ps->n_dests; i++)
+		if (by_name(&ps->dests[i - 1], &ps->dests[i]) == 0)
+			return false;
+	return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Rewritten objects */
 
@@ -1553,7 +1566,6 @@ static void write_fixed(struct post *ps, struct out *o)
 	out_str(o, " ] >>\nendobj\n");
 
 	if (ps->n_dests) {
-		qsort(ps->dests, ps->n_dests, sizeof *ps->dests, by_name);
 		ps->new_off[N_NAMES] = (uint32_t)o->pos;
 		out_printf(o, "%d 0 obj\n<< /Dests %d 0 R >>\nendobj\n", N_NAMES, N_DESTS);
 		ps->new_off[N_DESTS] = (uint32_t)o->pos;
@@ -1654,6 +1666,10 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 	}
 	if (ps.annot_base != in->n_links) {
 		st = fail(diags, path, "the link annotations are not the links drawn");
+		goto done;
+	}
+	if (!sort_dests(&ps)) {
+		st = fail(diags, path, "a destination is named twice");
 		goto done;
 	}
 	write_fixed(&ps, &o);

@@ -523,6 +523,15 @@ Test(regress, pdf_post_content_nesting)
 	expect_refused("regress-bt-in-bt");
 }
 
+/* Two destinations of the same name (the fuzzer made one from the
+ * summary's, in two chunks): the name tree was written with the key twice.
+ * A name tree's keys are distinct and reportgen names each destination
+ * once: refused. */
+Test(regress, pdf_post_destination_named_twice)
+{
+	expect_refused("regress-dest-twice");
+}
+
 /* A destination's value holding a NUL byte (blank to the PDF reader) was
  * written with strlen: the name tree was cut there, and the file did not
  * parse.  Refused, or written whole. */
