@@ -492,6 +492,9 @@ struct post {
 	/* The chunk being read. */
 	const struct rg_pdfdoc *doc;
 	unsigned char *kind; /* [doc->size] */
+	/* [doc->size]: renumbered already, so it must not be dropped: a
+	 * reference to it is written (the parent tree, a destination ...). */
+	unsigned char *referenced;
 	struct annot *annot; /* link annotations; by number once the pages are walked */
 	size_t n_annot, cap_annot;
 	long base;           /* its object N is base + N in the new file */
@@ -567,6 +570,7 @@ static long renum(struct post *ps, long old)
 		ps->bad_ref = true;
 		return 0;
 	}
+	ps->referenced[old] = 1;
 	return ps->base + old;
 }
 
@@ -775,6 +779,8 @@ static bool drop(struct post *ps, struct rg_span ref_value)
 	if (!rg_pdf_parse_ref(ref_value, &ref) || !valid_num(ps, ref.num) ||
 	    ps->kind[ref.num] != K_COPY)
 		return false;
+	if (ps->referenced[ref.num]) /* its new number is written already */
+		return (ps->why = "an object the join replaces is referenced"), false;
 	ps->kind[ref.num] = K_DROP;
 	return true;
 }
@@ -1378,9 +1384,10 @@ static bool join_chunk(struct post *ps, struct out *o, char *map, size_t size, s
 	ps->n_annot = ps->n_alias = 0;
 	ps->pending_len = 0;
 	ps->kind = calloc((size_t)doc.size + 1, 1);
+	ps->referenced = calloc((size_t)doc.size + 1, 1);
 	size_t need = (size_t)ps->base + (size_t)doc.size + 1;
 	uint32_t *off = rg_array_grow(ps->new_off, &ps->cap_off, need, sizeof *off);
-	if (!ps->kind || !off) {
+	if (!ps->kind || !ps->referenced || !off) {
 		ps->why = "out of memory";
 		goto out;
 	}
@@ -1526,7 +1533,9 @@ static bool join_chunk(struct post *ps, struct out *o, char *map, size_t size, s
 	ok = true;
 out:
 	free(ps->kind);
+	free(ps->referenced);
 	ps->kind = NULL;
+	ps->referenced = NULL;
 	ps->doc = NULL;
 	rg_pdfdoc_free(&doc);
 	return ok;

@@ -532,6 +532,14 @@ Test(regress, pdf_post_destination_named_twice)
 	expect_refused("regress-dest-twice");
 }
 
+/* A parent tree whose value names the catalog's /Names dictionary, which
+ * the join replaces by its own: renumbered before the dictionary was
+ * dropped, it became a reference to no object.  Refused. */
+Test(regress, pdf_post_reference_to_a_replaced_object)
+{
+	expect_refused("regress-dropped-referenced");
+}
+
 /* A destination's value holding a NUL byte (blank to the PDF reader) was
  * written with strlen: the name tree was cut there, and the file did not
  * parse.  Refused, or written whole. */
