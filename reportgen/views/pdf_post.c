@@ -508,7 +508,8 @@ struct post {
 	int join_in;         /* how many (below Document) */
 	long pending_len;    /* length object of the content stream just written */
 	size_t pending_val;
-	bool bad_ref;        /* a reference to no object, or to one replaced */
+	bool bad_ref;        /* a reference to no object or to one replaced, or a
+	                        dictionary not copied whole (damaged, a key twice) */
 
 	/* The new file. */
 	uint32_t *new_off;   /* offsets by new number, 0: not written */
@@ -656,8 +657,21 @@ static void put_value(struct post *ps, struct out *o, struct rg_span v)
 	out_span(o, copied, end);
 }
 
+/* Whether key is also the key of an entry of dict before it. */
+static bool key_before(struct rg_span dict, struct rg_span key)
+{
+	const char *pos = NULL;
+	struct rg_span k, v;
+	while (rg_pdf_dict_next(dict, &pos, &k, &v) && k.p < key.p)
+		if (k.n == key.n && memcmp(k.p, key.p, key.n) == 0)
+			return true;
+	return false;
+}
+
 /* The dictionary's entries but those named in skip (NULL, or a list
- * ending with NULL), renumbered, each after a space. */
+ * ending with NULL), renumbered, each after a space.  A key given twice
+ * is damage: the entry the pass adds or replaces would be there twice, or
+ * the one it skips still there. */
 static void put_entries(struct post *ps, struct out *o, struct rg_span dict,
                         const char *const *skip)
 {
@@ -665,6 +679,8 @@ static void put_entries(struct post *ps, struct out *o, struct rg_span dict,
 	struct rg_span key, val;
 	size_t k;
 	while (rg_pdf_dict_next(dict, &pos, &key, &val)) {
+		if (key_before(dict, key))
+			ps->bad_ref = true;
 		bool skipped = false;
 		for (size_t i = 0; skip && skip[i] && !skipped; i++)
 			skipped = rg_pdf_name_is(key, skip[i]);
@@ -1286,7 +1302,12 @@ static bool write_object(struct post *ps, struct out *o, long old, const struct 
 			return true;
 		}
 	}
-	if (is_dict && dict_is(d, "/Type", "/Annot") && dict_is(d, "/Subtype", "/Link"))
+	/* A page's annotation is a link (cairo draws no other kind), and a
+	 * link is one of a page's annotations (write_link). */
+	bool link = is_dict && dict_is(d, "/Type", "/Annot") && dict_is(d, "/Subtype", "/Link");
+	if (!link && annot_index(ps, old) >= 0)
+		return (ps->why = "an annotation that is not a link"), false;
+	if (link)
 		return write_link(ps, o, old, num, d);
 	out_printf(o, "%ld 0 obj\n", num);
 	put_value(ps, o, d);
@@ -1524,7 +1545,7 @@ static bool join_chunk(struct post *ps, struct out *o, char *map, size_t size, s
 	if (!write_ended(ps, o))
 		goto out;
 	if (ps->bad_ref) {
-		ps->why = "a reference to an object that is not there";
+		ps->why = "a reference to an object that is not there, or a damaged dictionary";
 		goto out;
 	}
 	ps->annot_base += ps->n_annot;

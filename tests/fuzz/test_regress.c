@@ -540,6 +540,15 @@ Test(regress, pdf_post_reference_to_a_replaced_object)
 	expect_refused("regress-dropped-referenced");
 }
 
+/* A page's annotation that is not a link (its first /Type is not /Annot),
+ * copied as it was beside the links the pass rewrote; and a link with a
+ * key twice, whose entries the pass copies and adds to.  Refused. */
+Test(regress, pdf_post_annotations_as_cairo_writes_them)
+{
+	expect_refused("regress-annot-not-link");
+	expect_refused("regress-link-key-twice");
+}
+
 /* A destination's value holding a NUL byte (blank to the PDF reader) was
  * written with strlen: the name tree was cut there, and the file did not
  * parse.  Refused, or written whole. */
