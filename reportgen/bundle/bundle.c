@@ -631,7 +631,7 @@ static void resolve(struct rg_bundle *b)
 			int req = col->ref_requires ? rg_table_spec_column(rs, col->ref_requires) : -1;
 			for (size_t i = 0; i < ev->tables[k].n; i++) {
 				struct rg_row *row = &ev->tables[k].rows[i];
-				struct rg_value *v = rg_row_value(row, (int)c);
+				struct rg_value *v = rg_row_value_set(row, (int)c);
 				if (!v->given)
 					continue;
 				size_t idx = rg_table_index(rt, v->s);
@@ -744,7 +744,7 @@ static void resolve(struct rg_bundle *b)
 			if (col->attachment) {
 				for (size_t i = 0; i < ev->tables[k].n; i++) {
 					struct rg_row *row = &ev->tables[k].rows[i];
-					struct rg_value *v = rg_row_value(row, (int)c);
+					struct rg_value *v = rg_row_value_set(row, (int)c);
 					if (!v->given || strncmp(v->s, "attachments/", 12) != 0)
 						continue;
 					if (rg_strmap_has(&b->members, v->s, strlen(v->s))) {

@@ -74,9 +74,21 @@ struct rg_row {
 	struct rg_value *v;
 };
 
-/* Column c's value.  An unread column (profile.h) has no value in a
- * stored row: nothing may ask for it. */
-static inline struct rg_value *rg_row_value(const struct rg_row *r, int c)
+/* Column c's value.  A column the row's spec does not store (unread,
+ * profile.h) reads as not given: the judge may be handed evidence read
+ * with another definition's profile (it maps columns by name, ecol in
+ * judge.c), whose unread columns are not its own. */
+static inline const struct rg_value *rg_row_value(const struct rg_row *r, int c)
+{
+	static const struct rg_value not_stored = {.i = -1};
+	assert(c >= 0 && (size_t)c < r->spec->n_cols);
+	int k = r->spec->slot ? r->spec->slot[c] : c;
+	return k >= 0 ? &r->v[k] : &not_stored;
+}
+
+/* The same, for the reader to set what it resolves (a reference's row, a
+ * cited document) in a column it stores. */
+static inline struct rg_value *rg_row_value_set(const struct rg_row *r, int c)
 {
 	assert(c >= 0 && (size_t)c < r->spec->n_cols);
 	assert(!r->spec->slot || r->spec->slot[c] >= 0);
