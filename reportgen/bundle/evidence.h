@@ -74,25 +74,32 @@ struct rg_row {
 	struct rg_value *v;
 };
 
-/* Column c's value.  A column the row's spec does not store (unread,
- * profile.h) reads as not given: the judge may be handed evidence read
- * with another definition's profile (it maps columns by name, ecol in
+/* Where column c's value is among the row's values; -1 when the row's
+ * spec does not store it (unread, profile.h) or c is -1 (no column). */
+static inline int rg_row_slot(const struct rg_row *r, int c)
+{
+	assert(c >= -1 && c < (int)r->spec->n_cols);
+	return c < 0 ? -1 : r->spec->slot ? r->spec->slot[c] : c;
+}
+
+/* Column c's value.  No column (c is -1) and a column the row's spec does
+ * not store read as not given: the judge may be handed evidence read with
+ * another definition's profile (it maps columns by name, ecol in
  * judge.c), whose unread columns are not its own. */
 static inline const struct rg_value *rg_row_value(const struct rg_row *r, int c)
 {
-	static const struct rg_value not_stored = {.i = -1};
-	assert(c >= 0 && (size_t)c < r->spec->n_cols);
-	int k = r->spec->slot ? r->spec->slot[c] : c;
-	return k >= 0 ? &r->v[k] : &not_stored;
+	static const struct rg_value not_given = {.i = -1};
+	int k = rg_row_slot(r, c);
+	return k >= 0 ? &r->v[k] : &not_given;
 }
 
 /* The same, for the reader to set what it resolves (a reference's row, a
  * cited document) in a column it stores. */
 static inline struct rg_value *rg_row_value_set(const struct rg_row *r, int c)
 {
-	assert(c >= 0 && (size_t)c < r->spec->n_cols);
-	assert(!r->spec->slot || r->spec->slot[c] >= 0);
-	return &r->v[r->spec->slot ? r->spec->slot[c] : c];
+	int k = rg_row_slot(r, c);
+	assert(k >= 0);
+	return &r->v[k];
 }
 
 /* One table of the directive's profile as the bundle holds it. */

@@ -79,8 +79,6 @@ static ssize_t capped_read(void *cookie, char *buf, size_t size)
 	/* One byte more than may be read, to tell a file of exactly max
 	 * bytes from a longer one. */
 	size_t want = (uint64_t)size > c->left ? (size_t)c->left + 1 : size;
-	if (want > size)
-		want = size;
 	size_t n = fread(buf, 1, want, c->f);
 	if (n == 0 && ferror(c->f))
 		return -1;

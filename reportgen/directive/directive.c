@@ -804,11 +804,12 @@ static void read_action(struct ctx *c, xmlNodePtr an, struct rg_action_def *a)
  * memory). */
 static void mark_read_by_name(struct ctx *c, const char *name, size_t len)
 {
+	char col[80]; /* as judge.c's expand reads the name */
+	snprintf(col, sizeof col, "%.*s", (int)len, name);
 	for (size_t t = 0; t < c->profile->n_tables; t++) {
-		const struct rg_table_spec *spec = &c->profile->tables[t];
-		for (size_t k = 0; k < spec->n_cols; k++)
-			if (strlen(spec->cols[k].name) == len && strncmp(spec->cols[k].name, name, len) == 0)
-				mark_read(c, spec, (int)k);
+		int k = rg_table_spec_column(&c->profile->tables[t], col);
+		if (k >= 0)
+			mark_read(c, &c->profile->tables[t], k);
 	}
 }
 

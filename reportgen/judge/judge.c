@@ -236,9 +236,9 @@ struct var {
 static const char *show_value(struct rg_judge *j, const struct rg_table_spec *spec,
                               const struct rg_row *row, int c)
 {
-	if (c < 0 || !rg_row_value(row, c)->given)
-		return NULL;
 	const struct rg_value *v = rg_row_value(row, c);
+	if (!v->given)
+		return NULL;
 	char buf[RG_TIME_BUFSZ];
 	switch (spec->cols[c].type) {
 	case RG_COL_TIME:
@@ -357,12 +357,6 @@ static int ecol(const struct rg_etable *e, const struct rg_table_spec *t, int c)
 	return k >= 0 && e->spec->cols[k].type == t->cols[c].type ? k : -1;
 }
 
-static const struct rg_value *val(const struct rg_row *r, int c)
-{
-	static const struct rg_value none = {.i = -1};
-	return c >= 0 ? rg_row_value(r, c) : &none;
-}
-
 /* <row-deadline>: every row done (its time column given) by its due time. */
 static void step_row_deadline(struct rg_judge *j, const struct rg_action_def *a,
                               const struct rg_step *st, struct items *it)
@@ -387,7 +381,7 @@ static void step_row_deadline(struct rg_judge *j, const struct rg_action_def *a,
 	int duec = st->due_col >= 0 ? ecol(de, st->due_table, st->due_col) : -1;
 	for (size_t k = 0; k < e->n; k++) {
 		const struct rg_row *row = &e->rows[k];
-		const char *id = val(row, idc)->s ? val(row, idc)->s : "";
+		const char *id = rg_row_value(row, idc)->s ? rg_row_value(row, idc)->s : "";
 		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, st->subject, id, file, row->line);
 		/* This row's due time: its own column, the referenced row's, or
 		 * the action's deadline. */
@@ -396,12 +390,12 @@ static void step_row_deadline(struct rg_judge *j, const struct rg_action_def *a,
 		if (st->due_col >= 0) {
 			const struct rg_row *drow = row;
 			if (st->due_ref >= 0) {
-				uint32_t r = val(row, refc)->ref;
+				uint32_t r = rg_row_value(row, refc)->ref;
 				drow = r && de && r <= de->n ? &de->rows[r - 1] : NULL;
 				if (drow)
 					cite(it, de->spec->file, drow->line);
 			}
-			const struct rg_value *dv = drow ? val(drow, duec) : val(row, -1);
+			const struct rg_value *dv = drow ? rg_row_value(drow, duec) : rg_row_value(row, -1);
 			has_due = dv->given;
 			due_t = dv->t;
 			if (i && has_due) {
@@ -412,7 +406,7 @@ static void step_row_deadline(struct rg_judge *j, const struct rg_action_def *a,
 		when[0] = late[0] = '\0';
 		struct var v[] = {{"id", id}, {"file", file}, {"due", due}, {"when", when}, {"late", late}};
 		rg_time_format(due, due_t);
-		const struct rg_value *done = val(row, tc);
+		const struct rg_value *done = rg_row_value(row, tc);
 		if (!has_due) {
 			if (i)
 				i->status = RG_INSUFFICIENT_EVIDENCE;
@@ -451,11 +445,11 @@ static void step_event(struct rg_judge *j, const struct rg_action_def *a, const 
 			continue;
 		if (!any)
 			any = row;
-		if (st->needs_attachment && val(row, rc)->i != 1)
+		if (st->needs_attachment && rg_row_value(row, rc)->i != 1)
 			continue;
-		if (st->needs_reference && !val(row, rc)->given)
+		if (st->needs_reference && !rg_row_value(row, rc)->given)
 			continue;
-		if (!best || val(row, tc)->t.ms < val(best, tc)->t.ms)
+		if (!best || rg_row_value(row, tc)->t.ms < rg_row_value(best, tc)->t.ms)
 			best = row;
 	}
 	char line[16], when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
@@ -471,9 +465,9 @@ static void step_event(struct rg_judge *j, const struct rg_action_def *a, const 
 		return;
 	}
 	struct rg_item *i = add_item(it, RG_SATISFIED, RG_SUBJ_EVENT, kind, file, best->line);
-	struct rg_time at = val(best, tc)->t;
+	struct rg_time at = rg_row_value(best, tc)->t;
 	rg_time_format(when, at);
-	const char *ref = val(best, rc)->s;
+	const char *ref = rg_row_value(best, rc)->s;
 	struct var v[] = {{"kind", kind}, {"file", file}, {"when", when}, {"late", late},
 	                  {"due", due}, {"reference", ref ? ref : ""}};
 	const char *on;
@@ -738,25 +732,25 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 	char when[RG_TIME_BUFSZ], due[RG_TIME_BUFSZ], late[RG_DURATION_BUFSZ];
 	for (size_t k = 0; k < e->n; k++) {
 		const struct rg_row *row = &e->rows[k];
-		const char *id = val(row, idc)->s ? val(row, idc)->s : "";
+		const char *id = rg_row_value(row, idc)->s ? rg_row_value(row, idc)->s : "";
 		const struct rg_row *best = NULL, *also = NULL;
 		size_t best_idx = 0, also_idx = 0;
 		/* Does this row also need a related row of another kind? */
 		bool needs_also = false;
-		if (alc >= 0 && val(row, alc)->given) {
+		if (alc >= 0 && rg_row_value(row, alc)->given) {
 			const char *shown = show_value(j, e->spec, row, alc);
 			needs_also = shown && strcmp(shown, st->also_value) == 0;
 		}
 		for (size_t q = at[k]; q < at[k + 1]; q++) {
-			const struct rg_value *kv = val(of[q], kc);
+			const struct rg_value *kv = rg_row_value(of[q], kc);
 			if (!kv->given || kv->i >= 64)
 				continue;
-			int64_t t = val(of[q], tc)->t.ms;
-			if (accepted[kv->i] && (!best || t < val(best, tc)->t.ms)) {
+			int64_t t = rg_row_value(of[q], tc)->t.ms;
+			if (accepted[kv->i] && (!best || t < rg_row_value(best, tc)->t.ms)) {
 				best = of[q];
 				best_idx = of_idx[q];
 			}
-			if (needs_also && also_ok[kv->i] && (!also || t < val(also, tc)->t.ms)) {
+			if (needs_also && also_ok[kv->i] && (!also || t < rg_row_value(also, tc)->t.ms)) {
 				also = of[q];
 				also_idx = of_idx[q];
 			}
@@ -764,8 +758,8 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 		struct rg_item *i = add_item(it, RG_NOT_SATISFIED, st->subject, id, file, row->line);
 		struct rg_time due_t = a->deadline;
 		if (anc >= 0) {
-			due_t.ms = val(row, anc)->t.ms + a->window_ms;
-			due_t.offset = val(row, anc)->t.offset;
+			due_t.ms = rg_row_value(row, anc)->t.ms + a->window_ms;
+			due_t.offset = rg_row_value(row, anc)->t.offset;
 			if (i) {
 				i->has_due = true;
 				i->due = due_t;
@@ -775,7 +769,7 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 		when[0] = late[0] = '\0';
 		/* Both parts done: the later one decides the timing. */
 		const struct rg_row *last =
-		    also && (!best || val(also, tc)->t.ms > val(best, tc)->t.ms) ? also : best;
+		    also && (!best || rg_row_value(also, tc)->t.ms > rg_row_value(best, tc)->t.ms) ? also : best;
 		const char *first_kind = best ? show_value(j, re->spec, best, kc) : "";
 		const char *kind = last ? show_value(j, re->spec, last, kc) : "";
 		struct var v[] = {{"id", id},     {"file", file},   {"due", due},
@@ -803,8 +797,8 @@ static void step_first_related(struct rg_judge *j, const struct rg_action_def *a
 		/* Done: the related row is what was judged, this row what it
 		 * was judged against. */
 		primary(it, rfile, last->line);
-		judge_time(i, val(last, tc)->t, due_t.ms);
-		rg_time_format(when, val(last, tc)->t);
+		judge_time(i, rg_row_value(last, tc)->t, due_t.ms);
+		rg_time_format(when, rg_row_value(last, tc)->t);
 		if (i && i->status == RG_SATISFIED_LATE)
 			rg_duration_format(late, i->late_by_ms);
 		reason_tpl(it, i, st->reasons, st->n_reasons,
@@ -888,7 +882,7 @@ static struct account_set *build_groups(struct rg_judge *j, const struct rg_acti
 	bool ok = true;
 	for (size_t k = 0; k < e->n && ok; k++) {
 		const struct rg_row *row = &e->rows[k];
-		const char *name = val(row, gc)->s ? val(row, gc)->s : "";
+		const char *name = rg_row_value(row, gc)->s ? rg_row_value(row, gc)->s : "";
 		char *key = lower_dup(j->arena, name);
 		ok = key != NULL;
 		if (!ok)
@@ -897,21 +891,21 @@ static struct account_set *build_groups(struct rg_judge *j, const struct rg_acti
 		 * of the window; without one, the deadline does. */
 		const struct rg_row *end_rel = NULL;
 		for (size_t q = g.at[k]; q < g.at[k + 1]; q++) {
-			const struct rg_value *kv = val(g.of[q], kc);
+			const struct rg_value *kv = rg_row_value(g.of[q], kc);
 			if (kv->given && kv->i < RG_STEP_MAX_VALUES && accepted[kv->i] &&
-			    (!end_rel || val(g.of[q], tc)->t.ms < val(end_rel, tc)->t.ms))
+			    (!end_rel || rg_row_value(g.of[q], tc)->t.ms < rg_row_value(end_rel, tc)->t.ms))
 				end_rel = g.of[q];
 		}
-		struct rg_time end = end_rel ? val(end_rel, tc)->t : a->deadline;
+		struct rg_time end = end_rel ? rg_row_value(end_rel, tc)->t : a->deadline;
 		const struct rg_row *start_ref = NULL;
 		if (sref >= 0) {
-			uint32_t r = val(row, sref)->ref;
+			uint32_t r = rg_row_value(row, sref)->ref;
 			start_ref = r && se && r <= se->n ? &se->rows[r - 1] : NULL;
 		}
 		/* scol is a column of se: read on a row of e only when se is e. */
-		struct rg_time start = start_ref                ? val(start_ref, scol)->t
-		                       : st->start_ref >= 0 ? val(row, selse)->t
-		                                            : val(row, scol)->t;
+		struct rg_time start = start_ref                ? rg_row_value(start_ref, scol)->t
+		                       : st->start_ref >= 0 ? rg_row_value(row, selse)->t
+		                                            : rg_row_value(row, scol)->t;
 		struct account *acc = rg_strmap_get(&set->by_name, key, strlen(key));
 		if (!acc) {
 			acc = &set->v[set->n++];
@@ -949,7 +943,7 @@ static struct account_set *build_groups(struct rg_judge *j, const struct rg_acti
 	if (!owner)
 		return NULL;
 	for (size_t r = 0; r < nr && ok; r++) {
-		const char *m = val(&rv->rows[r], mc)->s;
+		const char *m = rg_row_value(&rv->rows[r], mc)->s;
 		char *key = m ? lower_dup(j->arena, m) : NULL;
 		ok = !m || key;
 		owner[r] = key ? rg_strmap_get(&set->by_name, key, strlen(key)) : NULL;
@@ -1047,13 +1041,13 @@ static void step_coverage(struct rg_judge *j, const struct rg_action_def *a,
 			size_t n = 0;
 			for (size_t r = 0; r < acc->n_reviews; r++) {
 				const struct rg_row *lr = acc->reviews[r];
-				const struct rg_value *sv = val(lr, srcc);
+				const struct rg_value *sv = rg_row_value(lr, srcc);
 				if (!sv->given || sv->i >= RG_STEP_MAX_VALUES || !((group >> sv->i) & 1))
 					continue;
-				iv[n][0] = val(lr, fc)->t.ms;
-				iv[n][1] = val(lr, tc)->t.ms;
+				iv[n][0] = rg_row_value(lr, fc)->t.ms;
+				iv[n][1] = rg_row_value(lr, tc)->t.ms;
 				n++;
-				if (!latest || val(lr, dc)->t.ms > val(latest, dc)->t.ms)
+				if (!latest || rg_row_value(lr, dc)->t.ms > rg_row_value(latest, dc)->t.ms)
 					latest = lr;
 			}
 			int64_t gf, gt;
@@ -1070,9 +1064,9 @@ static void step_coverage(struct rg_judge *j, const struct rg_action_def *a,
 		for (size_t r = 0; r < acc->n_reviews; r++) {
 			const struct rg_row *lr = acc->reviews[r];
 			cite(it, rfile, lr->line);
-			if (reqc < 0 || val(lr, reqc)->given)
+			if (reqc < 0 || rg_row_value(lr, reqc)->given)
 				continue;
-			if (unlc >= 0 && val(lr, unlc)->given && val(lr, unlc)->i == st->unless_value)
+			if (unlc >= 0 && rg_row_value(lr, unlc)->given && rg_row_value(lr, unlc)->i == st->unless_value)
 				continue;
 			snprintf(line, sizeof line, "%u", (unsigned)lr->line);
 			struct var v[] = {{"file", rfile}, {"line", line}};
@@ -1094,7 +1088,7 @@ static void step_coverage(struct rg_judge *j, const struct rg_action_def *a,
 				i->reason_codes = c;
 		} else {
 			assert(latest); /* every group had a review */
-			judge_time(i, val(latest, dc)->t, a->deadline.ms);
+			judge_time(i, rg_row_value(latest, dc)->t, a->deadline.ms);
 			char late[RG_DURATION_BUFSZ] = "";
 			bool is_late = i && i->status == RG_SATISFIED_LATE;
 			if (is_late)
@@ -1250,7 +1244,7 @@ static void headline(struct rg_judge *j)
 	int rc = ecol(rt, dir->reviewed_table, dir->reviewed_col);
 	h->emails_total = rt ? rt->n : 0;
 	for (size_t k = 0; rt && k < rt->n; k++)
-		h->emails_reviewed += val(&rt->rows[k], rc)->given;
+		h->emails_reviewed += rg_row_value(&rt->rows[k], rc)->given;
 	const struct rg_etable *ft = dir->found_table ? step_table(j, dir->found_table) : NULL;
 	h->secrets_found = ft ? ft->n : 0;
 	/* The remediations the audit log can show: the rows of the first
