@@ -10,6 +10,7 @@
  * capped at MAX_CELL_LINES lines so a row always fits on an empty page).
  */
 #include "views/pdf_doc.h"
+#include "views/pdf_spool.h"
 #include "views/pdf_words.h"
 
 #include <assert.h>
@@ -87,6 +88,14 @@ static rg_status load_font_map(struct rg_diags *diags, const char *dir)
 	shared_fc = fc; /* our reference, kept with the map's own */
 	shared_fm = fm;
 	return RG_OK;
+}
+
+PangoFontMap *rg_pdoc_font_map(struct rg_diags *diags)
+{
+	char *dir = rg_data_path("fonts", "");
+	rg_status st = dir ? load_font_map(diags, dir) : RG_EENV;
+	free(dir);
+	return st == RG_OK ? shared_fm : NULL;
 }
 
 static rg_status load_fonts(struct rg_pdoc *d)
@@ -1086,16 +1095,30 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 {
 	double rh = 0;
 	PangoLayout *cl[RG_PTABLE_MAX_COLS];
+	double kept_base[RG_PTABLE_MAX_COLS]; /* a cell drawn from the spool: its baseline */
+	uint64_t key[RG_PTABLE_MAX_COLS];
 	for (size_t i = 0; i < tb->n; i++) {
-		/* Pinned: the page break below may lay other texts out first. */
-		PangoLayout *l = cl[i] = laid_out(d, d->cell[i], tb->cols[i].font,
-		                                  cell_text_w(tb, i, &cells[i]), false,
-		                                  tb->cols[i].align,
-		                                  cells[i].text ? cells[i].text : "", true);
-		double h = layout_height(l);
+		const char *s = cells[i].text ? cells[i].text : "";
+		key[i] = lc_hash(s, strlen(s), (int)tb->cols[i].font,
+		                 pango_width(cell_text_w(tb, i, &cells[i])), (int)tb->cols[i].align, 0);
+	}
+	bool spooled = !d->dry && rg_pspool_next(d->spool, tb->n);
+	for (size_t i = 0; i < tb->n; i++) {
+		double h;
+		if (spooled && rg_pspool_cell(d->spool, i, key[i], &h, &kept_base[i])) {
+			cl[i] = NULL;
+		} else {
+			/* Pinned: the page break below may lay other texts out first. */
+			cl[i] = laid_out(d, d->cell[i], tb->cols[i].font, cell_text_w(tb, i, &cells[i]),
+			                 false, tb->cols[i].align, cells[i].text ? cells[i].text : "",
+			                 true);
+			h = layout_height(cl[i]);
+		}
 		if (h > rh)
 			rh = h;
 	}
+	if (d->dry)
+		rg_pspool_put(d->spool, tb->n, key, cl);
 	rh += 2 * PAD;
 	if (tb->header_pending) {
 		rg_pdoc_need(d, header_height(d, tb) + rh);
@@ -1141,7 +1164,8 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 			/* The badge before the cell's element: an artifact, the
 			 * status word next to it is the content. */
 			if (cells[i].status >= 0) {
-				double base = (double)pango_layout_get_baseline(l) / PANGO_SCALE;
+				double base = l ? (double)pango_layout_get_baseline(l) / PANGO_SCALE
+				                : kept_base[i];
 				rg_pdoc_badge(d, tx, d->y + PAD + base - BADGE + 0.5, BADGE,
 				              (enum rg_verdict)cells[i].status);
 				tx += BADGE + 3;
@@ -1153,7 +1177,10 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 			}
 			rg_pdoc_colour(d, link ? RG_C_ACCENT : RG_C_TEXT);
 			cairo_move_to(d->cr, tx, d->y + PAD);
-			pango_cairo_show_layout(d->cr, l);
+			if (l)
+				pango_cairo_show_layout(d->cr, l);
+			else
+				rg_pspool_show(d->spool, i, d->cr);
 			if (link)
 				rg_pdoc_untag(d, CAIRO_TAG_LINK);
 			rg_pdoc_untag(d, "TD");
@@ -1268,12 +1295,15 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
 	}
 	d.footer_title = title;
 
-	/* Pass 1: measure and count pages. */
+	/* Pass 1: measure and count pages, keeping the table rows laid out. */
+	if (d.lcache)
+		d.spool = rg_pspool_new(path);
 	start_pass(&d, true);
 	body(&d);
 	end_page(&d);
 	d.pages = d.page;
 	d.record_pages = NULL; /* recorded once, by the measuring pass */
+	rg_pspool_rewind(d.spool);
 
 	/* Pass 2: draw. */
 	d.fp = fopen(path, "w+b");
@@ -1366,6 +1396,7 @@ out:
 		fclose(d.more[i]);
 	free(d.more);
 	free(d.join);
+	rg_pspool_free(d.spool);
 	ring_free(&d);
 	free_vars(&d);
 	free_fonts(&d);

@@ -5,7 +5,7 @@
  * A document is drawn twice by the same body function: a dry pass that
  * only measures (pango layouts, no cairo drawing, no tags) and counts the
  * pages, then the real pass onto a cairo PDF surface, which now knows the
- * total for "page N of M".  Both passes run the same code on the same
+ * total for "page N of M" and the pages the contents list.  Both passes run the same code on the same
  * metrics (one PangoContext, hinting off, 72 dpi), so they break pages in
  * the same places.  Nothing is kept per page or per row: cairo writes each
  * page when it is shown, and a table of 50 000 rows costs what one row
@@ -25,9 +25,13 @@
  * (keyed by the text, its font, width, alignment and line mode) is kept in
  * a bounded cache shared by both passes, so a status word, an empty cell
  * or a header measured in the first pass is drawn from the same layout in
- * the second.  The cache changes no byte of the output: setting the
- * environment variable RG_PDF_NO_CACHE (a test hook, tests/pdf/nocache.py)
- * lays every text out afresh, and the two renders are compared;
+ * the second.  A table row, whose cells are mostly texts that occur once,
+ * is laid out once: the measuring pass keeps each cell's height and glyph
+ * runs in a spool on a scratch file (pdf_spool.h), and the drawing pass
+ * draws the row from it, one row in memory at a time.  Neither changes a
+ * byte of the output: setting the environment variable RG_PDF_NO_CACHE (a
+ * test hook, tests/pdf/nocache.py) turns both off and lays every text out
+ * afresh in each pass, and the two renders are compared;
  * RG_PDF_CACHE_SETS=1 (another) shrinks the cache to one set of four, so
  * that the path taken when a table row has pinned every way is tested.
  *
@@ -149,6 +153,10 @@ struct rg_pdoc {
 	/* Laid-out texts kept across both passes (pdf_doc.c); NULL when the
 	 * cache is off (RG_PDF_NO_CACHE, a test hook). */
 	struct rg_lcache *lcache;
+	/* The table rows as the measuring pass laid them out, for the drawing
+	 * pass (pdf_spool.h); NULL when off (with the cache, and in
+	 * rg_pdoc_measure, which draws nothing). */
+	struct rg_pspool *spool;
 };
 
 /* Where two chunks meet: how many grouping elements below Document are
@@ -225,6 +233,12 @@ rg_status rg_pdoc_render(const struct rg_results *r, const struct rg_template *t
  * named destination in another file. */
 rg_status rg_pdoc_measure(const struct rg_results *r, const struct rg_template *t,
                           rg_pdoc_body body, int *pages, struct rg_diags *diags);
+
+/* The font map of the shipped fonts (<datadir>/fonts), made on first use
+ * and shared by every document of the process (not to be unreferenced);
+ * NULL, with a diagnostic, when they cannot be read.  For tests that lay
+ * text out as the documents do. */
+PangoFontMap *rg_pdoc_font_map(struct rg_diags *diags);
 
 /* The body of report.pdf (pdf_report.c). */
 void rg_pdf_report_body(struct rg_pdoc *d);

@@ -175,7 +175,17 @@ struct rg_results *rg_fx_build(struct rg_arena *a, enum rg_fx_kind kind, size_t 
 		return r;
 	}
 
-	bool gaps = kind == RG_FX_GAPS;
+	bool gaps = kind == RG_FX_GAPS || kind == RG_FX_SCRIPTS;
+	static const char *const scripts[] = {
+		"caf\u00e9 cafe\u0301 x\u0308\u0323: combining marks",
+		"office affine fluff: ligatures ffi fl ff",
+		"\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac \u043a\u0438\u0440\u0438\u043b\u043b\u0438\u0446\u0430",
+		"line one\nline two\twith a tab",
+		"\u4e2d\u6587 \u65e5\u672c\u8a9e, not in the fonts",
+		"\u05e2\u05d1\u05e8\u05d9\u05ea right to left",
+		"\U0001F642 an emoji",
+	};
+	const size_t n_scripts = sizeof scripts / sizeof scripts[0];
 	/* RA-1: one item per finding plus the impact analysis. */
 	struct rg_action_result *ra1 = &r->actions[0];
 	ra1->n_items = n_findings + 1;
@@ -201,6 +211,11 @@ struct rg_results *rg_fx_build(struct rg_arena *a, enum rg_fx_kind kind, size_t 
 			it->reason = rg_arena_printf(a, "email E-%zu has no reviewed_at: review the email "
 			                             "and record when",
 			                             i + 1);
+		}
+		if (kind == RG_FX_SCRIPTS && i % 5 == 2) {
+			it->subject_ref = scripts[(i / 5) % n_scripts];
+			it->reason = i % 25 == 7 ? rg_arena_printf(a, "%0600d", 0)
+			                         : scripts[(i / 5 + 3) % n_scripts];
 		}
 		if (!it->reason)
 			return NULL;

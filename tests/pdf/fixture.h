@@ -16,6 +16,9 @@ enum rg_fx_kind {
 	RG_FX_GAPS,      /* notified, late and open items, sign-in observations */
 	RG_FX_COMPLIANT, /* every required action on time */
 	RG_FX_NOT_NOTIFIED,
+	RG_FX_SCRIPTS,   /* gaps, with subjects and reasons in other scripts, combining
+	                    marks, ligatures, tabs, characters the fonts lack, right to
+	                    left text and a reason long enough to be cut short */
 };
 
 /* A fixture of the given kind; n_findings findings (RA-1 items), a few of

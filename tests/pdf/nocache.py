@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""nocache.py: the layout cache of the PDF views (views/pdf_doc.c, issue 16)
-changes nothing in the PDFs.
+"""nocache.py: the layout cache and the row spool of the PDF views
+(views/pdf_doc.c, views/pdf_spool.c, issue 16) change nothing in the PDFs.
 
 reportgen lays each distinct text out once and draws it from a bounded
-cache.  The environment variable RG_PDF_NO_CACHE (a test hook, documented in
-views/pdf_doc.h and docs/performance.md) turns the cache off, so that every
-text is laid out afresh as before the cache existed.  For each input this
+cache, and draws each table row from what the measuring pass kept of its
+layout (the spool).  The environment variable RG_PDF_NO_CACHE (a test hook,
+documented in views/pdf_doc.h and docs/performance.md) turns both off, so
+that every text is laid out afresh in both passes as before they existed.  For each input this
 renders report.pdf and summary.pdf both ways, with the same
 SOURCE_DATE_EPOCH, and a third time with RG_PDF_CACHE_SETS=1 (a cache of
 one set of four layouts: a table row's six cells pin every way, so the

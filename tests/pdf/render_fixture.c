@@ -17,12 +17,13 @@
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
-		fprintf(stderr, "usage: %s gaps|compliant|not-notified N OUTDIR [TEMPLATE [letter|a4]]\n",
+		fprintf(stderr, "usage: %s gaps|compliant|not-notified|scripts N OUTDIR [TEMPLATE [letter|a4]]\n",
 		        argv[0]);
 		return 2;
 	}
 	enum rg_fx_kind kind = strcmp(argv[1], "gaps") == 0        ? RG_FX_GAPS
 	                       : strcmp(argv[1], "compliant") == 0 ? RG_FX_COMPLIANT
+	                       : strcmp(argv[1], "scripts") == 0   ? RG_FX_SCRIPTS
 	                                                           : RG_FX_NOT_NOTIFIED;
 	size_t n = (size_t)strtoul(argv[2], NULL, 10);
 	struct rg_arena arena;
