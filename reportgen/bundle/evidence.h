@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "bundle/profile.h"
+#include "core/arena.h"
 #include "core/digest.h"
 #include "core/timefmt.h"
 
@@ -89,6 +90,9 @@ static inline int rg_row_slot(const struct rg_row *r, int c)
 static inline const struct rg_value *rg_row_value(const struct rg_row *r, int c)
 {
 	static const struct rg_value not_given = {.i = -1};
+	/* Every sweep of the rows reads them here: it gives back the pages
+	 * of a spilling evidence arena now and then (core/arena.h). */
+	rg_arena_tick();
 	int k = rg_row_slot(r, c);
 	return k >= 0 ? &r->v[k] : &not_given;
 }

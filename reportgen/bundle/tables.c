@@ -101,7 +101,7 @@ void rg_table_free(struct rg_table *t)
 {
 	if (!t || !t->spec)
 		return;
-	free(t->rows);
+	rg_arena_drop_array(t->arena, t->rows);
 	rg_strmap_free(&t->ids);
 	rg_table_end_file(t);
 	rg_strmap_free(&t->refused);
@@ -138,13 +138,11 @@ struct rg_row *rg_table_steal(struct rg_table *t, size_t *n)
 	*n = t->n;
 	if (!t->n)
 		return NULL;
-	struct rg_row *rows = realloc(t->rows, t->n * sizeof *rows); /* trimmed */
-	if (rows)
-		t->rows = rows;
-	if (!rg_arena_adopt(t->arena, t->rows))
+	void *v = t->rows;
+	struct rg_row *rows = rg_arena_keep_array(t->arena, &v, t->n * sizeof *rows);
+	t->rows = v;
+	if (!rows)
 		return NULL; /* still the table's: rg_table_free frees it */
-	rows = t->rows;
-	t->rows = NULL;
 	t->n = t->cap = 0;
 	return rows;
 }
@@ -194,7 +192,7 @@ static bool header(struct rg_table *t, const struct rg_csv_field *f, size_t n)
 
 static bool grow(struct rg_table *t)
 {
-	struct rg_row *rows = rg_array_grow(t->rows, &t->cap, t->n + 1, sizeof *rows);
+	struct rg_row *rows = rg_arena_grow(t->arena, t->rows, &t->cap, t->n + 1, sizeof *rows);
 	if (rows)
 		t->rows = rows;
 	return rows != NULL;
@@ -381,6 +379,7 @@ bool rg_table_record(void *ctx, uint32_t line, const struct rg_csv_field *f, siz
 		return header(t, f, n);
 	if (!t->header_ok)
 		return false;
+	rg_arena_tick();
 	uint64_t max_rows = spec->streamed ? t->limits->signin_rows : t->limits->rows;
 	if (++t->nrows_seen > max_rows) {
 		const struct rg_limit_info *li = rg_limit_find(

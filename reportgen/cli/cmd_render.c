@@ -86,8 +86,15 @@ static int render_one(const char *bundle, size_t index, void *ctx, char *summary
 	rg_diags_init(&diags);
 	struct rg_results *res = NULL;
 	rg_status st = rg_outputs_check(dir, RG_VIEWS_ALL, o->force, &diags);
+	/* The evidence and the results spill to scratch files beside the
+	 * output folder (its own folder may not exist yet): render's memory
+	 * stays flat in the number of findings (core/arena.h). */
+	struct rg_run_options run = o->run;
+	run.spill_near = dir;
 	if (st == RG_OK)
-		st = rg_run_judge(&res, bundle, &o->run, &arena, &diags);
+		(void)rg_arena_spill(&arena, dir); /* else on the heap */
+	if (st == RG_OK)
+		st = rg_run_judge(&res, bundle, &run, &arena, &diags);
 	struct rg_output_request req = {res, o->tpl, o->signer, RG_VIEWS_ALL, o->force};
 	if (st == RG_OK)
 		st = rg_outputs_write(&req, dir, &diags);
@@ -132,6 +139,8 @@ static int render_from(const struct render_opts *o)
 		rg_trust_free(trust);
 	}
 	struct rg_results *res = NULL;
+	if (st == RG_OK)
+		(void)rg_arena_spill(&arena, o->outdir); /* as render_one's; else the heap */
 	if (st == RG_OK)
 		st = rg_report_xml_read(&res, o->from, o->max_report, &arena, &diags);
 	struct rg_output_request req = {res, o->tpl, o->signer, RG_VIEWS_PDF, o->force};

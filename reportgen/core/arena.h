@@ -16,11 +16,13 @@
 
 struct rg_arena_chunk;
 struct rg_arena_adopted;
+struct rg_arena_spill;
 
 struct rg_arena {
 	struct rg_arena_chunk *head;
 	struct rg_arena_adopted *adopted; /* malloc'd blocks it owns (rg_arena_adopt) */
 	size_t used_total; /* bytes handed out, for the memory benchmarks */
+	struct rg_arena_spill *spill; /* NULL: the heap (rg_arena_spill) */
 };
 
 void rg_arena_init(struct rg_arena *a);
@@ -46,6 +48,45 @@ char *rg_arena_printf(struct rg_arena *a, const char *fmt, ...) __attribute__((f
  * at a time (diagnostics, table rows, the judge's and report reader's
  * items, which are then trimmed and given to rg_arena_adopt). */
 void *rg_array_grow(void *v, size_t *cap, size_t need, size_t size);
+
+/* Spilling (issue 16: memory flat in the number of rows).  An arena made
+ * to spill takes its chunks, and the arrays grown with rg_arena_grow, from
+ * scratch files beside near_path (rg_scratch_file_near) mapped into memory
+ * (MAP_SHARED), and gives their pages back to the kernel from time to
+ * time (rg_arena_release, rg_arena_tick): the process keeps resident only
+ * what it touched since, and the rest stays in the page cache, which the
+ * kernel may write to the scratch files and evict when memory is short,
+ * where the heap would need swap.  What is stored is the same; a page given
+ * back is read again from the page cache when next touched.  The file
+ * space is reserved before a page is used (posix_fallocate), so a full
+ * disk (or ulimit -f) is never a SIGBUS: what finds no file space goes to
+ * the heap, as without spilling.  -1 with errno when the scratch file
+ * cannot be made: the arena stays on the heap.  Call before the first
+ * allocation. */
+int rg_arena_spill(struct rg_arena *a, const char *near_path);
+
+/* Gives the pages of a spilling arena back to the kernel, all but the
+ * chunk being filled (a no-op for a heap arena). */
+void rg_arena_release(struct rg_arena *a);
+
+/* Called once per row or item by the loops that sweep the evidence or the
+ * results (reading a table, judging, writing report.xml, drawing a table):
+ * every RG_ARENA_TICKS calls, rg_arena_release of every spilling arena. */
+#define RG_ARENA_TICKS 4096
+void rg_arena_tick(void);
+
+/* An array grown by doubling, as rg_array_grow, but in a spilling arena's
+ * scratch files once it is large (a file of its own, grown in place with
+ * mremap): v is NULL or an array this returned, *cap its capacity.  Then
+ * hand it to rg_arena_keep_array, or drop it with rg_arena_drop_array
+ * (never free(): it may not be the heap's).  NULL when out of memory, and
+ * then v is unchanged and still the caller's. */
+void *rg_arena_grow(struct rg_arena *a, void *v, size_t *cap, size_t need, size_t size);
+/* Makes the array *v from rg_arena_grow the arena's, freed with it,
+ * trimmed to n_bytes: returns where it now is and sets *v to NULL; NULL
+ * when out of memory, and then *v is still the caller's (perhaps moved). */
+void *rg_arena_keep_array(struct rg_arena *a, void **v, size_t n_bytes);
+void rg_arena_drop_array(struct rg_arena *a, void *v);
 
 /* Test hook: the n-th allocation from now fails (0 disables). */
 void rg_arena_fail_after(unsigned long n);

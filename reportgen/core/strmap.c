@@ -3,6 +3,7 @@
  */
 #include "core/strmap.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static void sip_init(void)
 	sip_key[1] = k[1];
 }
 
-static unsigned long sip(const char *s, size_t n)
+static uint32_t sip(const char *s, size_t n)
 {
 	sip_init();
 	uint64_t v0 = sip_key[0] ^ 0x736f6d6570736575ULL, v1 = sip_key[1] ^ 0x646f72616e646f6dULL,
@@ -71,7 +72,7 @@ static unsigned long sip(const char *s, size_t n)
 	SIPROUND;
 	SIPROUND;
 	SIPROUND;
-	return (unsigned long)(v0 ^ v1 ^ v2 ^ v3);
+	return (uint32_t)(v0 ^ v1 ^ v2 ^ v3);
 }
 
 void rg_strmap_init(struct rg_strmap *m)
@@ -87,7 +88,7 @@ void rg_strmap_free(struct rg_strmap *m)
 }
 
 static struct rg_strmap_slot *find(const struct rg_strmap *m, const char *key, size_t len,
-                                   unsigned long h)
+                                   uint32_t h)
 {
 	size_t mask = m->cap - 1;
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -133,13 +134,14 @@ bool rg_strmap_put(struct rg_strmap *m, const char *key, size_t len, void *value
 {
 	if ((m->count + 1) * 10 > m->cap * 7 && !grow(m))
 		return false;
-	unsigned long h = sip(key, len);
+	assert(len <= UINT32_MAX);
+	uint32_t h = sip(key, len);
 	struct rg_strmap_slot *s = find(m, key, len, h);
 	if (existed)
 		*existed = s->key != NULL;
 	if (!s->key) {
 		s->key = key;
-		s->len = len;
+		s->len = (uint32_t)len;
 		s->hash = h;
 		m->count++;
 	}

@@ -118,6 +118,8 @@ rg_status rg_run_judge(struct rg_results **out, const char *zip_path,
 	*out = NULL;
 	struct rg_arena evidence;
 	rg_arena_init(&evidence);
+	if (opt->spill_near)
+		(void)rg_arena_spill(&evidence, opt->spill_near); /* else on the heap */
 	struct rg_bundle *b;
 	struct load l = {opt, arena, diags, NULL, RG_OK};
 	rg_status st = rg_bundle_open(&b, zip_path, &opt->limits, load_directive, &l, &evidence,

@@ -18,6 +18,9 @@ struct rg_run_options {
 	int64_t generated_ms;       /* from SOURCE_DATE_EPOCH or the clock */
 	rg_progress_fn progress;    /* or NULL: progress of streaming signins.csv */
 	void *progress_ctx;
+	/* Or NULL: the evidence's arena spills to scratch files beside this
+	 * path (rg_arena_spill), so that memory does not grow with the rows. */
+	const char *spill_near;
 };
 
 /* Judges one bundle.  On RG_OK *out holds the results (in arena, with the

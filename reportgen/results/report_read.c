@@ -380,7 +380,9 @@ static void read_action_child(struct rd *c, xmlNodePtr k, struct rg_action_resul
 	} else if (is(k, "interpretation")) {
 		a->interpretation = text_of(c, k);
 	} else if (is(k, "item")) {
-		struct rg_item *v = rg_array_grow(b->items, &b->cap_items, a->n_items + 1, sizeof *v);
+		rg_arena_tick();
+		struct rg_item *v =
+		    rg_arena_grow(c->arena, b->items, &b->cap_items, a->n_items + 1, sizeof *v);
 		if (!v) {
 			c->oom = true;
 			return;
@@ -401,23 +403,15 @@ static void read_action_child(struct rd *c, xmlNodePtr k, struct rg_action_resul
 	}
 }
 
-/* A malloc'd array of n elements, trimmed and made the arena's (NULL when
- * empty); on failure the array is freed and c->oom set. */
+/* An array of n elements from rg_arena_grow, made the arena's (NULL when
+ * empty); on failure the array is dropped and c->oom set. */
 static void *keep_array(struct rd *c, void *v, size_t n, size_t size)
 {
-	if (!n) {
-		free(v);
-		return NULL;
-	}
-	void *w = realloc(v, n * size);
-	if (w)
-		v = w;
-	if (!rg_arena_adopt(c->arena, v)) {
-		free(v);
+	void *kept = n ? rg_arena_keep_array(c->arena, &v, n * size) : NULL;
+	if (n && !kept)
 		c->oom = true;
-		return NULL;
-	}
-	return v;
+	rg_arena_drop_array(c->arena, v); /* NULL once kept */
+	return kept;
 }
 
 static void finish_action(struct rd *c, struct rg_action_result *a, struct action_build *b)

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/timefmt.h"
 
 struct w {
@@ -207,8 +208,10 @@ static void write_action(struct w *w, const struct rg_action_result *a)
 		end(w);
 	}
 	text_element(w, "interpretation", a->interpretation);
-	for (size_t k = 0; k < a->n_items && !w->fail; k++)
+	for (size_t k = 0; k < a->n_items && !w->fail; k++) {
+		rg_arena_tick();
 		write_item(w, &a->items[k]);
+	}
 	for (size_t k = 0; k < a->n_signins && !w->fail; k++)
 		write_signins(w, &a->signins[k]);
 	end(w);

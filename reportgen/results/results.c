@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/str.h"
 
 const char *const rg_verdict_names[] = {"not_satisfied", "insufficient_evidence", "satisfied_late",
@@ -34,6 +35,7 @@ void rg_results_finish(struct rg_results *r)
 		a->worst = NULL;
 		a->status = RG_NOT_APPLICABLE;
 		for (size_t i = 0; i < a->n_items; i++) {
+			rg_arena_tick();
 			const struct rg_item *it = &a->items[i];
 			assert(it->status < RG_VERDICT_COUNT);
 			assert((it->late_by_ms > 0) == (it->status == RG_SATISFIED_LATE));

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/str.h"
 
 #include "core/timefmt.h"
@@ -90,6 +91,7 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 		if (a->has_deadline)
 			widen(&rg, a->deadline.ms);
 		for (size_t i = 0; i < a->n_items; i++) {
+			rg_arena_tick();
 			if (a->items[i].has_when)
 				widen(&rg, a->items[i].when.ms);
 			if (a->items[i].has_due && a->items[i].status != RG_NOT_APPLICABLE)
@@ -157,6 +159,7 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 		memset(bin, 0xff, sizeof bin);
 		size_t not_done = 0;
 		for (size_t i = 0; i < a->n_items; i++) {
+			rg_arena_tick();
 			const struct rg_item *it = &a->items[i];
 			if (it->status == RG_NOT_APPLICABLE)
 				continue;
@@ -193,6 +196,7 @@ void rg_pdf_chart(struct rg_pdoc *d, bool compact)
 			unsigned char due[MAX_BINS];
 			memset(due, 0, sizeof due);
 			for (size_t i = 0; i < a->n_items; i++) {
+				rg_arena_tick();
 				const struct rg_item *it = &a->items[i];
 				if (!it->has_due || it->status == RG_NOT_APPLICABLE)
 					continue;

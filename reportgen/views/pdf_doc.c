@@ -1097,6 +1097,7 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 	PangoLayout *cl[RG_PTABLE_MAX_COLS];
 	double kept_base[RG_PTABLE_MAX_COLS]; /* a cell drawn from the spool: its baseline */
 	uint64_t key[RG_PTABLE_MAX_COLS];
+	rg_arena_tick(); /* a row is an item of the results: see arena.h */
 	for (size_t i = 0; i < tb->n; i++) {
 		const char *s = cells[i].text ? cells[i].text : "";
 		key[i] = lc_hash(s, strlen(s), (int)tb->cols[i].font,

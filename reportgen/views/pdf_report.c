@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/timefmt.h"
 #include "views/pdf.h"
 #include "views/pdf_chart.h"
@@ -411,6 +412,7 @@ static void attention_items(struct rg_pdoc *d, const struct rg_action_result *a,
 	double narrow = 1.0, medium = 1.6, wide = 2.2, total = 8.35, width = d->x1 - d->x0;
 	size_t fit_narrow = 0, fit_medium = 0;
 	for (size_t i = 0; i < a->n_items; i++) {
+		rg_arena_tick();
 		if (a->items[i].status == RG_SATISFIED)
 			continue;
 		char *subj = rg_item_subject(&a->items[i]);
@@ -436,7 +438,8 @@ static void attention_items(struct rg_pdoc *d, const struct rg_action_result *a,
 	struct rg_tpl_var nv[] = {{"n", nb}, {"id", a->id}};
 	/* The heading stays with the header and the first row, however tall. */
 	double keep = rg_pdoc_table_lead(d, &tb, NULL);
-	for (size_t i = 0; i < a->n_items; i++)
+	for (size_t i = 0; i < a->n_items; i++) {
+		rg_arena_tick();
 		if (a->items[i].status != RG_SATISFIED) {
 			struct att_row row;
 			att_row_make(d, &row, a, i);
@@ -444,6 +447,7 @@ static void attention_items(struct rg_pdoc *d, const struct rg_action_result *a,
 			att_row_free(&row);
 			break;
 		}
+	}
 	/* Nothing to act on when every such item only says the action does
 	 * not apply (the agency was not notified). */
 	enum rg_tpl_key hk = a->counts[RG_NOT_APPLICABLE] == n ? RG_T_ITEMS_NOT_APPLICABLE
@@ -451,6 +455,7 @@ static void attention_items(struct rg_pdoc *d, const struct rg_action_result *a,
 	rg_pdoc_heading(d, 3, rg_pdoc_text(d, hk, nv, 2), NULL, keep);
 	rg_pdoc_table_begin(d, &tb, 2);
 	for (size_t i = 0; i < a->n_items; i++) {
+		rg_arena_tick();
 		if (a->items[i].status == RG_SATISFIED)
 			continue;
 		struct att_row row;
@@ -508,6 +513,7 @@ static void satisfied_items(struct rg_pdoc *d, const struct rg_action_result *a,
 	bool notes = false;
 	double wnote = 0;
 	for (size_t i = 0; i < a->n_items; i++) {
+		rg_arena_tick();
 		const struct rg_item *it = &a->items[i];
 		if (it->status != RG_SATISFIED)
 			continue;
@@ -570,6 +576,7 @@ static void satisfied_items(struct rg_pdoc *d, const struct rg_action_result *a,
 	char *evs[MAX_GROUPS] = {0}, *note = NULL;
 	size_t in_row = 0;
 	for (size_t i = 0; i <= a->n_items; i++) {
+		rg_arena_tick();
 		const struct rg_item *it = i < a->n_items ? &a->items[i] : NULL;
 		if (it && it->status != RG_SATISFIED)
 			continue;

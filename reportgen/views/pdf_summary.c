@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/str.h"
 
 #include "views/pdf.h"
@@ -148,6 +149,7 @@ static bool oldest_open_due(const struct rg_action_result *a, int64_t *due)
 {
 	bool any = false;
 	for (size_t i = 0; i < a->n_items; i++) {
+		rg_arena_tick();
 		const struct rg_item *it = &a->items[i];
 		if (rg_verdict_is_open(it->status) && it->has_due && (!any || it->due.ms < *due)) {
 			*due = it->due.ms;
@@ -496,6 +498,7 @@ static size_t each_item(struct rg_pdoc *d, const size_t *order, const size_t *cn
 		size_t nth = 0;
 		for (int v = RG_NOT_SATISFIED; v <= RG_SATISFIED_LATE && nth < cnt[j]; v++)
 			for (size_t i = 0; i < a->n_items && nth < cnt[j]; i++) {
+				rg_arena_tick();
 				if ((int)a->items[i].status != v)
 					continue;
 				nth++;
@@ -636,7 +639,8 @@ static void items(struct rg_pdoc *d)
 	double keep = 20;
 	if (total) {
 		const struct rg_action_result *a = &r->actions[order[0]];
-		for (size_t i = 0; i < a->n_items; i++)
+		for (size_t i = 0; i < a->n_items; i++) {
+			rg_arena_tick();
 			if (listed(&a->items[i])) {
 				struct item_row row;
 				item_row_make(d, &row, a, &a->items[i]);
@@ -644,6 +648,7 @@ static void items(struct rg_pdoc *d)
 				item_row_free(&row);
 				break;
 			}
+		}
 	}
 	heading(d, RG_T_SUMMARY_ITEMS, "sum-items", keep);
 	if (total == 0) {

@@ -9,7 +9,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/arena.h"
@@ -210,6 +214,143 @@ Test(arena, adopted_block_is_freed_with_the_arena)
 	free(q); /* not taken: still ours */
 	rg_arena_free(&a);
 	rg_arena_free(&a); /* and a freed arena frees nothing twice */
+}
+
+/* Pages resident in this process (/proc/self/statm), in bytes. */
+static size_t resident_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	cr_assert_not_null(f);
+	unsigned long size = 0, res = 0;
+	cr_assert_eq(fscanf(f, "%lu %lu", &size, &res), 2);
+	fclose(f);
+	return (size_t)res * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* What a spilling arena holds: 3,000 strings of 1,000 bytes (3 MB, three
+ * chunks and more) and an array of a million numbers (4 MB, grown one at a
+ * time, so it moves from the heap to a file and grows there). */
+#define SPILL_STRINGS 3000
+#define SPILL_NUMBERS (1u << 20)
+
+static void fill(struct rg_arena *a, char **s, uint32_t **numbers)
+{
+	char buf[1001];
+	for (int i = 0; i < SPILL_STRINGS; i++) {
+		memset(buf, 'a' + i % 26, 1000);
+		snprintf(buf, 12, "%010d", i);
+		buf[10] = '-';
+		buf[1000] = '\0';
+		s[i] = rg_arena_strdup(a, buf);
+		cr_assert_not_null(s[i]);
+	}
+	size_t cap = 0;
+	uint32_t *v = NULL;
+	for (uint32_t n = 0; n < SPILL_NUMBERS; n++) {
+		uint32_t *w = rg_arena_grow(a, v, &cap, n + 1, sizeof *w);
+		cr_assert_not_null(w, "growth to %u refused", n + 1);
+		v = w;
+		v[n] = n * 7u + 1;
+	}
+	*numbers = v;
+}
+
+static void check(char *const *s, const uint32_t *numbers)
+{
+	for (int i = 0; i < SPILL_STRINGS; i++) {
+		char head[12];
+		snprintf(head, sizeof head, "%010d", i);
+		cr_assert(strncmp(s[i], head, 10) == 0 && s[i][10] == '-', "string %d", i);
+		cr_assert(s[i][999] == 'a' + i % 26 && s[i][1000] == '\0', "string %d's end", i);
+	}
+	for (uint32_t n = 0; n < SPILL_NUMBERS; n++)
+		cr_assert_eq(numbers[n], n * 7u + 1, "number %u", n);
+}
+
+/* A spilling arena gives its pages back to the kernel (the process's
+ * resident memory drops by what it holds), loses nothing doing so, and
+ * does it again on its own every RG_ARENA_TICKS ticks. */
+Test(arena, spilled_pages_are_given_back_and_kept)
+{
+	char dir[] = "/tmp/rg-spill-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char near[64];
+	snprintf(near, sizeof near, "%s/out", dir);
+	struct rg_arena a;
+	rg_arena_init(&a);
+	cr_assert_eq(rg_arena_spill(&a, near), 0, "cannot spill: %s", strerror(errno));
+	static char *s[SPILL_STRINGS];
+	uint32_t *numbers;
+	fill(&a, s, &numbers);
+	check(s, numbers);
+	size_t before = resident_bytes();
+	rg_arena_release(&a);
+	size_t after = resident_bytes();
+	cr_assert(before > after + (5u << 20), "resident %zu before the release, %zu after", before,
+	          after);
+	check(s, numbers); /* read back from the page cache */
+	/* The array is the arena's: kept where it is, freed with the arena. */
+	void *v = numbers;
+	cr_assert_eq(rg_arena_keep_array(&a, &v, SPILL_NUMBERS * sizeof *numbers), numbers);
+	cr_assert_null(v);
+	/* The ticks give the pages back too. */
+	check(s, numbers);
+	before = resident_bytes();
+	for (int i = 0; i < RG_ARENA_TICKS; i++)
+		rg_arena_tick();
+	cr_assert(before > resident_bytes() + (5u << 20), "no release after the ticks");
+	/* An array dropped before it is kept goes at once. */
+	size_t cap = 0;
+	uint64_t *w = rg_arena_grow(&a, NULL, &cap, 100000, sizeof *w);
+	cr_assert_not_null(w);
+	w[99999] = 42;
+	rg_arena_drop_array(&a, w);
+	rg_arena_free(&a);
+	cr_assert_eq(rmdir(dir), 0, "the scratch files are not left behind");
+}
+
+/* With no file space (here ulimit -f; a full disk alike) the arena holds
+ * everything on the heap, as without spilling: no SIGBUS, nothing lost.
+ * A folder that does not exist gives no spill at all, and the heap. */
+Test(arena, no_file_space_falls_back_to_the_heap)
+{
+	pid_t pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		signal(SIGXFSZ, SIG_IGN);
+		struct rlimit lim = {64 << 10, 64 << 10};
+		if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+			_exit(3);
+		struct rg_arena a;
+		rg_arena_init(&a);
+		if (rg_arena_spill(&a, "/tmp/out") != 0)
+			_exit(4);
+		static char *s[SPILL_STRINGS];
+		uint32_t *numbers;
+		fill(&a, s, &numbers);
+		check(s, numbers);
+		rg_arena_release(&a);
+		check(s, numbers);
+		void *v = numbers;
+		if (!rg_arena_keep_array(&a, &v, SPILL_NUMBERS * sizeof *numbers))
+			_exit(5);
+		rg_arena_free(&a);
+		_exit(0);
+	}
+	int status = 0;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	          "the child ended with status %d (signal %d)", WEXITSTATUS(status),
+	          WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+
+	struct rg_arena a;
+	rg_arena_init(&a);
+	errno = 0;
+	cr_assert_eq(rg_arena_spill(&a, "/nonexistent-reportgen-dir/sub/out"), -1);
+	cr_assert_neq(errno, 0);
+	cr_assert_null(a.spill);
+	cr_assert_not_null(rg_arena_strdup(&a, "on the heap"));
+	rg_arena_free(&a);
 }
 
 Test(fsout, commit_renames_and_abort_leaves_nothing)
