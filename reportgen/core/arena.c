@@ -299,18 +299,26 @@ char *rg_arena_printf(struct rg_arena *a, const char *fmt, ...)
 	return d;
 }
 
+/* The capacity of the one growth rule (doubling from 8) that holds need
+ * elements of size bytes; 0 when their size would overflow. */
+static size_t doubled_cap(size_t cap, size_t need, size_t size)
+{
+	size_t cap2 = cap ? cap : 8;
+	while (cap2 < need) {
+		if (cap2 > SIZE_MAX / 2)
+			return 0;
+		cap2 *= 2;
+	}
+	return cap2 > SIZE_MAX / size ? 0 : cap2;
+}
+
 void *rg_array_grow(void *v, size_t *cap, size_t need, size_t size)
 {
 	assert(size > 0);
 	if (need <= *cap)
 		return v;
-	size_t cap2 = *cap ? *cap : 8;
-	while (cap2 < need) {
-		if (cap2 > SIZE_MAX / 2)
-			return NULL;
-		cap2 *= 2;
-	}
-	if (cap2 > SIZE_MAX / size)
+	size_t cap2 = doubled_cap(*cap, need, size);
+	if (!cap2)
 		return NULL;
 	void *w = realloc(v, cap2 * size);
 	if (!w)
@@ -334,13 +342,8 @@ void *rg_arena_grow(struct rg_arena *a, void *v, size_t *cap, size_t need, size_
 	if (need <= *cap)
 		return v;
 	struct spill_array *sa = find_array(a, v);
-	size_t cap2 = *cap ? *cap : 8;
-	while (cap2 < need) {
-		if (cap2 > SIZE_MAX / 2)
-			return NULL;
-		cap2 *= 2;
-	}
-	if (cap2 > SIZE_MAX / size)
+	size_t cap2 = doubled_cap(*cap, need, size);
+	if (!cap2)
 		return NULL;
 	size_t bytes = round_to_page(cap2 * size);
 	if (!a->spill || (!sa && cap2 * size < SPILL_ARRAY_MIN))

@@ -45,8 +45,8 @@ char *rg_arena_printf(struct rg_arena *a, const char *fmt, ...) __attribute__((f
  * doubling (appends cost O(1) each, amortised), with *cap updated.  NULL
  * when out of memory or the size overflows, and then v is unchanged and
  * still the caller's.  The one growth rule of the arrays built one element
- * at a time (diagnostics, table rows, the judge's and report reader's
- * items, which are then trimmed and given to rg_arena_adopt). */
+ * at a time (diagnostics, sign-ins, the views' lists); rg_arena_grow uses
+ * it for the arrays an arena ends up owning (table rows, items). */
 void *rg_array_grow(void *v, size_t *cap, size_t need, size_t size);
 
 /* Spilling (issue 16: memory flat in the number of rows).  An arena made
@@ -71,7 +71,9 @@ void rg_arena_release(struct rg_arena *a);
 
 /* Called once per row or item by the loops that sweep the evidence or the
  * results (reading a table, judging, writing report.xml, drawing a table):
- * every RG_ARENA_TICKS calls, rg_arena_release of every spilling arena. */
+ * every RG_ARENA_TICKS calls, rg_arena_release of every spilling arena.
+ * The spilling arenas are a list of the process's (a run is one thread;
+ * batches fork), of at most eight. */
 #define RG_ARENA_TICKS 4096
 void rg_arena_tick(void);
 
