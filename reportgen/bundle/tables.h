@@ -33,7 +33,8 @@ struct rg_table {
 	struct rg_diags *diags;
 	const struct rg_limits *limits;
 
-	struct rg_row *rows; /* malloc'd; each row's values are in the arena */
+	struct rg_row *rows; /* from rg_arena_grow (the heap, or the arena's scratch
+	                        files when it spills); each row's values are in the arena */
 	size_t n, cap;
 	struct rg_strmap ids; /* id -> row index + 1 (for uniqueness and lookups) */
 	struct rg_strmap looks; /* confusable skeleton of an id -> its first row index + 1,

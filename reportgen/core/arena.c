@@ -18,12 +18,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "core/fsout.h"
@@ -52,6 +54,7 @@ struct rg_arena_spill {
 
 #define SPILL_CHUNK ((size_t)1 << 20)
 #define SPILL_ARRAY_MIN ((size_t)256 << 10) /* smaller arrays stay on the heap */
+#define SPILL_ARRAYS_GROWING 16 /* file arrays not yet kept, each with its file open */
 #define MAX_SPILLING 8
 
 /* The spilling arenas, for rg_arena_tick: a run has two (the evidence's
@@ -95,6 +98,26 @@ static size_t round_to_page(size_t n)
 	return n > SIZE_MAX - p ? 0 : (n + p - 1) / p * p;
 }
 
+/* Whether posix_fallocate on fd's file system reserves the blocks that
+ * later writes through a mapping use, so that a full disk shows as a
+ * failed reservation and never as a SIGBUS on a write: ext4, XFS and tmpfs.
+ * On copy-on-write file systems (btrfs, ZFS) and where glibc emulates the
+ * call (NFS, FUSE) it does not: the arena stays on the heap there. */
+static bool reserves_mapped_writes(int fd)
+{
+	struct statfs st;
+	if (fstatfs(fd, &st) != 0)
+		return false;
+	switch ((unsigned long)st.f_type) {
+	case 0xEF53UL:     /* ext2, ext3, ext4 */
+	case 0x58465342UL: /* XFS */
+	case 0x01021994UL: /* tmpfs */
+		return true;
+	default:
+		return false;
+	}
+}
+
 int rg_arena_spill(struct rg_arena *a, const char *near_path)
 {
 	assert(!a->head && !a->spill);
@@ -110,6 +133,11 @@ int rg_arena_spill(struct rg_arena *a, const char *near_path)
 		return -1;
 	sp->near = rg_asprintf("%s", near_path);
 	sp->f = sp->near ? rg_scratch_file_near(near_path) : NULL;
+	if (sp->f && !reserves_mapped_writes(fileno(sp->f))) {
+		fclose(sp->f);
+		sp->f = NULL;
+		errno = ENOTSUP;
+	}
 	if (!sp->f) {
 		int e = errno;
 		free(sp->near);
@@ -143,7 +171,8 @@ void rg_arena_free(struct rg_arena *a)
 	if (sp) {
 		for (size_t i = 0; i < sp->n_arrays; i++) {
 			munmap(sp->arrays[i].base, sp->arrays[i].bytes);
-			fclose(sp->arrays[i].f);
+			if (sp->arrays[i].f)
+				fclose(sp->arrays[i].f);
 		}
 		free(sp->arrays);
 		fclose(sp->f);
@@ -183,6 +212,8 @@ void rg_arena_tick(void)
 /* A chunk of at least n bytes of the spill file. */
 static struct rg_arena_chunk *spill_chunk(struct rg_arena_spill *sp, size_t n)
 {
+	if (n > SIZE_MAX / 2)
+		return NULL;
 	size_t want = n > SPILL_CHUNK - sizeof(struct rg_arena_chunk)
 	                  ? n + sizeof(struct rg_arena_chunk)
 	                  : SPILL_CHUNK;
@@ -351,9 +382,11 @@ void *rg_arena_grow(struct rg_arena *a, void *v, size_t *cap, size_t need, size_
 	if (!bytes)
 		return NULL;
 	if (sa) {
-		/* In place: the file grows, the mapping follows it. */
+		/* In place: the file grows, the mapping follows it (not once
+		 * kept: its file is closed). */
 		void *m = MAP_FAILED;
-		if (posix_fallocate(fileno(sa->f), (off_t)sa->bytes, (off_t)(bytes - sa->bytes)) == 0)
+		if (sa->f &&
+		    posix_fallocate(fileno(sa->f), (off_t)sa->bytes, (off_t)(bytes - sa->bytes)) == 0)
 			m = mremap(sa->base, sa->bytes, bytes, MREMAP_MAYMOVE);
 		if (m != MAP_FAILED) {
 			sa->base = m;
@@ -370,8 +403,14 @@ void *rg_arena_grow(struct rg_arena *a, void *v, size_t *cap, size_t need, size_
 		*cap = cap2;
 		return h;
 	}
-	/* Large now: from the heap to a file of its own. */
+	/* Large now: from the heap to a file of its own (while it grows: an
+	 * open file each, so only so many at once). */
 	struct rg_arena_spill *sp = a->spill;
+	size_t growing = 0;
+	for (size_t i = 0; i < sp->n_arrays; i++)
+		growing += sp->arrays[i].f != NULL;
+	if (growing >= SPILL_ARRAYS_GROWING)
+		return rg_array_grow(v, cap, need, size);
 	struct spill_array *arrays = rg_array_grow(sp->arrays, &sp->cap_arrays, sp->n_arrays + 1,
 	                                           sizeof *arrays);
 	if (!arrays)
@@ -399,7 +438,13 @@ void *rg_arena_grow(struct rg_arena *a, void *v, size_t *cap, size_t need, size_
 void *rg_arena_keep_array(struct rg_arena *a, void **v, size_t n_bytes)
 {
 	void *kept = *v;
-	if (kept && !find_array(a, kept)) { /* a file's is freed with the arena already */
+	struct spill_array *sa = find_array(a, kept);
+	if (sa && sa->f) {
+		/* It will not grow again: the mapping outlives its file. */
+		fclose(sa->f);
+		sa->f = NULL;
+	}
+	if (kept && !sa) { /* a file's is freed with the arena already */
 		void *t = realloc(kept, n_bytes ? n_bytes : 1); /* trimmed */
 		if (t)
 			*v = kept = t;
@@ -418,6 +463,7 @@ void rg_arena_drop_array(struct rg_arena *a, void *v)
 		return;
 	}
 	munmap(sa->base, sa->bytes);
-	fclose(sa->f);
+	if (sa->f)
+		fclose(sa->f);
 	*sa = a->spill->arrays[--a->spill->n_arrays];
 }

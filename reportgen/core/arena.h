@@ -60,9 +60,11 @@ void *rg_array_grow(void *v, size_t *cap, size_t need, size_t size);
  * back is read again from the page cache when next touched.  The file
  * space is reserved before a page is used (posix_fallocate), so a full
  * disk (or ulimit -f) is never a SIGBUS: what finds no file space goes to
- * the heap, as without spilling.  -1 with errno when the scratch file
- * cannot be made: the arena stays on the heap.  Call before the first
- * allocation. */
+ * the heap, as without spilling.  That holds where posix_fallocate
+ * reserves the blocks mapped writes use (ext4, XFS, tmpfs); elsewhere
+ * (btrfs, ZFS, NFS, overlayfs) the arena does not spill (-1, ENOTSUP).
+ * -1 with errno also when the scratch file cannot be made; either way the
+ * arena stays on the heap.  Call before the first allocation. */
 int rg_arena_spill(struct rg_arena *a, const char *near_path);
 
 /* Gives the pages of a spilling arena back to the kernel, all but the

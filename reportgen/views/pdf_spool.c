@@ -187,7 +187,10 @@ static void record_glyph_item(PangoRenderer *renderer, const char *text,
 	PangoItem *item = glyph_item->item;
 	bool backward = (item->analysis.level & 1) != 0;
 	int font = font_index(sp, item->analysis.font);
-	if (font < 0) {
+	/* A colour or an alpha from the layout's attributes, which pango's
+	 * renderer would set: not kept (no layout has them today). */
+	if (font < 0 || pango_renderer_get_color(renderer, PANGO_RENDER_PART_FOREGROUND) ||
+	    pango_renderer_get_alpha(renderer, PANGO_RENDER_PART_FOREGROUND)) {
 		sp->cell_drawable = false;
 		return;
 	}
@@ -454,6 +457,7 @@ static bool read_row(struct rg_pspool *sp)
 			if (!g)
 				return false;
 			sp->glyphs = g;
+			size_t drawn = 0; /* glyphs cairo gets: what the clusters must add up to */
 			for (size_t j = 0; j < run->n_glyphs; j++) {
 				struct sp_glyph *e = &g[sp->n_glyphs++];
 				uint64_t glyph = get_u(&r);
@@ -463,6 +467,7 @@ static bool read_row(struct rg_pspool *sp)
 				e->y_offset = get_int(&r);
 				if (glyph > UINT32_MAX)
 					r.bad = true;
+				drawn += e->glyph != PANGO_GLYPH_EMPTY && !(e->glyph & PANGO_GLYPH_UNKNOWN_FLAG);
 			}
 			run->cluster0 = sp->n_in_clusters;
 			run->n_clusters = (size_t)get_u(&r);
@@ -474,11 +479,18 @@ static bool read_row(struct rg_pspool *sp)
 			if (!cl)
 				return false;
 			sp->in_clusters = cl;
+			/* Clusters that do not cover the text and the glyphs would
+			 * put cairo in an error state for the rest of the file. */
+			int64_t bytes = 0, glyphs = 0;
 			for (size_t j = 0; j < run->n_clusters; j++) {
 				cl[sp->n_in_clusters].num_bytes = get_int(&r);
 				cl[sp->n_in_clusters].num_glyphs = get_int(&r);
+				bytes += cl[sp->n_in_clusters].num_bytes;
+				glyphs += cl[sp->n_in_clusters].num_glyphs;
 				sp->n_in_clusters++;
 			}
+			if (bytes != (int64_t)run->text_len || glyphs != (int64_t)drawn)
+				r.bad = true;
 		}
 	}
 	cairo_glyph_t *out = rg_array_grow(sp->out, &sp->cap_out, most + 1, sizeof *out);
@@ -544,7 +556,8 @@ void rg_pspool_show(const struct rg_pspool *sp, size_t i, cairo_t *cr)
 			x_position += gi->width;
 		}
 		cairo_show_text_glyphs(cr, run->text, (int)run->text_len, out, count,
-		                       &sp->in_clusters[run->cluster0], (int)run->n_clusters,
+		                       run->n_clusters ? &sp->in_clusters[run->cluster0] : NULL,
+		                       (int)run->n_clusters,
 		                       run->backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
 		cairo_restore(cr);
 	}

@@ -69,7 +69,10 @@ bool rg_pspool_next(struct rg_pspool *sp, size_t n);
 /* Of the row read last: true when cell i is drawn from the spool, with
  * its height and the first line's baseline from its top, in points.  A
  * cell whose key is not the one recorded is laid out instead: its text
- * may come from the measuring pass (a page number in the contents). */
+ * may come from the measuring pass (a page number in the contents).  The
+ * key is a 64-bit FNV-1a hash, which a bundle could make collide on
+ * purpose; it does not matter, because the texts that differ between the
+ * passes at one place are only such numbers, never the bundle's. */
 bool rg_pspool_cell(const struct rg_pspool *sp, size_t i, uint64_t key, double *height,
                     double *baseline);
 
