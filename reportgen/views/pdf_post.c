@@ -512,8 +512,11 @@ struct post {
 	                        dictionary not copied whole (damaged, a key twice) */
 
 	/* The new file. */
-	uint32_t *new_off;   /* offsets by new number, 0: not written */
+	uint32_t *new_off;   /* offsets by new number, 0: not written; from
+	                        rg_arena_grow on scratch: 4 bytes an object, in a
+	                        scratch file when render spills (core/arena.h) */
 	size_t n_off, cap_off;
+	struct rg_arena scratch;
 	long document;       /* the Document element */
 	long *pages;         /* the pages in order, new numbers */
 	size_t n_pages, cap_pages;
@@ -1407,7 +1410,7 @@ static bool join_chunk(struct post *ps, struct out *o, char *map, size_t size, s
 	ps->kind = calloc((size_t)doc.size + 1, 1);
 	ps->referenced = calloc((size_t)doc.size + 1, 1);
 	size_t need = (size_t)ps->base + (size_t)doc.size + 1;
-	uint32_t *off = rg_array_grow(ps->new_off, &ps->cap_off, need, sizeof *off);
+	uint32_t *off = rg_arena_grow(&ps->scratch, ps->new_off, &ps->cap_off, need, sizeof *off);
 	if (!ps->kind || !ps->referenced || !off) {
 		ps->why = "out of memory";
 		goto out;
@@ -1667,6 +1670,8 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 	rg_status st = RG_OK;
 	char err[200];
 	struct post ps = {.info = in, .base = N_FIXED - 1};
+	rg_arena_init(&ps.scratch);
+	(void)rg_arena_spill(&ps.scratch, path); /* else the heap */
 	struct out o = {.fd = fileno(fp), .base = (off_t)size};
 	rg_buf_init(&o.b, 0);
 	rg_buf_init(&ps.ptree, 0);
@@ -1687,6 +1692,7 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 			           : fail(diags, path, ps.why ? ps.why : "an object is damaged");
 		if (k > 0)
 			munmap(cmap, csize);
+		rg_arena_release(&ps.scratch); /* the chunk's offsets are written */
 	}
 	if (st != RG_OK)
 		goto done;
@@ -1715,6 +1721,7 @@ rg_status rg_pdf_post_process(FILE *fp, const char *path, const struct rg_pdf_po
 	long n_obj = ps.base + 1;
 	out_printf(&o, "xref\n0 %ld\n0000000000 65535 f \n", n_obj);
 	for (long num = 1; num < n_obj; num++) {
+		rg_arena_tick();
 		if (ps.new_off[num])
 			out_printf(&o, "%010" PRIu32 " 00000 n \n", ps.new_off[num]);
 		else
@@ -1747,7 +1754,8 @@ done:
 		free(ps.dests[i].value);
 	}
 	free(ps.dests);
-	free(ps.new_off);
+	rg_arena_drop_array(&ps.scratch, ps.new_off);
+	rg_arena_free(&ps.scratch);
 	free(ps.annot);
 	free(ps.pages);
 	return st;
