@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
@@ -86,6 +87,29 @@ static char *slurp(const char *path, size_t *n)
 	return b;
 }
 
+/* The test's files, in a folder of its own under /tmp, whatever the
+ * working directory. */
+static char work[] = "/tmp/rg-spool-test-XXXXXX";
+
+static const char *in_work(const char *name)
+{
+	static char path[2][96];
+	static int next;
+	if (work[sizeof work - 2] == 'X')
+		cr_assert_not_null(mkdtemp(work), "cannot make %s", work);
+	char *p = path[next++ % 2];
+	snprintf(p, sizeof path[0], "%s/%s", work, name);
+	return p;
+}
+
+static void remove_work(void)
+{
+	const char *names[] = {"spool-pango.pdf", "spool-kept.pdf"};
+	for (size_t i = 0; i < 2; i++)
+		unlink(in_work(names[i]));
+	cr_assert_eq(rmdir(work), 0, "%s is left with files in it", work);
+}
+
 static PangoContext *context(void)
 {
 	struct rg_diags diags;
@@ -109,8 +133,8 @@ Test(spool, cells_drawn_from_the_spool_are_byte_identical_to_pango)
 	PangoLayout *lay[N_TEXTS][COLS];
 	uint64_t key[N_TEXTS][COLS];
 	const double width[COLS] = {60, 150, 300};
-	struct rg_pspool *sp = rg_pspool_new("./spool-test.pdf");
-	cr_assert(sp, "no spool could be made in the working directory");
+	struct rg_pspool *sp = rg_pspool_new(in_work("spool-test.pdf"));
+	cr_assert(sp, "no spool could be made in %s", work);
 	for (size_t r = 0; r < n_rows; r++) {
 		for (size_t c = 0; c < COLS; c++) {
 			lay[r][c] = cell_layout(pc, c == 0 ? mono : sans, width[c],
@@ -121,7 +145,8 @@ Test(spool, cells_drawn_from_the_spool_are_byte_identical_to_pango)
 	}
 	rg_pspool_rewind(sp);
 
-	cairo_t *a = pdf_surface("spool-pango.pdf"), *b = pdf_surface("spool-kept.pdf");
+	cairo_t *a = pdf_surface(in_work("spool-pango.pdf"));
+	cairo_t *b = pdf_surface(in_work("spool-kept.pdf"));
 	size_t kept = 0, boxes = 0;
 	for (size_t r = 0; r < n_rows; r++) {
 		cr_assert(rg_pspool_next(sp, COLS), "row %zu was not read back", r);
@@ -168,12 +193,14 @@ Test(spool, cells_drawn_from_the_spool_are_byte_identical_to_pango)
 	cairo_destroy(a);
 	cairo_destroy(b);
 	size_t na, nb;
-	char *pa = slurp("spool-pango.pdf", &na), *pb = slurp("spool-kept.pdf", &nb);
+	char *pa = slurp(in_work("spool-pango.pdf"), &na);
+	char *pb = slurp(in_work("spool-kept.pdf"), &nb);
 	cr_assert(na == nb && memcmp(pa, pb, na) == 0,
 	          "the PDF drawn from the spool differs from pango's (%zu and %zu bytes)", na, nb);
 	free(pa);
 	free(pb);
 	rg_pspool_free(sp);
+	remove_work();
 	for (size_t r = 0; r < n_rows; r++)
 		for (size_t c = 0; c < COLS; c++)
 			g_object_unref(lay[r][c]);
@@ -188,7 +215,7 @@ Test(spool, another_key_or_row_shape_is_laid_out_again)
 	PangoFontDescription *sans = pango_font_description_from_string("Noto Sans 9");
 	PangoLayout *l[2] = {cell_layout(pc, sans, 100, "Page"), cell_layout(pc, sans, 100, "12")};
 	uint64_t key[2] = {7, 8};
-	struct rg_pspool *sp = rg_pspool_new("./spool-test.pdf");
+	struct rg_pspool *sp = rg_pspool_new(in_work("spool-test.pdf"));
 	cr_assert(sp);
 	for (int r = 0; r < 3; r++)
 		rg_pspool_put(sp, 2, key, l);
@@ -206,6 +233,7 @@ Test(spool, another_key_or_row_shape_is_laid_out_again)
 	cr_assert(!rg_pspool_next(sp, 2));
 	cr_assert(!rg_pspool_cell(sp, 0, 7, &h, &base));
 	rg_pspool_free(sp);
+	remove_work();
 	/* No spool at all: every call says lay it out. */
 	cr_assert(!rg_pspool_next(NULL, 2));
 	rg_pspool_put(NULL, 2, key, l);
