@@ -1097,10 +1097,11 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 	PangoLayout *cl[RG_PTABLE_MAX_COLS];
 	double kept_base[RG_PTABLE_MAX_COLS]; /* a cell drawn from the spool: its baseline */
 	uint64_t key[RG_PTABLE_MAX_COLS];
+	const char *text[RG_PTABLE_MAX_COLS];
 	rg_arena_tick(); /* a row is an item of the results: see arena.h */
 	for (size_t i = 0; i < tb->n; i++) {
-		const char *s = cells[i].text ? cells[i].text : "";
-		key[i] = lc_hash(s, strlen(s), (int)tb->cols[i].font,
+		text[i] = cells[i].text ? cells[i].text : "";
+		key[i] = lc_hash(text[i], strlen(text[i]), (int)tb->cols[i].font,
 		                 pango_width(cell_text_w(tb, i, &cells[i])), (int)tb->cols[i].align, 0);
 	}
 	bool spooled = !d->dry && rg_pspool_next(d->spool, tb->n);
@@ -1111,8 +1112,7 @@ void rg_pdoc_table_row(struct rg_pdoc *d, struct rg_ptable *tb, const struct rg_
 		} else {
 			/* Pinned: the page break below may lay other texts out first. */
 			cl[i] = laid_out(d, d->cell[i], tb->cols[i].font, cell_text_w(tb, i, &cells[i]),
-			                 false, tb->cols[i].align, cells[i].text ? cells[i].text : "",
-			                 true);
+			                 false, tb->cols[i].align, text[i], true);
 			h = layout_height(cl[i]);
 		}
 		if (h > rh)
